@@ -1,0 +1,20 @@
+/*
+ * rv.h — umbrella header of the gst-rvcsi kernel (librvkernel).
+ *
+ * The kernel is C11 with <stdint.h>/<stddef.h>/<string.h> (and optionally
+ * libm); it never includes GLib or GStreamer and never allocates: every
+ * object lives in caller memory sized by a *_mem_size()/*_workspace_size()
+ * query. See docs/kernel.md.
+ */
+#ifndef RV_H
+#define RV_H
+
+#include "rv_base.h"
+#include "rv_attn.h"
+#include "rv_kv.h"
+#include "rv_gate.h"
+#include "rv_crc32.h"
+#include "rv_wire.h"
+/* rv.h area headers: keep one line per area, alphabetical after this mark. */
+
+#endif /* RV_H */

@@ -1,0 +1,57 @@
+/*
+ * rv_kv.h — streaming KV cache with incrementally maintained block landmarks,
+ * and the one-token decode step.
+ *
+ * The cache lives inside caller memory (rv_kv_mem_size / rv_kv_init). An
+ * append costs O(kv_heads*dim); a decode step costs O(window + log len) and
+ * never allocates or scans O(len) state.
+ *
+ * rv_kv_init() makes an fp32 cache that returns RV_ERR_FULL when full.
+ * rv_kv_init_ex() adds fp16 storage and ring mode (bounded memory for endless
+ * streams); docs/kernel.md documents exactly where ring-mode results differ
+ * from an unbounded cache.
+ */
+#ifndef RV_KV_H
+#define RV_KV_H
+
+#include "rv_attn.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct rv_kv rv_kv;               /* lives inside caller memory */
+
+typedef enum { RV_KV_F32 = 0, RV_KV_F16 = 1 } rv_kv_precision;
+
+typedef struct {
+    uint32_t capacity;        /* tokens stored (ring: newest `capacity` tokens) */
+    uint32_t kv_heads, dim, block_size;
+    rv_kv_precision precision;
+    bool ring;                /* full cache evicts the oldest token instead of RV_ERR_FULL */
+    uint32_t max_landmark_blocks; /* ring: completed-block means retained (0 = default) */
+    const uint32_t *pinned;   /* ring: absolute positions kept forever (e.g. globals) */
+    uint32_t n_pinned;
+} rv_kv_opts;
+
+size_t    rv_kv_mem_size(uint32_t capacity, uint32_t kv_heads, uint32_t dim,
+                         uint32_t block_size);
+rv_kv    *rv_kv_init(void *mem, size_t mem_size, uint32_t capacity,
+                     uint32_t kv_heads, uint32_t dim, uint32_t block_size);
+size_t    rv_kv_mem_size_ex(const rv_kv_opts *opts);
+rv_kv    *rv_kv_init_ex(void *mem, size_t mem_size, const rv_kv_opts *opts);
+
+rv_status rv_kv_append(rv_kv *kv, const float *k, const float *v); /* [kv_heads][dim] each */
+void      rv_kv_reset(rv_kv *kv);          /* back to empty; keeps the layout */
+uint64_t  rv_kv_len(const rv_kv *kv);      /* tokens appended since init/reset */
+
+size_t    rv_attn_decode_workspace_size(const rv_attn_cfg *cfg, uint32_t q_heads,
+                                        uint32_t dim);
+rv_status rv_attn_decode(const rv_attn_cfg *cfg, const rv_kv *kv, uint32_t q_heads,
+                         const float *q /* [q_heads][dim] */, float *out,
+                         void *ws, size_t ws_size);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* RV_KV_H */

@@ -95,7 +95,10 @@ typedef enum {
     RV_ERR_MODEL = 77,         /* model object invalid for this call */
     RV_ERR_NOT_READY = 78,     /* not enough frames yet (classify before push) */
 
-    /* reserved for later areas (96..127) */
+    /* CSI features (96..103) */
+    RV_ERR_CSI_EMPTY = 96,     /* too few non-null subcarriers to extract features */
+
+    /* reserved for later areas (104..127) */
     RV_ERR_INTERNAL = 127      /* a kernel invariant failed; please report */
 } rv_status;
 

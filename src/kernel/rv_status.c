@@ -45,6 +45,7 @@ const char *rv_status_str(rv_status s)
     case RV_ERR_BLOB_SECTION: return ".rvne extension section malformed";
     case RV_ERR_MODEL: return "model invalid for this call";
     case RV_ERR_NOT_READY: return "not enough frames pushed yet";
+    case RV_ERR_CSI_EMPTY: return "CSI frame has too few non-null subcarriers";
     case RV_ERR_INTERNAL: return "internal kernel error";
     }
     return "unknown status";

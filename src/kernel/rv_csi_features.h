@@ -1,0 +1,131 @@
+/*
+ * rv_csi_features.h — CSI feature extraction for the temporal head.
+ *
+ * Contract (maths in docs/features.md):
+ *  - I/Q pairs are (imaginary, real) int8, as ESP-IDF documents them.
+ *  - Frames whose subcarrier count is a multiple of 64 are treated as
+ *    concatenated 64-subcarrier training fields (64 = LLTF, 128 = LLTF +
+ *    HT-LTF, 192 = LLTF + HT-LTF + STBC-HT-LTF); only the first field, the
+ *    LLTF, is used, reordered from buffer order 0..31,-32..-1 to frequency
+ *    order -32..31, with the 52 data/pilot subcarriers |k| = 1..26 valid.
+ *  - Any other count n (<= RV_CSI_FEAT_MAX_SC) is taken as already in
+ *    frequency order, centred at n/2; subcarriers whose amplitude is below
+ *    RV_CSI_FEAT_NULL_FRAC of the frame's mean are nulls/guards.
+ *  - Phase: unwrapped across valid subcarriers in frequency order, then the
+ *    least-squares line over subcarrier index (STO slope + CFO/PLL offset)
+ *    is removed.
+ *  - rv_csi_feat_extract() reduces one antenna of one frame to
+ *    RV_CSI_FEAT_DIM floats (layout below), updating a caller-owned
+ *    per-stream state (one state per node and antenna). Deterministic, no
+ *    allocation, no statics.
+ *
+ * Feature layout (RV_CSI_FEAT_DIM = 32):
+ *   [0..12]  amplitude of 13 subcarrier bands, relative to the frame mean
+ *            (AGC-invariant), z-scored by the stream's running mean/variance
+ *   [13..25] sanitised phase of the same bands, z-scored likewise
+ *   [26]     amplitude change energy vs the previous frame (motion), log scale
+ *   [27]     sanitised-phase change energy vs the previous frame, log scale
+ *   [28]     RSSI, (rssi + 60) / 20
+ *   [29]     SNR, (rssi - noise_floor - 40) / 20
+ *   [30]     frequency selectivity: std of relative amplitude across subcarriers
+ *   [31]     baseline deviation: RMS of the amplitude-band z-scores [0..12]
+ *
+ * Feature-state packets (0xC5110006) map to RV_STATE_FEAT_DIM = 9 floats
+ * with rv_state_feat_from_packet() (scaling in docs/features.md).
+ */
+#ifndef RV_CSI_FEATURES_H
+#define RV_CSI_FEATURES_H
+
+#include "rv_base.h"
+#include "rv_wire.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define RV_CSI_FEAT_DIM          32u
+#define RV_CSI_FEAT_BANDS        13u
+#define RV_CSI_FEAT_NORM_DIMS    26u   /* dims 0..25 are z-scored */
+#define RV_CSI_FEAT_IDX_MOTION   26u
+#define RV_CSI_FEAT_IDX_PMOTION  27u
+#define RV_CSI_FEAT_IDX_RSSI     28u
+#define RV_CSI_FEAT_IDX_SNR      29u
+#define RV_CSI_FEAT_IDX_SELECT   30u
+#define RV_CSI_FEAT_IDX_BASEDEV  31u
+#define RV_STATE_FEAT_DIM        9u
+
+#define RV_CSI_LLTF_SC           64u   /* one training field */
+#define RV_CSI_LLTF_EDGE         26    /* valid LLTF subcarriers: 1 <= |k| <= 26 */
+#define RV_CSI_FEAT_MAX_SC       256u  /* longest non-multiple-of-64 frame handled */
+#define RV_CSI_FEAT_NULL_FRAC    0.05f /* generic layout: null if amp < frac * mean */
+#define RV_CSI_FEAT_DEFAULT_TAU  1000u /* frames; 10 s at 100 Hz */
+#define RV_CSI_FEAT_MIN_VALID    8u    /* fewer valid subcarriers -> RV_ERR_CSI_EMPTY */
+#define RV_CSI_FEAT_Z_CLAMP      8.0f  /* |z| is clamped to this */
+
+/*
+ * Per-stream state. Plain struct: allocate it anywhere (sizeof, or
+ * rv_csi_feat_state_size()) and call rv_csi_feat_init() before use. Fields
+ * are private to rv_csi_features.c.
+ */
+typedef struct {
+    uint32_t magic;
+    uint32_t tau_frames;
+    uint32_t n_frames;            /* frames folded into the running stats */
+    uint16_t prev_n;              /* subcarriers in prev_* (0 = no previous frame) */
+    uint16_t prev_layout;         /* layout of the previous frame */
+    float    prev_amp[RV_CSI_FEAT_MAX_SC];   /* relative amplitude, frequency order */
+    float    prev_phase[RV_CSI_FEAT_MAX_SC]; /* sanitised phase, frequency order */
+    uint8_t  prev_valid[RV_CSI_FEAT_MAX_SC];
+    float    mean[RV_CSI_FEAT_NORM_DIMS];
+    float    var[RV_CSI_FEAT_NORM_DIMS];
+} rv_csi_feat_state;
+
+size_t    rv_csi_feat_state_size(void);
+/* tau_frames: time constant of the running mean/variance in frames (>= 1);
+ * 0 selects RV_CSI_FEAT_DEFAULT_TAU. */
+rv_status rv_csi_feat_init(rv_csi_feat_state *st, uint32_t tau_frames);
+/* Forget previous frames and statistics (keeps tau). */
+rv_status rv_csi_feat_reset(rv_csi_feat_state *st);
+
+/* Antenna 0 of f -> out[RV_CSI_FEAT_DIM]. */
+rv_status rv_csi_feat_extract(rv_csi_feat_state *st, const rv_csi_frame *f, float *out);
+/* Any antenna; raw (optional, may be NULL) receives the same layout before
+ * z-scoring of dims 0..25 (dims 26..31 are identical in both). On error the
+ * state is unchanged and out/raw are zero-filled. */
+rv_status rv_csi_feat_extract_ex(rv_csi_feat_state *st, const rv_csi_frame *f,
+                                 uint8_t antenna, float *out, float *raw);
+
+/* ---- lower-level pieces, usable on their own ---- */
+
+/* Swap the halves of every 64-pair block of (imag, real) pairs: buffer
+ * order 0..31,-32..-1 -> frequency order -32..31. n_pairs % 64 == 0.
+ * in and out must not overlap. */
+rv_status rv_csi_lltf_reorder(const int8_t *iq, uint32_t n_pairs, int8_t *out);
+/* amp[p] = sqrt(real^2 + imag^2) of (imag, real) pairs. */
+rv_status rv_csi_amplitude(const int8_t *iq, uint32_t n_pairs, float *amp);
+/* phase[p] = atan2(imag, real) in (-pi, pi] of (imag, real) pairs. */
+rv_status rv_csi_phase_raw(const int8_t *iq, uint32_t n_pairs, float *phase);
+/* Unwrap in place across the valid entries (in array order); invalid ones
+ * (valid[p] == 0) are skipped and left untouched. valid may be NULL (all). */
+rv_status rv_csi_phase_unwrap(float *phase, const uint8_t *valid, uint32_t n);
+/* Unwrap, then subtract the least-squares line phase = slope * x + offset
+ * fitted over the valid entries (x = subcarrier index). Invalid entries are
+ * set to 0. Needs >= 2 valid entries with distinct x (else RV_ERR_CSI_EMPTY).
+ * slope/offset (may be NULL) receive the removed line. */
+rv_status rv_csi_phase_sanitize(float *phase, const float *x, const uint8_t *valid,
+                                uint32_t n, float *slope, float *offset);
+
+/* Feature-state packet -> RV_STATE_FEAT_DIM floats:
+ *   [0] log1p(max(motion, 0))        [5] clamp(heartbeat_conf, 0, 1)
+ *   [1] clamp(presence, 0, 1)        [6] tanh(anomaly)
+ *   [2] respiration_bpm / 30         [7] tanh(env_shift)
+ *   [3] clamp(respiration_conf, 0, 1) [8] clamp(node_coherence, 0, 1)
+ *   [4] heartbeat_bpm / 100
+ * bpm values are clamped to [0, 60] and [0, 240] first. Non-finite input
+ * -> RV_ERR_NOT_FINITE and out zero-filled. */
+rv_status rv_state_feat_from_packet(const rv_feature_state *s, float *out);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* RV_CSI_FEATURES_H */

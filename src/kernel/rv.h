@@ -16,5 +16,6 @@
 #include "rv_crc32.h"
 #include "rv_wire.h"
 /* rv.h area headers: keep one line per area, alphabetical after this mark. */
+#include "rv_csi_features.h"
 
 #endif /* RV_H */

@@ -59,7 +59,7 @@ extern "C" {
 #define RV_CSI_FEAT_MAX_SC       256u  /* longest non-multiple-of-64 frame handled */
 #define RV_CSI_FEAT_NULL_FRAC    0.05f /* generic layout: null if amp < frac * mean */
 #define RV_CSI_FEAT_DEFAULT_TAU  1000u /* frames; 10 s at 100 Hz */
-#define RV_CSI_FEAT_MIN_VALID    8u    /* fewer valid subcarriers -> RV_ERR_CSI_EMPTY */
+#define RV_CSI_FEAT_MIN_VALID    13u   /* fewer valid subcarriers -> RV_ERR_CSI_EMPTY */
 #define RV_CSI_FEAT_Z_CLAMP      8.0f  /* |z| is clamped to this */
 
 /*

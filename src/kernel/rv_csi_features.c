@@ -1,0 +1,282 @@
+/*
+ * rv_csi_features.c — one CSI frame (one antenna) -> RV_CSI_FEAT_DIM floats
+ * with per-stream running normalisation, and the feature-state mapping.
+ * Maths in docs/features.md; contract in rv_csi_features.h.
+ */
+#include <math.h>
+#include <string.h>
+
+#include "rv_csi_features.h"
+
+#define FEAT_MAGIC      0x52564654u /* "RVFT" */
+#define LAYOUT_LLTF     1u
+#define LAYOUT_GENERIC  2u
+#define VAR_FLOOR_AMP   1e-4f       /* (0.01 relative amplitude)^2 */
+#define VAR_FLOOR_PHASE 1e-3f       /* (0.03 rad)^2 */
+#define ENERGY_EPS      1e-5f
+#define RV_PI_F         3.14159265358979f
+#define RV_TWO_PI_F     6.28318530717959f
+
+size_t rv_csi_feat_state_size(void)
+{
+    return sizeof(rv_csi_feat_state);
+}
+
+rv_status rv_csi_feat_init(rv_csi_feat_state *st, uint32_t tau_frames)
+{
+    if (!st)
+        return RV_ERR_NULL;
+    memset(st, 0, sizeof(*st));
+    st->magic = FEAT_MAGIC;
+    st->tau_frames = tau_frames ? tau_frames : RV_CSI_FEAT_DEFAULT_TAU;
+    return RV_OK;
+}
+
+rv_status rv_csi_feat_reset(rv_csi_feat_state *st)
+{
+    if (!st)
+        return RV_ERR_NULL;
+    if (st->magic != FEAT_MAGIC)
+        return RV_ERR_BAD_OBJECT;
+    return rv_csi_feat_init(st, st->tau_frames);
+}
+
+/* Scratch for one frame, frequency order. ~3.3 KB of stack at MAX_SC 256. */
+typedef struct {
+    uint32_t n;
+    uint16_t layout;
+    int8_t   iq[2u * RV_CSI_FEAT_MAX_SC];
+    float    amp[RV_CSI_FEAT_MAX_SC];
+    float    phase[RV_CSI_FEAT_MAX_SC];
+    float    x[RV_CSI_FEAT_MAX_SC];
+    uint8_t  valid[RV_CSI_FEAT_MAX_SC];
+} frame_scratch;
+
+static rv_status load_frame(const rv_csi_frame *f, uint8_t antenna, frame_scratch *s)
+{
+    const uint32_t n_sc = f->n_subcarriers;
+    const int8_t *iq = f->iq + 2u * (size_t)antenna * n_sc;
+    rv_status st;
+    if (n_sc % RV_CSI_LLTF_SC == 0) {
+        s->n = RV_CSI_LLTF_SC;
+        s->layout = LAYOUT_LLTF;
+        st = rv_csi_lltf_reorder(iq, RV_CSI_LLTF_SC, s->iq);
+        if (st != RV_OK)
+            return st;
+    } else {
+        if (n_sc > RV_CSI_FEAT_MAX_SC)
+            return RV_ERR_SUBCARRIERS;
+        s->n = n_sc;
+        s->layout = LAYOUT_GENERIC;
+        memcpy(s->iq, iq, 2u * (size_t)n_sc);
+    }
+    rv_csi_amplitude(s->iq, s->n, s->amp);
+    rv_csi_phase_raw(s->iq, s->n, s->phase);
+
+    const int32_t centre = (int32_t)(s->n / 2u);
+    float mean_all = 0.0f;
+    for (uint32_t j = 0; j < s->n; j++) {
+        s->x[j] = (float)((int32_t)j - centre);
+        mean_all += s->amp[j];
+    }
+    mean_all /= (float)s->n;
+    uint32_t nv = 0;
+    for (uint32_t j = 0; j < s->n; j++) {
+        bool ok;
+        if (s->layout == LAYOUT_LLTF) {
+            int32_t k = (int32_t)j - centre;
+            int32_t ak = k < 0 ? -k : k;
+            ok = ak >= 1 && ak <= RV_CSI_LLTF_EDGE && s->amp[j] > 0.0f;
+        } else {
+            ok = s->amp[j] > 0.0f && s->amp[j] >= RV_CSI_FEAT_NULL_FRAC * mean_all;
+        }
+        s->valid[j] = ok ? 1u : 0u;
+        nv += ok ? 1u : 0u;
+    }
+    if (nv < RV_CSI_FEAT_MIN_VALID)
+        return RV_ERR_CSI_EMPTY;
+    return rv_csi_phase_sanitize(s->phase, s->x, s->valid, s->n, NULL, NULL);
+}
+
+static float energy_scale(float e)
+{
+    return 0.5f * (log10f(e + ENERGY_EPS) + 3.0f);
+}
+
+static float wrap_pi(float d)
+{
+    return d - RV_TWO_PI_F * floorf((d + RV_PI_F) / RV_TWO_PI_F);
+}
+
+rv_status rv_csi_feat_extract_ex(rv_csi_feat_state *st, const rv_csi_frame *f,
+                                 uint8_t antenna, float *out, float *raw)
+{
+    if (out)
+        memset(out, 0, RV_CSI_FEAT_DIM * sizeof(float));
+    if (raw)
+        memset(raw, 0, RV_CSI_FEAT_DIM * sizeof(float));
+    if (!st || !f || !out || !f->iq)
+        return RV_ERR_NULL;
+    if (st->magic != FEAT_MAGIC)
+        return RV_ERR_BAD_OBJECT;
+    if (f->n_antennas == 0 || f->n_antennas > RV_CSI_MAX_ANTENNAS)
+        return RV_ERR_ANTENNAS;
+    if (antenna >= f->n_antennas)
+        return RV_ERR_ARG;
+    if (f->n_subcarriers == 0 || f->n_subcarriers > RV_CSI_MAX_SUBCARRIERS)
+        return RV_ERR_SUBCARRIERS;
+
+    frame_scratch s;
+    rv_status rc = load_frame(f, antenna, &s);
+    if (rc != RV_OK)
+        return rc;
+
+    float feat[RV_CSI_FEAT_DIM];
+    memset(feat, 0, sizeof(feat));
+
+    /* Relative amplitude: divide by the mean over valid subcarriers (AGC). */
+    float amean = 0.0f;
+    uint32_t nv = 0;
+    for (uint32_t j = 0; j < s.n; j++)
+        if (s.valid[j]) {
+            amean += s.amp[j];
+            nv++;
+        }
+    amean /= (float)nv;
+    float sel = 0.0f;
+    for (uint32_t j = 0; j < s.n; j++) {
+        s.amp[j] = s.valid[j] ? s.amp[j] / amean : 0.0f;
+        if (s.valid[j])
+            sel += (s.amp[j] - 1.0f) * (s.amp[j] - 1.0f);
+    }
+
+    /* Bands: valid subcarriers in frequency order, split by rank. */
+    uint32_t rank = 0;
+    uint32_t cnt[RV_CSI_FEAT_BANDS];
+    memset(cnt, 0, sizeof(cnt));
+    for (uint32_t j = 0; j < s.n; j++) {
+        if (!s.valid[j])
+            continue;
+        uint32_t b = (rank * RV_CSI_FEAT_BANDS) / nv;
+        feat[b] += s.amp[j];
+        feat[RV_CSI_FEAT_BANDS + b] += s.phase[j];
+        cnt[b]++;
+        rank++;
+    }
+    for (uint32_t b = 0; b < RV_CSI_FEAT_BANDS; b++) {
+        feat[b] /= (float)cnt[b];       /* cnt >= 1: nv >= MIN_VALID = bands */
+        feat[RV_CSI_FEAT_BANDS + b] /= (float)cnt[b];
+    }
+
+    /* Temporal change energies against the previous frame of this stream. */
+    float ea = 0.0f, ep = 0.0f;
+    if (st->prev_n == s.n && st->prev_layout == s.layout) {
+        uint32_t m = 0;
+        for (uint32_t j = 0; j < s.n; j++) {
+            if (!s.valid[j] || !st->prev_valid[j])
+                continue;
+            float da = s.amp[j] - st->prev_amp[j];
+            float dp = wrap_pi(s.phase[j] - st->prev_phase[j]);
+            ea += da * da;
+            ep += dp * dp;
+            m++;
+        }
+        if (m) {
+            ea /= (float)m;
+            ep /= (float)m;
+        }
+    }
+    feat[RV_CSI_FEAT_IDX_MOTION] = energy_scale(ea);
+    feat[RV_CSI_FEAT_IDX_PMOTION] = energy_scale(ep);
+    feat[RV_CSI_FEAT_IDX_RSSI] = ((float)f->rssi + 60.0f) / 20.0f;
+    feat[RV_CSI_FEAT_IDX_SNR] = ((float)f->rssi - (float)f->noise_floor - 40.0f) / 20.0f;
+    feat[RV_CSI_FEAT_IDX_SELECT] = sqrtf(sel / (float)nv);
+
+    /* z-score dims 0..25 against the stats before this frame, then update. */
+    float alpha = 1.0f / (float)st->tau_frames;
+    float warm = 1.0f / (float)(st->n_frames + 1u);
+    if (warm > alpha)
+        alpha = warm;
+    float dev = 0.0f;
+    for (uint32_t d = 0; d < RV_CSI_FEAT_NORM_DIMS; d++) {
+        float floor_v = d < RV_CSI_FEAT_BANDS ? VAR_FLOOR_AMP : VAR_FLOOR_PHASE;
+        float z = 0.0f;
+        if (st->n_frames > 0) {
+            z = (feat[d] - st->mean[d]) / sqrtf(st->var[d] + floor_v);
+            if (z > RV_CSI_FEAT_Z_CLAMP)
+                z = RV_CSI_FEAT_Z_CLAMP;
+            if (z < -RV_CSI_FEAT_Z_CLAMP)
+                z = -RV_CSI_FEAT_Z_CLAMP;
+        }
+        out[d] = z;
+        if (d < RV_CSI_FEAT_BANDS)
+            dev += z * z;
+    }
+    feat[RV_CSI_FEAT_IDX_BASEDEV] = sqrtf(dev / (float)RV_CSI_FEAT_BANDS);
+    for (uint32_t d = RV_CSI_FEAT_NORM_DIMS; d < RV_CSI_FEAT_DIM; d++)
+        out[d] = feat[d];
+    for (uint32_t d = 0; d < RV_CSI_FEAT_DIM; d++)
+        if (!isfinite(out[d]) || !isfinite(feat[d])) {
+            memset(out, 0, RV_CSI_FEAT_DIM * sizeof(float));
+            return RV_ERR_INTERNAL;
+        }
+    if (raw)
+        memcpy(raw, feat, sizeof(feat));
+
+    /* Commit state only once everything succeeded. */
+    for (uint32_t d = 0; d < RV_CSI_FEAT_NORM_DIMS; d++) {
+        float diff = feat[d] - st->mean[d];
+        if (st->n_frames == 0) {
+            st->mean[d] = feat[d];
+            st->var[d] = 0.0f;
+        } else {
+            st->mean[d] += alpha * diff;
+            st->var[d] = (1.0f - alpha) * (st->var[d] + alpha * diff * diff);
+        }
+    }
+    if (st->n_frames < UINT32_MAX)
+        st->n_frames++;
+    st->prev_n = (uint16_t)s.n;
+    st->prev_layout = s.layout;
+    memcpy(st->prev_amp, s.amp, s.n * sizeof(float));
+    memcpy(st->prev_phase, s.phase, s.n * sizeof(float));
+    memcpy(st->prev_valid, s.valid, s.n);
+    return RV_OK;
+}
+
+rv_status rv_csi_feat_extract(rv_csi_feat_state *st, const rv_csi_frame *f, float *out)
+{
+    return rv_csi_feat_extract_ex(st, f, 0, out, NULL);
+}
+
+static float clampf(float v, float lo, float hi)
+{
+    return v < lo ? lo : (v > hi ? hi : v);
+}
+
+rv_status rv_state_feat_from_packet(const rv_feature_state *s, float *out)
+{
+    if (!out)
+        return RV_ERR_NULL;
+    memset(out, 0, RV_STATE_FEAT_DIM * sizeof(float));
+    if (!s)
+        return RV_ERR_NULL;
+    const float in[RV_STATE_FEAT_DIM] = {
+        s->motion, s->presence, s->respiration_bpm, s->respiration_conf,
+        s->heartbeat_bpm, s->heartbeat_conf, s->anomaly, s->env_shift,
+        s->node_coherence
+    };
+    for (uint32_t i = 0; i < RV_STATE_FEAT_DIM; i++)
+        if (!isfinite(in[i]))
+            return RV_ERR_NOT_FINITE;
+    out[0] = log1pf(s->motion > 0.0f ? s->motion : 0.0f);
+    out[1] = clampf(s->presence, 0.0f, 1.0f);
+    out[2] = clampf(s->respiration_bpm, 0.0f, 60.0f) / 30.0f;
+    out[3] = clampf(s->respiration_conf, 0.0f, 1.0f);
+    out[4] = clampf(s->heartbeat_bpm, 0.0f, 240.0f) / 100.0f;
+    out[5] = clampf(s->heartbeat_conf, 0.0f, 1.0f);
+    out[6] = tanhf(s->anomaly);
+    out[7] = tanhf(s->env_shift);
+    out[8] = clampf(s->node_coherence, 0.0f, 1.0f);
+    return RV_OK;
+}

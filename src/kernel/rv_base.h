@@ -94,6 +94,11 @@ typedef enum {
     RV_ERR_BLOB_SECTION = 76,  /* a v2 extension section is malformed */
     RV_ERR_MODEL = 77,         /* model object invalid for this call */
     RV_ERR_NOT_READY = 78,     /* not enough frames yet (classify before push) */
+    RV_ERR_BLOB_SECTION_UNKNOWN = 79, /* unknown critical (upper-case) v2 section tag */
+    RV_ERR_BLOB_SECTION_DUP = 80,     /* a v2 section tag appears twice */
+    RV_ERR_BLOB_SECTION_LEN = 81,     /* section runs past the end, wrong payload size or nonzero padding */
+    RV_ERR_BLOB_COUNT = 82,           /* a section's count disagrees with the header */
+    RV_ERR_BLOB_TEXT = 83,            /* name/label empty, too long or invalid UTF-8 */
 
     /* CSI features (96..103) */
     RV_ERR_CSI_EMPTY = 96,     /* too few non-null subcarriers to extract features */

@@ -45,6 +45,11 @@ const char *rv_status_str(rv_status s)
     case RV_ERR_BLOB_SECTION: return ".rvne extension section malformed";
     case RV_ERR_MODEL: return "model invalid for this call";
     case RV_ERR_NOT_READY: return "not enough frames pushed yet";
+    case RV_ERR_BLOB_SECTION_UNKNOWN: return ".rvne has an unknown critical section";
+    case RV_ERR_BLOB_SECTION_DUP: return ".rvne section appears twice";
+    case RV_ERR_BLOB_SECTION_LEN: return ".rvne section length invalid (past the end, wrong size or bad padding)";
+    case RV_ERR_BLOB_COUNT: return ".rvne section count disagrees with the header";
+    case RV_ERR_BLOB_TEXT: return ".rvne name or label empty, too long or not UTF-8";
     case RV_ERR_CSI_EMPTY: return "CSI frame has too few non-null subcarriers";
     case RV_ERR_INTERNAL: return "internal kernel error";
     }

@@ -57,17 +57,23 @@ static void add_extra(rv_attn_cand *c, uint32_t j, uint8_t is_global)
     c->n_extra++;
 }
 
+static void window_of(const rv_attn_cfg *cfg, uint32_t i, uint32_t n,
+                      uint32_t *lo, uint32_t *hi)
+{
+    const uint32_t w = cfg->window;
+    *lo = i > w ? i - w : 0u;
+    if (cfg->causal) {
+        *hi = i;
+    } else {
+        uint64_t h = (uint64_t)i + w;
+        *hi = h > (uint64_t)(n - 1u) ? n - 1u : (uint32_t)h;
+    }
+}
+
 static void build_tokens(const rv_attn_cfg *cfg, uint32_t i, uint32_t n,
                          rv_attn_cand *c)
 {
-    const uint32_t w = cfg->window;
-    c->win_lo = i > w ? i - w : 0u;
-    if (cfg->causal) {
-        c->win_hi = i;
-    } else {
-        uint64_t hi = (uint64_t)i + w;
-        c->win_hi = hi > (uint64_t)(n - 1u) ? n - 1u : (uint32_t)hi;
-    }
+    window_of(cfg, i, n, &c->win_lo, &c->win_hi);
     c->n_extra = 0;
 
     for (uint32_t t = 0; t < cfg->n_globals; t++) {
@@ -141,4 +147,40 @@ void rv_attn_cand_build(const rv_attn_cfg *cfg, uint32_t i, uint32_t n,
 {
     build_tokens(cfg, i, n, c);
     build_blocks(cfg, i, n, c);
+}
+
+/* j is one of cfg->globals. Only asked for log-stride positions, which are
+ * < n and (causal) <= i, so every match is a valid global candidate. */
+static bool is_global(const rv_attn_cfg *cfg, uint32_t j)
+{
+    return in_list(cfg->globals, cfg->n_globals, j);
+}
+
+uint64_t rv_attn_cand_count(const rv_attn_cfg *cfg, uint32_t i, uint32_t n)
+{
+    uint32_t lo, hi;
+    window_of(cfg, i, n, &lo, &hi);
+    uint64_t count = (uint64_t)(hi - lo) + 1u;
+    /* Same decisions as build_tokens, without the extras list: a global
+     * counts unless an earlier equal entry already did. */
+    for (uint32_t t = 0; t < cfg->n_globals; t++) {
+        uint32_t g = cfg->globals[t];
+        if (g >= n || (cfg->causal && g > i) || (g >= lo && g <= hi))
+            continue;
+        if (!in_list(cfg->globals, t, g))
+            count++;
+    }
+    if (cfg->log_stride) {
+        for (uint64_t s = 1; s < n; s <<= 1) {
+            if (i >= s && i - (uint32_t)s < lo && !is_global(cfg, i - (uint32_t)s))
+                count++;
+            if (!cfg->causal && (uint64_t)i + s < n && i + (uint32_t)s > hi &&
+                !is_global(cfg, i + (uint32_t)s))
+                count++;
+        }
+    }
+    uint32_t blocks[RV_ATTN_CAND_MAX_BLOCKS];
+    rv_attn_cand c = { .blocks = blocks };
+    build_blocks(cfg, i, n, &c);
+    return count + c.n_blocks;
 }

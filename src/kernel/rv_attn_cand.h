@@ -33,4 +33,12 @@ uint32_t rv_attn_cand_cap_blocks(const rv_attn_cfg *cfg, uint32_t n);
 void rv_attn_cand_build(const rv_attn_cfg *cfg, uint32_t i, uint32_t n,
                         rv_attn_cand *c);
 
+/* rv_attn_cand_cap_blocks() never exceeds this (3 local + 2 per power of 2). */
+#define RV_ATTN_CAND_MAX_BLOCKS 67u
+
+/* Number of candidates (tokens + landmark blocks) of query i < n, the same
+ * as win_hi - win_lo + 1 + n_extra + n_blocks of rv_attn_cand_build, without
+ * caller arrays (O(n_globals^2 + n_globals log n)). cfg must be validated. */
+uint64_t rv_attn_cand_count(const rv_attn_cfg *cfg, uint32_t i, uint32_t n);
+
 #endif /* RV_ATTN_CAND_H */

@@ -7,96 +7,7 @@
 #include <string.h>
 
 #include "rv_attn_cand.h"
-
-/* Test-only PRNG (xorshift32). */
-static uint32_t rng_next(uint32_t *x)
-{
-    *x ^= *x << 13;
-    *x ^= *x >> 17;
-    *x ^= *x << 5;
-    return *x;
-}
-
-/* Brute force: walk the spec's list in order with a seen[] bitmap; emit the
- * visiting order of tokens (with a global flag) and blocks. */
-typedef struct {
-    uint32_t n_tok, n_blk;
-    uint32_t tok[4096];
-    uint8_t is_global[4096];
-    uint32_t blk[4096];
-} brute_set;
-
-static void brute(const rv_attn_cfg *cfg, uint32_t i, uint32_t n, brute_set *o)
-{
-    uint8_t *seen = calloc(n, 1);
-    ck_assert_ptr_nonnull(seen);
-    o->n_tok = o->n_blk = 0;
-    int64_t W = cfg->window;
-    int64_t lo = (int64_t)i - W < 0 ? 0 : (int64_t)i - W;
-    int64_t hi = cfg->causal ? (int64_t)i
-                             : ((int64_t)i + W > (int64_t)n - 1 ? (int64_t)n - 1 : (int64_t)i + W);
-    for (int64_t j = lo; j <= hi; j++) {
-        seen[j] = 1;
-        o->tok[o->n_tok] = (uint32_t)j;
-        o->is_global[o->n_tok++] = 0;
-    }
-    for (uint32_t t = 0; t < cfg->n_globals; t++) {
-        uint32_t g = cfg->globals[t];
-        if (g < n && (!cfg->causal || g <= i) && !seen[g]) {
-            seen[g] = 1;
-            o->tok[o->n_tok] = g;
-            o->is_global[o->n_tok++] = 1;
-        }
-    }
-    if (cfg->log_stride) {
-        for (int64_t s = 1; s < (int64_t)n; s *= 2) {
-            int64_t a = (int64_t)i - s, b = (int64_t)i + s;
-            if (a >= 0 && !seen[a]) {
-                seen[a] = 1;
-                o->tok[o->n_tok] = (uint32_t)a;
-                o->is_global[o->n_tok++] = 0;
-            }
-            if (!cfg->causal && b < (int64_t)n && !seen[b]) {
-                seen[b] = 1;
-                o->tok[o->n_tok] = (uint32_t)b;
-                o->is_global[o->n_tok++] = 0;
-            }
-        }
-    }
-    free(seen);
-    if (!cfg->landmarks)
-        return;
-    int64_t B = cfg->block_size;
-    int64_t nb = ((int64_t)n + B - 1) / B, cb = (int64_t)i / B;
-    int64_t avail = cfg->causal ? ((int64_t)i + 1) / B : nb;
-    if (avail == 0)
-        return;
-    int64_t pivot = cfg->causal ? avail - 1 : (cb < nb - 1 ? cb : nb - 1);
-    uint8_t *bseen = calloc((size_t)nb, 1);
-    ck_assert_ptr_nonnull(bseen);
-    int64_t cand[256];
-    int nc = 0;
-    for (int64_t b = pivot - 1; b <= pivot + 1; b++)
-        if (b >= 0 && b <= avail - 1)
-            cand[nc++] = b;
-    if (cfg->log_stride)
-        for (int64_t s = 1; s < nb; s *= 2) {
-            if (pivot - s >= 0)
-                cand[nc++] = pivot - s;
-            if (!cfg->causal && pivot + s < nb)
-                cand[nc++] = pivot + s;
-        }
-    for (int t = 0; t < nc; t++) {
-        int64_t b = cand[t];
-        if (!cfg->causal && b == cb)
-            continue;
-        if (bseen[b])
-            continue;
-        bseen[b] = 1;
-        o->blk[o->n_blk++] = (uint32_t)b;
-    }
-    free(bseen);
-}
+#include "attn_brute.h"
 
 static void compare(const rv_attn_cfg *cfg, uint32_t n)
 {
@@ -134,6 +45,8 @@ static void compare(const rv_attn_cfg *cfg, uint32_t n)
         ck_assert_uint_eq(c.n_blocks, o->n_blk);
         for (uint32_t t = 0; t < c.n_blocks; t++)
             ck_assert_uint_eq(c.blocks[t], o->blk[t]);
+        /* The array-free counter agrees with the enumerator. */
+        ck_assert_uint_eq(rv_attn_cand_count(cfg, i, n), (uint64_t)nwin + c.n_extra + c.n_blocks);
     }
     free(extra);
     free(isg);

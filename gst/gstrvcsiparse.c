@@ -1,0 +1,256 @@
+/*
+ * gstrvcsiparse.c — rvcsiparse: one node packet per input buffer (UDP
+ * payloads from pcapparse, appsrc, any packetised source) is validated with
+ * the same kernel decoder and counters as rvcsisrc and gets the same
+ * RvCsiPacketMeta, so replayed captures run through the same pipeline.
+ *
+ * Invalid buffers are dropped and counted. pcapparse stamps only the DTS
+ * (capture time); the PTS is set from it so downstream per-stream timing
+ * (rvtemporalhead's stream-timeout) sees capture time. Whether playback
+ * follows the original timing is decided by the sink: sync=true plays at
+ * capture pace, sync=false as fast as possible.
+ */
+#include "gstrvcsiparse.h"
+#include "gstrvcsimeta.h"
+#include "gstrvcsistats.h"
+
+GST_DEBUG_CATEGORY_STATIC (gst_rvcsi_parse_debug);
+#define GST_CAT_DEFAULT gst_rvcsi_parse_debug
+
+enum
+{
+  PROP_0,
+  PROP_ALLOWED_NODES,
+  PROP_KINDS,
+  PROP_STATS,
+};
+
+struct _GstRvCsiParse
+{
+  GstBaseTransform parent;
+
+  gchar *allowed_nodes;         /* object lock */
+  gchar *kinds;
+  GMutex stats_lock;
+  RvCsiStats stats;
+};
+
+static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
+    GST_PAD_SINK, GST_PAD_ALWAYS, GST_STATIC_CAPS_ANY);
+static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
+    GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS ("application/x-rvcsi"));
+
+#define gst_rvcsi_parse_parent_class parent_class
+G_DEFINE_TYPE_WITH_CODE (GstRvCsiParse, gst_rvcsi_parse,
+    GST_TYPE_BASE_TRANSFORM, GST_DEBUG_CATEGORY_INIT (gst_rvcsi_parse_debug,
+        "rvcsiparse", 0, "ESP32 CSI packet parser"));
+GST_ELEMENT_REGISTER_DEFINE (rvcsiparse, "rvcsiparse", GST_RANK_NONE,
+    GST_TYPE_RVCSI_PARSE);
+
+static void
+gst_rvcsi_parse_finalize (GObject * object)
+{
+  GstRvCsiParse *self = GST_RVCSI_PARSE (object);
+
+  g_free (self->allowed_nodes);
+  g_free (self->kinds);
+  g_mutex_clear (&self->stats_lock);
+  G_OBJECT_CLASS (parent_class)->finalize (object);
+}
+
+static void
+gst_rvcsi_parse_set_property (GObject * object, guint prop_id,
+    const GValue * value, GParamSpec * pspec)
+{
+  GstRvCsiParse *self = GST_RVCSI_PARSE (object);
+
+  GST_OBJECT_LOCK (self);
+  switch (prop_id) {
+    case PROP_ALLOWED_NODES:
+      g_free (self->allowed_nodes);
+      self->allowed_nodes = g_value_dup_string (value);
+      break;
+    case PROP_KINDS:
+      g_free (self->kinds);
+      self->kinds = g_value_dup_string (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+  GST_OBJECT_UNLOCK (self);
+}
+
+static void
+gst_rvcsi_parse_get_property (GObject * object, guint prop_id, GValue * value,
+    GParamSpec * pspec)
+{
+  GstRvCsiParse *self = GST_RVCSI_PARSE (object);
+
+  GST_OBJECT_LOCK (self);
+  switch (prop_id) {
+    case PROP_ALLOWED_NODES:
+      g_value_set_string (value, self->allowed_nodes);
+      break;
+    case PROP_KINDS:
+      g_value_set_string (value, self->kinds);
+      break;
+    case PROP_STATS:
+      g_mutex_lock (&self->stats_lock);
+      g_value_take_boxed (value, rv_csi_stats_to_structure (&self->stats,
+              "rvcsiparse-stats"));
+      g_mutex_unlock (&self->stats_lock);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+  GST_OBJECT_UNLOCK (self);
+}
+
+static gboolean
+gst_rvcsi_parse_start (GstBaseTransform * trans)
+{
+  GstRvCsiParse *self = GST_RVCSI_PARSE (trans);
+  gchar *nodes, *kinds;
+  GError *err = NULL;
+  gboolean ok;
+
+  GST_OBJECT_LOCK (self);
+  nodes = g_strdup (self->allowed_nodes);
+  kinds = g_strdup (self->kinds);
+  GST_OBJECT_UNLOCK (self);
+
+  g_mutex_lock (&self->stats_lock);
+  rv_csi_stats_clear (&self->stats);
+  ok = rv_csi_stats_set_nodes (&self->stats, nodes, &err) &&
+      rv_csi_stats_set_kinds (&self->stats, kinds, &err);
+  g_mutex_unlock (&self->stats_lock);
+  if (!ok) {
+    GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
+        ("Invalid rvcsiparse filter property"), ("%s", err->message));
+    g_clear_error (&err);
+  }
+  g_free (nodes);
+  g_free (kinds);
+  return ok;
+}
+
+static GstFlowReturn
+gst_rvcsi_parse_transform_ip (GstBaseTransform * trans, GstBuffer * buf)
+{
+  GstRvCsiParse *self = GST_RVCSI_PARSE (trans);
+  GstMapInfo map;
+  RvCsiPacketInfo info;
+  RvCsiPacketMeta *meta;
+  gboolean ok;
+
+  if (!GST_BUFFER_PTS_IS_VALID (buf))
+    GST_BUFFER_PTS (buf) = GST_BUFFER_DTS (buf);
+  if (!gst_buffer_map (buf, &map, GST_MAP_READ))
+    return GST_BASE_TRANSFORM_FLOW_DROPPED;
+  g_mutex_lock (&self->stats_lock);
+  ok = rv_csi_stats_admit (&self->stats, map.data, map.size,
+      GST_BUFFER_PTS (buf), &info);
+  g_mutex_unlock (&self->stats_lock);
+  gst_buffer_unmap (buf, &map);
+  if (!ok)
+    return GST_BASE_TRANSFORM_FLOW_DROPPED;
+
+  meta = rv_buffer_get_csi_packet_meta (buf);
+  if (!meta)
+    meta = rv_csi_packet_meta_add (buf);
+  rv_csi_packet_meta_fill (meta, &info, GST_BUFFER_PTS (buf));
+  return GST_FLOW_OK;
+}
+
+/* Whatever upstream calls its payload (or nothing, like pcapparse), what
+ * comes out is node packets. */
+static GstCaps *
+gst_rvcsi_parse_transform_caps (GstBaseTransform * trans,
+    GstPadDirection direction, GstCaps * caps, GstCaps * filter)
+{
+  GstCaps *res = direction == GST_PAD_SINK ?
+      gst_static_pad_template_get_caps (&src_template) : gst_caps_new_any ();
+
+  (void) trans;
+  (void) caps;
+  if (filter) {
+    GstCaps *tmp = gst_caps_intersect_full (filter, res,
+        GST_CAPS_INTERSECT_FIRST);
+    gst_caps_unref (res);
+    res = tmp;
+  }
+  return res;
+}
+
+static gboolean
+gst_rvcsi_parse_sink_event (GstBaseTransform * trans, GstEvent * event)
+{
+  GstRvCsiParse *self = GST_RVCSI_PARSE (trans);
+
+  if (GST_EVENT_TYPE (event) == GST_EVENT_EOS) {
+    GstStructure *s;
+
+    g_mutex_lock (&self->stats_lock);
+    s = rv_csi_stats_to_structure (&self->stats, "rvcsiparse-stats");
+    g_mutex_unlock (&self->stats_lock);
+    gst_element_post_message (GST_ELEMENT (self),
+        gst_message_new_element (GST_OBJECT (self), s));
+  }
+  return GST_BASE_TRANSFORM_CLASS (parent_class)->sink_event (trans, event);
+}
+
+static void
+gst_rvcsi_parse_class_init (GstRvCsiParseClass * klass)
+{
+  GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
+  GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
+  GstBaseTransformClass *trans_class = GST_BASE_TRANSFORM_CLASS (klass);
+
+  gobject_class->set_property = gst_rvcsi_parse_set_property;
+  gobject_class->get_property = gst_rvcsi_parse_get_property;
+  gobject_class->finalize = gst_rvcsi_parse_finalize;
+
+  g_object_class_install_property (gobject_class, PROP_ALLOWED_NODES,
+      g_param_spec_string ("allowed-nodes", "Allowed nodes",
+          "Node ids to accept, as ids and ranges separated by commas "
+          "(e.g. \"1,2,5-8\"); unset or empty accepts every node", NULL,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_READY));
+  g_object_class_install_property (gobject_class, PROP_KINDS,
+      g_param_spec_string ("kinds", "Packet kinds",
+          "Packet kinds to accept, separated by commas (same names as "
+          "rvcsisrc's kinds, e.g. \"csi-raw,feature-state\"); unset or "
+          "empty accepts all", NULL,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_READY));
+  g_object_class_install_property (gobject_class, PROP_STATS,
+      g_param_spec_boxed ("stats", "Statistics",
+          "Same counters as rvcsisrc's stats (also posted as an "
+          "\"rvcsiparse-stats\" element message at end of stream)",
+          GST_TYPE_STRUCTURE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+
+  gst_element_class_add_static_pad_template (element_class, &sink_template);
+  gst_element_class_add_static_pad_template (element_class, &src_template);
+  gst_element_class_set_static_metadata (element_class,
+      "RuView CSI packet parser", "Codec/Parser/Network",
+      "Validates one ESP32 CSI node packet per buffer (e.g. UDP payloads "
+      "from pcapparse), drops and counts invalid ones, and attaches an "
+      "RvCsiPacketMeta",
+      "gst-rvcsi developers");
+
+  trans_class->start = GST_DEBUG_FUNCPTR (gst_rvcsi_parse_start);
+  trans_class->transform_ip = GST_DEBUG_FUNCPTR (gst_rvcsi_parse_transform_ip);
+  trans_class->sink_event = GST_DEBUG_FUNCPTR (gst_rvcsi_parse_sink_event);
+  trans_class->transform_caps =
+      GST_DEBUG_FUNCPTR (gst_rvcsi_parse_transform_caps);
+  trans_class->passthrough_on_same_caps = FALSE;
+}
+
+static void
+gst_rvcsi_parse_init (GstRvCsiParse * self)
+{
+  g_mutex_init (&self->stats_lock);
+  rv_csi_stats_init (&self->stats);
+}

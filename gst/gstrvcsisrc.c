@@ -1,0 +1,823 @@
+/*
+ * gstrvcsisrc.c — rvcsisrc: live push source of ESP32 CSI node packets.
+ *
+ * The socket is opened in NULL->READY (so `port=0` reads back the bound
+ * port before the pipeline plays) and closed in READY->NULL. create()
+ * serves accepted packets from the current receive batch and, when the batch
+ * is used up, waits (cancellable, see unlock()) and pulls the next batch of
+ * up to batch-size datagrams with one recvmmsg() call. Each datagram is
+ * validated by the kernel decoder (gstrvcsistats.c); invalid ones are
+ * counted by reason and never reach the src pad.
+ *
+ * Timestamps: each batch is stamped with the pipeline clock when it is
+ * read; PTS is that time minus the element's base time (running time at
+ * arrival). The same clock time is stored in RvCsiPacketMeta.arrival.
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE             /* recvmmsg */
+#endif
+#include "gstrvcsisrc.h"
+#include "gstrvcsimeta.h"
+#include "gstrvcsistats.h"
+
+#include <gio/gio.h>
+#include <errno.h>
+#include <string.h>
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+
+GST_DEBUG_CATEGORY_STATIC (gst_rvcsi_src_debug);
+#define GST_CAT_DEFAULT gst_rvcsi_src_debug
+
+#define DEFAULT_ADDRESS         "0.0.0.0"
+#define DEFAULT_PORT            5005
+#define DEFAULT_MULTICAST_GROUP NULL
+#define DEFAULT_MULTICAST_IFACE NULL
+#define DEFAULT_BUFFER_SIZE     (4 * 1024 * 1024)
+#define DEFAULT_ALLOWED_NODES   NULL
+#define DEFAULT_KINDS           NULL
+#define DEFAULT_BATCH_SIZE      64
+#define DEFAULT_MAX_PACKET_SIZE 4096
+#define DEFAULT_STATS_INTERVAL  GST_SECOND
+
+enum
+{
+  PROP_0,
+  PROP_ADDRESS,
+  PROP_PORT,
+  PROP_MULTICAST_GROUP,
+  PROP_MULTICAST_IFACE,
+  PROP_BUFFER_SIZE,
+  PROP_ALLOWED_NODES,
+  PROP_KINDS,
+  PROP_BATCH_SIZE,
+  PROP_MAX_PACKET_SIZE,
+  PROP_STATS_INTERVAL,
+  PROP_STATS,
+};
+
+typedef struct
+{
+  guint slot;
+  RvCsiPacketInfo info;
+} RvAccepted;
+
+struct _GstRvCsiSrc
+{
+  GstPushSrc parent;
+
+  /* properties (object lock) */
+  gchar *address;
+  gint port;
+  gchar *multicast_group;
+  gchar *multicast_iface;
+  gint buffer_size;
+  gchar *allowed_nodes;
+  gchar *kinds;
+  guint batch_size;
+  guint max_packet_size;
+  GstClockTime stats_interval;
+
+  /* socket, opened in NULL->READY */
+  GSocket *socket;
+  GCancellable *cancellable;
+  gint bound_port;
+
+  /* receive batch (streaming thread only) */
+  guint n_slots;
+  guint slot_size;
+  guint8 *slots;
+  struct mmsghdr *msgs;
+  struct iovec *iov;
+  struct sockaddr_storage *addrs;
+  RvAccepted *accepted;
+  guint n_accepted, next_accepted;
+  GstClockTime batch_arrival;
+  GstClockTime last_stats_post;
+
+  /* counters (stats_lock) */
+  GMutex stats_lock;
+  RvCsiStats stats;
+};
+
+static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
+    GST_PAD_SRC, GST_PAD_ALWAYS,
+    GST_STATIC_CAPS ("application/x-rvcsi"));
+
+#define gst_rvcsi_src_parent_class parent_class
+G_DEFINE_TYPE_WITH_CODE (GstRvCsiSrc, gst_rvcsi_src, GST_TYPE_PUSH_SRC,
+    GST_DEBUG_CATEGORY_INIT (gst_rvcsi_src_debug, "rvcsisrc", 0,
+        "ESP32 CSI UDP source"));
+GST_ELEMENT_REGISTER_DEFINE (rvcsisrc, "rvcsisrc", GST_RANK_NONE,
+    GST_TYPE_RVCSI_SRC);
+
+static void gst_rvcsi_src_set_property (GObject * object, guint prop_id,
+    const GValue * value, GParamSpec * pspec);
+static void gst_rvcsi_src_get_property (GObject * object, guint prop_id,
+    GValue * value, GParamSpec * pspec);
+static void gst_rvcsi_src_finalize (GObject * object);
+static GstStateChangeReturn gst_rvcsi_src_change_state (GstElement * element,
+    GstStateChange transition);
+static gboolean gst_rvcsi_src_start (GstBaseSrc * bsrc);
+static gboolean gst_rvcsi_src_stop (GstBaseSrc * bsrc);
+static gboolean gst_rvcsi_src_unlock (GstBaseSrc * bsrc);
+static gboolean gst_rvcsi_src_unlock_stop (GstBaseSrc * bsrc);
+static GstFlowReturn gst_rvcsi_src_create (GstPushSrc * psrc,
+    GstBuffer ** buf);
+
+static void
+gst_rvcsi_src_class_init (GstRvCsiSrcClass * klass)
+{
+  GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
+  GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
+  GstBaseSrcClass *basesrc_class = GST_BASE_SRC_CLASS (klass);
+  GstPushSrcClass *pushsrc_class = GST_PUSH_SRC_CLASS (klass);
+
+  gobject_class->set_property = gst_rvcsi_src_set_property;
+  gobject_class->get_property = gst_rvcsi_src_get_property;
+  gobject_class->finalize = gst_rvcsi_src_finalize;
+
+  g_object_class_install_property (gobject_class, PROP_ADDRESS,
+      g_param_spec_string ("address", "Address",
+          "Local address to bind: \"0.0.0.0\" (any IPv4), \"::\" (any IPv6, "
+          "also IPv4 on dual-stack hosts) or one interface address. With "
+          "multicast-group set, the group is joined on top of this",
+          DEFAULT_ADDRESS, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_READY));
+  g_object_class_install_property (gobject_class, PROP_PORT,
+      g_param_spec_int ("port", "Port",
+          "UDP port the nodes send to. 0 binds any free port; read the "
+          "property back in READY or later to learn which", 0, 65535,
+          DEFAULT_PORT, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_READY));
+  g_object_class_install_property (gobject_class, PROP_MULTICAST_GROUP,
+      g_param_spec_string ("multicast-group", "Multicast group",
+          "IPv4 or IPv6 multicast group to join (e.g. \"239.0.0.1\"); unset "
+          "for unicast", DEFAULT_MULTICAST_GROUP,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_READY));
+  g_object_class_install_property (gobject_class, PROP_MULTICAST_IFACE,
+      g_param_spec_string ("multicast-iface", "Multicast interface",
+          "Network interface name to join multicast-group on (e.g. "
+          "\"eth0\"); unset lets the kernel choose",
+          DEFAULT_MULTICAST_IFACE, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_READY));
+  g_object_class_install_property (gobject_class, PROP_BUFFER_SIZE,
+      g_param_spec_int ("buffer-size", "Receive buffer size",
+          "Socket receive buffer in bytes (SO_RCVBUF); 0 keeps the system "
+          "default. The kernel caps it at net.core.rmem_max: raise that "
+          "sysctl if a warning says the size was reduced", 0, G_MAXINT,
+          DEFAULT_BUFFER_SIZE, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_READY));
+  g_object_class_install_property (gobject_class, PROP_ALLOWED_NODES,
+      g_param_spec_string ("allowed-nodes", "Allowed nodes",
+          "Node ids to accept, as ids and ranges separated by commas "
+          "(e.g. \"1,2,5-8\"); unset or empty accepts every node. Other "
+          "nodes are dropped and counted as dropped-node-filter",
+          DEFAULT_ALLOWED_NODES, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_PLAYING));
+  g_object_class_install_property (gobject_class, PROP_KINDS,
+      g_param_spec_string ("kinds", "Packet kinds",
+          "Packet kinds to accept, separated by commas, from: csi-raw, "
+          "vitals, features, fused-vitals, wasm-output, csi-compressed, "
+          "feature-state, classification, mesh, timesync; unset or empty "
+          "accepts all. Others are counted as dropped-kind-filter",
+          DEFAULT_KINDS, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_PLAYING));
+  g_object_class_install_property (gobject_class, PROP_BATCH_SIZE,
+      g_param_spec_uint ("batch-size", "Batch size",
+          "Datagrams read per recvmmsg() call; larger batches cost fewer "
+          "system calls at high packet rates", 1, 1024, DEFAULT_BATCH_SIZE,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_READY));
+  g_object_class_install_property (gobject_class, PROP_MAX_PACKET_SIZE,
+      g_param_spec_uint ("max-packet-size", "Maximum packet size",
+          "Largest datagram in bytes; longer ones are dropped and counted "
+          "as dropped-oversize (a 4-antenna, 256-subcarrier raw CSI frame "
+          "is 2068 bytes)", 64, 65536, DEFAULT_MAX_PACKET_SIZE,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_READY));
+  g_object_class_install_property (gobject_class, PROP_STATS_INTERVAL,
+      g_param_spec_uint64 ("stats-interval", "Stats interval",
+          "Nanoseconds between \"rvcsisrc-stats\" element messages on the "
+          "bus (pipeline clock); 0 disables them", 0, G_MAXUINT64,
+          DEFAULT_STATS_INTERVAL, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_PLAYING));
+  g_object_class_install_property (gobject_class, PROP_STATS,
+      g_param_spec_boxed ("stats", "Statistics",
+          "Counters: received, accepted, dropped and dropped-<reason> "
+          "(truncated, magic, length, crc, antennas, subcarriers, version, "
+          "field, other, oversize, node-filter, kind-filter), kind-<kind>, "
+          "and nodes: one structure per node seen (id, packets, bytes, "
+          "gaps, backward, duplicates, rate in packets/s)",
+          GST_TYPE_STRUCTURE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+
+  gst_element_class_add_static_pad_template (element_class, &src_template);
+  gst_element_class_set_static_metadata (element_class,
+      "RuView CSI UDP source", "Source/Network",
+      "Receives ESP32 CSI node packets over UDP, validates them and pushes "
+      "one buffer per packet with an RvCsiPacketMeta",
+      "gst-rvcsi developers");
+
+  element_class->change_state = GST_DEBUG_FUNCPTR (gst_rvcsi_src_change_state);
+  basesrc_class->start = GST_DEBUG_FUNCPTR (gst_rvcsi_src_start);
+  basesrc_class->stop = GST_DEBUG_FUNCPTR (gst_rvcsi_src_stop);
+  basesrc_class->unlock = GST_DEBUG_FUNCPTR (gst_rvcsi_src_unlock);
+  basesrc_class->unlock_stop = GST_DEBUG_FUNCPTR (gst_rvcsi_src_unlock_stop);
+  pushsrc_class->create = GST_DEBUG_FUNCPTR (gst_rvcsi_src_create);
+}
+
+static void
+gst_rvcsi_src_init (GstRvCsiSrc * self)
+{
+  self->address = g_strdup (DEFAULT_ADDRESS);
+  self->port = DEFAULT_PORT;
+  self->multicast_group = g_strdup (DEFAULT_MULTICAST_GROUP);
+  self->multicast_iface = g_strdup (DEFAULT_MULTICAST_IFACE);
+  self->buffer_size = DEFAULT_BUFFER_SIZE;
+  self->allowed_nodes = g_strdup (DEFAULT_ALLOWED_NODES);
+  self->kinds = g_strdup (DEFAULT_KINDS);
+  self->batch_size = DEFAULT_BATCH_SIZE;
+  self->max_packet_size = DEFAULT_MAX_PACKET_SIZE;
+  self->stats_interval = DEFAULT_STATS_INTERVAL;
+  self->cancellable = g_cancellable_new ();
+  g_mutex_init (&self->stats_lock);
+  rv_csi_stats_init (&self->stats);
+
+  gst_base_src_set_live (GST_BASE_SRC (self), TRUE);
+  gst_base_src_set_format (GST_BASE_SRC (self), GST_FORMAT_TIME);
+}
+
+static void
+free_batch (GstRvCsiSrc * self)
+{
+  g_clear_pointer (&self->slots, g_free);
+  g_clear_pointer (&self->msgs, g_free);
+  g_clear_pointer (&self->iov, g_free);
+  g_clear_pointer (&self->addrs, g_free);
+  g_clear_pointer (&self->accepted, g_free);
+  self->n_slots = 0;
+  self->n_accepted = self->next_accepted = 0;
+}
+
+static void
+gst_rvcsi_src_finalize (GObject * object)
+{
+  GstRvCsiSrc *self = GST_RVCSI_SRC (object);
+
+  g_clear_object (&self->socket);
+  g_clear_object (&self->cancellable);
+  free_batch (self);
+  g_free (self->address);
+  g_free (self->multicast_group);
+  g_free (self->multicast_iface);
+  g_free (self->allowed_nodes);
+  g_free (self->kinds);
+  g_mutex_clear (&self->stats_lock);
+  G_OBJECT_CLASS (parent_class)->finalize (object);
+}
+
+static void
+gst_rvcsi_src_set_property (GObject * object, guint prop_id,
+    const GValue * value, GParamSpec * pspec)
+{
+  GstRvCsiSrc *self = GST_RVCSI_SRC (object);
+  GError *err = NULL;
+
+  GST_OBJECT_LOCK (self);
+  switch (prop_id) {
+    case PROP_ADDRESS:
+      g_free (self->address);
+      self->address = g_value_dup_string (value);
+      break;
+    case PROP_PORT:
+      self->port = g_value_get_int (value);
+      break;
+    case PROP_MULTICAST_GROUP:
+      g_free (self->multicast_group);
+      self->multicast_group = g_value_dup_string (value);
+      break;
+    case PROP_MULTICAST_IFACE:
+      g_free (self->multicast_iface);
+      self->multicast_iface = g_value_dup_string (value);
+      break;
+    case PROP_BUFFER_SIZE:
+      self->buffer_size = g_value_get_int (value);
+      break;
+    case PROP_ALLOWED_NODES:
+      g_free (self->allowed_nodes);
+      self->allowed_nodes = g_value_dup_string (value);
+      /* Applied now when valid (also while playing); an invalid list is
+       * reported as an error when the element next changes state. */
+      g_mutex_lock (&self->stats_lock);
+      if (!rv_csi_stats_set_nodes (&self->stats, self->allowed_nodes, &err)) {
+        GST_WARNING_OBJECT (self, "%s", err->message);
+        g_clear_error (&err);
+      }
+      g_mutex_unlock (&self->stats_lock);
+      break;
+    case PROP_KINDS:
+      g_free (self->kinds);
+      self->kinds = g_value_dup_string (value);
+      g_mutex_lock (&self->stats_lock);
+      if (!rv_csi_stats_set_kinds (&self->stats, self->kinds, &err)) {
+        GST_WARNING_OBJECT (self, "%s", err->message);
+        g_clear_error (&err);
+      }
+      g_mutex_unlock (&self->stats_lock);
+      break;
+    case PROP_BATCH_SIZE:
+      self->batch_size = g_value_get_uint (value);
+      break;
+    case PROP_MAX_PACKET_SIZE:
+      self->max_packet_size = g_value_get_uint (value);
+      break;
+    case PROP_STATS_INTERVAL:
+      self->stats_interval = g_value_get_uint64 (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+  GST_OBJECT_UNLOCK (self);
+}
+
+static void
+gst_rvcsi_src_get_property (GObject * object, guint prop_id, GValue * value,
+    GParamSpec * pspec)
+{
+  GstRvCsiSrc *self = GST_RVCSI_SRC (object);
+
+  GST_OBJECT_LOCK (self);
+  switch (prop_id) {
+    case PROP_ADDRESS:
+      g_value_set_string (value, self->address);
+      break;
+    case PROP_PORT:
+      g_value_set_int (value, self->socket ? self->bound_port : self->port);
+      break;
+    case PROP_MULTICAST_GROUP:
+      g_value_set_string (value, self->multicast_group);
+      break;
+    case PROP_MULTICAST_IFACE:
+      g_value_set_string (value, self->multicast_iface);
+      break;
+    case PROP_BUFFER_SIZE:
+      g_value_set_int (value, self->buffer_size);
+      break;
+    case PROP_ALLOWED_NODES:
+      g_value_set_string (value, self->allowed_nodes);
+      break;
+    case PROP_KINDS:
+      g_value_set_string (value, self->kinds);
+      break;
+    case PROP_BATCH_SIZE:
+      g_value_set_uint (value, self->batch_size);
+      break;
+    case PROP_MAX_PACKET_SIZE:
+      g_value_set_uint (value, self->max_packet_size);
+      break;
+    case PROP_STATS_INTERVAL:
+      g_value_set_uint64 (value, self->stats_interval);
+      break;
+    case PROP_STATS:
+      g_mutex_lock (&self->stats_lock);
+      g_value_take_boxed (value, rv_csi_stats_to_structure (&self->stats,
+              "rvcsisrc-stats"));
+      g_mutex_unlock (&self->stats_lock);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+  GST_OBJECT_UNLOCK (self);
+}
+
+/* ------------------------------------------------------------ socket */
+
+static GInetAddress *
+resolve_address (const gchar * host, GError ** err)
+{
+  GInetAddress *ia = g_inet_address_new_from_string (host);
+  GResolver *resolver;
+  GList *list;
+
+  if (ia)
+    return ia;
+  resolver = g_resolver_get_default ();
+  list = g_resolver_lookup_by_name (resolver, host, NULL, err);
+  g_object_unref (resolver);
+  if (!list)
+    return NULL;
+  ia = g_object_ref (list->data);
+  g_resolver_free_addresses (list);
+  return ia;
+}
+
+static gboolean
+open_socket (GstRvCsiSrc * self)
+{
+  gchar *address, *group, *iface, *nodes, *kinds;
+  gint port, bufsize;
+  GInetAddress *bind_ia = NULL, *group_ia = NULL;
+  GSocketAddress *bind_sa = NULL, *local = NULL;
+  GSocket *sock = NULL;
+  GError *err = NULL;
+  gboolean ok = FALSE;
+
+  GST_OBJECT_LOCK (self);
+  address = g_strdup (self->address ? self->address : DEFAULT_ADDRESS);
+  group = g_strdup (self->multicast_group);
+  iface = g_strdup (self->multicast_iface);
+  nodes = g_strdup (self->allowed_nodes);
+  kinds = g_strdup (self->kinds);
+  port = self->port;
+  bufsize = self->buffer_size;
+  GST_OBJECT_UNLOCK (self);
+
+  g_mutex_lock (&self->stats_lock);
+  if (!rv_csi_stats_set_nodes (&self->stats, nodes, &err) ||
+      !rv_csi_stats_set_kinds (&self->stats, kinds, &err)) {
+    g_mutex_unlock (&self->stats_lock);
+    GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
+        ("Invalid rvcsisrc filter property"), ("%s", err->message));
+    goto done;
+  }
+  g_mutex_unlock (&self->stats_lock);
+
+  bind_ia = resolve_address (address, &err);
+  if (!bind_ia) {
+    GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
+        ("Could not resolve address \"%s\"", address),
+        ("%s", err ? err->message : "unknown error"));
+    goto done;
+  }
+  if (group && *group) {
+    group_ia = g_inet_address_new_from_string (group);
+    if (!group_ia || !g_inet_address_get_is_multicast (group_ia)) {
+      GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
+          ("multicast-group \"%s\" is not a multicast address", group),
+          ("Use an IPv4 address in 224.0.0.0/4 or an IPv6 ff00::/8 address"));
+      goto done;
+    }
+    /* Bind the group's family; any-address of that family if the bind
+     * address is of the other one. */
+    if (g_inet_address_get_family (group_ia) !=
+        g_inet_address_get_family (bind_ia)) {
+      g_object_unref (bind_ia);
+      bind_ia = g_inet_address_new_any (g_inet_address_get_family (group_ia));
+    }
+  }
+
+  sock = g_socket_new (g_inet_address_get_family (bind_ia),
+      G_SOCKET_TYPE_DATAGRAM, G_SOCKET_PROTOCOL_UDP, &err);
+  if (!sock) {
+    GST_ELEMENT_ERROR (self, RESOURCE, OPEN_READ,
+        ("Could not create a UDP socket"), ("%s", err->message));
+    goto done;
+  }
+  g_socket_set_blocking (sock, FALSE);
+  bind_sa = g_inet_socket_address_new (bind_ia, (guint16) port);
+  if (!g_socket_bind (sock, bind_sa, group_ia != NULL, &err)) {
+    GST_ELEMENT_ERROR (self, RESOURCE, OPEN_READ,
+        ("Could not bind UDP port %d on %s", port, address),
+        ("%s. Is another program using the port? Use port=0 to pick a free "
+            "one.", err->message));
+    goto done;
+  }
+  if (group_ia && !g_socket_join_multicast_group (sock, group_ia, FALSE,
+          (iface && *iface) ? iface : NULL, &err)) {
+    GST_ELEMENT_ERROR (self, RESOURCE, OPEN_READ,
+        ("Could not join multicast group %s", group), ("%s", err->message));
+    goto done;
+  }
+  if (bufsize > 0) {
+    gint got = 0;
+    if (!g_socket_set_option (sock, SOL_SOCKET, SO_RCVBUF, bufsize, &err)) {
+      GST_WARNING_OBJECT (self, "SO_RCVBUF: %s", err->message);
+      g_clear_error (&err);
+    }
+    if (g_socket_get_option (sock, SOL_SOCKET, SO_RCVBUF, &got, NULL) &&
+        got < bufsize) {
+      /* Linux reports twice the usable size; compare what was granted. */
+      GST_ELEMENT_WARNING (self, RESOURCE, SETTINGS,
+          ("Receive buffer is %d bytes, less than the %d requested",
+              got, bufsize),
+          ("Raise net.core.rmem_max (sysctl -w net.core.rmem_max=%d) to avoid "
+              "losing packets in bursts", bufsize));
+    }
+  }
+  local = g_socket_get_local_address (sock, &err);
+  if (!local) {
+    GST_ELEMENT_ERROR (self, RESOURCE, OPEN_READ,
+        ("Could not read back the bound address"), ("%s", err->message));
+    goto done;
+  }
+
+  GST_OBJECT_LOCK (self);
+  self->socket = g_object_ref (sock);
+  self->bound_port =
+      g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local));
+  GST_OBJECT_UNLOCK (self);
+  GST_INFO_OBJECT (self, "bound %s port %d", address, self->bound_port);
+  ok = TRUE;
+
+done:
+  g_clear_error (&err);
+  g_clear_object (&local);
+  g_clear_object (&bind_sa);
+  g_clear_object (&sock);
+  g_clear_object (&bind_ia);
+  g_clear_object (&group_ia);
+  g_free (address);
+  g_free (group);
+  g_free (iface);
+  g_free (nodes);
+  g_free (kinds);
+  return ok;
+}
+
+static void
+close_socket (GstRvCsiSrc * self)
+{
+  GSocket *sock;
+
+  GST_OBJECT_LOCK (self);
+  sock = self->socket;
+  self->socket = NULL;
+  GST_OBJECT_UNLOCK (self);
+  if (sock) {
+    g_socket_close (sock, NULL);
+    g_object_unref (sock);
+  }
+}
+
+static GstStateChangeReturn
+gst_rvcsi_src_change_state (GstElement * element, GstStateChange transition)
+{
+  GstRvCsiSrc *self = GST_RVCSI_SRC (element);
+  GstStateChangeReturn ret;
+
+  if (transition == GST_STATE_CHANGE_NULL_TO_READY && !open_socket (self))
+    return GST_STATE_CHANGE_FAILURE;
+
+  ret = GST_ELEMENT_CLASS (parent_class)->change_state (element, transition);
+  if (ret == GST_STATE_CHANGE_FAILURE) {
+    if (transition == GST_STATE_CHANGE_NULL_TO_READY)
+      close_socket (self);
+    return ret;
+  }
+  if (transition == GST_STATE_CHANGE_READY_TO_NULL)
+    close_socket (self);
+  return ret;
+}
+
+/* ------------------------------------------------------------ streaming */
+
+static gboolean
+gst_rvcsi_src_start (GstBaseSrc * bsrc)
+{
+  GstRvCsiSrc *self = GST_RVCSI_SRC (bsrc);
+  guint n, size;
+
+  GST_OBJECT_LOCK (self);
+  n = self->batch_size;
+  size = self->max_packet_size;
+  GST_OBJECT_UNLOCK (self);
+
+  free_batch (self);
+  /* One spare byte per slot: a datagram that fills it is oversize. */
+  self->slot_size = size + 1;
+  self->n_slots = n;
+  self->slots = g_malloc ((gsize) n * self->slot_size);
+  self->msgs = g_new0 (struct mmsghdr, n);
+  self->iov = g_new0 (struct iovec, n);
+  self->addrs = g_new0 (struct sockaddr_storage, n);
+  self->accepted = g_new0 (RvAccepted, n);
+  self->last_stats_post = GST_CLOCK_TIME_NONE;
+
+  g_mutex_lock (&self->stats_lock);
+  rv_csi_stats_clear (&self->stats);
+  g_mutex_unlock (&self->stats_lock);
+  return TRUE;
+}
+
+static gboolean
+gst_rvcsi_src_stop (GstBaseSrc * bsrc)
+{
+  free_batch (GST_RVCSI_SRC (bsrc));
+  return TRUE;
+}
+
+static gboolean
+gst_rvcsi_src_unlock (GstBaseSrc * bsrc)
+{
+  GstRvCsiSrc *self = GST_RVCSI_SRC (bsrc);
+
+  g_cancellable_cancel (self->cancellable);
+  return TRUE;
+}
+
+static gboolean
+gst_rvcsi_src_unlock_stop (GstBaseSrc * bsrc)
+{
+  GstRvCsiSrc *self = GST_RVCSI_SRC (bsrc);
+
+  g_cancellable_reset (self->cancellable);
+  return TRUE;
+}
+
+static GstClockTime
+clock_now (GstRvCsiSrc * self)
+{
+  GstClock *clock = gst_element_get_clock (GST_ELEMENT (self));
+  GstClockTime now;
+
+  if (!clock)
+    return GST_CLOCK_TIME_NONE;
+  now = gst_clock_get_time (clock);
+  gst_object_unref (clock);
+  return now;
+}
+
+static void
+maybe_post_stats (GstRvCsiSrc * self, GstClockTime now)
+{
+  GstClockTime interval;
+  GstStructure *s;
+
+  GST_OBJECT_LOCK (self);
+  interval = self->stats_interval;
+  GST_OBJECT_UNLOCK (self);
+  if (!interval || !GST_CLOCK_TIME_IS_VALID (now))
+    return;
+  if (!GST_CLOCK_TIME_IS_VALID (self->last_stats_post)) {
+    self->last_stats_post = now;
+    g_mutex_lock (&self->stats_lock);
+    rv_csi_stats_snapshot (&self->stats, now);
+    g_mutex_unlock (&self->stats_lock);
+    return;
+  }
+  if (now < self->last_stats_post + interval)
+    return;
+  self->last_stats_post = now;
+  g_mutex_lock (&self->stats_lock);
+  rv_csi_stats_snapshot (&self->stats, now);
+  s = rv_csi_stats_to_structure (&self->stats, "rvcsisrc-stats");
+  g_mutex_unlock (&self->stats_lock);
+  gst_element_post_message (GST_ELEMENT (self),
+      gst_message_new_element (GST_OBJECT (self), s));
+}
+
+/* Read up to n_slots datagrams without blocking. Returns the count, 0 when
+ * nothing is pending, -1 on a socket error. */
+static gint
+receive_batch (GstRvCsiSrc * self, gint fd)
+{
+  guint i;
+  gint n;
+
+  for (i = 0; i < self->n_slots; i++) {
+    self->iov[i].iov_base = self->slots + (gsize) i * self->slot_size;
+    self->iov[i].iov_len = self->slot_size;
+    memset (&self->msgs[i].msg_hdr, 0, sizeof (struct msghdr));
+    self->msgs[i].msg_hdr.msg_iov = &self->iov[i];
+    self->msgs[i].msg_hdr.msg_iovlen = 1;
+    self->msgs[i].msg_hdr.msg_name = &self->addrs[i];
+    self->msgs[i].msg_hdr.msg_namelen = sizeof (struct sockaddr_storage);
+    self->msgs[i].msg_len = 0;
+  }
+  do {
+    n = recvmmsg (fd, self->msgs, self->n_slots, MSG_DONTWAIT, NULL);
+  } while (n < 0 && errno == EINTR);
+  if (n < 0)
+    return (errno == EAGAIN || errno == EWOULDBLOCK) ? 0 : -1;
+  return n;
+}
+
+static void
+admit_batch (GstRvCsiSrc * self, guint n, GstClockTime now)
+{
+  guint i;
+
+  self->n_accepted = self->next_accepted = 0;
+  g_mutex_lock (&self->stats_lock);
+  for (i = 0; i < n; i++) {
+    const struct mmsghdr *m = &self->msgs[i];
+    RvAccepted *a = &self->accepted[self->n_accepted];
+
+    if ((m->msg_hdr.msg_flags & MSG_TRUNC) || m->msg_len >= self->slot_size) {
+      self->stats.received++;
+      self->stats.dropped_oversize++;
+      continue;
+    }
+    if (rv_csi_stats_admit (&self->stats, self->slots +
+            (gsize) i * self->slot_size, m->msg_len, now, &a->info)) {
+      a->slot = i;
+      self->n_accepted++;
+    }
+  }
+  g_mutex_unlock (&self->stats_lock);
+}
+
+static void
+fill_address (RvCsiPacketMeta * meta, const struct sockaddr_storage *ss)
+{
+  if (ss->ss_family == AF_INET) {
+    const struct sockaddr_in *in = (const struct sockaddr_in *) ss;
+    meta->src_family = G_SOCKET_FAMILY_IPV4;
+    meta->src_port = g_ntohs (in->sin_port);
+    memcpy (meta->src_addr, &in->sin_addr, 4);
+  } else if (ss->ss_family == AF_INET6) {
+    const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *) ss;
+    meta->src_family = G_SOCKET_FAMILY_IPV6;
+    meta->src_port = g_ntohs (in6->sin6_port);
+    memcpy (meta->src_addr, &in6->sin6_addr, 16);
+  }
+}
+
+static GstBuffer *
+make_buffer (GstRvCsiSrc * self, const RvAccepted * a)
+{
+  const struct mmsghdr *m = &self->msgs[a->slot];
+  GstBuffer *buf = gst_buffer_new_memdup (self->slots +
+      (gsize) a->slot * self->slot_size, m->msg_len);
+  RvCsiPacketMeta *meta = rv_csi_packet_meta_add (buf);
+  GstClockTime base = gst_element_get_base_time (GST_ELEMENT (self));
+
+  rv_csi_packet_meta_fill (meta, &a->info, self->batch_arrival);
+  fill_address (meta, &self->addrs[a->slot]);
+  if (GST_CLOCK_TIME_IS_VALID (self->batch_arrival) &&
+      self->batch_arrival >= base)
+    GST_BUFFER_PTS (buf) = self->batch_arrival - base;
+  GST_BUFFER_DTS (buf) = GST_BUFFER_PTS (buf);
+  return buf;
+}
+
+static GstFlowReturn
+gst_rvcsi_src_create (GstPushSrc * psrc, GstBuffer ** outbuf)
+{
+  GstRvCsiSrc *self = GST_RVCSI_SRC (psrc);
+  GSocket *sock;
+  GstFlowReturn ret = GST_FLOW_OK;
+
+  GST_OBJECT_LOCK (self);
+  sock = self->socket ? g_object_ref (self->socket) : NULL;
+  GST_OBJECT_UNLOCK (self);
+  if (!sock) {
+    GST_ELEMENT_ERROR (self, RESOURCE, READ, ("Socket is not open"), (NULL));
+    return GST_FLOW_ERROR;
+  }
+
+  while (self->next_accepted >= self->n_accepted) {
+    GError *err = NULL;
+    GstClockTime interval, now;
+    gint64 timeout_us;
+    gint n;
+
+    n = receive_batch (self, g_socket_get_fd (sock));
+    if (n < 0) {
+      GST_ELEMENT_ERROR (self, RESOURCE, READ, ("Error receiving from the "
+              "UDP socket"), ("recvmmsg: %s", g_strerror (errno)));
+      ret = GST_FLOW_ERROR;
+      break;
+    }
+    now = clock_now (self);
+    /* Stats first: a message covers the packets before this batch, so
+     * rates are exact over [previous post, now). */
+    maybe_post_stats (self, now);
+    if (n > 0) {
+      self->batch_arrival = now;
+      admit_batch (self, (guint) n, now);
+      continue;
+    }
+
+    /* Nothing pending: wait, waking up for the next stats message. */
+    GST_OBJECT_LOCK (self);
+    interval = self->stats_interval;
+    GST_OBJECT_UNLOCK (self);
+    timeout_us = interval ? (gint64) MIN (interval / GST_USECOND,
+        G_USEC_PER_SEC) : -1;
+    if (!g_socket_condition_timed_wait (sock, G_IO_IN, timeout_us,
+            self->cancellable, &err)) {
+      if (g_error_matches (err, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
+        g_clear_error (&err);
+        ret = GST_FLOW_FLUSHING;
+        break;
+      }
+      if (!g_error_matches (err, G_IO_ERROR, G_IO_ERROR_TIMED_OUT)) {
+        GST_ELEMENT_ERROR (self, RESOURCE, READ, ("Error waiting for UDP "
+                "packets"), ("%s", err->message));
+        g_clear_error (&err);
+        ret = GST_FLOW_ERROR;
+        break;
+      }
+      g_clear_error (&err);
+    }
+  }
+  if (ret == GST_FLOW_OK)
+    *outbuf = make_buffer (self, &self->accepted[self->next_accepted++]);
+  g_object_unref (sock);
+  return ret;
+}

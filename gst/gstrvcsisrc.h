@@ -1,0 +1,16 @@
+/* gstrvcsisrc.h — rvcsisrc: live UDP source of ESP32 CSI node packets. */
+#ifndef GST_RVCSI_SRC_H
+#define GST_RVCSI_SRC_H
+
+#include <gst/gst.h>
+#include <gst/base/gstpushsrc.h>
+
+G_BEGIN_DECLS
+
+#define GST_TYPE_RVCSI_SRC (gst_rvcsi_src_get_type ())
+G_DECLARE_FINAL_TYPE (GstRvCsiSrc, gst_rvcsi_src, GST, RVCSI_SRC, GstPushSrc)
+
+GST_ELEMENT_REGISTER_DECLARE (rvcsisrc);
+
+G_END_DECLS
+#endif

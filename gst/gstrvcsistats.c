@@ -1,0 +1,376 @@
+/* gstrvcsistats.c — packet admission (kernel decode + filters) and counters. */
+#include "gstrvcsistats.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "rv_wire.h"
+
+G_STATIC_ASSERT ((int) RV_CSI_KIND_COUNT == (int) RV_PKT_KIND_COUNT);
+G_STATIC_ASSERT ((int) RV_CSI_KIND_CSI_RAW == (int) RV_PKT_CSI_RAW);
+G_STATIC_ASSERT ((int) RV_CSI_KIND_FEATURE_STATE == (int) RV_PKT_FEATURE_STATE);
+G_STATIC_ASSERT ((int) RV_CSI_KIND_CLASSIFICATION ==
+    (int) RV_PKT_CLASSIFICATION);
+G_STATIC_ASSERT ((int) RV_CSI_KIND_TIMESYNC == (int) RV_PKT_TIMESYNC);
+
+#define ALL_KINDS ((1u << RV_CSI_KIND_COUNT) - 1u)
+
+/* Reasons always present in the stats structure, so users see zeros. */
+static const guint listed_reasons[] = {
+  RV_ERR_TRUNCATED, RV_ERR_MAGIC, RV_ERR_LENGTH, RV_ERR_CRC, RV_ERR_ANTENNAS,
+  RV_ERR_SUBCARRIERS, RV_ERR_VERSION, RV_ERR_FIELD,
+};
+
+const gchar *
+rv_csi_drop_reason_name (guint status)
+{
+  switch (status) {
+    case RV_ERR_TRUNCATED:
+      return "truncated";
+    case RV_ERR_MAGIC:
+      return "magic";
+    case RV_ERR_LENGTH:
+      return "length";
+    case RV_ERR_CRC:
+      return "crc";
+    case RV_ERR_ANTENNAS:
+      return "antennas";
+    case RV_ERR_SUBCARRIERS:
+      return "subcarriers";
+    case RV_ERR_VERSION:
+      return "version";
+    case RV_ERR_FIELD:
+      return "field";
+    case RV_ERR_TEXT_PREFIX:
+      return "text-prefix";
+    case RV_ERR_TEXT_FIELDS:
+      return "text-fields";
+    case RV_ERR_TEXT_NUMBER:
+      return "text-number";
+    case RV_ERR_TEXT_ARRAY:
+      return "text-array";
+    default:
+      return "other";
+  }
+}
+
+void
+rv_csi_stats_clear (RvCsiStats * s)
+{
+  s->received = s->accepted = s->bytes = 0;
+  memset (s->dropped_status, 0, sizeof s->dropped_status);
+  s->dropped_node = s->dropped_kind = s->dropped_oversize = 0;
+  memset (s->kinds, 0, sizeof s->kinds);
+  s->snap_time = GST_CLOCK_TIME_NONE;
+  memset (s->nodes, 0, sizeof s->nodes);
+  for (guint i = 0; i < RV_CSI_N_NODES; i++)
+    s->nodes[i].last_seen = GST_CLOCK_TIME_NONE;
+  memset (s->seq, 0, sizeof s->seq);
+}
+
+void
+rv_csi_stats_init (RvCsiStats * s)
+{
+  memset (s, 0, sizeof *s);
+  s->node_filter = FALSE;
+  s->kind_mask = ALL_KINDS;
+  rv_csi_stats_clear (s);
+}
+
+static gboolean
+parse_uint (const gchar * p, guint max, guint * out)
+{
+  gchar *end = NULL;
+  guint64 v;
+
+  while (*p == ' ')
+    p++;
+  if (!g_ascii_isdigit (*p))
+    return FALSE;
+  v = g_ascii_strtoull (p, &end, 10);
+  while (end && *end == ' ')
+    end++;
+  if (!end || *end != '\0' || v > max)
+    return FALSE;
+  *out = (guint) v;
+  return TRUE;
+}
+
+gboolean
+rv_csi_stats_set_nodes (RvCsiStats * s, const gchar * spec, GError ** err)
+{
+  guint8 allow[RV_CSI_N_NODES / 8] = { 0 };
+  gchar **parts;
+  gboolean ok = TRUE;
+
+  if (!spec || !*spec) {
+    s->node_filter = FALSE;
+    return TRUE;
+  }
+  parts = g_strsplit (spec, ",", -1);
+  for (guint i = 0; parts[i] && ok; i++) {
+    gchar *dash = strchr (parts[i], '-');
+    guint lo, hi;
+
+    if (dash) {
+      *dash = '\0';
+      ok = parse_uint (parts[i], 255, &lo) && parse_uint (dash + 1, 255, &hi)
+          && lo <= hi;
+    } else {
+      ok = parse_uint (parts[i], 255, &lo);
+      hi = lo;
+    }
+    for (guint n = lo; ok && n <= hi; n++)
+      allow[n / 8] |= (guint8) (1u << (n % 8));
+  }
+  g_strfreev (parts);
+  if (!ok) {
+    g_set_error (err, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+        "invalid node list \"%s\": expected node ids 0-255 and ranges "
+        "separated by commas, e.g. \"1,2,5-8\"", spec);
+    return FALSE;
+  }
+  memcpy (s->node_allow, allow, sizeof allow);
+  s->node_filter = TRUE;
+  return TRUE;
+}
+
+gboolean
+rv_csi_stats_set_kinds (RvCsiStats * s, const gchar * spec, GError ** err)
+{
+  gchar **parts;
+  guint32 mask = 0;
+  gboolean ok = TRUE;
+
+  if (!spec || !*spec) {
+    s->kind_mask = ALL_KINDS;
+    return TRUE;
+  }
+  parts = g_strsplit (spec, ",", -1);
+  for (guint i = 0; parts[i] && ok; i++) {
+    gchar *name = g_strstrip (parts[i]);
+    guint k;
+
+    for (k = 1; k < RV_CSI_KIND_COUNT; k++)
+      if (g_strcmp0 (name, rv_pkt_kind_name ((rv_pkt_kind) k)) == 0)
+        break;
+    if (k < RV_CSI_KIND_COUNT)
+      mask |= 1u << k;
+    else
+      ok = FALSE;
+  }
+  g_strfreev (parts);
+  if (!ok) {
+    GString *names = g_string_new (NULL);
+    for (guint k = 1; k < RV_CSI_KIND_COUNT; k++)
+      g_string_append_printf (names, "%s%s", k > 1 ? ", " : "",
+          rv_pkt_kind_name ((rv_pkt_kind) k));
+    g_set_error (err, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+        "invalid kind list \"%s\": expected comma-separated kinds from: %s",
+        spec, names->str);
+    g_string_free (names, TRUE);
+    return FALSE;
+  }
+  s->kind_mask = mask;
+  return TRUE;
+}
+
+/* Sequence width per kind; 0 means the kind carries no sequence number. */
+static guint
+seq_bits (guint kind)
+{
+  switch (kind) {
+    case RV_CSI_KIND_CSI_RAW:
+    case RV_CSI_KIND_CLASSIFICATION:
+      return 32;
+    case RV_CSI_KIND_FEATURES:
+    case RV_CSI_KIND_FEATURE_STATE:
+      return 16;
+    default:
+      return 0;
+  }
+}
+
+static void
+track_seq (RvCsiStats * s, RvCsiPacketInfo * info)
+{
+  guint bits = seq_bits (info->kind);
+  RvCsiSeqState *st = &s->seq[info->node_id][info->kind];
+  RvCsiNodeStats *ns = &s->nodes[info->node_id];
+  guint32 mask, delta;
+
+  info->seq_gap = 0;
+  info->flags = 0;
+  if (!bits)
+    return;
+  if (!st->have) {
+    st->have = TRUE;
+    st->last_seq = info->seq;
+    info->flags |= RV_CSI_PACKET_FLAG_FIRST;
+    return;
+  }
+  mask = bits == 32 ? 0xffffffffu : 0xffffu;
+  delta = (info->seq - st->last_seq) & mask;
+  if (delta == 0) {
+    info->flags |= RV_CSI_PACKET_FLAG_DUPLICATE;
+    ns->duplicates++;
+    return;
+  }
+  if (delta > (mask >> 1)) {
+    /* Backwards: a late (reordered) packet or a node reboot. Restart the
+     * reference point only when it is far back (reboot), so one late packet
+     * does not turn the following ones into a gap. */
+    info->flags |= RV_CSI_PACKET_FLAG_SEQ_BACKWARD;
+    ns->backward++;
+    if (((st->last_seq - info->seq) & mask) > 64)
+      st->last_seq = info->seq;
+    return;
+  }
+  info->seq_gap = delta - 1;
+  ns->gaps += delta - 1;
+  st->last_seq = info->seq;
+}
+
+gboolean
+rv_csi_stats_admit (RvCsiStats * s, const guint8 * data, gsize len,
+    GstClockTime now, RvCsiPacketInfo * info)
+{
+  rv_pkt pkt;
+  rv_status st;
+  guint node, kind;
+
+  s->received++;
+  st = rv_pkt_decode (data, len, &pkt);
+  if (st != RV_OK) {
+    s->dropped_status[(guint) st < RV_CSI_N_STATUS ? (guint) st : 0]++;
+    return FALSE;
+  }
+  kind = (guint) pkt.kind;
+  if (kind >= RV_CSI_KIND_COUNT) {
+    s->dropped_status[RV_ERR_MAGIC]++;
+    return FALSE;
+  }
+  node = rv_pkt_node_id (&pkt);
+  if (!(s->kind_mask & (1u << kind))) {
+    s->dropped_kind++;
+    return FALSE;
+  }
+  if (s->node_filter && !(s->node_allow[node / 8] & (1u << (node % 8)))) {
+    s->dropped_node++;
+    return FALSE;
+  }
+  info->node_id = (guint8) node;
+  info->kind = (guint8) kind;
+  info->seq = rv_pkt_seq (&pkt);
+  track_seq (s, info);
+
+  s->accepted++;
+  s->bytes += len;
+  s->kinds[kind]++;
+  s->nodes[node].packets++;
+  s->nodes[node].bytes += len;
+  s->nodes[node].last_seen = now;
+  return TRUE;
+}
+
+void
+rv_csi_packet_meta_fill (RvCsiPacketMeta * m, const RvCsiPacketInfo * info,
+    GstClockTime arrival)
+{
+  m->node_id = info->node_id;
+  m->kind = info->kind;
+  m->flags = info->flags;
+  m->seq = info->seq;
+  m->seq_gap = info->seq_gap;
+  m->arrival = arrival;
+}
+
+void
+rv_csi_stats_snapshot (RvCsiStats * s, GstClockTime now)
+{
+  gdouble dt;
+
+  if (!GST_CLOCK_TIME_IS_VALID (now))
+    return;
+  if (!GST_CLOCK_TIME_IS_VALID (s->snap_time) || now <= s->snap_time) {
+    for (guint i = 0; i < RV_CSI_N_NODES; i++)
+      s->nodes[i].snap_packets = s->nodes[i].packets;
+    s->snap_time = now;
+    return;
+  }
+  dt = (gdouble) (now - s->snap_time) / GST_SECOND;
+  for (guint i = 0; i < RV_CSI_N_NODES; i++) {
+    RvCsiNodeStats *n = &s->nodes[i];
+    n->rate = (gdouble) (n->packets - n->snap_packets) / dt;
+    n->snap_packets = n->packets;
+  }
+  s->snap_time = now;
+}
+
+GstStructure *
+rv_csi_stats_to_structure (const RvCsiStats * s, const gchar * name)
+{
+  GstStructure *st = gst_structure_new_empty (name);
+  guint64 dropped = s->dropped_node + s->dropped_kind + s->dropped_oversize;
+  guint64 other = 0;
+  GValue nodes = G_VALUE_INIT;
+
+  for (guint i = 0; i < RV_CSI_N_STATUS; i++)
+    dropped += s->dropped_status[i];
+  for (guint i = 0; i < RV_CSI_N_STATUS; i++)
+    if (g_strcmp0 (rv_csi_drop_reason_name (i), "other") == 0)
+      other += s->dropped_status[i];
+
+  gst_structure_set (st,
+      "received", G_TYPE_UINT64, s->received,
+      "accepted", G_TYPE_UINT64, s->accepted,
+      "bytes", G_TYPE_UINT64, s->bytes,
+      "dropped", G_TYPE_UINT64, dropped, NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (listed_reasons); i++) {
+    gchar *f = g_strdup_printf ("dropped-%s",
+        rv_csi_drop_reason_name (listed_reasons[i]));
+    gst_structure_set (st, f, G_TYPE_UINT64,
+        s->dropped_status[listed_reasons[i]], NULL);
+    g_free (f);
+  }
+  /* Text-line reasons (rvcsitextparse) appear once they occurred. */
+  for (guint i = RV_ERR_TEXT_PREFIX; i <= RV_ERR_TEXT_ARRAY; i++) {
+    gchar *f;
+    if (!s->dropped_status[i])
+      continue;
+    f = g_strdup_printf ("dropped-%s", rv_csi_drop_reason_name (i));
+    gst_structure_set (st, f, G_TYPE_UINT64, s->dropped_status[i], NULL);
+    g_free (f);
+  }
+  gst_structure_set (st,
+      "dropped-other", G_TYPE_UINT64, other,
+      "dropped-oversize", G_TYPE_UINT64, s->dropped_oversize,
+      "dropped-node-filter", G_TYPE_UINT64, s->dropped_node,
+      "dropped-kind-filter", G_TYPE_UINT64, s->dropped_kind, NULL);
+  for (guint k = 1; k < RV_CSI_KIND_COUNT; k++) {
+    gchar *f = g_strdup_printf ("kind-%s", rv_csi_packet_kind_nick (k));
+    gst_structure_set (st, f, G_TYPE_UINT64, s->kinds[k], NULL);
+    g_free (f);
+  }
+
+  g_value_init (&nodes, GST_TYPE_ARRAY);
+  for (guint i = 0; i < RV_CSI_N_NODES; i++) {
+    const RvCsiNodeStats *n = &s->nodes[i];
+    GValue v = G_VALUE_INIT;
+
+    if (!n->packets)
+      continue;
+    g_value_init (&v, GST_TYPE_STRUCTURE);
+    g_value_take_boxed (&v, gst_structure_new ("node",
+            "id", G_TYPE_UINT, i,
+            "packets", G_TYPE_UINT64, n->packets,
+            "bytes", G_TYPE_UINT64, n->bytes,
+            "gaps", G_TYPE_UINT64, n->gaps,
+            "backward", G_TYPE_UINT64, n->backward,
+            "duplicates", G_TYPE_UINT64, n->duplicates,
+            "rate", G_TYPE_DOUBLE, n->rate, NULL));
+    gst_value_array_append_and_take_value (&nodes, &v);
+  }
+  gst_structure_take_value (st, "nodes", &nodes);
+  return st;
+}

@@ -1,0 +1,441 @@
+/* rvcsisrc element tests: loopback UDP with port=0, test clock. */
+#include <gst/check/gstcheck.h>
+#include <gst/check/gstharness.h>
+#include <gst/check/gsttestclock.h>
+
+#include "gstrvcsimeta.h"
+#include "rvtestutil.h"
+
+static GstHarness *
+start_src (const gchar * props, guint16 * port)
+{
+  GstHarness *h = rvt_harness (props);
+  GstElement *src = h->element;
+  gint p = 0;
+
+  gst_harness_use_testclock (h);
+  fail_unless_equals_int (gst_element_set_state (src, GST_STATE_READY),
+      GST_STATE_CHANGE_SUCCESS);
+  g_object_get (src, "port", &p, NULL);
+  fail_unless (p > 0 && p < 65536);
+  *port = (guint16) p;
+  gst_harness_play (h);
+  return h;
+}
+
+GST_START_TEST (test_port_zero_reads_back)
+{
+  GstElement *src = gst_element_factory_make ("rvcsisrc", NULL);
+  gint port = -1;
+
+  fail_unless (src != NULL);
+  g_object_set (src, "port", 0, NULL);
+  fail_unless_equals_int (gst_element_set_state (src, GST_STATE_READY),
+      GST_STATE_CHANGE_SUCCESS);
+  g_object_get (src, "port", &port, NULL);
+  fail_unless (port > 0);
+  gst_element_set_state (src, GST_STATE_NULL);
+  g_object_get (src, "port", &port, NULL);
+  fail_unless_equals_int (port, 0);
+  gst_object_unref (src);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_packets_meta_and_drops)
+{
+  guint16 port;
+  GstHarness *h = start_src ("rvcsisrc port=0 stats-interval=0", &port);
+  GSocket *tx = rvt_sender ();
+  guint8 pkt[512];
+  gsize n;
+  GstBuffer *buf;
+  RvCsiPacketMeta *m;
+  GstTestClock *clock = gst_harness_get_testclock (h);
+
+  gst_test_clock_set_time (clock, 5 * GST_SECOND);
+
+  n = rvt_csi_frame (3, 10, 0, pkt, sizeof pkt);
+  fail_unless_equals_int (n, 148);
+  rvt_send (tx, port, pkt, n);
+  /* wrong CRC */
+  n = rvt_feature_state (3, 1, pkt, sizeof pkt);
+  pkt[20] ^= 0xff;
+  rvt_send (tx, port, pkt, n);
+  /* truncated and random bytes */
+  rvt_send (tx, port, pkt, 3);
+  rvt_send (tx, port, (const guint8 *) "\x12\x34\x56\x78garbage", 11);
+  /* raw CSI whose length disagrees with its header */
+  n = rvt_csi_frame (3, 11, 0, pkt, sizeof pkt);
+  rvt_send (tx, port, pkt, n - 1);
+  /* seq 12 after 10: one missing */
+  n = rvt_csi_frame (3, 12, 0, pkt, sizeof pkt);
+  rvt_send (tx, port, pkt, n);
+
+  buf = gst_harness_pull (h);
+  m = rv_buffer_get_csi_packet_meta (buf);
+  fail_unless (m != NULL);
+  fail_unless_equals_int (m->node_id, 3);
+  fail_unless_equals_int (m->kind, RV_CSI_KIND_CSI_RAW);
+  fail_unless_equals_int (m->seq, 10);
+  fail_unless_equals_int (m->seq_gap, 0);
+  fail_unless (m->flags & RV_CSI_PACKET_FLAG_FIRST);
+  fail_unless_equals_int (m->src_family, G_SOCKET_FAMILY_IPV4);
+  fail_unless_equals_int (m->src_port, rvt_local_port (tx));
+  fail_unless_equals_int (m->src_addr[0], 127);
+  fail_unless_equals_uint64 (m->arrival, 5 * GST_SECOND);
+  fail_unless_equals_uint64 (GST_BUFFER_PTS (buf),
+      5 * GST_SECOND - gst_element_get_base_time (h->element));
+  fail_unless_equals_int (gst_buffer_get_size (buf), 148);
+  {
+    GSocketAddress *sa = rv_csi_packet_meta_get_address (m);
+    fail_unless (sa != NULL);
+    fail_unless_equals_int (g_inet_socket_address_get_port
+        (G_INET_SOCKET_ADDRESS (sa)), rvt_local_port (tx));
+    g_object_unref (sa);
+  }
+  gst_buffer_unref (buf);
+
+  buf = gst_harness_pull (h);
+  m = rv_buffer_get_csi_packet_meta (buf);
+  fail_unless_equals_int (m->seq, 12);
+  fail_unless_equals_int (m->seq_gap, 1);
+  gst_buffer_unref (buf);
+
+  fail_unless_equals_uint64 (rvt_stat (h->element, "received"), 6);
+  fail_unless_equals_uint64 (rvt_stat (h->element, "accepted"), 2);
+  fail_unless_equals_uint64 (rvt_stat (h->element, "dropped"), 4);
+  fail_unless_equals_uint64 (rvt_stat (h->element, "dropped-crc"), 1);
+  fail_unless_equals_uint64 (rvt_stat (h->element, "dropped-truncated"), 1);
+  fail_unless_equals_uint64 (rvt_stat (h->element, "dropped-magic"), 1);
+  fail_unless_equals_uint64 (rvt_stat (h->element, "dropped-length"), 1);
+  fail_unless_equals_uint64 (rvt_stat (h->element, "kind-csi-raw"), 2);
+
+  gst_object_unref (clock);
+  g_object_unref (tx);
+  gst_harness_teardown (h);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_filters)
+{
+  guint16 port;
+  GstHarness *h = start_src ("rvcsisrc port=0 stats-interval=0 "
+      "allowed-nodes=1,5-7 kinds=feature-state", &port);
+  GSocket *tx = rvt_sender ();
+  guint8 pkt[512];
+  gsize n;
+  GstBuffer *buf;
+  RvCsiPacketMeta *m;
+
+  n = rvt_feature_state (3, 1, pkt, sizeof pkt);        /* node filtered */
+  rvt_send (tx, port, pkt, n);
+  n = rvt_csi_frame (6, 1, 0, pkt, sizeof pkt); /* kind filtered */
+  rvt_send (tx, port, pkt, n);
+  n = rvt_feature_state (6, 7, pkt, sizeof pkt);
+  rvt_send (tx, port, pkt, n);
+
+  buf = gst_harness_pull (h);
+  m = rv_buffer_get_csi_packet_meta (buf);
+  fail_unless_equals_int (m->node_id, 6);
+  fail_unless_equals_int (m->kind, RV_CSI_KIND_FEATURE_STATE);
+  fail_unless_equals_int (m->seq, 7);
+  gst_buffer_unref (buf);
+  fail_unless_equals_uint64 (rvt_stat (h->element, "dropped-node-filter"), 1);
+  fail_unless_equals_uint64 (rvt_stat (h->element, "dropped-kind-filter"), 1);
+
+  g_object_unref (tx);
+  gst_harness_teardown (h);
+}
+
+GST_END_TEST;
+
+static GstMessage *
+find_element_message (GstBus * bus, const gchar * name)
+{
+  GstMessage *msg;
+
+  while ((msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ELEMENT))) {
+    if (gst_message_has_name (msg, name))
+      return msg;
+    gst_message_unref (msg);
+  }
+  return NULL;
+}
+
+GST_START_TEST (test_stats_message_on_test_clock)
+{
+  GstHarness *h = rvt_harness ("rvcsisrc port=0 stats-interval=1000000000");
+  GstTestClock *clock;
+  GstBus *bus = gst_bus_new ();
+  gint port = 0;
+  GSocket *tx = rvt_sender ();
+  guint8 pkt[512];
+  gsize n;
+  GstMessage *msg;
+  const GstStructure *s;
+  const GValue *nodes, *node;
+  guint64 accepted = 0;
+  gdouble rate = 0;
+
+  /* Clock at 10 s before playing: the first stats snapshot is at 10 s. */
+  gst_harness_use_testclock (h);
+  clock = gst_harness_get_testclock (h);
+  gst_test_clock_set_time (clock, 10 * GST_SECOND);
+  gst_element_set_bus (h->element, bus);
+  fail_unless_equals_int (gst_element_set_state (h->element,
+          GST_STATE_READY), GST_STATE_CHANGE_SUCCESS);
+  g_object_get (h->element, "port", &port, NULL);
+  gst_harness_play (h);
+  for (guint i = 0; i < 4; i++) {
+    n = rvt_csi_frame (9, i, 0, pkt, sizeof pkt);
+    rvt_send (tx, port, pkt, n);
+    gst_buffer_unref (gst_harness_pull (h));
+  }
+  fail_unless (find_element_message (bus, "rvcsisrc-stats") == NULL);
+
+  /* 2 s later (test clock) the next packet triggers a stats message. */
+  gst_test_clock_set_time (clock, 12 * GST_SECOND);
+  n = rvt_csi_frame (9, 4, 0, pkt, sizeof pkt);
+  rvt_send (tx, port, pkt, n);
+  gst_buffer_unref (gst_harness_pull (h));
+
+  msg = find_element_message (bus, "rvcsisrc-stats");
+  fail_unless (msg != NULL);
+  s = gst_message_get_structure (msg);
+  fail_unless (gst_structure_get_uint64 (s, "accepted", &accepted));
+  /* the message covers what arrived before 12 s: 4 packets over 2 s */
+  fail_unless_equals_uint64 (accepted, 4);
+  nodes = gst_structure_get_value (s, "nodes");
+  fail_unless_equals_int (gst_value_array_get_size (nodes), 1);
+  node = gst_value_array_get_value (nodes, 0);
+  fail_unless (gst_structure_get_double (gst_value_get_structure (node),
+          "rate", &rate));
+  fail_unless (fabs (rate - 2.0) < 1e-9, "rate %f", rate);
+  gst_message_unref (msg);
+
+  gst_element_set_bus (h->element, NULL);
+  gst_object_unref (bus);
+  gst_object_unref (clock);
+  g_object_unref (tx);
+  gst_harness_teardown (h);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_hostile_traffic)
+{
+  guint16 port;
+  GstHarness *h = start_src ("rvcsisrc port=0 stats-interval=0", &port);
+  GSocket *tx = rvt_sender ();
+  GRand *rand = g_rand_new_with_seed (42);
+  guint8 pkt[700];
+  guint valid = 0, invalid = 0;
+  GstStructure *st = NULL;
+  const GValue *nodes;
+
+  /* Rounds of: random datagrams (random length, random bytes, or a valid
+   * header with damage), 10,000 spoofed node ids overall, then one
+   * legitimate frame that must come out. Pulling each round keeps the
+   * socket buffer from overflowing. */
+  for (guint round = 0; round < 200; round++) {
+    for (guint k = 0; k < 50; k++) {
+      gsize n;
+      guint r = g_rand_int_range (rand, 0, 4);
+      if (r == 0) {
+        n = (gsize) g_rand_int_range (rand, 0, sizeof pkt);
+        for (gsize i = 0; i < n; i++)
+          pkt[i] = (guint8) g_rand_int (rand);
+        /* keep random junk from starting with a valid magic */
+        if (n >= 4)
+          pkt[3] = 0x00;
+        rvt_send (tx, port, pkt, n);
+        invalid++;
+      } else if (r == 1) {
+        n = rvt_feature_state ((guint8) g_rand_int (rand), 1, pkt,
+            sizeof pkt);
+        pkt[g_rand_int_range (rand, 4, 56)] ^= 0x40;  /* CRC now wrong */
+        rvt_send (tx, port, pkt, n);
+        invalid++;
+      } else if (r == 2) {
+        n = rvt_csi_frame ((guint8) g_rand_int (rand), round, 0, pkt,
+            sizeof pkt);
+        rvt_send (tx, port, pkt, g_rand_int_range (rand, 0, (gint) n));
+        invalid++;
+      } else {
+        /* valid packet from a spoofed node id */
+        n = rvt_csi_frame ((guint8) (round * 50 + k), round, 0, pkt,
+            sizeof pkt);
+        rvt_send (tx, port, pkt, n);
+        valid++;
+      }
+    }
+    {
+      gsize n = rvt_csi_frame (200, round, 1, pkt, sizeof pkt);
+      rvt_send (tx, port, pkt, n);
+      valid++;
+    }
+    /* drain this round */
+    while (TRUE) {
+      GstBuffer *b = gst_harness_pull (h);
+      RvCsiPacketMeta *m = rv_buffer_get_csi_packet_meta (b);
+      gboolean legit = m->node_id == 200 && m->seq == round;
+      fail_unless (m->kind == RV_CSI_KIND_CSI_RAW);
+      gst_buffer_unref (b);
+      if (legit)
+        break;
+    }
+  }
+  fail_unless_equals_uint64 (rvt_stat (h->element, "accepted"), valid);
+  fail_unless_equals_uint64 (rvt_stat (h->element, "dropped"), invalid);
+  fail_unless_equals_uint64 (rvt_stat (h->element, "received"),
+      valid + invalid);
+  /* Per-node table is bounded by the 8-bit node id space. */
+  g_object_get (h->element, "stats", &st, NULL);
+  nodes = gst_structure_get_value (st, "nodes");
+  fail_unless (gst_value_array_get_size (nodes) <= 256);
+  gst_structure_free (st);
+
+  g_rand_free (rand);
+  g_object_unref (tx);
+  gst_harness_teardown (h);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_invalid_properties_error_on_state_change)
+{
+  const gchar *bad[] = {
+    "rvcsisrc port=0 allowed-nodes=1,x",
+    "rvcsisrc port=0 allowed-nodes=300",
+    "rvcsisrc port=0 kinds=csi-raw,bogus",
+    "rvcsisrc port=0 multicast-group=10.0.0.1",
+    "rvcsisrc port=0 address=no.such.host.invalid",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++) {
+    GstElement *p = gst_parse_launch (bad[i], NULL);
+    GstElement *src = NULL;
+    GstBus *bus = gst_bus_new ();
+    GstMessage *msg;
+    GError *err = NULL;
+    gchar *dbg = NULL;
+
+    fail_unless (p != NULL && !GST_IS_BIN (p));
+    src = gst_object_ref (p);
+    gst_element_set_bus (src, bus);
+    fail_unless_equals_int (gst_element_set_state (src, GST_STATE_READY),
+        GST_STATE_CHANGE_FAILURE);
+    msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
+    fail_unless (msg != NULL, "no error for %s", bad[i]);
+    gst_message_parse_error (msg, &err, &dbg);
+    fail_unless (err->message && *err->message);
+    fail_unless (dbg && *dbg);
+    GST_INFO ("%s -> %s (%s)", bad[i], err->message, dbg);
+    g_clear_error (&err);
+    g_free (dbg);
+    gst_message_unref (msg);
+    gst_element_set_state (src, GST_STATE_NULL);
+    gst_element_set_bus (src, NULL);
+    gst_object_unref (bus);
+    gst_object_unref (src);
+    gst_object_unref (p);
+  }
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_port_in_use)
+{
+  GstElement *a = gst_element_factory_make ("rvcsisrc", NULL);
+  GstElement *b = gst_element_factory_make ("rvcsisrc", NULL);
+  GstBus *bus = gst_bus_new ();
+  gint port = 0;
+
+  g_object_set (a, "port", 0, NULL);
+  fail_unless_equals_int (gst_element_set_state (a, GST_STATE_READY),
+      GST_STATE_CHANGE_SUCCESS);
+  g_object_get (a, "port", &port, NULL);
+  g_object_set (b, "port", port, "address", "127.0.0.1", NULL);
+  gst_element_set_bus (b, bus);
+  fail_unless_equals_int (gst_element_set_state (b, GST_STATE_READY),
+      GST_STATE_CHANGE_FAILURE);
+  fail_unless (gst_bus_have_pending (bus));
+  gst_element_set_bus (b, NULL);
+  gst_element_set_state (a, GST_STATE_NULL);
+  gst_object_unref (bus);
+  gst_object_unref (a);
+  gst_object_unref (b);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_ipv6_loopback)
+{
+  GstHarness *h;
+  GSocket *tx;
+  GError *err = NULL;
+  GInetAddress *lo6 = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV6);
+  GSocketAddress *sa;
+  guint8 pkt[256];
+  gsize n;
+  gint port = 0;
+  GstBuffer *buf;
+  RvCsiPacketMeta *m;
+
+  tx = g_socket_new (G_SOCKET_FAMILY_IPV6, G_SOCKET_TYPE_DATAGRAM,
+      G_SOCKET_PROTOCOL_UDP, &err);
+  if (!tx) {
+    /* host without IPv6 */
+    g_clear_error (&err);
+    g_object_unref (lo6);
+    return;
+  }
+  h = rvt_harness ("rvcsisrc address=::1 port=0 stats-interval=0");
+  if (gst_element_set_state (h->element, GST_STATE_READY) !=
+      GST_STATE_CHANGE_SUCCESS) {
+    /* no ::1 configured */
+    gst_harness_teardown (h);
+    g_object_unref (tx);
+    g_object_unref (lo6);
+    return;
+  }
+  g_object_get (h->element, "port", &port, NULL);
+  gst_harness_play (h);
+  n = rvt_csi_frame (4, 1, 0, pkt, sizeof pkt);
+  sa = g_inet_socket_address_new (lo6, (guint16) port);
+  fail_unless (g_socket_send_to (tx, sa, (const gchar *) pkt, n, NULL,
+          NULL) == (gssize) n);
+  buf = gst_harness_pull (h);
+  m = rv_buffer_get_csi_packet_meta (buf);
+  fail_unless_equals_int (m->src_family, G_SOCKET_FAMILY_IPV6);
+  fail_unless_equals_int (m->src_addr[15], 1);
+  gst_buffer_unref (buf);
+  g_object_unref (sa);
+  g_object_unref (lo6);
+  g_object_unref (tx);
+  gst_harness_teardown (h);
+}
+
+GST_END_TEST;
+
+static Suite *
+rvcsisrc_suite (void)
+{
+  Suite *s = suite_create ("rvcsisrc");
+  TCase *tc = tcase_create ("general");
+
+  suite_add_tcase (s, tc);
+  tcase_add_test (tc, test_port_zero_reads_back);
+  tcase_add_test (tc, test_packets_meta_and_drops);
+  tcase_add_test (tc, test_filters);
+  tcase_add_test (tc, test_stats_message_on_test_clock);
+  tcase_add_test (tc, test_hostile_traffic);
+  tcase_add_test (tc, test_invalid_properties_error_on_state_change);
+  tcase_add_test (tc, test_port_in_use);
+  tcase_add_test (tc, test_ipv6_loopback);
+  return s;
+}
+
+GST_CHECK_MAIN (rvcsisrc);

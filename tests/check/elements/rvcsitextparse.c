@@ -1,0 +1,139 @@
+/* rvcsitextparse element tests: esp-csi and ESP32-CSI-Tool lines. */
+#include <gst/check/gstcheck.h>
+#include <gst/check/gstharness.h>
+
+#include "gstrvcsimeta.h"
+#include "rvtestutil.h"
+
+/* esp-csi csi_recv line with 64 (imag, real) pairs, node MAC ..:0a. */
+static gchar *
+esp_csi_line (guint id, guint32 local_ts)
+{
+  GString *s = g_string_new (NULL);
+
+  g_string_append_printf (s, "CSI_DATA,%u,aa:bb:cc:dd:ee:0a,-45,11,1,7,0,0,0,"
+      "0,0,0,0,-96,0,6,0,%u,0,120,0,128,0,\"[", id, local_ts);
+  for (guint i = 0; i < 128; i++)
+    g_string_append_printf (s, "%s%d", i ? "," : "", (gint) (i % 40) - 20);
+  g_string_append (s, "]\"\n");
+  return g_string_free (s, FALSE);
+}
+
+static GstBuffer *
+text_buffer (const gchar * t)
+{
+  return gst_buffer_new_memdup (t, strlen (t));
+}
+
+GST_START_TEST (test_esp_csi_lines)
+{
+  GstHarness *h = gst_harness_new ("rvcsitextparse");
+
+  gst_harness_set_src_caps_str (h, "text/plain");
+  gchar *l1 = esp_csi_line (5, 1000000), *l2 = esp_csi_line (6, 1010000);
+  gchar *all = g_strconcat ("I (123) boot: ESP-IDF v5.1\n", l1, "garbage\r\n",
+      l2, NULL);
+  gsize half = strlen (all) / 2;
+  GstBuffer *out;
+  RvCsiPacketMeta *m;
+  rv_pkt pkt;
+  GstMapInfo map;
+
+  /* split in the middle of a line: lines span buffers */
+  gst_harness_push (h, gst_buffer_new_memdup (all, half));
+  gst_harness_push (h, text_buffer (all + half));
+  fail_unless_equals_int (gst_harness_buffers_in_queue (h), 2);
+
+  out = gst_harness_pull (h);
+  m = rv_buffer_get_csi_packet_meta (out);
+  fail_unless (m != NULL);
+  fail_unless_equals_int (m->node_id, 0x0a);
+  fail_unless_equals_int (m->seq, 5);
+  fail_unless_equals_uint64 (GST_BUFFER_PTS (out), 0);
+  gst_buffer_map (out, &map, GST_MAP_READ);
+  fail_unless_equals_int (rv_pkt_decode (map.data, map.size, &pkt), RV_OK);
+  fail_unless_equals_int (pkt.kind, RV_PKT_CSI_RAW);
+  fail_unless_equals_int (pkt.u.csi.n_subcarriers, 64);
+  fail_unless_equals_int (pkt.u.csi.rssi, -45);
+  fail_unless_equals_int (pkt.u.csi.iq[1], -19);
+  gst_buffer_unmap (out, &map);
+  gst_buffer_unref (out);
+
+  out = gst_harness_pull (h);
+  fail_unless_equals_uint64 (GST_BUFFER_PTS (out), 10 * GST_MSECOND);
+  gst_buffer_unref (out);
+
+  fail_unless_equals_uint64 (rvt_stat (h->element, "dropped-text-prefix"), 2);
+  fail_unless_equals_uint64 (rvt_stat (h->element, "accepted"), 2);
+  g_free (l1);
+  g_free (l2);
+  g_free (all);
+  gst_harness_teardown (h);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_node_override_and_wrap)
+{
+  GstHarness *h = rvt_harness ("rvcsitextparse node-id=42");
+
+  gst_harness_set_src_caps_str (h, "text/plain");
+  gchar *l1 = esp_csi_line (1, 0xfffff000u), *l2 = esp_csi_line (2, 0x1000);
+  GstBuffer *out;
+
+  gst_harness_push (h, text_buffer (l1));
+  gst_harness_push (h, text_buffer (l2));
+  out = gst_harness_pull (h);
+  fail_unless_equals_int (rv_buffer_get_csi_packet_meta (out)->node_id, 42);
+  gst_buffer_unref (out);
+  out = gst_harness_pull (h);
+  /* the 32-bit radio clock wrapped: 0x2000 us later, not 71 minutes back */
+  fail_unless_equals_uint64 (GST_BUFFER_PTS (out), 0x2000 * GST_USECOND);
+  gst_buffer_unref (out);
+  g_free (l1);
+  g_free (l2);
+  gst_harness_teardown (h);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_garbage_bounded)
+{
+  GstHarness *h = gst_harness_new ("rvcsitextparse");
+
+  gst_harness_set_src_caps_str (h, "text/plain");
+  GRand *r = g_rand_new_with_seed (7);
+  guint8 junk[4096];
+
+  /* 2 MB without a newline, then random text with newlines */
+  memset (junk, 'x', sizeof junk);
+  for (guint i = 0; i < 512; i++)
+    gst_harness_push (h, gst_buffer_new_memdup (junk, sizeof junk));
+  for (guint i = 0; i < 64; i++) {
+    for (guint k = 0; k < sizeof junk; k++)
+      junk[k] = (guint8) g_rand_int (r);
+    gst_harness_push (h, gst_buffer_new_memdup (junk, sizeof junk));
+  }
+  gst_harness_push_event (h, gst_event_new_eos ());
+  fail_unless_equals_int (gst_harness_buffers_in_queue (h), 0);
+  fail_unless (rvt_stat (h->element, "dropped") > 0);
+  g_rand_free (r);
+  gst_harness_teardown (h);
+}
+
+GST_END_TEST;
+
+static Suite *
+rvcsitextparse_suite (void)
+{
+  Suite *s = suite_create ("rvcsitextparse");
+  TCase *tc = tcase_create ("general");
+
+  suite_add_tcase (s, tc);
+  tcase_add_test (tc, test_esp_csi_lines);
+  tcase_add_test (tc, test_node_override_and_wrap);
+  tcase_add_test (tc, test_garbage_bounded);
+  return s;
+}
+
+GST_CHECK_MAIN (rvcsitextparse);

@@ -1,0 +1,179 @@
+/* rv_model_math.c — matvec, RMSNorm, rotary positions, SiLU and the
+ * per-frame stages shared by prefill and streaming. */
+#include <math.h>
+#include <string.h>
+
+#include "rv_model_int.h"
+#include "rv_rvne_int.h"
+
+void rv_model_matvec_ref(const float *W, uint32_t rows, uint32_t cols,
+                         const float *x, float *y)
+{
+    for (uint32_t o = 0; o < rows; o++) {
+        float s = 0.0f;
+        for (uint32_t i = 0; i < cols; i++)
+            s += W[(size_t)o * cols + i] * x[i];
+        y[o] = s;
+    }
+}
+
+/* Eight independent partial sums (vectorisable without reassociation),
+ * combined in a fixed tree so every build gives the same result. */
+RV_INLINE float lanes_sum(const float *acc)
+{
+    return ((acc[0] + acc[4]) + (acc[2] + acc[6])) +
+           ((acc[1] + acc[5]) + (acc[3] + acc[7]));
+}
+
+void rv_model_matvec_f32(const float *W, uint32_t rows, uint32_t cols,
+                         const float *x, float *y)
+{
+    const uint32_t c8 = cols & ~7u;
+    for (uint32_t o = 0; o < rows; o++) {
+        const float *RV_RESTRICT w = W + (size_t)o * cols;
+        float acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+        for (uint32_t i = 0; i < c8; i += 8u)
+            for (uint32_t j = 0; j < 8u; j++)
+                acc[j] += w[i + j] * x[i + j];
+        for (uint32_t i = c8; i < cols; i++)
+            acc[i - c8] += w[i] * x[i];
+        y[o] = lanes_sum(acc);
+    }
+}
+
+void rv_model_matvec_bytes(const uint8_t *W, bool fp16, uint32_t rows,
+                           uint32_t cols, const float *x, float *y)
+{
+    const uint32_t c8 = cols & ~7u;
+    const size_t es = fp16 ? 2u : 4u;
+    for (uint32_t o = 0; o < rows; o++) {
+        const uint8_t *w = W + (size_t)o * cols * es;
+        float acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+        for (uint32_t i = 0; i < cols; i++) {
+            float wi = fp16 ? rv_rvne_f16_to_f32(rv_rvne_rd16(w + 2u * (size_t)i))
+                            : rv_rvne_rdf32(w + 4u * (size_t)i);
+            acc[i < c8 ? (i & 7u) : i - c8] += wi * x[i];
+        }
+        y[o] = lanes_sum(acc);
+    }
+}
+
+void rv_model_mat_apply(const rv_model *m, const rv_mmat *w, const float *x,
+                        float *y)
+{
+    if (w->f)
+        rv_model_matvec_f32(w->f, w->rows, w->cols, x, y);
+    else
+        rv_model_matvec_bytes(w->b, m->fp16, w->rows, w->cols, x, y);
+}
+
+void rv_model_rmsnorm(const float *x, const float *g, uint32_t n, float *y)
+{
+    float ss = 0.0f;
+    for (uint32_t i = 0; i < n; i++)
+        ss += x[i] * x[i];
+    float r = 1.0f / sqrtf(ss / (float)n + RV_MODEL_NORM_EPS);
+    for (uint32_t i = 0; i < n; i++)
+        y[i] = g[i] * (x[i] * r);
+}
+
+void rv_model_rope_cs(const uint32_t *periods, uint32_t pairs, uint64_t pos,
+                      float *cs)
+{
+    for (uint32_t r = 0; r < pairs; r++) {
+        uint32_t P = periods[r];
+        uint32_t mm = (uint32_t)(pos % P);
+        float th = (float)mm * (6.28318530717958647692f / (float)P);
+        cs[2u * r] = cosf(th);
+        cs[2u * r + 1u] = sinf(th);
+    }
+}
+
+void rv_model_rope_apply(float *v, uint32_t heads, uint32_t hd, uint32_t pairs,
+                         const float *cs)
+{
+    for (uint32_t t = 0; t < heads; t++) {
+        float *p = v + (size_t)t * hd;
+        for (uint32_t r = 0; r < pairs; r++) {
+            float c = cs[2u * r], s = cs[2u * r + 1u];
+            float a = p[2u * r], b = p[2u * r + 1u];
+            p[2u * r] = a * c - b * s;
+            p[2u * r + 1u] = a * s + b * c;
+        }
+    }
+}
+
+bool rv_model_all_finite(const float *x, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!rv_rvne_finite(x[i]))
+            return false;
+    return true;
+}
+
+void rv_model_frame_in(const rv_model *m, const float *x, float *h, float *u)
+{
+    const float *in = x;
+    if (m->fmean) {
+        for (uint32_t i = 0; i < m->din; i++)
+            u[i] = (x[i] - m->fmean[i]) * m->finv[i];
+        in = u;
+    }
+    if (m->w_in.rows) {
+        rv_model_mat_apply(m, &m->w_in, in, h);
+        for (uint32_t i = 0; i < m->d; i++)
+            h[i] += m->b_in[i];
+    } else if (in != h) {
+        memcpy(h, in, sizeof(float) * m->d);
+    }
+}
+
+void rv_model_frame_qkv(const rv_model *m, uint32_t l, const float *h, float *u,
+                        const float *cs, float *q, float *k, float *v)
+{
+    const rv_mlayer *L = &m->layers[l];
+    const float *in = h;
+    if (m->norm) {
+        rv_model_rmsnorm(h, L->g_attn, m->d, u);
+        in = u;
+    }
+    rv_model_mat_apply(m, &L->wq, in, q);
+    rv_model_mat_apply(m, &L->wk, in, k);
+    rv_model_mat_apply(m, &L->wv, in, v);
+    if (m->pairs) {
+        rv_model_rope_apply(q, m->hq, m->hd, m->pairs, cs);
+        rv_model_rope_apply(k, m->hkv, m->hd, m->pairs, cs);
+    }
+}
+
+void rv_model_frame_out(const rv_model *m, uint32_t l, const float *a, float *h,
+                        float *u, float *z)
+{
+    const rv_mlayer *L = &m->layers[l];
+    rv_model_mat_apply(m, &L->wo, a, u);
+    for (uint32_t i = 0; i < m->d; i++)
+        h[i] += u[i];
+    if (m->f == 0u)
+        return;
+    const float *in = h;
+    if (m->norm) {
+        rv_model_rmsnorm(h, L->g_ffn, m->d, u);
+        in = u;
+    }
+    rv_model_mat_apply(m, &L->w1, in, z);
+    for (uint32_t j = 0; j < m->f; j++) {
+        float t = z[j] + L->b1[j];
+        z[j] = t / (1.0f + expf(-t));
+    }
+    rv_model_mat_apply(m, &L->w2, z, u);
+    for (uint32_t i = 0; i < m->d; i++)
+        h[i] += u[i] + L->b2[i];
+}
+
+void rv_model_frame_final(const rv_model *m, const float *h, float *e)
+{
+    if (m->norm)
+        rv_model_rmsnorm(h, m->g_final, m->d, e);
+    else
+        memcpy(e, h, sizeof(float) * m->d);
+}

@@ -17,5 +17,6 @@
 #include "rv_wire.h"
 /* rv.h area headers: keep one line per area, alphabetical after this mark. */
 #include "rv_csi_features.h"
+#include "rv_csi_text.h"
 
 #endif /* RV_H */

@@ -23,10 +23,12 @@
  * field check. Float fields are passed through unvalidated (NaN included).
  *
  * Magic sharing (see docs/wire-format.md "0xC5110004 and 0xC5110007"):
- *   0xC5110004 is fused vitals when len == 48, WASM module output when
- *     len == 8 + 5n with n == the u16 event count at bytes 6..7 and n >= 1
- *     (48 is never 8 + 5n), anything else RV_ERR_LENGTH (RV_ERR_TRUNCATED
- *     below 8 bytes).
+ *   0xC5110004 is WASM module output when len == 8 + 5n, n >= 1 and the
+ *     u16 event count at bytes 6..7 equals n; otherwise fused vitals when
+ *     len == 48; anything else RV_ERR_LENGTH (RV_ERR_TRUNCATED below 8
+ *     bytes). 48 == 8 + 5*8, so a 48-byte packet is WASM only when bytes
+ *     6..7 hold 8 — as fused vitals that would be a breathing rate of
+ *     0.08 BPM, which the firmware does not report.
  *   0xC5110007 is classification when len == 40; firmware after RuView
  *     issue #928 also sends WASM output on it, recognised by the same 8 + 5n
  *     rule (40 is never 8 + 5n); otherwise RV_ERR_TRUNCATED below 40 bytes,

@@ -76,7 +76,9 @@ rv_status rv_pkt_decode(const uint8_t *buf, size_t len, rv_pkt *out)
         out->kind = RV_PKT_FEATURES;
         return rv_feature_vector_decode(buf, len, &out->u.features);
     case RV_MAGIC_FUSED_VITALS:
-        if (len == RV_FUSED_VITALS_SIZE) {
+        /* 48 == 8 + 5 * 8: a 48-byte packet is WASM output only when its
+         * u16 at bytes 6..7 is 8 (as fused vitals: 0.08 BPM breathing) */
+        if (len == RV_FUSED_VITALS_SIZE && !rv_wasm_shape_ok(buf, len)) {
             out->kind = RV_PKT_FUSED_VITALS;
             return rv_vitals_decode(buf, len, &out->u.vitals);
         }

@@ -37,6 +37,7 @@ rv_status rv_wasm_output_decode(const uint8_t *buf, size_t len,
     if (n == 0u || n > RV_WASM_MAX_EVENTS)
         return RV_ERR_FIELD;
 
+    memset(out, 0, sizeof *out);   /* unused event slots read as zero */
     out->magic = magic;
     out->node_id = buf[4];
     out->module_id = buf[5];

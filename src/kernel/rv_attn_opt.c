@@ -55,9 +55,7 @@ static void tile(rv_attn_run *r, const float *qg, uint32_t cnt)
     }
     for (uint32_t g = 0; g < group; g++) {
         float *s = sc + g * RV_ATTN_TILE;
-        float mt = s[0];
-        for (uint32_t u = 1; u < cnt; u++)
-            mt = s[u] > mt ? s[u] : mt;
+        const float mt = rv_vec_max_opt(s, cnt);
         if (mt > r->m[g]) {
             /* exp(-inf) = 0 on the first tile clears nothing that matters. */
             float alpha = rv_vec_exp1_opt(r->m[g] - mt);
@@ -69,10 +67,7 @@ static void tile(rv_attn_run *r, const float *qg, uint32_t cnt)
         for (uint32_t u = 0; u < cnt; u++)
             s[u] -= m;
         rv_vec_exp_opt(s, cnt);
-        float l = r->l[g];
-        for (uint32_t u = 0; u < cnt; u++)
-            l += s[u];
-        r->l[g] = l;
+        r->l[g] += rv_vec_sum_opt(s, cnt);
     }
     for (uint32_t g = 0; g < group; g++)
         rv_vec_wsum_opt(r->acc + (size_t)g * dim, sc + g * RV_ATTN_TILE, r->vp, cnt, dim);

@@ -38,3 +38,19 @@ void rv_vec_wsum_ref(float *acc, const float *w, const float *const *rows,
     for (uint32_t u = 0; u < cnt; u++)
         rv_vec_axpy_ref(acc, w[u], rows[u], dim);
 }
+
+float rv_vec_sum_ref(const float *x, uint32_t n)
+{
+    float s = 0.0f;
+    for (uint32_t t = 0; t < n; t++)
+        s += x[t];
+    return s;
+}
+
+float rv_vec_max_ref(const float *x, uint32_t n)
+{
+    float m = x[0];
+    for (uint32_t t = 1; t < n; t++)
+        m = x[t] > m ? x[t] : m;
+    return m;
+}

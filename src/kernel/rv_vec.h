@@ -21,6 +21,8 @@ float rv_vec_dot_ref(const float *a, const float *b, uint32_t n);
 void  rv_vec_scale_ref(float *x, float a, uint32_t n);                  /* x *= a */
 void  rv_vec_axpy_ref(float *y, float p, const float *x, uint32_t n);   /* y += p*x */
 void  rv_vec_exp_ref(float *x, uint32_t n);                             /* x = exp(x) */
+float rv_vec_sum_ref(const float *x, uint32_t n);
+float rv_vec_max_ref(const float *x, uint32_t n);                       /* n >= 1 */
 void  rv_vec_wsum_ref(float *acc, const float *w, const float *const *rows,
                       uint32_t cnt, uint32_t dim);          /* acc += sum w[u]*rows[u] */
 
@@ -48,6 +50,37 @@ RV_INLINE float rv_vec_dot_opt(const float *RV_RESTRICT a,
     for (; d < n; d++)
         t += a[d] * b[d];
     return t;
+}
+
+/* Sum and maximum of x[0..n-1], n >= 1 for max: eight independent lanes so
+ * the additions / compares do not form one long dependency chain. */
+RV_INLINE float rv_vec_sum_opt(const float *RV_RESTRICT x, uint32_t n)
+{
+    float s[8] = { 0, 0, 0, 0, 0, 0, 0, 0 };
+    size_t t = 0;
+    for (; t + 8u <= n; t += 8u)
+        for (size_t e = 0; e < 8u; e++)
+            s[e] += x[t + e];
+    float r = ((s[0] + s[4]) + (s[1] + s[5])) + ((s[2] + s[6]) + (s[3] + s[7]));
+    for (; t < n; t++)
+        r += x[t];
+    return r;
+}
+
+RV_INLINE float rv_vec_max_opt(const float *RV_RESTRICT x, uint32_t n)
+{
+    float m[8];
+    for (size_t e = 0; e < 8u; e++)
+        m[e] = x[0];
+    size_t t = 0;
+    for (; t + 8u <= n; t += 8u)
+        for (size_t e = 0; e < 8u; e++)
+            m[e] = x[t + e] > m[e] ? x[t + e] : m[e];
+    for (; t < n; t++)
+        m[0] = x[t] > m[0] ? x[t] : m[0];
+    for (size_t e = 1; e < 8u; e++)
+        m[0] = m[e] > m[0] ? m[e] : m[0];
+    return m[0];
 }
 
 RV_INLINE void rv_vec_scale_opt(float *RV_RESTRICT x, float a, uint32_t n)
@@ -117,33 +150,30 @@ RV_INLINE void rv_vec_exp_opt(float *RV_RESTRICT x, uint32_t n)
 
 /*
  * acc[d] += sum_u w[u] * rows[u][d], u ascending (the same additions as a
- * sequence of axpy calls). Eight output lanes stay in registers across all
- * rows instead of a load/store of acc per row.
+ * sequence of axpy calls). Up to 16 output lanes stay in registers across
+ * all rows instead of a load/store of acc per row.
  */
+#define RV_VEC_WSUM_CHUNK(W)                                                 \
+    for (; d0 + (W) <= dim; d0 += (W)) {                                     \
+        float a[W];                                                          \
+        for (size_t e = 0; e < (W); e++)                                     \
+            a[e] = acc[d0 + e];                                              \
+        for (size_t u = 0; u < cnt; u++) {                                   \
+            const float p = w[u];                                            \
+            const float *RV_RESTRICT r = rows[u] + d0;                       \
+            for (size_t e = 0; e < (W); e++)                                 \
+                a[e] += p * r[e];                                            \
+        }                                                                    \
+        for (size_t e = 0; e < (W); e++)                                     \
+            acc[d0 + e] = a[e];                                              \
+    }
+
 RV_INLINE void rv_vec_wsum_opt(float *RV_RESTRICT acc, const float *RV_RESTRICT w,
                                const float *const *rows, uint32_t cnt, uint32_t dim)
 {
-    const size_t d8 = (size_t)dim & ~(size_t)7u;
     size_t d0 = 0;
-    for (; d0 < d8; d0 += 8u) {
-        float a[8];
-        for (size_t e = 0; e < 8u; e++)
-            a[e] = acc[d0 + e];
-        for (size_t u = 0; u < cnt; u++) {
-            const float p = w[u];
-            const float *RV_RESTRICT r = rows[u] + d0;
-            a[0] += p * r[0];
-            a[1] += p * r[1];
-            a[2] += p * r[2];
-            a[3] += p * r[3];
-            a[4] += p * r[4];
-            a[5] += p * r[5];
-            a[6] += p * r[6];
-            a[7] += p * r[7];
-        }
-        for (size_t e = 0; e < 8u; e++)
-            acc[d0 + e] = a[e];
-    }
+    RV_VEC_WSUM_CHUNK(16u)
+    RV_VEC_WSUM_CHUNK(8u)
     for (; d0 < dim; d0++) {
         float a = acc[d0];
         for (size_t u = 0; u < cnt; u++)

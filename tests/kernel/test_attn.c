@@ -634,6 +634,11 @@ START_TEST(test_vec_primitives)
         rv_vec_scale_ref(y1, -1.5f, n);
         rv_vec_scale_opt(y2, -1.5f, n);
         ck_assert_mem_eq(y1, y2, sizeof y1);
+        if (n > 0) {
+            ck_assert(rv_vec_max_opt(a, n) == rv_vec_max_ref(a, n));
+            float sr = rv_vec_sum_ref(a, n), so = rv_vec_sum_opt(a, n);
+            ck_assert_float_eq_tol(so, sr, 1e-5f * (1.0f + fabsf(sr)) * (float)n);
+        }
         /* Weighted row sum over up to 5 rows. */
         const float *rows[5] = { a, b, c, a + 1, b + 2 };
         float w[5] = { 0.5f, -1.0f, 0.25f, 2.0f, 1e-3f };

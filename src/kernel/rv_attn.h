@@ -9,6 +9,15 @@
  *
  * Memory: callers pass a workspace of at least *_workspace_size() bytes with
  * malloc alignment; no call allocates, none keeps state between calls.
+ *
+ * Errors (nothing is written on any of them): RV_ERR_NULL for a NULL cfg,
+ * NULL globals with n_globals > 0, NULL q/k/v/out/keep/ws; RV_ERR_BLOCK_SIZE
+ * for block_size 0; RV_ERR_SHAPE for a zero dim/q_heads/kv_heads or
+ * q_heads % kv_heads != 0; RV_ERR_OVERFLOW when a size does not fit size_t;
+ * RV_ERR_WORKSPACE when ws_size is below the size query. seq == 0 returns
+ * RV_OK after the cfg/shape checks without touching any pointer (they may be
+ * NULL). Size queries return 0 for arguments the call would reject;
+ * rv_attn_count_edges returns 0 for an invalid cfg.
  */
 #ifndef RV_ATTN_H
 #define RV_ATTN_H

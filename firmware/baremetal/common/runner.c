@@ -1,0 +1,356 @@
+/*
+ * runner.c — the firmware proof: one program built for the host and for each
+ * bare-metal target (fwtool.py), printing every float result as its bit
+ * pattern so the target's numbers can be compared with the host's.
+ *
+ *   1. ruv_temporal_kernel_self_test()
+ *   2. sparse attention: causal forward (windows, globals, log-stride,
+ *      landmarks, GQA), the dense reference, and streaming decode from a KV
+ *      cache at every position (checked against the forward here too)
+ *   3. the ABI: init with the model blob at a 256-frame window, a fixed
+ *      feature sequence pushed frame by frame, logits every 16 frames, error
+ *      paths, one allocation, packet round trip through the wire decoder
+ *   4. FW_BUDGET builds: context size, stack high-water, instruction counts
+ *
+ * The model is the shipped feature-state model (models/rvcsi-state.rvne,
+ * embedded by fwtool.py as fw_model_blob) when the tree has one; otherwise a
+ * deterministic model written here by the kernel's own blob writer.
+ * Inputs come from an integer hash, so no libm call decides an input.
+ */
+#include <math.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "fw_arena.h"
+#include "fw_out.h"
+#include "fw_port.h"
+#include "ruv_temporal.h"
+#include "ruv_temporal_pkt.h"
+#include "rv_attn.h"
+#include "rv_kv.h"
+#include "rv_model.h"
+#include "rv_rvne.h"
+#include "rv_wire.h"
+
+extern const uint8_t fw_model_blob[];
+extern const size_t fw_model_blob_len;
+
+#define WINDOW      256u
+#define N_FRAMES    320u
+#define CLASSIFY_EVERY 16u
+#define MAX_DIM     64u
+#define MAX_CLASSES 32u
+
+static uint32_t hash32(uint32_t x)
+{
+    x = x * 2654435761u ^ 0x9e3779b9u;
+    x ^= x >> 15;
+    x *= 0x85ebca6bu;
+    x ^= x >> 13;
+    x *= 0xc2b2ae35u;
+    x ^= x >> 16;
+    return x;
+}
+
+/* Uniform in [-1, 1), exact in fp32. */
+static float unit(uint32_t i, uint32_t seed)
+{
+    return (float)(hash32(i ^ (seed * 0x27d4eb2fu)) >> 8) * (2.0f / 16777216.0f) - 1.0f;
+}
+
+static void fill(float *x, uint32_t n, uint32_t seed, float scale)
+{
+    for (uint32_t i = 0; i < n; i++)
+        x[i] = unit(i, seed) * scale;
+}
+
+/* ---- 2. attention ------------------------------------------------------ */
+
+#define A_SEQ 40u
+#define A_QH  4u
+#define A_KVH 2u
+#define A_DIM 8u
+#define A_QN  (A_SEQ * A_QH * A_DIM)
+#define A_KN  (A_SEQ * A_KVH * A_DIM)
+
+static float a_q[A_QN], a_k[A_KN], a_v[A_KN], a_out[A_QN], a_ref[A_QN];
+static _Alignas(16) uint8_t a_ws[32768];
+
+static void test_attention(void)
+{
+    static const uint32_t globals[2] = { 0u, 5u };
+    const rv_attn_cfg cfg = { 6u, 4u, globals, 2u, true, true, true };
+    const rv_shape shape = { A_SEQ, A_QH, A_KVH, A_DIM };
+    fill(a_q, A_QN, 11u, 1.0f);
+    fill(a_k, A_KN, 12u, 1.0f);
+    fill(a_v, A_KN, 13u, 1.0f);
+
+    size_t n = rv_attn_workspace_size(&cfg, shape);
+    bool ok = n <= sizeof(a_ws) &&
+              rv_attn_forward(&cfg, shape, a_q, a_k, a_v, a_out, a_ws, n) == RV_OK;
+    fw_out_check("attn_forward", ok);
+    fw_out_values("attn_forward", a_out, A_QN);
+
+    n = rv_attn_dense_workspace_size(shape);
+    ok = n <= sizeof(a_ws) &&
+         rv_attn_dense(shape, true, a_q, a_k, a_v, a_ref, a_ws, n) == RV_OK;
+    fw_out_check("attn_dense", ok);
+    fw_out_values("attn_dense", a_ref, A_QN);
+
+    /* decode every position from a KV cache == forward at that position */
+    size_t kv_n = rv_kv_mem_size(A_SEQ, A_KVH, A_DIM, cfg.block_size);
+    size_t dec_n = rv_attn_decode_workspace_size(&cfg, A_QH, A_DIM);
+    rv_kv *kv = kv_n + rv_align_size(dec_n) <= sizeof(a_ws)
+                    ? rv_kv_init(a_ws, kv_n, A_SEQ, A_KVH, A_DIM, cfg.block_size) : NULL;
+    void *dec = a_ws + rv_align_size(kv_n);
+    float worst = 0.0f;
+    ok = kv != NULL;
+    for (uint32_t i = 0; ok && i < A_SEQ; i++) {
+        const uint32_t qr = A_QH * A_DIM, kr = A_KVH * A_DIM;
+        ok = rv_kv_append(kv, a_k + i * kr, a_v + i * kr) == RV_OK &&
+             rv_attn_decode(&cfg, kv, A_QH, a_q + i * qr, a_ref + i * qr, dec, dec_n) == RV_OK;
+        for (uint32_t j = 0; ok && j < qr; j++) {
+            float d = fabsf(a_ref[i * qr + j] - a_out[i * qr + j]);
+            worst = d > worst ? d : worst;
+        }
+    }
+    fw_out_check("attn_decode_vs_forward", ok && worst <= 1e-5f);
+    fw_out_values("attn_decode", a_ref, A_QN);
+}
+
+/* ---- 3. the ABI with the model ------------------------------------------ */
+
+/* Deterministic stand-in for the shipped feature-state model: 9 inputs,
+ * projection to 16, 2 layers (2 q heads, 1 kv head of 8), FFN 32, RMSNorm,
+ * rotary positions, 4 classes with bias, written by rv_rvne_write. */
+#define G_IN 9u
+#define G_D 16u
+#define G_F 32u
+#define G_C 4u
+static uint8_t gen_blob[24576];
+static float gen_w[6144];
+
+static const uint8_t *generated_blob(size_t *len)
+{
+    static const char *const labels[G_C] = { "empty", "still", "walking", "fall" };
+    static const rv_rvne_head_spec head = { "activity", labels };
+    float mean[G_IN], inv_std[G_IN];
+    uint32_t periods[2];
+    rv_rvne_spec s;
+    memset(&s, 0, sizeof(s));
+    s.version = RV_RVNE_VERSION;
+    s.arch.input_dim = G_IN;
+    s.arch.q_heads = 2;
+    s.arch.kv_heads = 1;
+    s.arch.head_dim = 8;
+    s.arch.n_layers = 2;
+    s.arch.d_model = G_D;
+    s.arch.d_ff = G_F;
+    s.arch.input_proj = s.arch.norm = s.arch.head_bias = true;
+    s.arch.n_heads = 1;
+    s.arch.head_classes[0] = G_C;
+    for (uint32_t i = 0; i < G_IN; i++) {
+        mean[i] = unit(i, 21u) * 0.25f;
+        inv_std[i] = 1.0f + 0.5f * unit(i, 22u);
+    }
+    s.feat_mean = mean;
+    s.feat_inv_std = inv_std;
+    s.rope_pairs = 2;
+    if (rv_model_rope_default_periods(2, periods) != RV_OK)
+        return NULL;
+    s.rope_periods = periods;
+    s.heads = &head;
+    s.prov_accuracy = NAN;
+    uint64_t nw = rv_rvne_weight_count(&s.arch);
+    if (nw == 0 || nw > sizeof(gen_w) / sizeof(gen_w[0]))
+        return NULL;
+    fill(gen_w, (uint32_t)nw, 23u, 0.35f);
+    rv_status st;
+    size_t need = rv_rvne_write_size(&s, &st);
+    if (need == 0 || need > sizeof(gen_blob) ||
+        rv_rvne_write(&s, gen_w, nw, gen_blob, sizeof(gen_blob), len) != RV_OK)
+        return NULL;
+    return gen_blob;
+}
+
+/* Frame t of the fixed feature sequence: slow triangle waves (motion,
+ * presence, breathing-like), a step change at frame 160, hash noise. */
+static void feature_frame(uint32_t t, uint32_t dim, float *x)
+{
+    for (uint32_t i = 0; i < dim; i++) {
+        uint32_t period = 16u + 7u * i;
+        uint32_t ph = (t + 3u * i) % period;
+        float tri = (float)(ph < period / 2u ? ph : period - ph) / (float)(period / 2u);
+        float level = t >= 160u ? 0.75f : -0.25f;
+        x[i] = tri + level * (float)(i % 3u) + 0.1f * unit(t * 64u + i, 31u);
+    }
+}
+
+typedef struct {
+    const uint8_t *blob;
+    size_t len;
+    rv_rvne_info info;
+    uint32_t in_dim, n_cls;
+} model_src;
+
+static bool model_source(model_src *m)
+{
+    m->blob = fw_model_blob_len ? fw_model_blob : generated_blob(&m->len);
+    if (fw_model_blob_len)
+        m->len = fw_model_blob_len;
+    if (!m->blob || rv_rvne_parse(m->blob, m->len, &m->info) != RV_OK)
+        return false;
+    m->in_dim = m->info.arch.input_dim;
+    m->n_cls = m->info.arch.head_classes[0];
+    return m->in_dim <= MAX_DIM && m->n_cls <= MAX_CLASSES;
+}
+
+static void test_abi(const model_src *m)
+{
+    float x[MAX_DIM], logits[MAX_CLASSES], all[(N_FRAMES / CLASSIFY_EVERY) * MAX_CLASSES];
+    uint32_t n_all = 0;
+    ruv_temporal_ctx_t *ctx = NULL;
+    uint32_t allocs0 = fw_arena_allocs();
+
+    fw_out_check("abi_init", ruv_temporal_init(m->blob, m->len, m->in_dim, WINDOW,
+                                               m->n_cls, &ctx) == ESP_OK && ctx);
+    fw_out_check("abi_mem_size", fw_arena_last_size() ==
+                 ruv_temporal_mem_size(m->blob, m->len, WINDOW));
+    fw_out_check("abi_classify_too_early",
+                 ruv_temporal_classify(ctx, logits, m->n_cls) == ESP_ERR_INVALID_STATE);
+    bool ok = true;
+    for (uint32_t t = 0; t < N_FRAMES; t++) {
+        feature_frame(t, m->in_dim, x);
+        ok &= ruv_temporal_push(ctx, x) == ESP_OK;
+        if ((t + 1u) % CLASSIFY_EVERY == 0 && t + 1u >= ruv_temporal_min_frames(ctx)) {
+            ok &= ruv_temporal_classify(ctx, logits, m->n_cls) == ESP_OK;
+            memcpy(all + n_all, logits, m->n_cls * sizeof(float));
+            n_all += m->n_cls;
+        }
+    }
+    fw_out_check("abi_push_classify", ok && ruv_temporal_frames(ctx) == N_FRAMES);
+    fw_out_check("abi_one_allocation", fw_arena_allocs() - allocs0 == 1u);
+    fw_out_values("model_logits", all, n_all);
+
+    /* the 0xC5110007 packet of the last result decodes to the same fields */
+    uint8_t pkt[RUV_TEMPORAL_PKT_SIZE];
+    rv_pkt dec;
+    ok = ruv_temporal_pkt_build(logits, m->n_cls, 7u, 123456789u, 42u, pkt, sizeof(pkt)) == ESP_OK &&
+         rv_pkt_decode(pkt, sizeof(pkt), &dec) == RV_OK && dec.kind == RV_PKT_CLASSIFICATION &&
+         dec.u.cls.n_classes == m->n_cls && dec.u.cls.seq == 42u && dec.u.cls.node_id == 7u;
+    uint32_t best = 0;
+    for (uint32_t c = 1; c < m->n_cls; c++)
+        best = logits[c] > logits[best] ? c : best;
+    ok = ok && dec.u.cls.argmax == best && dec.u.cls.top_logit == logits[best];
+    fw_out_check("abi_packet_roundtrip", ok);
+
+    float bad[MAX_DIM];
+    memcpy(bad, x, sizeof(bad));
+    bad[0] = NAN;
+    fw_out_check("abi_push_nan", ruv_temporal_push(ctx, bad) == ESP_ERR_INVALID_ARG &&
+                 ruv_temporal_frames(ctx) == N_FRAMES);
+    fw_out_check("abi_classify_wrong_classes",
+                 ruv_temporal_classify(ctx, logits, m->n_cls + 1u) == ESP_ERR_INVALID_ARG);
+    ruv_temporal_destroy(ctx);
+    /* the arena keeps the bytes mapped, so the dead-context guard is visible */
+    fw_out_check("abi_push_after_destroy",
+                 ruv_temporal_push(ctx, x) == ESP_ERR_INVALID_STATE);
+    fw_out_check("abi_init_corrupt_blob",
+                 ruv_temporal_init(m->blob, 27u, m->in_dim, WINDOW, m->n_cls, &ctx) ==
+                 ESP_ERR_INVALID_SIZE);
+}
+
+/* ---- 4. budgets ------------------------------------------------------------ */
+
+#ifdef FW_BUDGET
+static size_t ctx_bytes_with(const model_src *m, rv_kv_precision prec)
+{
+    /* Same parts as ruv_temporal.c's layout, with the other cache precision. */
+    static _Alignas(16) uint8_t mm[4096];
+    rv_status st;
+    rv_model *model = rv_model_mem_size(&m->info) <= sizeof(mm)
+                          ? rv_model_init(mm, sizeof(mm), &m->info, &st) : NULL;
+    if (!model)
+        return 0;
+    rv_model_stream_opts o = { WINDOW, prec, true, 0 };
+    return rv_align_size(64) + rv_align_size(rv_model_mem_size(&m->info)) +
+           rv_align_size(rv_model_stream_mem_size(model, &o)) +
+           rv_align_size(rv_model_step_workspace_size(model)) +
+           rv_align_size(rv_model_d_model(model) * sizeof(float)) + RV_ALIGN;
+}
+
+static void budgets(const model_src *m)
+{
+    float x[MAX_DIM], logits[MAX_CLASSES];
+    ruv_temporal_ctx_t *ctx = NULL;
+    uint64_t expect, got = fw_insn_calibrate(&expect);
+    fw_out_budget("calib_expect", expect);
+    fw_out_budget("calib_insns", got);
+    fw_out_budget("model_id", fw_model_blob_len ? 1u : 0u);
+    fw_out_budget("blob_bytes", m->len);
+    fw_out_budget("input_dim", m->in_dim);
+    fw_out_budget("d_model", m->info.arch.d_model);
+    fw_out_budget("n_layers", m->info.arch.n_layers);
+    fw_out_budget("n_classes", m->n_cls);
+    fw_out_budget("ctx_f32", ctx_bytes_with(m, RV_KV_F32));
+    fw_out_budget("ctx_f16", ctx_bytes_with(m, RV_KV_F16));
+    fw_out_budget("ctx_abi", ruv_temporal_mem_size(m->blob, m->len, WINDOW));
+
+    bool ok = ruv_temporal_init(m->blob, m->len, m->in_dim, WINDOW, m->n_cls, &ctx) == ESP_OK;
+    /* cold: a fresh context through a whole window, then one classify */
+    uint64_t t0 = fw_insn_count();
+    for (uint32_t t = 0; ok && t < WINDOW; t++) {
+        feature_frame(t, m->in_dim, x);
+        ok = ruv_temporal_push(ctx, x) == ESP_OK;
+    }
+    ok = ok && ruv_temporal_classify(ctx, logits, m->n_cls) == ESP_OK;
+    fw_out_budget("window_fill", fw_insn_count() - t0);
+    for (uint32_t t = WINDOW; ok && t < WINDOW + 64u; t++) {
+        feature_frame(t, m->in_dim, x);
+        ok = ruv_temporal_push(ctx, x) == ESP_OK;
+    }
+    /* steady state: the window is full, the ring evicts the oldest frame */
+    feature_frame(WINDOW + 64u, m->in_dim, x);
+    fw_stack_paint();
+    uint32_t base = fw_stack_used();
+    t0 = fw_insn_count();
+    ok = ok && ruv_temporal_push(ctx, x) == ESP_OK;
+    uint64_t t1 = fw_insn_count();
+    fw_out_budget("stack_push", fw_stack_used() - base);
+    fw_out_budget("push_steady", t1 - t0);
+    fw_stack_paint();
+    base = fw_stack_used();
+    t0 = fw_insn_count();
+    ok = ok && ruv_temporal_classify(ctx, logits, m->n_cls) == ESP_OK;
+    t1 = fw_insn_count();
+    fw_out_budget("stack_classify", fw_stack_used() - base);
+    fw_out_budget("classify", t1 - t0);
+    ruv_temporal_destroy(ctx);
+    fw_stack_paint();
+    base = fw_stack_used();
+    ok = ok && ruv_temporal_kernel_self_test() == ESP_OK;
+    fw_out_budget("stack_self_test", fw_stack_used() - base);
+    fw_out_check("budget_run", ok);
+}
+#endif
+
+int fw_main(void)
+{
+    fw_write("gst-rvcsi firmware runner\n");
+    fw_out_check("kernel_self_test", ruv_temporal_kernel_self_test() == ESP_OK);
+    test_attention();
+    model_src m;
+    memset(&m, 0, sizeof(m));
+    bool have = model_source(&m);
+    fw_out_check(fw_model_blob_len ? "model_shipped_blob" : "model_generated_blob", have);
+    if (have) {
+        test_abi(&m);
+#ifdef FW_BUDGET
+        budgets(&m);
+#endif
+    }
+    bool pass = fw_out_failures() == 0;
+    fw_write(pass ? "RESULT PASS\n" : "RESULT FAIL\n");
+    return pass ? 0 : 1;
+}

@@ -1,0 +1,415 @@
+#!/usr/bin/env python3
+"""fwtool.py - cross-build the kernel + ABI shim + test runner for the
+bare-metal targets, run them under QEMU, compare with the host build, and
+print the firmware budgets.
+
+meson drives it (firmware/meson.build):
+  fwtool.py check   --target T --host-runner EXE --build-dir D --root R -- SRC...
+  fwtool.py budgets --build-dir D --root R [--host-runner EXE] -- SRC...
+  fwtool.py embed   BLOB OUT.c           (C array of a .rvne file, or empty)
+
+Exit codes follow meson: 0 pass, 1 fail, 77 skip (a missing toolchain or
+QEMU outside CI; under CI=true a missing tool is a failure).
+"""
+import argparse
+import concurrent.futures
+import os
+import re
+import shutil
+import struct
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+BM = os.path.join(HERE, 'baremetal')
+COMPONENT = os.path.join(HERE, 'esp-idf', 'components', 'rv_temporal')
+COMPAT = os.path.join(HERE, 'esp-idf', 'compat')
+
+COMMON_CFLAGS = ['-std=c11', '-O2', '-g', '-ffp-contract=off', '-fno-math-errno',
+                 '-ffunction-sections', '-fdata-sections',
+                 '-Wall', '-Wextra', '-Werror', '-DRV_FW_BAREMETAL=1']
+
+PICO_RV = ['--crt0=semihost', '--oslib=semihost',
+           '-Wl,--defsym=__flash=0x80000000', '-Wl,--defsym=__flash_size=0x200000',
+           '-Wl,--defsym=__ram=0x80200000', '-Wl,--defsym=__ram_size=0x200000',
+           '-Wl,--defsym=__stack_size=0x10000']
+QEMU_RV = ['qemu-system-riscv32', '-M', 'virt', '-bios', 'none',
+           '-semihosting-config', 'enable=on,target=native']
+
+TARGETS = {
+    'cortex-m4f': {
+        'desc': 'Cortex-M4F (FPv4-SP, hard float), newlib-nano, QEMU mps2-an386',
+        'cc': 'arm-none-eabi-gcc', 'size': 'arm-none-eabi-size',
+        'cflags': ['-mcpu=cortex-m4', '-mthumb', '-mfloat-abi=hard', '-mfpu=fpv4-sp-d16',
+                   '--specs=nano.specs'],
+        'ldflags': ['-nostartfiles',
+                    '-T', os.path.join(BM, 'cortex-m4f', 'link.ld')],
+        'port': ['cortex-m4f/startup.c', 'cortex-m4f/port.c'],
+        'qemu': ['qemu-system-arm', '-M', 'mps2-an386',
+                 '-semihosting-config', 'enable=on,target=native'],
+        'debs': 'gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm',
+    },
+    'rv32imac': {
+        'desc': 'RV32IMAC/ilp32 (ESP32-C3/C6 class, soft float), picolibc, QEMU virt',
+        'cc': 'riscv64-unknown-elf-gcc', 'size': 'riscv64-unknown-elf-size',
+        'cflags': ['-march=rv32imac', '-mabi=ilp32', '--specs=picolibc.specs'],
+        'ldflags': PICO_RV, 'port': ['rv32/port.c'], 'qemu': QEMU_RV,
+        'debs': 'gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf qemu-system-misc',
+    },
+    'rv32imafc': {
+        'desc': 'RV32IMAFC/ilp32f (ESP32-P4 class, hard float), picolibc, QEMU virt',
+        'cc': 'riscv64-unknown-elf-gcc', 'size': 'riscv64-unknown-elf-size',
+        'cflags': ['-march=rv32imafc', '-mabi=ilp32f', '--specs=picolibc.specs'],
+        'ldflags': PICO_RV, 'port': ['rv32/port.c'], 'qemu': QEMU_RV,
+        'debs': 'gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf qemu-system-misc',
+    },
+    'xtensa-lx106': {
+        'desc': 'Xtensa lx106 (call0, no FPU), picolibc, QEMU sim -cpu lx106',
+        'cc': 'xtensa-lx106-elf-gcc', 'size': 'xtensa-lx106-elf-size',
+        'cflags': ['-mlongcalls', '--specs=/usr/lib/xtensa-lx106-elf/picolibc.specs'],
+        'ldflags': ['-nostartfiles',
+                    '-T', os.path.join(BM, 'xtensa', 'link.ld')],
+        'port': ['xtensa/startup.S', 'xtensa/port.c', 'xtensa/softfloat.c'],
+        'qemu': ['qemu-system-xtensa', '-M', 'sim', '-cpu', 'lx106', '-semihosting'],
+        'debs': 'gcc-xtensa-lx106 picolibc-xtensa-lx106-elf qemu-system-misc',
+    },
+}
+
+RUNNER = ['common/runner.c', 'common/fw_out.c', 'common/fw_arena.c']
+
+
+def log(msg):
+    print(msg, flush=True)
+
+
+def missing_tool(what, debs):
+    """Skip (77) outside CI, fail (1) under CI=true."""
+    msg = f'{what} not found (Debian packages: {debs}; scripts/deps.sh --test installs them)'
+    if os.environ.get('CI', '') == 'true':
+        log(f'FAIL: {msg}; CI=true so a missing toolchain is an error')
+        return 1
+    log(f'SKIP: {msg}')
+    return 77
+
+
+def include_flags(root, build_dir):
+    return ['-I' + os.path.join(root, 'src', 'kernel'),
+            '-I' + os.path.join(COMPONENT, 'include'),
+            '-I' + COMPAT, '-I' + os.path.join(BM, 'common'), '-I' + build_dir]
+
+
+def stale(obj, dep):
+    """True when obj is missing or older than anything its .d file lists."""
+    if not (os.path.exists(obj) and os.path.exists(dep)):
+        return True
+    t = os.path.getmtime(obj)
+    with open(dep) as f:
+        text = f.read().replace('\\\n', ' ')
+    deps = text.split(':', 1)[1].split() if ':' in text else []
+    return any(not os.path.exists(p) or os.path.getmtime(p) > t for p in deps)
+
+
+def compile_one(cc, flags, src, obj):
+    dep = obj[:-2] + '.d'
+    if not stale(obj, dep):
+        return None
+    cmd = [cc] + flags + ['-MMD', '-MF', dep, '-c', src, '-o', obj]
+    r = subprocess.run(cmd, capture_output=True, text=True)
+    if r.returncode != 0:
+        return ' '.join(cmd) + '\n' + r.stdout + r.stderr
+    return None
+
+
+def build(target, sources, root, build_dir, defines=(), variant=''):
+    """Compile and link one target; returns (elf path, error text)."""
+    t = TARGETS[target]
+    out = os.path.join(build_dir, target + variant)
+    objdir = os.path.join(out, 'obj')
+    os.makedirs(objdir, exist_ok=True)
+    flags = COMMON_CFLAGS + t['cflags'] + include_flags(root, build_dir) + list(defines)
+    # The flag set is part of every object's identity: rebuild when it changes.
+    stamp = os.path.join(out, 'flags')
+    old = open(stamp).read() if os.path.exists(stamp) else ''
+    if old != ' '.join(flags):
+        for f in os.listdir(objdir):
+            os.unlink(os.path.join(objdir, f))
+        with open(stamp, 'w') as f:
+            f.write(' '.join(flags))
+    all_src = list(sources) + [os.path.join(BM, p) for p in t['port'] + RUNNER]
+    all_src.append(os.path.join(build_dir, 'fw_model_blob.c'))
+    jobs, objs = [], []
+    with concurrent.futures.ThreadPoolExecutor(max_workers=2) as ex:
+        for src in all_src:
+            name = re.sub(r'[^A-Za-z0-9_.]', '_', os.path.relpath(src, root)) + '.o'
+            obj = os.path.join(objdir, name)
+            objs.append(obj)
+            jobs.append(ex.submit(compile_one, t['cc'], flags, src, obj))
+        errors = [j.result() for j in jobs if j.result()]
+    if errors:
+        return None, '\n'.join(errors)
+    elf = os.path.join(out, 'fwtest.elf')
+    cmd = ([t['cc']] + t['cflags'] + objs + t['ldflags'] +
+           ['-Wl,--gc-sections', '-Wl,-Map=' + elf + '.map', '-lm', '-o', elf])
+    r = subprocess.run(cmd, capture_output=True, text=True)
+    if r.returncode != 0:
+        return None, ' '.join(cmd) + '\n' + r.stdout + r.stderr
+    return elf, ''
+
+
+def run_qemu(target, elf, extra=(), timeout=300):
+    t = TARGETS[target]
+    cmd = t['qemu'] + list(extra) + ['-nographic', '-monitor', 'none', '-serial', 'none',
+                                     '-kernel', elf]
+    # Semihosting console output lands on QEMU's stdout or stderr depending
+    # on the call used (SYS_WRITE0 vs SYS_WRITE to fd 1): read both, in order.
+    try:
+        r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                           text=True, timeout=timeout)
+    except subprocess.TimeoutExpired as e:
+        out = e.stdout.decode(errors='replace') if isinstance(e.stdout, bytes) else (e.stdout or '')
+        return 124, out, f'timeout after {timeout} s'
+    return r.returncode, r.stdout, ''
+
+
+def parse_values(text):
+    """'V <name> <n> <hex32>...' lines -> {name: [uint32]}."""
+    vals = {}
+    for line in text.splitlines():
+        p = line.split()
+        if len(p) >= 3 and p[0] == 'V':
+            vals.setdefault(p[1], []).extend(int(x, 16) for x in p[3:])
+    return vals
+
+
+def f32(u):
+    return struct.unpack('<f', struct.pack('<I', u))[0]
+
+
+def compare(host, dev, tol):
+    """Bit-exact count and worst relative difference per value set."""
+    ok, lines = True, []
+    hv, dv = parse_values(host), parse_values(dev)
+    if not hv:
+        return False, ['host runner printed no values']
+    for name in sorted(set(hv) | set(dv)):
+        a, b = hv.get(name), dv.get(name)
+        if a is None or b is None or len(a) != len(b):
+            ok = False
+            lines.append(f'  {name}: missing or length differs '
+                         f'(host {None if a is None else len(a)}, target {None if b is None else len(b)})')
+            continue
+        exact = sum(1 for x, y in zip(a, b) if x == y)
+        worst = 0.0
+        for x, y in zip(a, b):
+            fx, fy = f32(x), f32(y)
+            if x == y:
+                continue
+            if fx != fx or fy != fy:
+                worst = float('inf')
+                continue
+            worst = max(worst, abs(fx - fy) / max(1.0, abs(fx)))
+        good = worst <= tol
+        ok &= good
+        lines.append(f'  {name:<22} {len(a):5d} values, bit-exact {exact:5d}/{len(a)}, '
+                     f'max rel diff {worst:.3g} {"ok" if good else "TOO LARGE"}')
+    return ok, lines
+
+
+def host_output(host_runner):
+    r = subprocess.run([host_runner], capture_output=True, text=True, timeout=300)
+    return r.returncode, r.stdout + r.stderr
+
+
+def cmd_check(a):
+    t = TARGETS[a.target]
+    if not shutil.which(t['cc']):
+        return missing_tool(t['cc'], t['debs'])
+    log(f'target {a.target}: {t["desc"]}')
+    elf, err = build(a.target, a.sources, a.root, a.build_dir)
+    if not elf:
+        log('FAIL: build failed\n' + err)
+        return 1
+    r = subprocess.run([t['size'], elf], capture_output=True, text=True)
+    log(r.stdout.strip())
+    if not a.run:
+        log('built and linked (not run on this target)')
+        return 0
+    if not shutil.which(t['qemu'][0]):
+        return missing_tool(t['qemu'][0], t['debs'])
+    rc_h, out_h = host_output(a.host_runner)
+    if rc_h != 0:
+        log('FAIL: host runner failed\n' + out_h)
+        return 1
+    rc, out, err = run_qemu(a.target, elf)
+    log('--- target output ---\n' + out.rstrip() + ('\n' + err.strip() if err.strip() else ''))
+    if rc != 0 or 'RESULT PASS' not in out:
+        log(f'FAIL: target exit status {rc}')
+        return 1
+    ok, lines = compare(out_h, out, a.tol)
+    log('--- host vs target ---')
+    log('\n'.join(lines))
+    log('PASS' if ok else 'FAIL: target values differ from the host build')
+    return 0 if ok else 1
+
+
+def size_of(target, objs_dir, match):
+    """text/data/bss summed over the objects whose name matches."""
+    t = TARGETS[target]
+    objs = [os.path.join(objs_dir, f) for f in sorted(os.listdir(objs_dir))
+            if f.endswith('.o') and match(f)]
+    r = subprocess.run([t['size'], '-t'] + objs, capture_output=True, text=True)
+    last = r.stdout.strip().splitlines()[-1].split()
+    return int(last[0]), int(last[1]), int(last[2])
+
+
+def linked_sizes(target, elf):
+    """Bytes each part contributes to the linked image (gc-sections applied),
+    from the map file: kernel, shim, runner/port, libc+libm+libgcc."""
+    parts = {'kernel': 0, 'shim': 0, 'runner': 0, 'libs': 0}
+    cur = None
+    with open(elf + '.map') as f:
+        text = f.read()
+    text = text.split('Linker script and memory map', 1)[-1]
+    for line in text.splitlines():
+        m = re.match(r'^ (\.[\w.]+)?\s+0x([0-9a-f]+)\s+0x([0-9a-f]+)\s+(\S+)$', line)
+        if not m:
+            m2 = re.match(r'^ (\.[\w.]+)$', line)
+            cur = m2.group(1) if m2 else cur
+            continue
+        sec = m.group(1) or cur
+        size, obj = int(m.group(3), 16), m.group(4)
+        if not sec or size == 0 or int(m.group(2), 16) == 0:
+            continue
+        if sec.startswith(('.debug', '.comment', '.ARM.attributes', '.stack', '.riscv')):
+            continue
+        if 'src_kernel_' in obj:
+            parts['kernel'] += size
+        elif 'rv_temporal' in obj:
+            parts['shim'] += size
+        elif obj.endswith('.o') and '/obj/' in obj:
+            parts['runner'] += size
+        else:
+            parts['libs'] += size
+    return parts
+
+
+def cmd_budgets(a):
+    t = TARGETS['cortex-m4f']
+    if not shutil.which(t['cc']) or not shutil.which(t['qemu'][0]):
+        return missing_tool(t['cc'] + ' / ' + t['qemu'][0], t['debs'])
+    log('== firmware budgets (kernel + model + ABI shim) ==')
+    log('')
+    log('Code size per target, -O2, objects before linking (text/data/bss bytes):')
+    log(f'  {"target":<13} {"kernel":>22} {"ABI shim":>18} {"linked kernel+shim":>19}')
+    for name, tt in TARGETS.items():
+        if not shutil.which(tt['cc']):
+            log(f'  {name:<13} (toolchain {tt["cc"]} missing, skipped)')
+            continue
+        elf, err = build(name, a.sources, a.root, a.build_dir)
+        if not elf:
+            log(f'  {name:<13} build failed:\n{err}')
+            return 1
+        objdir = os.path.join(a.build_dir, name, 'obj')
+        k = size_of(name, objdir, lambda f: f.startswith('src_kernel_'))
+        s = size_of(name, objdir, lambda f: 'rv_temporal' in f)
+        p = linked_sizes(name, elf)
+        log(f'  {name:<13} {k[0]:>8}/{k[1]:>5}/{k[2]:>5} {s[0]:>8}/{s[1]:>4}/{s[2]:>4} '
+            f'{p["kernel"] + p["shim"]:>12} bytes')
+    log('  ("linked" = what the kernel and shim objects contribute to the test image after\n'
+        '   --gc-sections, i.e. only the code the ABI actually reaches.)')
+    log('')
+    elf, err = build('cortex-m4f', a.sources, a.root, a.build_dir,
+                     defines=['-DFW_BUDGET=1'], variant='-budget')
+    if not elf:
+        log('budget build failed:\n' + err)
+        return 1
+    rc, out, err = run_qemu('cortex-m4f', elf, extra=['-icount', 'shift=0,align=off,sleep=off'],
+                            timeout=600)
+    if rc != 0 or 'RESULT PASS' not in out:
+        log(f'budget run failed (exit {rc}):\n{out}\n{err}')
+        return 1
+    b = {}
+    for line in out.splitlines():
+        p = line.split()
+        if len(p) >= 3 and p[0] == 'B':
+            b[p[1]] = int(p[2])
+    mhz = 240.0
+    cpi_lo, cpi_hi = 1.0, 1.6
+    gate_ms = 50.0
+    log('Model and memory (window_len = 256 frames, the ABI\'s one allocation):')
+    log(f'  model                       {b.get("model_id", 0) and "shipped" or "deterministic"} '
+        f'(input_dim {b["input_dim"]}, d_model {b["d_model"]}, layers {b["n_layers"]}, '
+        f'classes {b["n_classes"]})')
+    log(f'  weights blob                {b["blob_bytes"]} bytes (stays in flash, not copied)')
+    for prec in ('f32', 'f16'):
+        if 'ctx_' + prec in b:
+            log(f'  context, {prec} KV cache       {b["ctx_" + prec]} bytes '
+                f'({b["ctx_" + prec] / 1024:.1f} KiB) of the 64 KiB budget '
+                f'({100.0 * b["ctx_" + prec] / 65536:.0f}%, aim <= 50%)')
+    log(f'  stack high-water, push      {b["stack_push"]} bytes')
+    log(f'  stack high-water, classify  {b["stack_classify"]} bytes')
+    log(f'  peak RAM (context + stack)  {b["ctx_f32"] + max(b["stack_push"], b["stack_classify"])} bytes (fp32 cache)')
+    log('')
+    log('Executed instructions on the emulated Cortex-M4F (qemu -icount shift=0):')
+    log(f'  calibration: known loop of {b["calib_expect"]} instructions measured '
+        f'{b["calib_insns"]} (timer resolution 40 instructions)')
+    push_ss = b['push_steady']
+    cls = b['classify']
+    cold = b['window_fill']
+    log(f'  push (one frame, steady state, full 256-frame window)   {push_ss:>10}')
+    log(f'  classify (head on the newest embedding)                 {cls:>10}')
+    log(f'  push + classify, steady state                           {push_ss + cls:>10}')
+    log(f'  cold window: 256 pushes + classify (a full re-run)      {cold:>10}')
+    log('')
+    log(f'Estimate on a 240 MHz ESP32-S3 (LX7, single-precision FPU), assuming '
+        f'{cpi_lo:.1f}..{cpi_hi:.1f} cycles per instruction:')
+    for label, n in (('steady state (per frame)', push_ss + cls), ('cold 256-frame window', cold)):
+        lo, hi = n * cpi_lo / (mhz * 1e3), n * cpi_hi / (mhz * 1e3)
+        log(f'  {label:<26} {lo:8.3f} .. {hi:8.3f} ms   ({100 * hi / gate_ms:5.1f}% of the '
+            f'{gate_ms:.0f} ms gate at worst)')
+    return 0
+
+
+def cmd_embed(a):
+    data = open(a.blob, 'rb').read() if a.blob and os.path.exists(a.blob) else b''
+    with open(a.out, 'w') as f:
+        f.write('/* Generated by firmware/fwtool.py embed from ' +
+                (os.path.basename(a.blob) if data else '(no model file)') + '. */\n')
+        f.write('#include <stddef.h>\n#include <stdint.h>\n')
+        f.write('extern const uint8_t fw_model_blob[];\nextern const size_t fw_model_blob_len;\n')
+        f.write('__attribute__((aligned(4))) const uint8_t fw_model_blob[] = {\n')
+        body = data if data else b'\0'
+        for i in range(0, len(body), 16):
+            f.write('  ' + ', '.join(f'0x{x:02x}' for x in body[i:i + 16]) + ',\n')
+        f.write('};\n')
+        f.write(f'const size_t fw_model_blob_len = {len(data)}u;\n')
+    return 0
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = ap.add_subparsers(dest='cmd', required=True)
+    c = sub.add_parser('check')
+    c.add_argument('--target', required=True, choices=sorted(TARGETS))
+    c.add_argument('--host-runner', required=True)
+    c.add_argument('--build-dir', required=True)
+    c.add_argument('--root', required=True)
+    c.add_argument('--no-run', dest='run', action='store_false')
+    c.add_argument('--tol', type=float, default=1e-5)
+    c.add_argument('sources', nargs='*')
+    b = sub.add_parser('budgets')
+    b.add_argument('--build-dir', required=True)
+    b.add_argument('--root', required=True)
+    b.add_argument('sources', nargs='*')
+    e = sub.add_parser('embed')
+    e.add_argument('blob')
+    e.add_argument('out')
+    a = ap.parse_args()
+    if hasattr(a, 'sources'):
+        a.sources = [os.path.abspath(s) for s in a.sources]
+    return {'check': cmd_check, 'budgets': cmd_budgets, 'embed': cmd_embed}[a.cmd](a)
+
+
+if __name__ == '__main__':
+    sys.exit(main())

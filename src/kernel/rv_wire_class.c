@@ -37,6 +37,7 @@ rv_status rv_classification_decode(const uint8_t *buf, size_t len,
     if (st != RV_OK)
         return st;
 
+    memset(out, 0, sizeof *out);   /* padding too: decodes compare equal */
     out->version = rv_ld16(buf + 4);
     out->n_classes = rv_ld16(buf + 6);
     out->node_id = buf[8];

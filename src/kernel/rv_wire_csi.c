@@ -32,6 +32,7 @@ rv_status rv_csi_frame_decode(const uint8_t *buf, size_t len, rv_csi_frame *out)
     if (len != rv_csi_frame_size(n_ant, n_sc))
         return RV_ERR_LENGTH;
 
+    memset(out, 0, sizeof *out);   /* padding too: decodes compare equal */
     out->node_id = buf[4];
     out->n_antennas = n_ant;
     out->n_subcarriers = n_sc;

@@ -16,6 +16,7 @@ rv_status rv_feature_vector_decode(const uint8_t *buf, size_t len,
     if (len != RV_FEATURES_SIZE)
         return RV_ERR_LENGTH;
 
+    memset(out, 0, sizeof *out);   /* padding too: decodes compare equal */
     out->node_id = buf[4];
     out->seq = rv_ld16(buf + 6);
     out->ts_us = (int64_t)rv_ld64(buf + 8);

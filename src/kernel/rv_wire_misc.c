@@ -19,6 +19,7 @@ rv_status rv_csi_compressed_decode(const uint8_t *buf, size_t len,
     uint16_t comp_len = rv_ld16(buf + 8);
     if (len != RV_CSI_COMPRESSED_HEADER_SIZE + (size_t)comp_len)
         return RV_ERR_LENGTH;
+    memset(out, 0, sizeof *out);   /* padding too: decodes compare equal */
     out->node_id = buf[4];
     out->channel = buf[5];
     out->raw_len = rv_ld16(buf + 6);
@@ -66,6 +67,7 @@ rv_status rv_mesh_decode(const uint8_t *buf, size_t len, rv_mesh_msg *out)
         return RV_ERR_CRC;
     if (buf[4] != RV_MESH_VERSION)
         return RV_ERR_VERSION;
+    memset(out, 0, sizeof *out);   /* padding too: decodes compare equal */
     out->version = buf[4];
     out->msg_type = buf[5];
     out->sender_role = buf[6];

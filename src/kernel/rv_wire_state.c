@@ -23,6 +23,7 @@ rv_status rv_feature_state_decode(const uint8_t *buf, size_t len,
     if (rv_crc32(buf, RV_STATE_CRC_AT) != rv_ld32(buf + RV_STATE_CRC_AT))
         return RV_ERR_CRC;
 
+    memset(out, 0, sizeof *out);   /* padding too: decodes compare equal */
     out->node_id = buf[4];
     out->mode = buf[5];
     out->seq = rv_ld16(buf + 6);

@@ -360,7 +360,9 @@ START_TEST(v2_sections_ok)
         { RV_RVNE_TAG_FNRM, fnrm, sizeof fnrm },
     };
     rv_rvne_info info;
-    ck_assert_int_eq(parse_secs(s, 6, &info), RV_OK);
+    size_t blen;
+    uint8_t *blob = build_v2(s, 6, &blen);   /* info points into blob */
+    ck_assert_int_eq(rv_rvne_parse(blob, blen, &info), RV_OK);
     ck_assert_uint_eq(info.version, 2);
     ck_assert_uint_eq(info.n_sections, 6);
     ck_assert_uint_eq(info.n_skipped, 1);
@@ -374,6 +376,12 @@ START_TEST(v2_sections_ok)
     ck_assert_int_eq(rv_rvne_label(&info, 0, 3, &str), RV_OK);
     ck_assert(str.len == 5 && memcmp(str.s, "\xC3\xA9t\xC3\xA9", 5) == 0);
     ck_assert_int_eq(rv_rvne_label(&info, 0, 4, &str), RV_ERR_ARG);
+    mu_model mm;
+    mu_model_load(&mm, blob, blen);
+    size_t ln;
+    const char *lab = rv_model_label(mm.m, 0, 2, &ln);
+    ck_assert(ln == 2 && memcmp(lab, "cc", 2) == 0);
+    mu_model_free(&mm);
 
     /* no sections at all: a v2 blob with the v1 architecture */
     ck_assert_int_eq(parse_secs(NULL, 0, &info), RV_OK);

@@ -18,5 +18,6 @@
 /* rv.h area headers: keep one line per area, alphabetical after this mark. */
 #include "rv_csi_features.h"
 #include "rv_csi_text.h"
+#include "rv_model.h"
 
 #endif /* RV_H */

@@ -28,7 +28,7 @@ static const double pose_pts[4][RVSIM_BODY_POINTS][3] = {
 };
 /* Radar cross sections (m^2) at 2.4 GHz, rough per body part. */
 static const double body_rcs[RVSIM_BODY_POINTS] = {
-    0.35, 0.25, 0.20, 0.08, 0.03, 0.03, 0.03, 0.03, 0.06, 0.06
+    0.60, 0.40, 0.30, 0.08, 0.03, 0.03, 0.03, 0.03, 0.06, 0.06
 };
 /* Breathing moves the chest wall forward (upright) or up (lying), local frame. */
 static const double breath_dir[4][3] = {

@@ -25,7 +25,7 @@
 #define NK          (2 * KMAX + 1)
 #define PTX_DBM     5.0              /* effective EIRP incl. antenna losses */
 #define NOISE_DBM   (-95.0)
-#define EVM_DB      (-27.0)          /* receiver impairment floor */
+#define EVM_DB      (-33.0)          /* receiver impairment floor */
 #define AGC_TARGET  100.0
 #define MAX_PEOPLE  4
 #define PKT_CAP     512
@@ -46,6 +46,7 @@ typedef struct {
 
 typedef struct {
     rvsim_vec3 pos;
+    rvsim_vec3 img[6];                    /* node mirrored in each room surface */
     double   los_re[NK], los_im[NK];      /* line of sight */
     double   stat_re[NK], stat_im[NK];    /* static multipath without LOS */
     double   rip_re[NK], rip_im[NK];      /* receiver frequency response */
@@ -66,6 +67,8 @@ struct rvsim_session {
     rvsim_config cfg;
     char         scenario[32];
     rvsim_room   room;
+    rvsim_vec3   ap_img[6];              /* AP mirrored in each room surface */
+    double       gamma[6];               /* reflection coefficient per surface */
     rvsim_person people[MAX_PEOPLE];
     uint32_t     n_people;
     node_state  *nodes;
@@ -139,16 +142,33 @@ static double lambda(void)
 }
 
 /* Bistatic point scatterer: a = lambda sqrt(rcs) / ((4 pi)^1.5 d1 d2). */
-static void add_scatterer(double *re, double *im, rvsim_vec3 tx, rvsim_vec3 p, rvsim_vec3 rx,
-                          double rcs)
+static void add_scatterer_g(double *re, double *im, rvsim_vec3 tx, rvsim_vec3 p, rvsim_vec3 rx,
+                            double rcs, double gain)
 {
     double d1 = dist3(tx, p), d2 = dist3(p, rx);
     if (d1 < 0.05)
         d1 = 0.05;
     if (d2 < 0.05)
         d2 = 0.05;
-    double a = -lambda() * sqrt(rcs) / (pow(4 * PI, 1.5) * d1 * d2);
+    double a = -gain * lambda() * sqrt(rcs) / (pow(4 * PI, 1.5) * d1 * d2);
     add_path(re, im, a, (d1 + d2) / C_LIGHT);
+}
+
+static void add_scatterer(double *re, double *im, rvsim_vec3 tx, rvsim_vec3 p, rvsim_vec3 rx,
+                          double rcs)
+{
+    add_scatterer_g(re, im, tx, p, rx, rcs, 1.0);
+}
+
+/* p mirrored in walls x=0, x=w, y=0, y=d, the floor and the ceiling. */
+static void mirror_all(const rvsim_room *rm, rvsim_vec3 p, rvsim_vec3 *out)
+{
+    out[0] = (rvsim_vec3){ -p.x, p.y, p.z };
+    out[1] = (rvsim_vec3){ 2 * rm->w - p.x, p.y, p.z };
+    out[2] = (rvsim_vec3){ p.x, -p.y, p.z };
+    out[3] = (rvsim_vec3){ p.x, 2 * rm->d - p.y, p.z };
+    out[4] = (rvsim_vec3){ p.x, p.y, -p.z };
+    out[5] = (rvsim_vec3){ p.x, p.y, 2 * rm->h - p.z };
 }
 
 static void build_node_static(rvsim_session *s, node_state *n)
@@ -161,18 +181,12 @@ static void build_node_static(rvsim_session *s, node_state *n)
     memset(n->stat_im, 0, sizeof(n->stat_im));
     double d = dist3(ap, rx);
     add_path(n->los_re, n->los_im, lambda() / (4 * PI * d), d / C_LIGHT);
-    /* First-order image sources: mirror the AP in each surface. */
-    rvsim_vec3 img[6] = {
-        { -ap.x, ap.y, ap.z }, { 2 * rm->w - ap.x, ap.y, ap.z },
-        { ap.x, -ap.y, ap.z }, { ap.x, 2 * rm->d - ap.y, ap.z },
-        { ap.x, ap.y, -ap.z }, { ap.x, ap.y, 2 * rm->h - ap.z },
-    };
-    double gam[6] = { rm->wall_gamma, rm->wall_gamma, rm->wall_gamma, rm->wall_gamma,
-                      rm->floor_gamma, rm->ceil_gamma };
+    /* First-order image sources: the AP mirrored in each surface. */
     for (int i = 0; i < 6; i++) {
-        double di = dist3(img[i], rx);
-        add_path(n->stat_re, n->stat_im, -gam[i] * lambda() / (4 * PI * di), di / C_LIGHT);
+        double di = dist3(s->ap_img[i], rx);
+        add_path(n->stat_re, n->stat_im, -s->gamma[i] * lambda() / (4 * PI * di), di / C_LIGHT);
     }
+    mirror_all(rm, rx, n->img);
     for (uint32_t i = 0; i < rm->n_furniture; i++)
         add_scatterer(n->stat_re, n->stat_im, ap, rm->furniture[i], rx, rm->furniture_rcs[i]);
     /* Receiver ripple: +-1 dB-ish gain and a little phase curvature, fixed per node. */
@@ -245,8 +259,14 @@ static void synth_channel(rvsim_session *s, node_state *n, double t, double *re,
         rvsim_vec3 pts[RVSIM_BODY_POINTS], base;
         double rcs[RVSIM_BODY_POINTS], top = 0;
         uint32_t np = rvsim_body_points(&s->people[pi], t, pts, rcs, &base, &top);
-        for (uint32_t j = 0; j < np; j++)
+        for (uint32_t j = 0; j < np; j++) {
             add_scatterer(re, im, rm->ap, pts[j], n->pos, rcs[j]);
+            /* second order: a wall between AP and body, or body and node */
+            for (int w = 0; w < 6; w++) {
+                add_scatterer_g(re, im, s->ap_img[w], pts[j], n->pos, rcs[j], -s->gamma[w]);
+                add_scatterer_g(re, im, rm->ap, pts[j], n->img[w], rcs[j], -s->gamma[w]);
+            }
+        }
         if (np) {
             /* Body in the line of sight: up to -8 dB, Gaussian in the
              * horizontal distance of the torso from the AP-node segment. */
@@ -559,6 +579,11 @@ rvsim_session *rvsim_session_new(const rvsim_config *cfg, char *err, size_t err_
     snprintf(s->scenario, sizeof(s->scenario), "%s", sc);
     s->cfg.scenario = s->scenario;
     rvsim_room_build(&s->room, s->scenario, cfg->seed);
+    mirror_all(&s->room, s->room.ap, s->ap_img);
+    for (int i = 0; i < 4; i++)
+        s->gamma[i] = s->room.wall_gamma;
+    s->gamma[4] = s->room.floor_gamma;
+    s->gamma[5] = s->room.ceil_gamma;
     if (rvsim_timeline_build(s->scenario, cfg->seed, cfg->duration_s, &s->room, s->people,
                              MAX_PEOPLE, &s->n_people, err, err_len) != 0) {
         free(s);

@@ -1,0 +1,49 @@
+#!/bin/sh
+# rvsim command-line contract: --help lists every scenario and exits 0;
+# unknown options and malformed values fail with a message and nonzero exit.
+# usage: rvsim_cli.sh RVSIM
+set -u
+RVSIM="$1"
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+fail() { echo "FAIL: $*"; exit 1; }
+
+"$RVSIM" --help > "$T/help" || fail "--help exited nonzero"
+for s in demo empty breathing apnea walking sit fall gestures random mixed; do
+  grep -q "^ *$s " "$T/help" || fail "--help does not list scenario $s"
+done
+for o in --nodes --rate --duration --seed --scenario --udp --pcap --labels --speed --fast \
+         --loss --dup --reorder --reboot-at --feature-state --vitals --subcarriers; do
+  grep -q -- "$o" "$T/help" || fail "--help does not document $o"
+done
+
+expect_fail() {
+  if "$RVSIM" "$@" > "$T/out" 2> "$T/err"; then fail "accepted: $*"; fi
+  [ -s "$T/err" ] || fail "no message for: $*"
+}
+expect_fail --bogus --labels "$T/l"
+grep -q "unknown option '--bogus'" "$T/err" || fail "unknown option message: $(cat "$T/err")"
+expect_fail --nodes 0 --labels "$T/l"
+expect_fail --nodes 256 --labels "$T/l"
+expect_fail --nodes abc --labels "$T/l"
+expect_fail --nodes 2x --labels "$T/l"
+expect_fail --rate -5 --labels "$T/l"
+expect_fail --rate nan --labels "$T/l"
+expect_fail --duration 0 --labels "$T/l"
+expect_fail --seed -1 --labels "$T/l"
+expect_fail --seed 18446744073709551616 --labels "$T/l"
+expect_fail --scenario nope --labels "$T/l"
+expect_fail --loss 1.5 --labels "$T/l"
+expect_fail --reboot-at 1:0 --labels "$T/l"
+expect_fail --subcarriers 128 --labels "$T/l"
+expect_fail --udp localhost --fast --duration 1
+expect_fail --udp 127.0.0.1:99999 --fast --duration 1
+expect_fail --labels
+grep -q "needs a value" "$T/err" || fail "missing value message"
+expect_fail --duration 1
+grep -q "no output" "$T/err" || fail "no-output message"
+expect_fail --labels /nonexistent-dir/x.jsonl --duration 1
+
+"$RVSIM" --duration 2 --nodes 2 --rate 20 --udp 127.0.0.1:9 --fast --quiet \
+  || fail "live UDP run to the discard port failed"
+echo "ok"

@@ -7,6 +7,8 @@
 
 /* Accumulators stop here: well above any field value, far below overflow. */
 #define RV_LEX_ACC_MAX 1000000000000000000ull   /* 1e18 */
+/* Decimal exponents beyond this overflow int64 microseconds anyway. */
+#define RV_LEX_EXP_MAX 9999
 
 static int rv_lex_digit(char c)
 {
@@ -94,6 +96,8 @@ bool rv_lex_seconds_us(const char *s, size_t n, int64_t *us)
                 exp10--;
         } else if (!frac) {
             exp10++;      /* integer digit beyond precision: scale instead */
+            if (exp10 > RV_LEX_EXP_MAX)
+                return false;
         }
     }
     if (digits == 0u)
@@ -102,7 +106,7 @@ bool rv_lex_seconds_us(const char *s, size_t n, int64_t *us)
         if (s[i] != 'e' && s[i] != 'E')
             return false;
         int64_t e;
-        if (!rv_lex_int(s + i + 1, n - i - 1, -9999, 9999, &e))
+        if (!rv_lex_int(s + i + 1, n - i - 1, -RV_LEX_EXP_MAX, RV_LEX_EXP_MAX, &e))
             return false;
         exp10 += (int)e;
     }

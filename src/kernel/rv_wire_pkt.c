@@ -78,10 +78,9 @@ rv_status rv_pkt_decode(const uint8_t *buf, size_t len, rv_pkt *out)
     case RV_MAGIC_FUSED_VITALS:
         /* 48 == 8 + 5 * 8: a 48-byte packet is WASM output only when its
          * u16 at bytes 6..7 is 8 (as fused vitals: 0.08 BPM breathing) */
-        if (len == RV_FUSED_VITALS_SIZE && !rv_wasm_shape_ok(buf, len)) {
-            out->kind = RV_PKT_FUSED_VITALS;
+        out->kind = RV_PKT_FUSED_VITALS;   /* what a failure is counted as */
+        if (len == RV_FUSED_VITALS_SIZE && !rv_wasm_shape_ok(buf, len))
             return rv_vitals_decode(buf, len, &out->u.vitals);
-        }
         if (len < RV_WASM_HEADER_SIZE)
             return RV_ERR_TRUNCATED;
         if (!rv_wasm_shape_ok(buf, len))

@@ -223,6 +223,9 @@ START_TEST(test_malformed)
     ck_assert_int_eq(parse_edit(tool_line, "1700000000.25", "17e"), RV_ERR_TEXT_NUMBER);
     ck_assert_int_eq(parse_edit(tool_line, "1700000000.25", "."), RV_ERR_TEXT_NUMBER);
     ck_assert_int_eq(parse_edit(tool_line, "1700000000.25", "1e99"), RV_ERR_TEXT_NUMBER);
+    ck_assert_int_eq(parse_edit(tool_line, "1700000000.25", "123456789012345678901234"),
+                     RV_ERR_TEXT_NUMBER);
+    ck_assert_int_eq(parse_edit(tool_line, "1700000000.25", "1.5e-99"), RV_OK);
     ck_assert_int_eq(parse_edit(tool_line, ",0,1,1700", ",0,2,1700"), RV_ERR_TEXT_NUMBER);
     /* array values: esp-csi is int8 only (12-bit "force LLTF" output refused) */
     ck_assert_int_eq(parse_edit(esp_line, "127", "128"), RV_ERR_TEXT_NUMBER);

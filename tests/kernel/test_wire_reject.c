@@ -304,6 +304,7 @@ START_TEST(test_wasm_shapes)
     /* count says 3, datagram carries 2 events */
     b[6] = 3;
     ck_assert_int_eq(decode_exact(b, 18, &p), RV_ERR_LENGTH);
+    ck_assert_int_eq(p.kind, RV_PKT_FUSED_VITALS);   /* counted under its magic */
     ck_assert_int_eq(rv_wasm_output_decode(b, 18, &w), RV_ERR_LENGTH);
     /* zero events: not a WASM shape for dispatch, a FIELD error directly */
     b[6] = 0;

@@ -57,7 +57,8 @@ START_TEST(test_csi_roundtrip)
         for (size_t k = 0; k < n_iq; k++)
             iq[k] = (int8_t)rnd();
         f.iq = iq;
-        ENCODE(rv_csi_frame_encode(&f, buf, sizeof buf, &w_), rv_csi_frame_size(f.n_antennas, f.n_subcarriers));
+        ENCODE(rv_csi_frame_encode(&f, buf, sizeof buf, &w_),
+               rv_csi_frame_size(f.n_antennas, f.n_subcarriers));
         rv_pkt p;
         ck_assert_int_eq(rv_pkt_decode(buf, len, &p), RV_OK);
         ck_assert_int_eq(p.kind, RV_PKT_CSI_RAW);

@@ -19,8 +19,10 @@
  *   mesh)                                             -> RV_ERR_CRC
  *   field out of range                                -> RV_ERR_ANTENNAS,
  *        RV_ERR_SUBCARRIERS, RV_ERR_VERSION, RV_ERR_FIELD
- * Checks run in that order, so a corrupted packet reports its CRC before any
- * field check. Float fields are passed through unvalidated (NaN included).
+ * Magic and length are checked first, then the CRC, then fields (one
+ * exception: a mesh payload_len above 256 is RV_ERR_FIELD before the length
+ * check), so a corrupted packet reports its CRC before any field check.
+ * Float fields are passed through unvalidated (NaN included).
  *
  * Magic sharing (see docs/wire-format.md "0xC5110004 and 0xC5110007"):
  *   0xC5110004 is WASM module output when len == 8 + 5n, n >= 1 and the

@@ -54,6 +54,10 @@ rv_status rv_attn_prepare(rv_attn_run *r, const rv_attn_cfg *cfg, rv_shape shape
 /* Build the candidates of query i into r->cand and apply the keep mask. */
 void rv_attn_run_cand(rv_attn_run *r, uint32_t i);
 
+/* The optimised loops over a prepared run; avx2 = use the AVX2 build when
+ * the CPU has it (rv_vec.h), else the baseline build. Tests run both. */
+void rv_attn_opt_run(rv_attn_run *r, bool avx2);
+
 rv_status rv_attn_forward_ref(const rv_attn_cfg *cfg, rv_shape shape,
                               const float *q, const float *k, const float *v,
                               const uint8_t *keep, float *out,

@@ -16,6 +16,31 @@
 
 #include "rv_base.h"
 
+/*
+ * Optional AVX2 build of the hot loops on x86-64 with GCC >= 6 or clang >= 14:
+ * a caller wraps its loop body (always_inline) in two functions, one plain
+ * and one marked RV_VEC_TARGET_AVX2, and picks one per call with
+ * rv_vec_cpu_avx2(). It is the same portable C compiled for wider vectors;
+ * with -ffp-contract=off and explicit lanes both compute bit-identical
+ * results (tested). Elsewhere (MCUs, other ISAs, RV_NO_DISPATCH) the AVX2
+ * wrapper is an ordinary duplicate and rv_vec_cpu_avx2() is false.
+ */
+#if !defined(RV_NO_DISPATCH) && defined(__x86_64__) && \
+    ((defined(__clang__) && __clang_major__ >= 14) ||   \
+     (!defined(__clang__) && defined(__GNUC__) && __GNUC__ >= 6))
+#define RV_VEC_TARGET_AVX2 __attribute__((target("avx2")))
+RV_INLINE bool rv_vec_cpu_avx2(void)
+{
+    return __builtin_cpu_supports("avx2") != 0;
+}
+#else
+#define RV_VEC_TARGET_AVX2
+RV_INLINE bool rv_vec_cpu_avx2(void)
+{
+    return false;
+}
+#endif
+
 /* ---- reference ---------------------------------------------------------- */
 float rv_vec_dot_ref(const float *a, const float *b, uint32_t n);
 void  rv_vec_scale_ref(float *x, float a, uint32_t n);                  /* x *= a */

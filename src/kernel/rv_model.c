@@ -270,7 +270,7 @@ rv_status rv_model_head_logits(const rv_model *m, uint32_t head,
     if (m->head_b[head])
         for (uint32_t c = 0; c < m->head_w[head].rows; c++)
             logits[c] += m->head_b[head][c];
-    return RV_OK;
+    return rv_model_all_finite(logits, m->head_w[head].rows) ? RV_OK : RV_ERR_NOT_FINITE;
 }
 
 rv_status rv_model_rope_default_periods(uint32_t n_pairs, uint32_t *periods)

@@ -82,5 +82,10 @@ void rv_model_frame_out(const rv_model *m, uint32_t l, const float *a, float *h,
 void rv_model_frame_final(const rv_model *m, const float *h, float *e);
 
 bool rv_model_all_finite(const float *x, size_t n);
+/* |x_i| <= RV_MODEL_MAX_ACT for all i: q/k/v within this bound keep every
+ * attention score finite (dim <= 65535), so overflow is reported instead
+ * of feeding inf/NaN into the attention kernels. */
+#define RV_MODEL_MAX_ACT 1e15f
+bool rv_model_all_bounded(const float *x, size_t n);
 
 #endif /* RV_MODEL_INT_H */

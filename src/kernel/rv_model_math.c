@@ -111,6 +111,14 @@ bool rv_model_all_finite(const float *x, size_t n)
     return true;
 }
 
+bool rv_model_all_bounded(const float *x, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!(fabsf(x[i]) <= RV_MODEL_MAX_ACT))   /* false for NaN too */
+            return false;
+    return true;
+}
+
 void rv_model_frame_in(const rv_model *m, const float *x, float *h, float *u)
 {
     const float *in = x;

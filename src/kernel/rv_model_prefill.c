@@ -82,6 +82,10 @@ rv_status rv_model_prefill(const rv_model *m, const float *x, uint32_t n,
             rv_model_frame_qkv(m, l, w.h + (size_t)i * m->d, w.u, w.cs,
                                w.q + i * QD, w.k + i * KD, w.v + i * KD);
         }
+        /* finite weights can still overflow: report it, never feed inf on */
+        if (!rv_model_all_bounded(w.q, n * QD) || !rv_model_all_bounded(w.k, n * KD) ||
+            !rv_model_all_bounded(w.v, n * KD))
+            return RV_ERR_NOT_FINITE;
         rv_status st = rv_attn_forward(&m->cfg, sh, w.q, w.k, w.v, w.a,
                                        w.aws, w.aws_size);
         if (st != RV_OK)
@@ -91,5 +95,5 @@ rv_status rv_model_prefill(const rv_model *m, const float *x, uint32_t n,
     }
     for (uint32_t i = 0; i < n; i++)
         rv_model_frame_final(m, w.h + (size_t)i * m->d, embeddings + (size_t)i * m->d);
-    return RV_OK;
+    return rv_model_all_finite(embeddings, (size_t)n * m->d) ? RV_OK : RV_ERR_NOT_FINITE;
 }

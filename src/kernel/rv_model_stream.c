@@ -177,7 +177,14 @@ rv_status rv_model_step(const rv_model *m, rv_model_stream *s, const float *x,
         rv_model_rope_cs(m->periods, m->pairs, s->pos, w.cs);
     for (uint32_t l = 0; l < m->nl; l++) {
         rv_model_frame_qkv(m, l, w.h, w.u, w.cs, w.q, w.k, w.v);
-        rv_status st = rv_kv_append(s->kv[l], w.k, w.v);
+        /* finite weights can still overflow: report it, never feed inf on */
+        rv_status st = RV_OK;
+        if (!rv_model_all_bounded(w.q, (size_t)m->hq * m->hd) ||
+            !rv_model_all_bounded(w.k, (size_t)m->hkv * m->hd) ||
+            !rv_model_all_bounded(w.v, (size_t)m->hkv * m->hd))
+            st = RV_ERR_NOT_FINITE;
+        if (st == RV_OK)
+            st = rv_kv_append(s->kv[l], w.k, w.v);
         if (st != RV_OK) {
             /* Earlier layers already hold this frame: the stream can no
              * longer be consistent until it is reset. */
@@ -194,5 +201,6 @@ rv_status rv_model_step(const rv_model *m, rv_model_stream *s, const float *x,
     }
     s->pos++;
     rv_model_frame_final(m, w.h, embedding);
-    return RV_OK;
+    /* the caches hold only finite values, so the stream stays usable */
+    return rv_model_all_finite(embedding, m->d) ? RV_OK : RV_ERR_NOT_FINITE;
 }

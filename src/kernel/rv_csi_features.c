@@ -41,7 +41,7 @@ rv_status rv_csi_feat_reset(rv_csi_feat_state *st)
     return rv_csi_feat_init(st, st->tau_frames);
 }
 
-/* Scratch for one frame, frequency order. ~3.3 KB of stack at MAX_SC 256. */
+/* Scratch for one frame, frequency order. ~3.8 KB of stack at MAX_SC 256. */
 typedef struct {
     uint32_t n;
     uint16_t layout;

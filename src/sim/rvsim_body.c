@@ -118,7 +118,10 @@ uint32_t rvsim_body_points(const rvsim_person *p, double t, rvsim_vec3 *pts, dou
         u = u < 0 ? 0 : (u > 1 ? 1 : u);
         gx = g->x0 + (g->x1 - g->x0) * u;
         gy = g->y0 + (g->y1 - g->y0) * u;
-        hd1 = hd0;
+        /* turn from the previous heading by the shorter way over <= 0.5 s */
+        double turn = g->t1 - g->t0 < 1.0 ? 0.5 * (g->t1 - g->t0) : 0.5;
+        double dh = remainder(g->hd1 - g->hd0, TWO_PI);
+        hd0 = hd1 = g->hd0 + dh * smoothstep((t - g->t0) / turn);
     } else {
         gx = g->x0;
         gy = g->y0;

@@ -163,9 +163,9 @@ static void walk_to(builder *b, double x, double y)
     if (dist < 0.3)
         return;
     double speed = rvsim_rng_range(b->rng, 0.8, 1.4);
-    double hd = atan2(dy, dx);
-    b->hd = hd;               /* turn on the spot, then walk */
-    push(b, RVSIM_ACT_WALKING, dist / speed, x, y, hd, RVSIM_POSE_STAND, 0, speed);
+    /* hd0 = current heading, hd1 = walking direction: the body turns
+     * towards it during the first steps (rvsim_body.c). */
+    push(b, RVSIM_ACT_WALKING, dist / speed, x, y, atan2(dy, dx), RVSIM_POSE_STAND, 0, speed);
 }
 
 static void ensure_present(builder *b)

@@ -218,14 +218,17 @@ END_TEST
 
 /* ---- push / classify ---- */
 
-static void run_matches_kernel(uint32_t version)
+static void run_matches_kernel(uint32_t version, bool fp16)
 {
     make_blob(version);
     ruv_temporal_ctx_t *ctx = NULL;
-    ck_assert_int_eq(ruv_temporal_init(blob, blob_len, IN, WIN, CLS, &ctx), ESP_OK);
+    const ruv_temporal_opts opts = { fp16 };
+    ck_assert_int_eq(ruv_temporal_init_ex(blob, blob_len, IN, WIN, CLS, &opts, &ctx), ESP_OK);
     ck_assert_ptr_nonnull(ctx);
     ck_assert_uint_eq(n_alloc, 1);
-    ck_assert_uint_eq(last_size, ruv_temporal_mem_size(blob, blob_len, WIN));
+    ck_assert_uint_eq(last_size, ruv_temporal_mem_size_ex(blob, blob_len, WIN, &opts));
+    if (fp16)   /* the fp16 cache needs less memory than the fp32 one */
+        ck_assert_uint_lt(last_size, ruv_temporal_mem_size_ex(blob, blob_len, WIN, NULL));
 
     /* the same model driven directly through the kernel */
     rv_rvne_info info;
@@ -234,7 +237,7 @@ static void run_matches_kernel(uint32_t version)
     void *mm = malloc(rv_model_mem_size(&info));
     rv_model *m = rv_model_init(mm, rv_model_mem_size(&info), &info, &st);
     ck_assert_ptr_nonnull(m);
-    rv_model_stream_opts o = { WIN, RUV_TEMPORAL_KV_FP16 ? RV_KV_F16 : RV_KV_F32, true, 0 };
+    rv_model_stream_opts o = { WIN, fp16 ? RV_KV_F16 : RV_KV_F32, true, 0 };
     size_t sn = rv_model_stream_mem_size(m, &o), wn = rv_model_step_workspace_size(m);
     void *sm = malloc(sn), *ws = malloc(wn);
     rv_model_stream *s = rv_model_stream_init(sm, sn, m, &o, &st);
@@ -269,13 +272,19 @@ static void run_matches_kernel(uint32_t version)
 
 START_TEST(classify_matches_kernel_v2)
 {
-    run_matches_kernel(2);
+    run_matches_kernel(2, false);
+}
+END_TEST
+
+START_TEST(classify_matches_kernel_v2_fp16)
+{
+    run_matches_kernel(2, true);
 }
 END_TEST
 
 START_TEST(classify_matches_kernel_v1)
 {
-    run_matches_kernel(1);
+    run_matches_kernel(1, false);
 }
 END_TEST
 
@@ -397,6 +406,7 @@ static Suite *suite(void)
     tcase_add_test(tc, init_mismatched_dims);
     tcase_add_test(tc, init_no_mem);
     tcase_add_test(tc, classify_matches_kernel_v2);
+    tcase_add_test(tc, classify_matches_kernel_v2_fp16);
     tcase_add_test(tc, classify_matches_kernel_v1);
     tcase_add_test(tc, push_classify_bad_args);
     tcase_add_test(tc, use_after_destroy_guarded);

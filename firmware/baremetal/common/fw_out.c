@@ -9,10 +9,11 @@
 #include "fw_port.h"
 
 #define PAINT 0xA5u
-#define PAINT_MARGIN 256u   /* bytes left unpainted below the painter's frame */
+#define PAINT_MARGIN 64u    /* bytes left unpainted below the painter's frame */
 
 static uint32_t failures;
 static uintptr_t paint_top;  /* highest painted address + 1, 0 = none */
+static uintptr_t paint_ref;  /* the painter's frame: usage is measured from here */
 
 static char *put_str(char *p, const char *s)
 {
@@ -101,12 +102,15 @@ __attribute__((noinline)) void fw_stack_paint(void)
     paint_top = 0;
     if (!bottom || sp < (uintptr_t)bottom + 2u * PAINT_MARGIN || sp > (uintptr_t)top)
         return;
+    paint_ref = sp;
     paint_top = sp - PAINT_MARGIN;
     for (volatile uint8_t *p = bottom; (uintptr_t)p < paint_top; p++)
         *p = PAINT;
 }
 
-/* Bytes between the lowest touched byte and the painter's frame. */
+/* Bytes from the painter's frame down to the lowest touched byte: the
+ * deepest stack of whatever ran since fw_stack_paint(), within the
+ * PAINT_MARGIN (64 bytes) of slack this method has. */
 uint32_t fw_stack_used(void)
 {
     uint8_t *bottom, *top;
@@ -116,5 +120,5 @@ uint32_t fw_stack_used(void)
     const volatile uint8_t *p = bottom;
     while ((uintptr_t)p < paint_top && *p == PAINT)
         p++;
-    return (uint32_t)(paint_top + PAINT_MARGIN - (uintptr_t)p);
+    return (uint32_t)(paint_ref - (uintptr_t)p);
 }

@@ -128,7 +128,7 @@ static void test_attention(void)
 #define G_D 16u
 #define G_F 32u
 #define G_C 4u
-static uint8_t gen_blob[24576];
+static _Alignas(16) uint8_t gen_blob[24576];   /* aligned: fp32 weights read in place */
 static float gen_w[6144];
 
 static const uint8_t *generated_blob(size_t *len)
@@ -206,17 +206,20 @@ static bool model_source(model_src *m)
     return m->in_dim <= MAX_DIM && m->n_cls <= MAX_CLASSES;
 }
 
-static void test_abi(const model_src *m)
+static void test_abi(const model_src *m, bool fp16)
 {
+    const ruv_temporal_opts opts = { fp16 };
+    char name[40];
     float x[MAX_DIM], logits[MAX_CLASSES], all[(N_FRAMES / CLASSIFY_EVERY) * MAX_CLASSES];
     uint32_t n_all = 0;
     ruv_temporal_ctx_t *ctx = NULL;
     uint32_t allocs0 = fw_arena_allocs();
 
-    fw_out_check("abi_init", ruv_temporal_init(m->blob, m->len, m->in_dim, WINDOW,
-                                               m->n_cls, &ctx) == ESP_OK && ctx);
+    fw_out_check(fp16 ? "abi_init_kv_f16" : "abi_init_kv_f32",
+                 ruv_temporal_init_ex(m->blob, m->len, m->in_dim, WINDOW, m->n_cls,
+                                      &opts, &ctx) == ESP_OK && ctx);
     fw_out_check("abi_mem_size", fw_arena_last_size() ==
-                 ruv_temporal_mem_size(m->blob, m->len, WINDOW));
+                 ruv_temporal_mem_size_ex(m->blob, m->len, WINDOW, &opts));
     fw_out_check("abi_classify_too_early",
                  ruv_temporal_classify(ctx, logits, m->n_cls) == ESP_ERR_INVALID_STATE);
     bool ok = true;
@@ -231,7 +234,8 @@ static void test_abi(const model_src *m)
     }
     fw_out_check("abi_push_classify", ok && ruv_temporal_frames(ctx) == N_FRAMES);
     fw_out_check("abi_one_allocation", fw_arena_allocs() - allocs0 == 1u);
-    fw_out_values("model_logits", all, n_all);
+    strcpy(name, fp16 ? "model_logits_kv_f16" : "model_logits_kv_f32");
+    fw_out_values(name, all, n_all);
 
     /* the 0xC5110007 packet of the last result decodes to the same fields */
     uint8_t pkt[RUV_TEMPORAL_PKT_SIZE];
@@ -264,25 +268,101 @@ static void test_abi(const model_src *m)
 /* ---- 4. budgets ------------------------------------------------------------ */
 
 #ifdef FW_BUDGET
-static size_t ctx_bytes_with(const model_src *m, rv_kv_precision prec)
+static _Alignas(16) uint8_t b_model_mem[4096];
+static _Alignas(16) uint8_t b_kv_mem[40960];
+
+/* Instructions of one rv_attn_decode at the model's attention config and
+ * head shape over a full 256-frame ring cache (one layer's attention). */
+static uint64_t decode_cost(const rv_model *model)
 {
-    /* Same parts as ruv_temporal.c's layout, with the other cache precision. */
-    static _Alignas(16) uint8_t mm[4096];
-    rv_status st;
-    rv_model *model = rv_model_mem_size(&m->info) <= sizeof(mm)
-                          ? rv_model_init(mm, sizeof(mm), &m->info, &st) : NULL;
-    if (!model)
+    const rv_rvne_arch *a = &rv_model_info(model)->arch;
+    const rv_attn_cfg *cfg = rv_model_attn_cfg(model);
+    rv_kv_opts o;
+    memset(&o, 0, sizeof(o));
+    o.capacity = WINDOW;
+    o.kv_heads = a->kv_heads;
+    o.dim = a->head_dim;
+    o.block_size = cfg->block_size;
+    o.ring = true;
+    size_t kv_n = rv_kv_mem_size_ex(&o);
+    size_t ws_n = rv_attn_decode_workspace_size(cfg, a->q_heads, a->head_dim);
+    float k[64], q[256], out[256];
+    if (kv_n + rv_align_size(ws_n) > sizeof(b_kv_mem) ||
+        a->kv_heads * a->head_dim > 64u || a->q_heads * a->head_dim > 256u)
         return 0;
-    rv_model_stream_opts o = { WINDOW, prec, true, 0 };
-    return rv_align_size(64) + rv_align_size(rv_model_mem_size(&m->info)) +
-           rv_align_size(rv_model_stream_mem_size(model, &o)) +
-           rv_align_size(rv_model_step_workspace_size(model)) +
-           rv_align_size(rv_model_d_model(model) * sizeof(float)) + RV_ALIGN;
+    rv_kv *kv = rv_kv_init_ex(b_kv_mem, kv_n, &o);
+    void *ws = b_kv_mem + rv_align_size(kv_n);
+    if (!kv)
+        return 0;
+    for (uint32_t t = 0; t < WINDOW + 40u; t++) {
+        fill(k, a->kv_heads * a->head_dim, 100u + t, 1.0f);
+        if (rv_kv_append(kv, k, k) != RV_OK)
+            return 0;
+    }
+    fill(q, a->q_heads * a->head_dim, 99u, 1.0f);
+    uint64_t t0 = fw_insn_count();
+    rv_status st = rv_attn_decode(cfg, kv, a->q_heads, q, out, ws, ws_n);
+    uint64_t t1 = fw_insn_count();
+    return st == RV_OK ? t1 - t0 : 0;
+}
+
+/* Instructions per call of a libm function the model uses, over 64 calls. */
+static uint64_t per_call(float (*f)(float))
+{
+    volatile float sink = 0.0f;
+    uint64_t t0 = fw_insn_count();
+    for (uint32_t i = 0; i < 64u; i++)
+        sink += f(unit(i, 41u) * 4.0f);
+    (void)sink;
+    return (fw_insn_count() - t0) / 64u;
+}
+
+static float neg_expf(float x) { return expf(-x * x); }
+
+/* Cold window, steady-state push and classify for one cache precision. */
+static bool measure(const model_src *m, bool fp16)
+{
+    float x[MAX_DIM], logits[MAX_CLASSES];
+    ruv_temporal_ctx_t *ctx = NULL;
+    const ruv_temporal_opts opts = { fp16 };
+    static char key[40];
+    const char *sfx = fp16 ? "_f16" : "_f32";
+#define KEY(k) (strcat(strcpy(key, k), sfx))
+    bool ok = ruv_temporal_init_ex(m->blob, m->len, m->in_dim, WINDOW, m->n_cls,
+                                   &opts, &ctx) == ESP_OK;
+    /* cold: a fresh context through a whole window, then one classify */
+    uint64_t t0 = fw_insn_count();
+    for (uint32_t t = 0; ok && t < WINDOW; t++) {
+        feature_frame(t, m->in_dim, x);
+        ok = ruv_temporal_push(ctx, x) == ESP_OK;
+    }
+    ok = ok && ruv_temporal_classify(ctx, logits, m->n_cls) == ESP_OK;
+    fw_out_budget(KEY("window_fill"), fw_insn_count() - t0);
+    for (uint32_t t = WINDOW; ok && t < WINDOW + 64u; t++) {
+        feature_frame(t, m->in_dim, x);
+        ok = ruv_temporal_push(ctx, x) == ESP_OK;
+    }
+    /* steady state: the window is full, the ring evicts the oldest frame */
+    feature_frame(WINDOW + 64u, m->in_dim, x);
+    fw_stack_paint();
+    t0 = fw_insn_count();
+    ok = ok && ruv_temporal_push(ctx, x) == ESP_OK;
+    uint64_t t1 = fw_insn_count();
+    fw_out_budget(KEY("stack_push"), fw_stack_used());
+    fw_out_budget(KEY("push_steady"), t1 - t0);
+    fw_stack_paint();
+    t0 = fw_insn_count();
+    ok = ok && ruv_temporal_classify(ctx, logits, m->n_cls) == ESP_OK;
+    t1 = fw_insn_count();
+    fw_out_budget(KEY("stack_classify"), fw_stack_used());
+    fw_out_budget(KEY("classify"), t1 - t0);
+#undef KEY
+    ruv_temporal_destroy(ctx);
+    return ok;
 }
 
 static void budgets(const model_src *m)
 {
-    float x[MAX_DIM], logits[MAX_CLASSES];
     ruv_temporal_ctx_t *ctx = NULL;
     uint64_t expect, got = fw_insn_calibrate(&expect);
     fw_out_budget("calib_expect", expect);
@@ -292,45 +372,36 @@ static void budgets(const model_src *m)
     fw_out_budget("input_dim", m->in_dim);
     fw_out_budget("d_model", m->info.arch.d_model);
     fw_out_budget("n_layers", m->info.arch.n_layers);
+    fw_out_budget("d_ff", m->info.arch.d_ff);
+    fw_out_budget("q_heads", m->info.arch.q_heads);
+    fw_out_budget("kv_heads", m->info.arch.kv_heads);
+    fw_out_budget("head_dim", m->info.arch.head_dim);
     fw_out_budget("n_classes", m->n_cls);
-    fw_out_budget("ctx_f32", ctx_bytes_with(m, RV_KV_F32));
-    fw_out_budget("ctx_f16", ctx_bytes_with(m, RV_KV_F16));
-    fw_out_budget("ctx_abi", ruv_temporal_mem_size(m->blob, m->len, WINDOW));
+    rv_status st;
+    rv_model *model = rv_model_mem_size(&m->info) <= sizeof(b_model_mem)
+        ? rv_model_init(b_model_mem, sizeof(b_model_mem), &m->info, &st) : NULL;
+    if (!model) {
+        fw_out_check("budget_model", false);
+        return;
+    }
+    fw_out_budget("model_obj", rv_model_mem_size(&m->info));
+    const ruv_temporal_opts o32 = { false }, o16 = { true };
+    fw_out_budget("ctx_f32", ruv_temporal_mem_size_ex(m->blob, m->len, WINDOW, &o32));
+    fw_out_budget("ctx_f16", ruv_temporal_mem_size_ex(m->blob, m->len, WINDOW, &o16));
+    fw_out_budget("attn_window", rv_model_attn_cfg(model)->window);
+    fw_out_budget("decode_one_layer", decode_cost(model));
+    fw_out_budget("libm_expf", per_call(neg_expf));
+    fw_out_budget("libm_sinf", per_call(sinf));
+    fw_out_budget("libm_cosf", per_call(cosf));
 
-    bool ok = ruv_temporal_init(m->blob, m->len, m->in_dim, WINDOW, m->n_cls, &ctx) == ESP_OK;
-    /* cold: a fresh context through a whole window, then one classify */
-    uint64_t t0 = fw_insn_count();
-    for (uint32_t t = 0; ok && t < WINDOW; t++) {
-        feature_frame(t, m->in_dim, x);
-        ok = ruv_temporal_push(ctx, x) == ESP_OK;
-    }
-    ok = ok && ruv_temporal_classify(ctx, logits, m->n_cls) == ESP_OK;
-    fw_out_budget("window_fill", fw_insn_count() - t0);
-    for (uint32_t t = WINDOW; ok && t < WINDOW + 64u; t++) {
-        feature_frame(t, m->in_dim, x);
-        ok = ruv_temporal_push(ctx, x) == ESP_OK;
-    }
-    /* steady state: the window is full, the ring evicts the oldest frame */
-    feature_frame(WINDOW + 64u, m->in_dim, x);
+    bool ok = measure(m, false) && measure(m, true);
     fw_stack_paint();
-    uint32_t base = fw_stack_used();
-    t0 = fw_insn_count();
-    ok = ok && ruv_temporal_push(ctx, x) == ESP_OK;
-    uint64_t t1 = fw_insn_count();
-    fw_out_budget("stack_push", fw_stack_used() - base);
-    fw_out_budget("push_steady", t1 - t0);
-    fw_stack_paint();
-    base = fw_stack_used();
-    t0 = fw_insn_count();
-    ok = ok && ruv_temporal_classify(ctx, logits, m->n_cls) == ESP_OK;
-    t1 = fw_insn_count();
-    fw_out_budget("stack_classify", fw_stack_used() - base);
-    fw_out_budget("classify", t1 - t0);
+    ok = ok && ruv_temporal_init(m->blob, m->len, m->in_dim, WINDOW, m->n_cls, &ctx) == ESP_OK;
+    fw_out_budget("stack_init", fw_stack_used());
     ruv_temporal_destroy(ctx);
     fw_stack_paint();
-    base = fw_stack_used();
     ok = ok && ruv_temporal_kernel_self_test() == ESP_OK;
-    fw_out_budget("stack_self_test", fw_stack_used() - base);
+    fw_out_budget("stack_self_test", fw_stack_used());
     fw_out_check("budget_run", ok);
 }
 #endif
@@ -345,7 +416,8 @@ int fw_main(void)
     bool have = model_source(&m);
     fw_out_check(fw_model_blob_len ? "model_shipped_blob" : "model_generated_blob", have);
     if (have) {
-        test_abi(&m);
+        test_abi(&m, false);
+        test_abi(&m, true);
 #ifdef FW_BUDGET
         budgets(&m);
 #endif

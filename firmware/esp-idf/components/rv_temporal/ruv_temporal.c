@@ -46,12 +46,12 @@ static esp_err_t esp_from_blob_status(rv_status st)
     }
 }
 
-static rv_model_stream_opts stream_opts(uint32_t window_len)
+static rv_model_stream_opts stream_opts(uint32_t window_len, const ruv_temporal_opts *opts)
 {
     rv_model_stream_opts o;
     memset(&o, 0, sizeof(o));
     o.cache_frames = window_len;
-    o.precision = RUV_TEMPORAL_KV_FP16 ? RV_KV_F16 : RV_KV_F32;
+    o.precision = (opts ? opts->kv_fp16 : RUV_TEMPORAL_KV_FP16) ? RV_KV_F16 : RV_KV_F32;
     o.ring = true;              /* fixed memory, endless stream */
     o.max_landmark_blocks = 0;  /* the KV cache's default retention */
     return o;
@@ -68,9 +68,10 @@ static bool place(size_t *end, size_t size, size_t *at)
     return true;
 }
 
-static esp_err_t ctx_plan(const rv_model *m, uint32_t window_len, ctx_layout *l)
+static esp_err_t ctx_plan(const rv_model *m, uint32_t window_len,
+                          const ruv_temporal_opts *opts, ctx_layout *l)
 {
-    rv_model_stream_opts o = stream_opts(window_len);
+    rv_model_stream_opts o = stream_opts(window_len, opts);
     memset(l, 0, sizeof(*l));
     size_t end = rv_align_size(sizeof(struct ruv_temporal_ctx));
     if (!place(&end, rv_model_mem_size(rv_model_info(m)), &l->model) ||
@@ -90,8 +91,8 @@ static esp_err_t ctx_plan(const rv_model *m, uint32_t window_len, ctx_layout *l)
 #define PLAN_MODEL_STACK (1024u + 512u * sizeof(void *))
 
 static esp_err_t parse_and_plan(const uint8_t *weights, size_t weights_len,
-                                uint32_t window_len, rv_rvne_info *info,
-                                ctx_layout *l)
+                                uint32_t window_len, const ruv_temporal_opts *opts,
+                                rv_rvne_info *info, ctx_layout *l)
 {
     if (!weights || weights_len == 0 || window_len == 0 ||
         window_len > RUV_TEMPORAL_MAX_WINDOW)
@@ -106,22 +107,37 @@ static esp_err_t parse_and_plan(const uint8_t *weights, size_t weights_len,
     rv_model *m = rv_model_init(scratch, sizeof(scratch), info, &st);
     if (!m)
         return ESP_ERR_INVALID_ARG;
-    return ctx_plan(m, window_len, l);
+    return ctx_plan(m, window_len, opts, l);
+}
+
+size_t ruv_temporal_mem_size_ex(const uint8_t *weights, size_t weights_len,
+                                uint32_t window_len, const ruv_temporal_opts *opts)
+{
+    rv_rvne_info info;
+    ctx_layout l = { 0, 0, 0, 0, 0, 0 };
+    if (parse_and_plan(weights, weights_len, window_len, opts, &info, &l) != ESP_OK)
+        return 0;
+    return l.total;
 }
 
 size_t ruv_temporal_mem_size(const uint8_t *weights, size_t weights_len,
                              uint32_t window_len)
 {
-    rv_rvne_info info;
-    ctx_layout l = { 0, 0, 0, 0, 0, 0 };
-    if (parse_and_plan(weights, weights_len, window_len, &info, &l) != ESP_OK)
-        return 0;
-    return l.total;
+    return ruv_temporal_mem_size_ex(weights, weights_len, window_len, NULL);
 }
 
 esp_err_t ruv_temporal_init(const uint8_t *weights, size_t weights_len,
                             uint32_t input_dim, uint32_t window_len,
                             uint32_t n_classes, ruv_temporal_ctx_t **out_ctx)
+{
+    return ruv_temporal_init_ex(weights, weights_len, input_dim, window_len,
+                                n_classes, NULL, out_ctx);
+}
+
+esp_err_t ruv_temporal_init_ex(const uint8_t *weights, size_t weights_len,
+                               uint32_t input_dim, uint32_t window_len,
+                               uint32_t n_classes, const ruv_temporal_opts *opts,
+                               ruv_temporal_ctx_t **out_ctx)
 {
     if (!out_ctx)
         return ESP_ERR_INVALID_ARG;
@@ -131,7 +147,7 @@ esp_err_t ruv_temporal_init(const uint8_t *weights, size_t weights_len,
 
     rv_rvne_info info;
     ctx_layout l = { 0, 0, 0, 0, 0, 0 };
-    esp_err_t err = parse_and_plan(weights, weights_len, window_len, &info, &l);
+    esp_err_t err = parse_and_plan(weights, weights_len, window_len, opts, &info, &l);
     if (err != ESP_OK)
         return err;
     /* A blob made for another sensor or label set is a deploy bug: catch it
@@ -148,7 +164,7 @@ esp_err_t ruv_temporal_init(const uint8_t *weights, size_t weights_len,
     c->raw = raw;
 
     rv_status st;
-    rv_model_stream_opts o = stream_opts(window_len);
+    rv_model_stream_opts o = stream_opts(window_len, opts);
     c->model = rv_model_init(base + l.model, l.stream - l.model, &info, &st);
     if (c->model)
         c->stream = rv_model_stream_init(base + l.stream, l.ws - l.stream,

@@ -46,6 +46,7 @@
  */
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -102,10 +103,23 @@ esp_err_t ruv_temporal_kernel_self_test(void);
 #endif
 #endif
 
-/* Bytes init() would allocate for this blob and window (0 if the blob does
- * not parse or window_len is out of range). */
+/* Options init() takes from the build (Kconfig); init_ex() from the caller. */
+typedef struct {
+    bool kv_fp16;   /* KV cache in binary16: half the RAM, values rounded */
+} ruv_temporal_opts;
+
+/* init() with explicit options (opts NULL = the build's defaults). */
+esp_err_t ruv_temporal_init_ex(const uint8_t *weights, size_t weights_len,
+                               uint32_t input_dim, uint32_t window_len,
+                               uint32_t n_classes, const ruv_temporal_opts *opts,
+                               ruv_temporal_ctx_t **out_ctx);
+
+/* Bytes init()/init_ex() allocate for this blob and window (0 if the blob
+ * does not parse or window_len is out of range). */
 size_t   ruv_temporal_mem_size(const uint8_t *weights, size_t weights_len,
                                uint32_t window_len);
+size_t   ruv_temporal_mem_size_ex(const uint8_t *weights, size_t weights_len,
+                                  uint32_t window_len, const ruv_temporal_opts *opts);
 /* Frames pushed since init (0 for NULL). */
 uint64_t ruv_temporal_frames(const ruv_temporal_ctx_t *ctx);
 /* Frames needed before classify() succeeds (0 for NULL). */

@@ -48,6 +48,10 @@ typedef enum {
 #define RV_CSI_PACKET_FLAG_SEQ_BACKWARD  (1u << 0) /* seq went back: reorder or node reboot */
 #define RV_CSI_PACKET_FLAG_DUPLICATE     (1u << 1) /* same seq as the previous packet */
 #define RV_CSI_PACKET_FLAG_FIRST         (1u << 2) /* first packet of this node+kind */
+#define RV_CSI_PACKET_FLAG_SEQ_RESET     (1u << 3) /* seq went back by more than
+                                                    * RV_CSI_SEQ_REORDER_WINDOW:
+                                                    * the node restarted */
+#define RV_CSI_SEQ_REORDER_WINDOW 64
 
 typedef struct {
   GstMeta meta;

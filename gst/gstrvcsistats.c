@@ -222,8 +222,10 @@ track_seq (RvCsiStats * s, RvCsiPacketInfo * info)
      * does not turn the following ones into a gap. */
     info->flags |= RV_CSI_PACKET_FLAG_SEQ_BACKWARD;
     ns->backward++;
-    if (((st->last_seq - info->seq) & mask) > 64)
+    if (((st->last_seq - info->seq) & mask) > RV_CSI_SEQ_REORDER_WINDOW) {
+      info->flags |= RV_CSI_PACKET_FLAG_SEQ_RESET;
       st->last_seq = info->seq;
+    }
     return;
   }
   info->seq_gap = delta - 1;

@@ -62,7 +62,7 @@ GST_START_TEST (test_sequence_backward_and_duplicate)
   guint32 seqs[] = { 1000, 1001, 1001, 999, 1002, 5 };
   guint16 want_flags[] = { RV_CSI_PACKET_FLAG_FIRST, 0,
     RV_CSI_PACKET_FLAG_DUPLICATE, RV_CSI_PACKET_FLAG_SEQ_BACKWARD, 0,
-    RV_CSI_PACKET_FLAG_SEQ_BACKWARD
+    RV_CSI_PACKET_FLAG_SEQ_BACKWARD | RV_CSI_PACKET_FLAG_SEQ_RESET
   };
   guint8 pkt[512];
 

@@ -1,0 +1,767 @@
+/*
+ * gstrvclassify.c — rvclassify: applies a classification head
+ * (rv_model_head_logits) to every RvEmbeddingMeta, softmax, then per stream
+ * (node, antenna): exponential smoothing of the probabilities and a
+ * hysteresis decision (a new label must lead for hold-frames frames with at
+ * least min-confidence). Attaches an RvClassificationMeta (GstAnalyticsClsMtd
+ * shape) and posts an "rvclassify" element message when a stream's decision
+ * changes. Optionally emits 0xC5110007 classification packets
+ * (rv_classification_encode) on the src pad, appended after the frame or
+ * instead of it, so udpsink can forward results like node output.
+ *
+ * Extra output buffers use GstBaseTransform's generate_output loop: the
+ * packets made while transforming a frame are queued and returned by the
+ * following generate_output calls.
+ */
+#include "gstrvclassify.h"
+#include "gstrvcsimeta.h"
+#include "gstrvmodel.h"
+#include "gstrvstreams.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "rv_wire.h"
+
+GST_DEBUG_CATEGORY_STATIC (gst_rv_classify_debug);
+#define GST_CAT_DEFAULT gst_rv_classify_debug
+
+typedef enum
+{
+  RV_EMIT_NONE = 0,
+  RV_EMIT_APPEND = 1,
+  RV_EMIT_ONLY = 2,
+} RvEmitPackets;
+
+#define DEFAULT_SMOOTHING       0.8
+#define DEFAULT_MIN_CONFIDENCE  0.5
+#define DEFAULT_HOLD_FRAMES     10
+#define DEFAULT_EMIT            RV_EMIT_NONE
+#define DEFAULT_PACKET_INTERVAL GST_SECOND
+#define DEFAULT_MAX_STREAMS     256
+#define DEFAULT_STREAM_TIMEOUT  (30 * GST_SECOND)
+
+enum
+{
+  PROP_0,
+  PROP_MODEL,
+  PROP_HEAD,
+  PROP_SMOOTHING,
+  PROP_MIN_CONFIDENCE,
+  PROP_HOLD_FRAMES,
+  PROP_EMIT_PACKETS,
+  PROP_PACKET_INTERVAL,
+  PROP_MAX_STREAMS,
+  PROP_STREAM_TIMEOUT,
+  PROP_STATS,
+};
+
+/* A model with the head this element applies and its label quarks. */
+typedef struct
+{
+  RvLoadedModel *lm;
+  guint head;
+  guint n_classes;
+  GQuark *quarks;
+} RvHead;
+
+typedef struct
+{
+  const RvHead *head;
+  gfloat *probs;                /* smoothed, n_classes */
+  gboolean have_probs;
+  gint decision, candidate;
+  guint hold;
+  guint32 packet_seq;
+  GstClockTime last_packet;
+} RvClsStream;
+
+struct _GstRvClassify
+{
+  GstBaseTransform parent;
+
+  /* properties (object lock) */
+  gchar *model_path;
+  gchar *head_spec;
+  gdouble smoothing;
+  gdouble min_confidence;
+  guint hold_frames;
+  RvEmitPackets emit;
+  GstClockTime packet_interval;
+  guint max_streams;
+  GstClockTime stream_timeout;
+
+  /* running state */
+  RvHead heads[2];
+  guint n_heads;
+  gboolean user_model;
+  RvStreams streams;
+  gfloat logits[RV_RVNE_MAX_DIM > 4096 ? 4096 : RV_RVNE_MAX_DIM];
+  GQueue pending;               /* classification packets to push */
+  gboolean warned_mismatch;
+  gchar *mismatch_detail;       /* warning to post once unlocked */
+
+  guint64 classified, changes, packets, unmatched;
+};
+
+#define GST_TYPE_RV_EMIT_PACKETS (rv_emit_packets_get_type ())
+static GType
+rv_emit_packets_get_type (void)
+{
+  static GType type;
+  static const GEnumValue values[] = {
+    {RV_EMIT_NONE, "Only metas and bus messages", "none"},
+    {RV_EMIT_APPEND, "Push 0xC5110007 classification packets after the "
+          "frames", "append"},
+    {RV_EMIT_ONLY, "Push only 0xC5110007 classification packets (frames "
+          "are dropped)", "only"},
+    {0, NULL, NULL}
+  };
+  if (g_once_init_enter (&type)) {
+    GType t = g_enum_register_static ("RvEmitPackets", values);
+    g_once_init_leave (&type, t);
+  }
+  return type;
+}
+
+static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
+    GST_PAD_SINK, GST_PAD_ALWAYS, GST_STATIC_CAPS ("application/x-rvcsi"));
+static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
+    GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS ("application/x-rvcsi"));
+
+#define gst_rv_classify_parent_class parent_class
+G_DEFINE_TYPE_WITH_CODE (GstRvClassify, gst_rv_classify,
+    GST_TYPE_BASE_TRANSFORM, GST_DEBUG_CATEGORY_INIT (gst_rv_classify_debug,
+        "rvclassify", 0, "temporal-head classification"));
+GST_ELEMENT_REGISTER_DEFINE (rvclassify, "rvclassify", GST_RANK_NONE,
+    GST_TYPE_RV_CLASSIFY);
+
+static void
+cls_stream_free (gpointer p)
+{
+  RvClsStream *s = p;
+  g_free (s->probs);
+  g_free (s);
+}
+
+static GstStructure *
+make_stats (GstRvClassify * self)
+{
+  return gst_structure_new ("rvclassify-stats",
+      "streams", G_TYPE_UINT, self->streams.map ?
+      g_hash_table_size (self->streams.map) : 0,
+      "streams-refused", G_TYPE_UINT64, self->streams.refused,
+      "streams-expired", G_TYPE_UINT64, self->streams.expired,
+      "classified", G_TYPE_UINT64, self->classified,
+      "decision-changes", G_TYPE_UINT64, self->changes,
+      "packets", G_TYPE_UINT64, self->packets,
+      "unmatched", G_TYPE_UINT64, self->unmatched, NULL);
+}
+
+static void
+gst_rv_classify_set_property (GObject * object, guint prop_id,
+    const GValue * value, GParamSpec * pspec)
+{
+  GstRvClassify *self = GST_RV_CLASSIFY (object);
+
+  GST_OBJECT_LOCK (self);
+  switch (prop_id) {
+    case PROP_MODEL:
+      g_free (self->model_path);
+      self->model_path = g_value_dup_string (value);
+      break;
+    case PROP_HEAD:
+      g_free (self->head_spec);
+      self->head_spec = g_value_dup_string (value);
+      break;
+    case PROP_SMOOTHING:
+      self->smoothing = g_value_get_double (value);
+      break;
+    case PROP_MIN_CONFIDENCE:
+      self->min_confidence = g_value_get_double (value);
+      break;
+    case PROP_HOLD_FRAMES:
+      self->hold_frames = g_value_get_uint (value);
+      break;
+    case PROP_EMIT_PACKETS:
+      self->emit = (RvEmitPackets) g_value_get_enum (value);
+      break;
+    case PROP_PACKET_INTERVAL:
+      self->packet_interval = g_value_get_uint64 (value);
+      break;
+    case PROP_MAX_STREAMS:
+      self->max_streams = g_value_get_uint (value);
+      break;
+    case PROP_STREAM_TIMEOUT:
+      self->stream_timeout = g_value_get_uint64 (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+  GST_OBJECT_UNLOCK (self);
+}
+
+static void
+gst_rv_classify_get_property (GObject * object, guint prop_id, GValue * value,
+    GParamSpec * pspec)
+{
+  GstRvClassify *self = GST_RV_CLASSIFY (object);
+
+  GST_OBJECT_LOCK (self);
+  switch (prop_id) {
+    case PROP_MODEL:
+      g_value_set_string (value, self->model_path);
+      break;
+    case PROP_HEAD:
+      g_value_set_string (value, self->head_spec);
+      break;
+    case PROP_SMOOTHING:
+      g_value_set_double (value, self->smoothing);
+      break;
+    case PROP_MIN_CONFIDENCE:
+      g_value_set_double (value, self->min_confidence);
+      break;
+    case PROP_HOLD_FRAMES:
+      g_value_set_uint (value, self->hold_frames);
+      break;
+    case PROP_EMIT_PACKETS:
+      g_value_set_enum (value, self->emit);
+      break;
+    case PROP_PACKET_INTERVAL:
+      g_value_set_uint64 (value, self->packet_interval);
+      break;
+    case PROP_MAX_STREAMS:
+      g_value_set_uint (value, self->max_streams);
+      break;
+    case PROP_STREAM_TIMEOUT:
+      g_value_set_uint64 (value, self->stream_timeout);
+      break;
+    case PROP_STATS:
+      g_value_take_boxed (value, make_stats (self));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+  GST_OBJECT_UNLOCK (self);
+}
+
+static void
+clear_heads (GstRvClassify * self)
+{
+  for (guint i = 0; i < self->n_heads; i++) {
+    g_clear_pointer (&self->heads[i].lm, rv_loaded_model_unref);
+    g_clear_pointer (&self->heads[i].quarks, g_free);
+  }
+  self->n_heads = 0;
+}
+
+static gboolean
+add_head (GstRvClassify * self, RvLoadedModel * lm, const gchar * spec)
+{
+  RvHead *h = &self->heads[self->n_heads];
+  gint idx = rv_loaded_model_find_head (lm, spec);
+  guint n;
+
+  if (idx < 0) {
+    GString *names = g_string_new (NULL);
+    for (guint i = 0; i < rv_model_n_heads (lm->model); i++) {
+      size_t len = 0;
+      const char *s = rv_model_head_name (lm->model, i, &len);
+      g_string_append_printf (names, "%s%u=%.*s", i ? ", " : "", i,
+          (int) len, s ? s : "");
+    }
+    GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
+        ("Model has no classification head \"%s\"", spec),
+        ("model %s has heads: %s. Set head to one of the names or indices",
+            lm->origin, names->str));
+    g_string_free (names, TRUE);
+    rv_loaded_model_unref (lm);
+    return FALSE;
+  }
+  n = rv_model_n_classes (lm->model, (guint) idx);
+  if (n > G_N_ELEMENTS (self->logits)) {
+    GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
+        ("Model head has too many classes"), ("%u classes, at most %u",
+            n, (guint) G_N_ELEMENTS (self->logits)));
+    rv_loaded_model_unref (lm);
+    return FALSE;
+  }
+  h->lm = lm;
+  h->head = (guint) idx;
+  h->n_classes = n;
+  h->quarks = g_new0 (GQuark, n);
+  for (guint c = 0; c < n; c++) {
+    gchar *label = rv_loaded_model_label (lm, h->head, c);
+    h->quarks[c] = g_quark_from_string (label);
+    g_free (label);
+  }
+  self->n_heads++;
+  return TRUE;
+}
+
+static gboolean
+gst_rv_classify_start (GstBaseTransform * trans)
+{
+  GstRvClassify *self = GST_RV_CLASSIFY (trans);
+  gchar *path, *head;
+  guint max_streams;
+  GError *err = NULL;
+  gboolean ok = TRUE;
+
+  GST_OBJECT_LOCK (self);
+  path = g_strdup (self->model_path);
+  head = g_strdup (self->head_spec);
+  max_streams = self->max_streams;
+  if (self->min_confidence > 1.0 || self->smoothing >= 1.0) {
+    GST_OBJECT_UNLOCK (self);
+    GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS, ("Invalid property value"),
+        ("smoothing must be in [0, 1) and min-confidence in [0, 1]"));
+    g_free (path);
+    g_free (head);
+    return FALSE;
+  }
+  GST_OBJECT_UNLOCK (self);
+
+  clear_heads (self);
+  self->user_model = path && *path;
+  if (self->user_model) {
+    RvLoadedModel *lm = rv_loaded_model_from_file (path, &err);
+    ok = lm && add_head (self, lm, head);
+  } else {
+    RvLoadedModel *a = rv_loaded_model_builtin (RV_MODEL_BUILTIN_CSI, &err);
+    RvLoadedModel *b = a ? rv_loaded_model_builtin (RV_MODEL_BUILTIN_STATE,
+        &err) : NULL;
+    ok = a && b && add_head (self, a, head);
+    if (ok)
+      ok = add_head (self, b, head);
+    else if (b)
+      rv_loaded_model_unref (b);
+    else if (a && !ok && !b)
+      rv_loaded_model_unref (a);
+  }
+  if (err) {
+    GST_ELEMENT_ERROR (self, RESOURCE, OPEN_READ,
+        ("Could not load the classification model"), ("%s", err->message));
+    g_clear_error (&err);
+  }
+  g_free (path);
+  g_free (head);
+  if (!ok) {
+    clear_heads (self);
+    return FALSE;
+  }
+  rv_streams_init (&self->streams, max_streams, RV_STREAMS_REFUSE,
+      cls_stream_free);
+  self->classified = self->changes = self->packets = self->unmatched = 0;
+  self->warned_mismatch = FALSE;
+  return TRUE;
+}
+
+static gboolean
+gst_rv_classify_stop (GstBaseTransform * trans)
+{
+  GstRvClassify *self = GST_RV_CLASSIFY (trans);
+
+  GST_OBJECT_LOCK (self);
+  rv_streams_free (&self->streams);
+  GST_OBJECT_UNLOCK (self);
+  g_queue_clear_full (&self->pending, (GDestroyNotify) gst_buffer_unref);
+  clear_heads (self);
+  return TRUE;
+}
+
+static gboolean
+gst_rv_classify_sink_event (GstBaseTransform * trans, GstEvent * event)
+{
+  GstRvClassify *self = GST_RV_CLASSIFY (trans);
+
+  if (GST_EVENT_TYPE (event) == GST_EVENT_FLUSH_STOP ||
+      GST_EVENT_TYPE (event) == GST_EVENT_STREAM_START) {
+    GST_OBJECT_LOCK (self);
+    if (self->streams.map)
+      rv_streams_clear (&self->streams);
+    GST_OBJECT_UNLOCK (self);
+    g_queue_clear_full (&self->pending, (GDestroyNotify) gst_buffer_unref);
+  }
+  return GST_BASE_TRANSFORM_CLASS (parent_class)->sink_event (trans, event);
+}
+
+static const RvHead *
+find_head (GstRvClassify * self, const RvEmbeddingMeta * em)
+{
+  for (guint i = 0; i < self->n_heads; i++) {
+    const RvHead *h = &self->heads[i];
+    if (self->user_model) {
+      if (rv_model_d_model (h->lm->model) == em->dims)
+        return h;
+    } else if (h->lm->id == em->model_id) {
+      return h;
+    }
+  }
+  return NULL;
+}
+
+static void
+softmax (const gfloat * logits, gfloat * p, guint n)
+{
+  gfloat mx = logits[0], sum = 0.0f;
+
+  for (guint i = 1; i < n; i++)
+    mx = MAX (mx, logits[i]);
+  for (guint i = 0; i < n; i++) {
+    p[i] = expf (logits[i] - mx);
+    sum += p[i];
+  }
+  for (guint i = 0; i < n; i++)
+    p[i] /= sum;
+}
+
+static GstBuffer *
+make_packet (GstRvClassify * self, RvClsStream * s, const RvEmbeddingMeta * em,
+    GstBuffer * frame, GstClockTime running)
+{
+  rv_classification c;
+  guint8 out[RV_CLASSIFICATION_SIZE];
+  size_t written = 0;
+  gint top = s->decision >= 0 ? s->decision : s->candidate;
+  gfloat second = -G_MAXFLOAT;
+  GstBuffer *buf;
+  RvCsiPacketMeta *pm;
+
+  memset (&c, 0, sizeof c);
+  c.version = 1;
+  c.n_classes = (uint16_t) s->head->n_classes;
+  c.node_id = em->node_id;
+  c.ts_us = GST_CLOCK_TIME_IS_VALID (running) ? running / GST_USECOND : 0;
+  c.seq = s->packet_seq++;
+  c.argmax = (uint8_t) MAX (top, 0);
+  c.top_logit = self->logits[c.argmax];
+  for (guint i = 0; i < s->head->n_classes; i++)
+    if ((gint) i != top)
+      second = MAX (second, self->logits[i]);
+  c.top1_minus_top2 = c.top_logit - second;
+  if (rv_classification_encode (&c, out, sizeof out, &written) != RV_OK)
+    return NULL;
+  buf = gst_buffer_new_memdup (out, written);
+  GST_BUFFER_PTS (buf) = GST_BUFFER_PTS (frame);
+  GST_BUFFER_DTS (buf) = GST_BUFFER_DTS (frame);
+  pm = rv_csi_packet_meta_add (buf);
+  pm->node_id = em->node_id;
+  pm->kind = RV_CSI_KIND_CLASSIFICATION;
+  pm->seq = c.seq;
+  pm->arrival = GST_BUFFER_PTS (frame);
+  return buf;
+}
+
+static GstMessage *
+change_message (GstRvClassify * self, const RvClsStream * s,
+    const RvEmbeddingMeta * em, gint prev, GstBuffer * buf,
+    GstClockTime running, const RvCsiPacketMeta * pm)
+{
+  GstBaseTransform *trans = GST_BASE_TRANSFORM (self);
+  GstStructure *st = gst_structure_new ("rvclassify",
+      "node", G_TYPE_UINT, (guint) em->node_id,
+      "antenna", G_TYPE_UINT, (guint) em->antenna,
+      "label", G_TYPE_STRING, g_quark_to_string (s->head->quarks[s->decision]),
+      "label-index", G_TYPE_INT, s->decision,
+      "confidence", G_TYPE_DOUBLE, (gdouble) s->probs[s->decision],
+      "previous-label", G_TYPE_STRING, prev >= 0 ?
+      g_quark_to_string (s->head->quarks[prev]) : "",
+      "timestamp", G_TYPE_UINT64, (guint64) running,
+      "stream-time", G_TYPE_UINT64, (guint64) (GST_BUFFER_PTS_IS_VALID (buf) ?
+          gst_segment_to_stream_time (&trans->segment, GST_FORMAT_TIME,
+              GST_BUFFER_PTS (buf)) : GST_CLOCK_TIME_NONE),
+      "arrival", G_TYPE_UINT64, (guint64) (pm ? pm->arrival :
+          GST_CLOCK_TIME_NONE),
+      "seq", G_TYPE_UINT, pm ? pm->seq : 0u, NULL);
+
+  return gst_message_new_element (GST_OBJECT (self), st);
+}
+
+/* Runs under the object lock: messages go to *msgs and are posted after
+ * it is released (posting takes the element's lock). */
+static void
+classify_one (GstRvClassify * self, GstBuffer * buf, RvEmbeddingMeta * em,
+    const RvCsiPacketMeta * pm, GstClockTime running, GQueue * msgs)
+{
+  const RvHead *h = find_head (self, em);
+  guint32 key = RV_STREAM_KEY (em->node_id, em->antenna);
+  RvStreamEntry *e;
+  RvClsStream *s;
+  RvClassificationMeta *cm;
+  gfloat p[G_N_ELEMENTS (self->logits)];
+  gfloat a = (gfloat) (1.0 - self->smoothing);
+  gint best = 0, prev;
+  gboolean changed = FALSE;
+
+  if (!h) {
+    self->unmatched++;
+    if (!self->warned_mismatch) {
+      self->warned_mismatch = TRUE;
+      self->mismatch_detail = g_strdup_printf ("embedding of %u dims from "
+          "model %08x has no matching head; set rvclassify's model to the "
+          ".rvne file rvtemporalhead uses", em->dims, em->model_id);
+    }
+    return;
+  }
+  if (rv_model_head_logits (h->lm->model, h->head, em->data,
+          self->logits) != RV_OK)
+    return;
+
+  e = rv_streams_lookup (&self->streams, key, running);
+  if (e && ((RvClsStream *) e->data)->head != h) {
+    rv_streams_remove (&self->streams, e);
+    e = NULL;
+  }
+  if (!e) {
+    if (!rv_streams_make_room (&self->streams, running, self->stream_timeout))
+      return;
+    s = g_new0 (RvClsStream, 1);
+    s->head = h;
+    s->probs = g_new0 (gfloat, h->n_classes);
+    s->decision = s->candidate = -1;
+    s->last_packet = GST_CLOCK_TIME_NONE;
+    e = rv_streams_insert (&self->streams, key, s, running);
+  }
+  s = e->data;
+
+  softmax (self->logits, p, h->n_classes);
+  for (guint i = 0; i < h->n_classes; i++) {
+    s->probs[i] = s->have_probs ? s->probs[i] + a * (p[i] - s->probs[i]) :
+        p[i];
+    if (s->probs[i] > s->probs[best])
+      best = (gint) i;
+  }
+  s->have_probs = TRUE;
+  self->classified++;
+
+  /* Hysteresis: a new label must lead for hold_frames frames in a row with
+   * at least min_confidence before it becomes the decision. */
+  prev = s->decision;
+  if (best == s->decision) {
+    s->candidate = best;
+    s->hold = 0;
+  } else {
+    if (best != s->candidate) {
+      s->candidate = best;
+      s->hold = 0;
+    }
+    s->hold++;
+    if (s->hold >= MAX (self->hold_frames, 1u) &&
+        s->probs[best] >= self->min_confidence) {
+      s->decision = best;
+      s->hold = 0;
+      changed = TRUE;
+      self->changes++;
+    }
+  }
+
+  cm = rv_classification_meta_add (buf, h->n_classes, h->quarks);
+  memcpy (cm->confidence_levels, s->probs, h->n_classes * sizeof (gfloat));
+  cm->node_id = em->node_id;
+  cm->antenna = em->antenna;
+  cm->decision = s->decision;
+  cm->decision_confidence = s->decision >= 0 ? s->probs[s->decision] : 0.0f;
+  cm->decision_changed = changed;
+
+  if (changed)
+    g_queue_push_tail (msgs, change_message (self, s, em, prev, buf, running,
+            pm));
+
+  if (self->emit != RV_EMIT_NONE && (s->decision >= 0) && (changed ||
+          !GST_CLOCK_TIME_IS_VALID (s->last_packet) ||
+          !GST_CLOCK_TIME_IS_VALID (running) ||
+          running >= s->last_packet + self->packet_interval)) {
+    GstBuffer *pkt = make_packet (self, s, em, buf, running);
+    if (pkt) {
+      g_queue_push_tail (&self->pending, pkt);
+      s->last_packet = running;
+      self->packets++;
+    }
+  }
+}
+
+static GstFlowReturn
+gst_rv_classify_transform_ip (GstBaseTransform * trans, GstBuffer * buf)
+{
+  GstRvClassify *self = GST_RV_CLASSIFY (trans);
+  RvCsiPacketMeta *pm = rv_buffer_get_csi_packet_meta (buf);
+  GType api = rv_embedding_meta_api_get_type ();
+  GstClockTime running = GST_CLOCK_TIME_NONE;
+  gpointer state = NULL;
+  GstMeta *meta;
+  GQueue msgs = G_QUEUE_INIT;
+
+  if (GST_BUFFER_PTS_IS_VALID (buf))
+    running = gst_segment_to_running_time (&trans->segment, GST_FORMAT_TIME,
+        GST_BUFFER_PTS (buf));
+  GST_OBJECT_LOCK (self);
+  rv_streams_expire (&self->streams, running, self->stream_timeout);
+  /* Collect first: adding classification metas while iterating is unsafe. */
+  {
+    RvEmbeddingMeta *ems[8];
+    guint n = 0;
+    while ((meta = gst_buffer_iterate_meta_filtered (buf, &state, api)) &&
+        n < G_N_ELEMENTS (ems))
+      ems[n++] = (RvEmbeddingMeta *) meta;
+    for (guint i = 0; i < n; i++)
+      classify_one (self, buf, ems[i], pm, running, &msgs);
+  }
+  GST_OBJECT_UNLOCK (self);
+
+  while (!g_queue_is_empty (&msgs))
+    gst_element_post_message (GST_ELEMENT (self), g_queue_pop_head (&msgs));
+  if (self->mismatch_detail) {
+    GST_ELEMENT_WARNING (self, STREAM, FORMAT,
+        ("Embeddings do not match rvclassify's model"), ("%s",
+            self->mismatch_detail));
+    g_clear_pointer (&self->mismatch_detail, g_free);
+  }
+  return GST_FLOW_OK;
+}
+
+static GstFlowReturn
+gst_rv_classify_generate_output (GstBaseTransform * trans, GstBuffer ** outbuf)
+{
+  GstRvClassify *self = GST_RV_CLASSIFY (trans);
+  GstFlowReturn ret;
+  RvEmitPackets emit;
+
+  *outbuf = NULL;
+  if (!g_queue_is_empty (&self->pending)) {
+    *outbuf = g_queue_pop_head (&self->pending);
+    return GST_FLOW_OK;
+  }
+  ret = GST_BASE_TRANSFORM_CLASS (parent_class)->generate_output (trans,
+      outbuf);
+  GST_OBJECT_LOCK (self);
+  emit = self->emit;
+  GST_OBJECT_UNLOCK (self);
+  if (ret == GST_FLOW_OK && *outbuf && emit == RV_EMIT_ONLY) {
+    gst_buffer_unref (*outbuf);
+    *outbuf = g_queue_pop_head (&self->pending);
+  }
+  return ret;
+}
+
+static void
+gst_rv_classify_finalize (GObject * object)
+{
+  GstRvClassify *self = GST_RV_CLASSIFY (object);
+
+  g_free (self->model_path);
+  g_free (self->head_spec);
+  G_OBJECT_CLASS (parent_class)->finalize (object);
+}
+
+static void
+gst_rv_classify_class_init (GstRvClassifyClass * klass)
+{
+  GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
+  GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
+  GstBaseTransformClass *trans_class = GST_BASE_TRANSFORM_CLASS (klass);
+
+  gobject_class->set_property = gst_rv_classify_set_property;
+  gobject_class->get_property = gst_rv_classify_get_property;
+  gobject_class->finalize = gst_rv_classify_finalize;
+
+  g_object_class_install_property (gobject_class, PROP_MODEL,
+      g_param_spec_string ("model", "Model",
+          "Path of the .rvne file whose classification head to apply (the "
+          "same file as rvtemporalhead's model, or a head-only retrain with "
+          "the same embedding size); unset uses the built-in models, "
+          "matched to each embedding's producer", NULL,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_READY));
+  g_object_class_install_property (gobject_class, PROP_HEAD,
+      g_param_spec_string ("head", "Head",
+          "Classification head to apply, by name or index (models may carry "
+          "several, e.g. activity and breathing quality); unset uses head 0",
+          NULL, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_READY));
+  g_object_class_install_property (gobject_class, PROP_SMOOTHING,
+      g_param_spec_double ("smoothing", "Smoothing",
+          "Weight of the past in the per-stream exponential average of class "
+          "probabilities: 0 uses each frame alone, 0.9 averages over about "
+          "10 frames", 0.0, 0.999, DEFAULT_SMOOTHING,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_PLAYING));
+  g_object_class_install_property (gobject_class, PROP_MIN_CONFIDENCE,
+      g_param_spec_double ("min-confidence", "Minimum confidence",
+          "Smoothed probability a label needs before it can become a "
+          "stream's decision", 0.0, 1.0, DEFAULT_MIN_CONFIDENCE,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_PLAYING));
+  g_object_class_install_property (gobject_class, PROP_HOLD_FRAMES,
+      g_param_spec_uint ("hold-frames", "Hold frames",
+          "Consecutive frames a new label must lead (with min-confidence) "
+          "before the decision changes; suppresses flicker", 1, 100000,
+          DEFAULT_HOLD_FRAMES, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_PLAYING));
+  g_object_class_install_property (gobject_class, PROP_EMIT_PACKETS,
+      g_param_spec_enum ("emit-packets", "Emit packets",
+          "Also output 0xC5110007 classification packets (one per decision "
+          "change, and at most one per packet-interval otherwise) so that "
+          "e.g. udpsink forwards them like node output",
+          GST_TYPE_RV_EMIT_PACKETS, DEFAULT_EMIT, G_PARAM_READWRITE |
+          G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY));
+  g_object_class_install_property (gobject_class, PROP_PACKET_INTERVAL,
+      g_param_spec_uint64 ("packet-interval", "Packet interval",
+          "Nanoseconds of running time between classification packets of "
+          "one stream when the decision does not change", 0, G_MAXUINT64,
+          DEFAULT_PACKET_INTERVAL, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_PLAYING));
+  g_object_class_install_property (gobject_class, PROP_MAX_STREAMS,
+      g_param_spec_uint ("max-streams", "Maximum streams",
+          "Streams (node, antenna) tracked at once; further streams are not "
+          "classified until one times out", 1, 65536, DEFAULT_MAX_STREAMS,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_READY));
+  g_object_class_install_property (gobject_class, PROP_STREAM_TIMEOUT,
+      g_param_spec_uint64 ("stream-timeout", "Stream timeout",
+          "Nanoseconds of running time without an embedding after which a "
+          "stream's decision is forgotten; 0 never", 0, G_MAXUINT64,
+          DEFAULT_STREAM_TIMEOUT, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_PLAYING));
+  g_object_class_install_property (gobject_class, PROP_STATS,
+      g_param_spec_boxed ("stats", "Statistics",
+          "streams (active), streams-refused, streams-expired, classified "
+          "(embeddings), decision-changes, packets (emitted), unmatched "
+          "(embeddings no loaded head fits)", GST_TYPE_STRUCTURE,
+          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+
+  gst_element_class_add_static_pad_template (element_class, &sink_template);
+  gst_element_class_add_static_pad_template (element_class, &src_template);
+  gst_element_class_set_static_metadata (element_class,
+      "RuView classifier", "Filter/Analyzer",
+      "Classifies RvEmbeddingMeta per stream with smoothing and hysteresis, "
+      "attaches an RvClassificationMeta, posts an \"rvclassify\" element "
+      "message (node, antenna, label, label-index, confidence, "
+      "previous-label, timestamp, stream-time, arrival, seq) when a "
+      "stream's decision changes, and can emit 0xC5110007 packets",
+      "gst-rvcsi developers");
+
+  trans_class->start = GST_DEBUG_FUNCPTR (gst_rv_classify_start);
+  trans_class->stop = GST_DEBUG_FUNCPTR (gst_rv_classify_stop);
+  trans_class->sink_event = GST_DEBUG_FUNCPTR (gst_rv_classify_sink_event);
+  trans_class->transform_ip = GST_DEBUG_FUNCPTR (gst_rv_classify_transform_ip);
+  trans_class->generate_output =
+      GST_DEBUG_FUNCPTR (gst_rv_classify_generate_output);
+  trans_class->passthrough_on_same_caps = FALSE;
+  gst_type_mark_as_plugin_api (GST_TYPE_RV_EMIT_PACKETS, 0);
+}
+
+static void
+gst_rv_classify_init (GstRvClassify * self)
+{
+  self->smoothing = DEFAULT_SMOOTHING;
+  self->min_confidence = DEFAULT_MIN_CONFIDENCE;
+  self->hold_frames = DEFAULT_HOLD_FRAMES;
+  self->emit = DEFAULT_EMIT;
+  self->packet_interval = DEFAULT_PACKET_INTERVAL;
+  self->max_streams = DEFAULT_MAX_STREAMS;
+  self->stream_timeout = DEFAULT_STREAM_TIMEOUT;
+  g_queue_init (&self->pending);
+}

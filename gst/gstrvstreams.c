@@ -1,0 +1,130 @@
+/* gstrvstreams.c — bounded LRU stream table (see gstrvstreams.h). */
+#include "gstrvstreams.h"
+
+GType
+rv_streams_policy_get_type (void)
+{
+  static GType type;
+  static const GEnumValue values[] = {
+    {RV_STREAMS_REFUSE, "Refuse new streams while the table is full "
+          "(established streams keep their state)", "refuse"},
+    {RV_STREAMS_EVICT_OLDEST, "Evict the least recently seen stream",
+        "evict-oldest"},
+    {0, NULL, NULL}
+  };
+
+  if (g_once_init_enter (&type)) {
+    GType t = g_enum_register_static ("RvStreamsPolicy", values);
+    g_once_init_leave (&type, t);
+  }
+  return type;
+}
+
+static void
+entry_free (RvStreams * t, RvStreamEntry * e)
+{
+  if (t->free_data && e->data)
+    t->free_data (e->data);
+  g_free (e);
+}
+
+void
+rv_streams_init (RvStreams * t, guint max, RvStreamsPolicy policy,
+    GDestroyNotify free_data)
+{
+  t->map = g_hash_table_new (g_direct_hash, g_direct_equal);
+  g_queue_init (&t->lru);
+  t->max = max ? max : 1;
+  t->policy = policy;
+  t->free_data = free_data;
+  t->created = t->expired = t->evicted = t->refused = 0;
+}
+
+void
+rv_streams_remove (RvStreams * t, RvStreamEntry * e)
+{
+  g_hash_table_remove (t->map, GUINT_TO_POINTER (e->key));
+  g_queue_unlink (&t->lru, &e->link);
+  entry_free (t, e);
+}
+
+void
+rv_streams_clear (RvStreams * t)
+{
+  while (t->lru.head)
+    rv_streams_remove (t, t->lru.head->data);
+}
+
+void
+rv_streams_free (RvStreams * t)
+{
+  if (!t->map)
+    return;
+  rv_streams_clear (t);
+  g_hash_table_destroy (t->map);
+  t->map = NULL;
+}
+
+RvStreamEntry *
+rv_streams_lookup (RvStreams * t, guint32 key, GstClockTime now)
+{
+  RvStreamEntry *e = g_hash_table_lookup (t->map, GUINT_TO_POINTER (key));
+
+  if (!e)
+    return NULL;
+  if (GST_CLOCK_TIME_IS_VALID (now))
+    e->last_seen = now;
+  g_queue_unlink (&t->lru, &e->link);
+  g_queue_push_tail_link (&t->lru, &e->link);
+  return e;
+}
+
+guint
+rv_streams_expire (RvStreams * t, GstClockTime now, GstClockTime timeout)
+{
+  guint n = 0;
+
+  if (!timeout || !GST_CLOCK_TIME_IS_VALID (now))
+    return 0;
+  while (t->lru.head) {
+    RvStreamEntry *e = t->lru.head->data;
+    if (GST_CLOCK_TIME_IS_VALID (e->last_seen) && e->last_seen + timeout > now)
+      break;
+    rv_streams_remove (t, e);
+    t->expired++;
+    n++;
+  }
+  return n;
+}
+
+gboolean
+rv_streams_make_room (RvStreams * t, GstClockTime now, GstClockTime timeout)
+{
+  if (g_hash_table_size (t->map) < t->max)
+    return TRUE;
+  rv_streams_expire (t, now, timeout);
+  if (g_hash_table_size (t->map) < t->max)
+    return TRUE;
+  if (t->policy == RV_STREAMS_EVICT_OLDEST && t->lru.head) {
+    rv_streams_remove (t, t->lru.head->data);
+    t->evicted++;
+    return TRUE;
+  }
+  t->refused++;
+  return FALSE;
+}
+
+RvStreamEntry *
+rv_streams_insert (RvStreams * t, guint32 key, gpointer data, GstClockTime now)
+{
+  RvStreamEntry *e = g_new0 (RvStreamEntry, 1);
+
+  e->key = key;
+  e->last_seen = now;
+  e->data = data;
+  e->link.data = e;
+  g_hash_table_insert (t->map, GUINT_TO_POINTER (key), e);
+  g_queue_push_tail_link (&t->lru, &e->link);
+  t->created++;
+  return e;
+}

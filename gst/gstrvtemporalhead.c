@@ -1,0 +1,619 @@
+/*
+ * gstrvtemporalhead.c — rvtemporalhead: for every raw CSI frame (one
+ * stream per node and antenna) or feature-state packet (one stream per
+ * node), extract the feature vector (kernel rv_csi_feat_extract_ex /
+ * rv_state_feat_from_packet), run one streaming step of the model backbone
+ * (rv_model_step, per-stream KV caches in ring mode) and attach the
+ * embedding as an RvEmbeddingMeta. In place; other packets pass untouched.
+ *
+ * Streams live in a bounded table (max-streams, stream-timeout on buffer
+ * running time, gstrvstreams.h). A stream restarts from an empty cache
+ * when its node reboots (sequence jumps back, RV_CSI_PACKET_FLAG_SEQ_RESET)
+ * or when more than reset-gap sequence numbers went missing at once.
+ * Late (reordered) and duplicate packets pass without a step: feeding them
+ * would put an old frame after newer ones.
+ */
+#include "gstrvtemporalhead.h"
+#include "gstrvcsimeta.h"
+#include "gstrvmodel.h"
+#include "gstrvstreams.h"
+
+#include <string.h>
+
+#include "rv_csi_features.h"
+#include "rv_wire.h"
+
+GST_DEBUG_CATEGORY_STATIC (gst_rv_temporal_head_debug);
+#define GST_CAT_DEFAULT gst_rv_temporal_head_debug
+
+#define DEFAULT_MAX_STREAMS     256
+#define DEFAULT_STREAM_TIMEOUT  (30 * GST_SECOND)
+#define DEFAULT_CACHE_FRAMES    256
+#define DEFAULT_KV_PRECISION    RV_KV_F32
+#define DEFAULT_RESET_ON_REBOOT TRUE
+#define DEFAULT_RESET_GAP       100
+#define DEFAULT_POLICY          RV_STREAMS_REFUSE
+
+enum
+{
+  PROP_0,
+  PROP_MODEL,
+  PROP_STATE_MODEL,
+  PROP_MAX_STREAMS,
+  PROP_STREAM_TIMEOUT,
+  PROP_CACHE_FRAMES,
+  PROP_KV_PRECISION,
+  PROP_RESET_ON_REBOOT,
+  PROP_RESET_GAP,
+  PROP_FULL_POLICY,
+  PROP_STATS,
+};
+
+typedef struct
+{
+  gboolean is_state;
+  gpointer mem;                 /* rv_model_stream lives here */
+  rv_model_stream *ms;
+  rv_csi_feat_state feat;
+} RvHeadStream;
+
+struct _GstRvTemporalHead
+{
+  GstBaseTransform parent;
+
+  /* properties (object lock) */
+  gchar *model_path, *state_model_path;
+  guint max_streams;
+  GstClockTime stream_timeout;
+  guint cache_frames;
+  rv_kv_precision kv_precision;
+  gboolean reset_on_reboot;
+  guint reset_gap;
+  RvStreamsPolicy policy;
+
+  /* running state (streaming thread; stats under the object lock) */
+  RvLoadedModel *csi_model, *state_model;
+  RvStreams streams;
+  rv_model_stream_opts opts;
+  gpointer ws;
+  gsize ws_size;
+  gfloat x[RV_CSI_FEAT_DIM > RV_STATE_FEAT_DIM ? RV_CSI_FEAT_DIM :
+      RV_STATE_FEAT_DIM];
+  gfloat *emb;
+  gsize csi_stream_bytes, state_stream_bytes;
+
+  guint64 frames, resets_reboot, resets_gap, skipped_late, skipped_features,
+      skipped_refused, passed;
+};
+
+#define GST_TYPE_RV_KV_PRECISION (rv_kv_precision_get_type ())
+static GType
+rv_kv_precision_get_type (void)
+{
+  static GType type;
+  static const GEnumValue values[] = {
+    {RV_KV_F32, "32-bit float KV caches", "fp32"},
+    {RV_KV_F16, "16-bit float KV caches (half the memory per stream)",
+        "fp16"},
+    {0, NULL, NULL}
+  };
+  if (g_once_init_enter (&type)) {
+    GType t = g_enum_register_static ("RvKvPrecision", values);
+    g_once_init_leave (&type, t);
+  }
+  return type;
+}
+
+static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
+    GST_PAD_SINK, GST_PAD_ALWAYS, GST_STATIC_CAPS ("application/x-rvcsi"));
+static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
+    GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS ("application/x-rvcsi"));
+
+#define gst_rv_temporal_head_parent_class parent_class
+G_DEFINE_TYPE_WITH_CODE (GstRvTemporalHead, gst_rv_temporal_head,
+    GST_TYPE_BASE_TRANSFORM,
+    GST_DEBUG_CATEGORY_INIT (gst_rv_temporal_head_debug, "rvtemporalhead", 0,
+        "streaming temporal-head backbone"));
+GST_ELEMENT_REGISTER_DEFINE (rvtemporalhead, "rvtemporalhead", GST_RANK_NONE,
+    GST_TYPE_RV_TEMPORAL_HEAD);
+
+static void
+head_stream_free (gpointer p)
+{
+  RvHeadStream *s = p;
+  g_free (s->mem);
+  g_free (s);
+}
+
+static GstStructure *
+make_stats (GstRvTemporalHead * self)
+{
+  return gst_structure_new ("rvtemporalhead-stats",
+      "streams", G_TYPE_UINT, self->streams.map ?
+      g_hash_table_size (self->streams.map) : 0,
+      "streams-created", G_TYPE_UINT64, self->streams.created,
+      "streams-expired", G_TYPE_UINT64, self->streams.expired,
+      "streams-evicted", G_TYPE_UINT64, self->streams.evicted,
+      "streams-refused", G_TYPE_UINT64, self->streams.refused,
+      "frames", G_TYPE_UINT64, self->frames,
+      "resets-reboot", G_TYPE_UINT64, self->resets_reboot,
+      "resets-gap", G_TYPE_UINT64, self->resets_gap,
+      "skipped-late", G_TYPE_UINT64, self->skipped_late,
+      "skipped-features", G_TYPE_UINT64, self->skipped_features,
+      "skipped-refused", G_TYPE_UINT64, self->skipped_refused,
+      "passed-through", G_TYPE_UINT64, self->passed,
+      "csi-stream-bytes", G_TYPE_UINT64, (guint64) self->csi_stream_bytes,
+      "state-stream-bytes", G_TYPE_UINT64, (guint64) self->state_stream_bytes,
+      NULL);
+}
+
+static void
+gst_rv_temporal_head_set_property (GObject * object, guint prop_id,
+    const GValue * value, GParamSpec * pspec)
+{
+  GstRvTemporalHead *self = GST_RV_TEMPORAL_HEAD (object);
+
+  GST_OBJECT_LOCK (self);
+  switch (prop_id) {
+    case PROP_MODEL:
+      g_free (self->model_path);
+      self->model_path = g_value_dup_string (value);
+      break;
+    case PROP_STATE_MODEL:
+      g_free (self->state_model_path);
+      self->state_model_path = g_value_dup_string (value);
+      break;
+    case PROP_MAX_STREAMS:
+      self->max_streams = g_value_get_uint (value);
+      break;
+    case PROP_STREAM_TIMEOUT:
+      self->stream_timeout = g_value_get_uint64 (value);
+      break;
+    case PROP_CACHE_FRAMES:
+      self->cache_frames = g_value_get_uint (value);
+      break;
+    case PROP_KV_PRECISION:
+      self->kv_precision = (rv_kv_precision) g_value_get_enum (value);
+      break;
+    case PROP_RESET_ON_REBOOT:
+      self->reset_on_reboot = g_value_get_boolean (value);
+      break;
+    case PROP_RESET_GAP:
+      self->reset_gap = g_value_get_uint (value);
+      break;
+    case PROP_FULL_POLICY:
+      self->policy = (RvStreamsPolicy) g_value_get_enum (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+  GST_OBJECT_UNLOCK (self);
+}
+
+static void
+gst_rv_temporal_head_get_property (GObject * object, guint prop_id,
+    GValue * value, GParamSpec * pspec)
+{
+  GstRvTemporalHead *self = GST_RV_TEMPORAL_HEAD (object);
+
+  GST_OBJECT_LOCK (self);
+  switch (prop_id) {
+    case PROP_MODEL:
+      g_value_set_string (value, self->model_path);
+      break;
+    case PROP_STATE_MODEL:
+      g_value_set_string (value, self->state_model_path);
+      break;
+    case PROP_MAX_STREAMS:
+      g_value_set_uint (value, self->max_streams);
+      break;
+    case PROP_STREAM_TIMEOUT:
+      g_value_set_uint64 (value, self->stream_timeout);
+      break;
+    case PROP_CACHE_FRAMES:
+      g_value_set_uint (value, self->cache_frames);
+      break;
+    case PROP_KV_PRECISION:
+      g_value_set_enum (value, self->kv_precision);
+      break;
+    case PROP_RESET_ON_REBOOT:
+      g_value_set_boolean (value, self->reset_on_reboot);
+      break;
+    case PROP_RESET_GAP:
+      g_value_set_uint (value, self->reset_gap);
+      break;
+    case PROP_FULL_POLICY:
+      g_value_set_enum (value, self->policy);
+      break;
+    case PROP_STATS:
+      g_value_take_boxed (value, make_stats (self));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+  GST_OBJECT_UNLOCK (self);
+}
+
+static RvLoadedModel *
+load_model (GstRvTemporalHead * self, const gchar * path,
+    RvModelBuiltin builtin, guint want_dim, const gchar * what)
+{
+  GError *err = NULL;
+  RvLoadedModel *m = path && *path ? rv_loaded_model_from_file (path, &err) :
+      rv_loaded_model_builtin (builtin, &err);
+
+  if (!m) {
+    GST_ELEMENT_ERROR (self, RESOURCE, OPEN_READ,
+        ("Could not load the %s model", what), ("%s", err->message));
+    g_clear_error (&err);
+    return NULL;
+  }
+  if (rv_model_input_dim (m->model) != want_dim) {
+    GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
+        ("The %s model does not fit its input", what),
+        ("model %s takes %u inputs per frame but %s features have %u. "
+            "Raw CSI models (property model) take %u inputs, feature-state "
+            "models (property state-model) take %u", m->origin,
+            rv_model_input_dim (m->model), what, want_dim,
+            RV_CSI_FEAT_DIM, RV_STATE_FEAT_DIM));
+    rv_loaded_model_unref (m);
+    return NULL;
+  }
+  return m;
+}
+
+static gboolean
+gst_rv_temporal_head_start (GstBaseTransform * trans)
+{
+  GstRvTemporalHead *self = GST_RV_TEMPORAL_HEAD (trans);
+  gchar *path, *state_path;
+  guint max_streams;
+  gsize ws1, ws2, d;
+
+  GST_OBJECT_LOCK (self);
+  path = g_strdup (self->model_path);
+  state_path = g_strdup (self->state_model_path);
+  max_streams = self->max_streams;
+  self->opts.cache_frames = self->cache_frames;
+  self->opts.precision = self->kv_precision;
+  self->opts.ring = TRUE;
+  self->opts.max_landmark_blocks = 0;
+  GST_OBJECT_UNLOCK (self);
+
+  self->csi_model = load_model (self, path, RV_MODEL_BUILTIN_CSI,
+      RV_CSI_FEAT_DIM, "raw CSI");
+  if (self->csi_model)
+    self->state_model = load_model (self, state_path, RV_MODEL_BUILTIN_STATE,
+        RV_STATE_FEAT_DIM, "feature-state");
+  g_free (path);
+  g_free (state_path);
+  if (!self->csi_model || !self->state_model)
+    goto fail;
+
+  self->csi_stream_bytes = rv_model_stream_mem_size (self->csi_model->model,
+      &self->opts);
+  self->state_stream_bytes =
+      rv_model_stream_mem_size (self->state_model->model, &self->opts);
+  if (!self->csi_stream_bytes || !self->state_stream_bytes) {
+    GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
+        ("Invalid stream settings"), ("cache-frames=%u is not usable with "
+            "this model", self->opts.cache_frames));
+    goto fail;
+  }
+  self->csi_stream_bytes += sizeof (RvHeadStream);
+  self->state_stream_bytes += sizeof (RvHeadStream);
+  ws1 = rv_model_step_workspace_size (self->csi_model->model);
+  ws2 = rv_model_step_workspace_size (self->state_model->model);
+  self->ws_size = MAX (ws1, ws2);
+  self->ws = g_malloc (self->ws_size ? self->ws_size : 1);
+  d = MAX (rv_model_d_model (self->csi_model->model),
+      rv_model_d_model (self->state_model->model));
+  self->emb = g_new0 (gfloat, d);
+  rv_streams_init (&self->streams, max_streams, self->policy,
+      head_stream_free);
+  self->frames = self->resets_reboot = self->resets_gap = 0;
+  self->skipped_late = self->skipped_features = self->skipped_refused = 0;
+  self->passed = 0;
+  GST_INFO_OBJECT (self, "models: %s (%u-dim embedding), %s; %" G_GSIZE_FORMAT
+      " bytes per CSI stream", self->csi_model->origin,
+      rv_model_d_model (self->csi_model->model), self->state_model->origin,
+      self->csi_stream_bytes);
+  return TRUE;
+
+fail:
+  g_clear_pointer (&self->csi_model, rv_loaded_model_unref);
+  g_clear_pointer (&self->state_model, rv_loaded_model_unref);
+  return FALSE;
+}
+
+static gboolean
+gst_rv_temporal_head_stop (GstBaseTransform * trans)
+{
+  GstRvTemporalHead *self = GST_RV_TEMPORAL_HEAD (trans);
+
+  GST_OBJECT_LOCK (self);
+  rv_streams_free (&self->streams);
+  GST_OBJECT_UNLOCK (self);
+  g_clear_pointer (&self->ws, g_free);
+  g_clear_pointer (&self->emb, g_free);
+  g_clear_pointer (&self->csi_model, rv_loaded_model_unref);
+  g_clear_pointer (&self->state_model, rv_loaded_model_unref);
+  return TRUE;
+}
+
+static gboolean
+gst_rv_temporal_head_sink_event (GstBaseTransform * trans, GstEvent * event)
+{
+  GstRvTemporalHead *self = GST_RV_TEMPORAL_HEAD (trans);
+
+  /* A flush or a new stream restarts every stream: old context is stale. */
+  if (GST_EVENT_TYPE (event) == GST_EVENT_FLUSH_STOP ||
+      GST_EVENT_TYPE (event) == GST_EVENT_STREAM_START) {
+    GST_OBJECT_LOCK (self);
+    if (self->streams.map)
+      rv_streams_clear (&self->streams);
+    GST_OBJECT_UNLOCK (self);
+  }
+  return GST_BASE_TRANSFORM_CLASS (parent_class)->sink_event (trans, event);
+}
+
+static RvHeadStream *
+get_stream (GstRvTemporalHead * self, guint8 node, guint8 antenna,
+    gboolean is_state, GstClockTime now)
+{
+  guint32 key = RV_STREAM_KEY (node, antenna);
+  RvStreamEntry *e = rv_streams_lookup (&self->streams, key, now);
+  RvLoadedModel *lm = is_state ? self->state_model : self->csi_model;
+  RvHeadStream *s;
+  gsize size;
+  rv_status st = RV_OK;
+
+  if (e)
+    return e->data;
+  if (!rv_streams_make_room (&self->streams, now, self->stream_timeout))
+    return NULL;
+  size = rv_model_stream_mem_size (lm->model, &self->opts);
+  s = g_new0 (RvHeadStream, 1);
+  s->is_state = is_state;
+  s->mem = g_malloc (size);
+  s->ms = rv_model_stream_init (s->mem, size, lm->model, &self->opts, &st);
+  if (!s->ms || (!is_state && rv_csi_feat_init (&s->feat, 0) != RV_OK)) {
+    GST_WARNING_OBJECT (self, "stream init failed: %s", rv_status_str (st));
+    head_stream_free (s);
+    return NULL;
+  }
+  rv_streams_insert (&self->streams, key, s, now);
+  return s;
+}
+
+static void
+reset_stream (RvHeadStream * s)
+{
+  rv_model_stream_reset (s->ms);
+  if (!s->is_state)
+    rv_csi_feat_reset (&s->feat);
+}
+
+/* One step of one stream; TRUE when an embedding meta was attached. */
+static gboolean
+step_stream (GstRvTemporalHead * self, GstBuffer * buf, const rv_pkt * pkt,
+    guint8 node, guint8 antenna, const RvCsiPacketMeta * pm, GstClockTime now)
+{
+  gboolean is_state = pkt->kind == RV_PKT_FEATURE_STATE;
+  RvLoadedModel *lm = is_state ? self->state_model : self->csi_model;
+  RvHeadStream *s = get_stream (self, node, antenna, is_state, now);
+  RvEmbeddingMeta *em;
+  rv_status st;
+  guint d;
+
+  if (!s) {
+    self->skipped_refused++;
+    return FALSE;
+  }
+  if (pm && (pm->flags & RV_CSI_PACKET_FLAG_SEQ_RESET)) {
+    if (self->reset_on_reboot) {
+      reset_stream (s);
+      self->resets_reboot++;
+    }
+  } else if (pm && (pm->flags & (RV_CSI_PACKET_FLAG_SEQ_BACKWARD |
+              RV_CSI_PACKET_FLAG_DUPLICATE))) {
+    self->skipped_late++;
+    return FALSE;
+  } else if (pm && self->reset_gap && pm->seq_gap > self->reset_gap) {
+    reset_stream (s);
+    self->resets_gap++;
+  }
+
+  st = is_state ? rv_state_feat_from_packet (&pkt->u.state, self->x) :
+      rv_csi_feat_extract_ex (&s->feat, &pkt->u.csi, antenna, self->x, NULL);
+  if (st != RV_OK) {
+    GST_LOG_OBJECT (self, "node %u: no features: %s", node,
+        rv_status_str (st));
+    self->skipped_features++;
+    return FALSE;
+  }
+  st = rv_model_step (lm->model, s->ms, self->x, self->emb, self->ws,
+      self->ws_size);
+  if (st != RV_OK) {
+    GST_LOG_OBJECT (self, "node %u: step failed: %s", node,
+        rv_status_str (st));
+    self->skipped_features++;
+    return FALSE;
+  }
+  d = rv_model_d_model (lm->model);
+  em = rv_embedding_meta_add (buf, d);
+  if (!em)
+    return FALSE;
+  em->node_id = node;
+  em->antenna = antenna;
+  em->step = rv_model_stream_pos (s->ms);
+  em->model_id = lm->id;
+  memcpy (em->data, self->emb, d * sizeof (gfloat));
+  self->frames++;
+  return TRUE;
+}
+
+static GstFlowReturn
+gst_rv_temporal_head_transform_ip (GstBaseTransform * trans, GstBuffer * buf)
+{
+  GstRvTemporalHead *self = GST_RV_TEMPORAL_HEAD (trans);
+  RvCsiPacketMeta *pm = rv_buffer_get_csi_packet_meta (buf);
+  GstClockTime now = GST_CLOCK_TIME_NONE;
+  GstMapInfo map;
+  rv_pkt pkt;
+  guint8 node;
+
+  if (pm && pm->kind != RV_CSI_KIND_CSI_RAW &&
+      pm->kind != RV_CSI_KIND_FEATURE_STATE) {
+    GST_OBJECT_LOCK (self);
+    self->passed++;
+    GST_OBJECT_UNLOCK (self);
+    return GST_FLOW_OK;
+  }
+  if (!gst_buffer_map (buf, &map, GST_MAP_READ))
+    return GST_FLOW_OK;
+  if (rv_pkt_decode (map.data, map.size, &pkt) != RV_OK ||
+      (pkt.kind != RV_PKT_CSI_RAW && pkt.kind != RV_PKT_FEATURE_STATE)) {
+    gst_buffer_unmap (buf, &map);
+    GST_OBJECT_LOCK (self);
+    self->passed++;
+    GST_OBJECT_UNLOCK (self);
+    return GST_FLOW_OK;
+  }
+  if (GST_BUFFER_PTS_IS_VALID (buf))
+    now = gst_segment_to_running_time (&trans->segment, GST_FORMAT_TIME,
+        GST_BUFFER_PTS (buf));
+  node = rv_pkt_node_id (&pkt);
+
+  GST_OBJECT_LOCK (self);
+  rv_streams_expire (&self->streams, now, self->stream_timeout);
+  if (pkt.kind == RV_PKT_FEATURE_STATE) {
+    step_stream (self, buf, &pkt, node, RV_STATE_STREAM_ANTENNA, pm, now);
+  } else {
+    for (guint a = 0; a < pkt.u.csi.n_antennas; a++)
+      step_stream (self, buf, &pkt, node, (guint8) a, pm, now);
+  }
+  GST_OBJECT_UNLOCK (self);
+  gst_buffer_unmap (buf, &map);
+  return GST_FLOW_OK;
+}
+
+static void
+gst_rv_temporal_head_finalize (GObject * object)
+{
+  GstRvTemporalHead *self = GST_RV_TEMPORAL_HEAD (object);
+
+  g_free (self->model_path);
+  g_free (self->state_model_path);
+  G_OBJECT_CLASS (parent_class)->finalize (object);
+}
+
+static void
+gst_rv_temporal_head_class_init (GstRvTemporalHeadClass * klass)
+{
+  GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
+  GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
+  GstBaseTransformClass *trans_class = GST_BASE_TRANSFORM_CLASS (klass);
+
+  gobject_class->set_property = gst_rv_temporal_head_set_property;
+  gobject_class->get_property = gst_rv_temporal_head_get_property;
+  gobject_class->finalize = gst_rv_temporal_head_finalize;
+
+  g_object_class_install_property (gobject_class, PROP_MODEL,
+      g_param_spec_string ("model", "Model",
+          "Path of the .rvne model run on raw CSI frames (input_dim 32); "
+          "unset uses the built-in default model", NULL,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_READY));
+  g_object_class_install_property (gobject_class, PROP_STATE_MODEL,
+      g_param_spec_string ("state-model", "Feature-state model",
+          "Path of the .rvne model run on feature-state packets (0xC5110006, "
+          "input_dim 9) of nodes that send only those; unset uses the "
+          "built-in default", NULL,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_READY));
+  g_object_class_install_property (gobject_class, PROP_MAX_STREAMS,
+      g_param_spec_uint ("max-streams", "Maximum streams",
+          "Streams (node, antenna) kept at once; memory is at most this "
+          "times the per-stream size (see the stats property). What happens "
+          "to new streams when full is set by full-policy", 1, 65536,
+          DEFAULT_MAX_STREAMS, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_READY));
+  g_object_class_install_property (gobject_class, PROP_STREAM_TIMEOUT,
+      g_param_spec_uint64 ("stream-timeout", "Stream timeout",
+          "Nanoseconds of buffer running time without a packet after which "
+          "a stream is dropped (and restarts from scratch if it comes "
+          "back); 0 keeps streams until max-streams forces them out", 0,
+          G_MAXUINT64, DEFAULT_STREAM_TIMEOUT, G_PARAM_READWRITE |
+          G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING));
+  g_object_class_install_property (gobject_class, PROP_CACHE_FRAMES,
+      g_param_spec_uint ("cache-frames", "Cache frames",
+          "Frames of context each stream's KV caches hold (a ring: older "
+          "frames survive only as block landmarks). 256 frames is 2.56 s "
+          "at 100 Hz", 1, 1 << 20, DEFAULT_CACHE_FRAMES,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_READY));
+  g_object_class_install_property (gobject_class, PROP_KV_PRECISION,
+      g_param_spec_enum ("kv-precision", "KV precision",
+          "Storage of the KV caches: fp16 halves the memory per stream",
+          GST_TYPE_RV_KV_PRECISION, DEFAULT_KV_PRECISION,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_READY));
+  g_object_class_install_property (gobject_class, PROP_RESET_ON_REBOOT,
+      g_param_spec_boolean ("reset-on-reboot", "Reset on reboot",
+          "Restart a stream when its node's sequence number jumps back "
+          "(the node rebooted)", DEFAULT_RESET_ON_REBOOT,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_PLAYING));
+  g_object_class_install_property (gobject_class, PROP_RESET_GAP,
+      g_param_spec_uint ("reset-gap", "Reset gap",
+          "Restart a stream when more than this many sequence numbers are "
+          "missing at once (context is stale); 0 never restarts on gaps",
+          0, G_MAXUINT32, DEFAULT_RESET_GAP, G_PARAM_READWRITE |
+          G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING));
+  g_object_class_install_property (gobject_class, PROP_FULL_POLICY,
+      g_param_spec_enum ("full-policy", "Full policy",
+          "What a new stream gets when max-streams streams are active and "
+          "none has timed out", RV_TYPE_STREAMS_POLICY, DEFAULT_POLICY,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_READY));
+  g_object_class_install_property (gobject_class, PROP_STATS,
+      g_param_spec_boxed ("stats", "Statistics",
+          "streams (active), streams-created/-expired/-evicted/-refused, "
+          "frames (steps run), resets-reboot, resets-gap, skipped-late "
+          "(reordered or duplicate), skipped-features (frame unusable), "
+          "skipped-refused (table full), passed-through (other packets), "
+          "csi-stream-bytes and state-stream-bytes (memory per stream)",
+          GST_TYPE_STRUCTURE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+
+  gst_element_class_add_static_pad_template (element_class, &sink_template);
+  gst_element_class_add_static_pad_template (element_class, &src_template);
+  gst_element_class_set_static_metadata (element_class,
+      "RuView temporal head", "Filter/Analyzer",
+      "Runs one streaming step of the temporal-head model per CSI frame or "
+      "feature-state packet, per node and antenna, and attaches the "
+      "embedding as an RvEmbeddingMeta", "gst-rvcsi developers");
+
+  trans_class->start = GST_DEBUG_FUNCPTR (gst_rv_temporal_head_start);
+  trans_class->stop = GST_DEBUG_FUNCPTR (gst_rv_temporal_head_stop);
+  trans_class->sink_event = GST_DEBUG_FUNCPTR (gst_rv_temporal_head_sink_event);
+  trans_class->transform_ip =
+      GST_DEBUG_FUNCPTR (gst_rv_temporal_head_transform_ip);
+  trans_class->passthrough_on_same_caps = FALSE;
+  gst_type_mark_as_plugin_api (GST_TYPE_RV_KV_PRECISION, 0);
+  gst_type_mark_as_plugin_api (RV_TYPE_STREAMS_POLICY, 0);
+}
+
+static void
+gst_rv_temporal_head_init (GstRvTemporalHead * self)
+{
+  self->max_streams = DEFAULT_MAX_STREAMS;
+  self->stream_timeout = DEFAULT_STREAM_TIMEOUT;
+  self->cache_frames = DEFAULT_CACHE_FRAMES;
+  self->kv_precision = DEFAULT_KV_PRECISION;
+  self->reset_on_reboot = DEFAULT_RESET_ON_REBOOT;
+  self->reset_gap = DEFAULT_RESET_GAP;
+  self->policy = DEFAULT_POLICY;
+}

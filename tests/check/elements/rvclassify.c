@@ -1,0 +1,320 @@
+/* rvclassify element tests: head, softmax, smoothing, hysteresis, bus
+ * messages, classification meta and 0xC5110007 output. */
+#include <gst/check/gstcheck.h>
+#include <gst/check/gstharness.h>
+#include <glib/gstdio.h>
+
+#include "gstrvcsimeta.h"
+#include "rvtestutil.h"
+#include "rvtestmodel.h"
+
+#define D 8                     /* embedding dims of the probe model */
+#define C 4
+
+static gchar *probe_model;
+
+static void
+model_setup (void)
+{
+  probe_model = rvt_write_model (D, C, TRUE, 1);
+}
+
+static void
+model_teardown (void)
+{
+  g_unlink (probe_model);
+  g_free (probe_model);
+}
+
+static GstHarness *
+cls_harness (const gchar * extra, GstBus ** bus)
+{
+  gchar *desc = g_strdup_printf ("rvclassify model=%s %s", probe_model,
+      extra ? extra : "");
+  GstHarness *h = rvt_harness (desc);
+
+  g_free (desc);
+  *bus = gst_bus_new ();
+  gst_element_set_bus (h->element, *bus);
+  gst_harness_set_src_caps_str (h, "application/x-rvcsi");
+  return h;
+}
+
+/* A buffer whose embedding makes class `cls` lead by `margin` logits. */
+static GstBuffer *
+emb_buffer (guint8 node, guint cls, gfloat margin, GstClockTime pts)
+{
+  guint8 pkt[512];
+  gsize n = rvt_csi_frame (node, 0, 0, pkt, sizeof pkt);
+  GstBuffer *b = gst_buffer_new_memdup (pkt, n);
+  const GstMetaInfo *info = gst_meta_get_info ("RvEmbeddingMeta");
+  RvEmbeddingMeta *em;
+
+  fail_unless (info != NULL);
+  em = (RvEmbeddingMeta *) gst_buffer_add_meta (b, info, NULL);
+  em->node_id = node;
+  em->antenna = 0;
+  em->dims = D;
+  em->data = g_new0 (gfloat, D);
+  em->data[cls] = margin;
+  GST_BUFFER_PTS (b) = pts;
+  return b;
+}
+
+static GstMessage *
+pop_decision (GstBus * bus)
+{
+  GstMessage *m;
+  while ((m = gst_bus_pop_filtered (bus, GST_MESSAGE_ELEMENT))) {
+    if (gst_message_has_name (m, "rvclassify"))
+      return m;
+    gst_message_unref (m);
+  }
+  return NULL;
+}
+
+GST_START_TEST (test_meta_and_softmax)
+{
+  GstBus *bus;
+  GstHarness *h = cls_harness ("smoothing=0 hold-frames=1", &bus);
+  GstBuffer *out;
+  RvClassificationMeta *cm;
+  gfloat sum = 0;
+
+  gst_harness_push (h, emb_buffer (1, 2, 3.0f, 0));
+  out = gst_harness_pull (h);
+  cm = rv_buffer_get_classification_meta (out);
+  fail_unless (cm != NULL);
+  fail_unless_equals_int (rv_classification_meta_get_length (cm), C);
+  for (gsize i = 0; i < C; i++)
+    sum += rv_classification_meta_get_level (cm, i);
+  fail_unless (fabsf (sum - 1.0f) < 1e-5f);
+  /* softmax of (0,0,3,0): e^3 / (3 + e^3) */
+  fail_unless (fabsf (rv_classification_meta_get_level (cm, 2) -
+          (gfloat) (exp (3.0) / (3.0 + exp (3.0)))) < 1e-5f);
+  fail_unless_equals_string (g_quark_to_string
+      (rv_classification_meta_get_quark (cm, 2)), "fall");
+  fail_unless_equals_int (rv_classification_meta_get_index_by_quark (cm,
+          g_quark_from_string ("walking")), 1);
+  fail_unless_equals_int (cm->decision, 2);
+  fail_unless (cm->decision_changed);
+  fail_unless_equals_int (cm->node_id, 1);
+  gst_buffer_unref (out);
+  gst_harness_teardown (h);
+  gst_object_unref (bus);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_hysteresis_and_messages)
+{
+  GstBus *bus;
+  GstHarness *h = cls_harness ("smoothing=0 hold-frames=3 "
+      "min-confidence=0.6", &bus);
+  GstMessage *m;
+  const GstStructure *s;
+  guint node = 0;
+  gint idx = -1;
+  gdouble conf = 0;
+  guint64 ts = 0;
+
+  /* class 1 strong for 2 frames: not yet (hold 3) */
+  for (guint i = 0; i < 2; i++)
+    gst_buffer_unref (gst_harness_push_and_pull (h, emb_buffer (4, 1, 4.0f,
+                i * GST_SECOND)));
+  fail_unless (pop_decision (bus) == NULL);
+  gst_buffer_unref (gst_harness_push_and_pull (h, emb_buffer (4, 1, 4.0f,
+              2 * GST_SECOND)));
+  m = pop_decision (bus);
+  fail_unless (m != NULL);
+  s = gst_message_get_structure (m);
+  fail_unless (gst_structure_get_uint (s, "node", &node));
+  fail_unless (gst_structure_get_int (s, "label-index", &idx));
+  fail_unless (gst_structure_get_double (s, "confidence", &conf));
+  fail_unless (gst_structure_get_uint64 (s, "timestamp", &ts));
+  fail_unless_equals_int (node, 4);
+  fail_unless_equals_int (idx, 1);
+  fail_unless_equals_string (gst_structure_get_string (s, "label"),
+      "walking");
+  fail_unless_equals_string (gst_structure_get_string (s, "previous-label"),
+      "");
+  fail_unless (conf > 0.9);
+  fail_unless_equals_uint64 (ts, 2 * GST_SECOND);
+  gst_message_unref (m);
+
+  /* weak class 3 (below min-confidence) for many frames: no change */
+  for (guint i = 0; i < 10; i++)
+    gst_buffer_unref (gst_harness_push_and_pull (h, emb_buffer (4, 3, 0.5f,
+                (3 + i) * GST_SECOND)));
+  fail_unless (pop_decision (bus) == NULL);
+  /* one strong frame of class 0 between: flicker suppressed */
+  gst_buffer_unref (gst_harness_push_and_pull (h, emb_buffer (4, 0, 5.0f,
+              20 * GST_SECOND)));
+  gst_buffer_unref (gst_harness_push_and_pull (h, emb_buffer (4, 1, 5.0f,
+              21 * GST_SECOND)));
+  fail_unless (pop_decision (bus) == NULL);
+  /* class 0 for 3 frames: change 1 -> 0 */
+  for (guint i = 0; i < 3; i++)
+    gst_buffer_unref (gst_harness_push_and_pull (h, emb_buffer (4, 0, 5.0f,
+                (22 + i) * GST_SECOND)));
+  m = pop_decision (bus);
+  fail_unless (m != NULL);
+  s = gst_message_get_structure (m);
+  fail_unless_equals_string (gst_structure_get_string (s, "label"), "empty");
+  fail_unless_equals_string (gst_structure_get_string (s, "previous-label"),
+      "walking");
+  gst_message_unref (m);
+  gst_harness_teardown (h);
+  gst_object_unref (bus);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_smoothing_delays_change)
+{
+  GstBus *bus;
+  GstHarness *h = cls_harness ("smoothing=0.9 hold-frames=1 "
+      "min-confidence=0.5", &bus);
+  guint frames = 0;
+  GstMessage *m = NULL;
+
+  gst_buffer_unref (gst_harness_push_and_pull (h, emb_buffer (1, 0, 6.0f,
+              0)));
+  m = pop_decision (bus);
+  fail_unless (m != NULL);
+  gst_message_unref (m);
+  /* with 0.9 smoothing the switch to class 2 needs several frames */
+  while (!(m = pop_decision (bus)) && frames < 100) {
+    frames++;
+    gst_buffer_unref (gst_harness_push_and_pull (h, emb_buffer (1, 2, 6.0f,
+                frames * GST_MSECOND)));
+  }
+  fail_unless (m != NULL);
+  gst_message_unref (m);
+  /* p(2) after k frames ~ 1 - 0.9^k >= 0.5 -> k = 7 */
+  fail_unless (frames >= 6 && frames <= 8, "switched after %u", frames);
+  gst_harness_teardown (h);
+  gst_object_unref (bus);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_emit_packets)
+{
+  GstBus *bus;
+  GstHarness *h = cls_harness ("smoothing=0 hold-frames=1 emit-packets=only "
+      "packet-interval=1000000000", &bus);
+  GstBuffer *out;
+  GstMapInfo map;
+  rv_pkt pkt;
+
+  /* first frame: decision -> a packet instead of the frame */
+  gst_harness_push (h, emb_buffer (6, 3, 4.0f, 0));
+  fail_unless_equals_int (gst_harness_buffers_in_queue (h), 1);
+  out = gst_harness_pull (h);
+  gst_buffer_map (out, &map, GST_MAP_READ);
+  fail_unless_equals_int (map.size, RV_CLASSIFICATION_SIZE);
+  fail_unless_equals_int (rv_pkt_decode (map.data, map.size, &pkt), RV_OK);
+  fail_unless_equals_int (pkt.kind, RV_PKT_CLASSIFICATION);
+  fail_unless_equals_int (pkt.u.cls.node_id, 6);
+  fail_unless_equals_int (pkt.u.cls.argmax, 3);
+  fail_unless_equals_int (pkt.u.cls.n_classes, C);
+  fail_unless (fabsf (pkt.u.cls.top1_minus_top2 - 4.0f) < 1e-5f);
+  gst_buffer_unmap (out, &map);
+  fail_unless_equals_int (rv_buffer_get_csi_packet_meta (out)->kind,
+      RV_CSI_KIND_CLASSIFICATION);
+  gst_buffer_unref (out);
+  /* same decision 0.5 s later: nothing; 1 s later: periodic packet */
+  gst_harness_push (h, emb_buffer (6, 3, 4.0f, 500 * GST_MSECOND));
+  fail_unless_equals_int (gst_harness_buffers_in_queue (h), 0);
+  gst_harness_push (h, emb_buffer (6, 3, 4.0f, 1000 * GST_MSECOND));
+  fail_unless_equals_int (gst_harness_buffers_in_queue (h), 1);
+  gst_buffer_unref (gst_harness_pull (h));
+  gst_harness_teardown (h);
+  gst_object_unref (bus);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_emit_append)
+{
+  GstBus *bus;
+  GstHarness *h = cls_harness ("smoothing=0 hold-frames=1 "
+      "emit-packets=append", &bus);
+
+  gst_harness_push (h, emb_buffer (6, 3, 4.0f, 0));
+  fail_unless_equals_int (gst_harness_buffers_in_queue (h), 2);
+  gst_harness_teardown (h);
+  gst_object_unref (bus);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_bad_head_and_values)
+{
+  gchar *desc = g_strdup_printf ("fakesrc num-buffers=1 ! rvclassify "
+      "model=%s head=nosuch ! fakesink", probe_model);
+  GstElement *p = gst_parse_launch (desc, NULL);
+  GstBus *bus = gst_element_get_bus (p);
+  GstMessage *msg;
+  GError *err = NULL;
+  gchar *dbg = NULL;
+
+  gst_element_set_state (p, GST_STATE_PAUSED);
+  msg = gst_bus_timed_pop_filtered (bus, 10 * GST_SECOND, GST_MESSAGE_ERROR);
+  fail_unless (msg != NULL);
+  gst_message_parse_error (msg, &err, &dbg);
+  fail_unless (strstr (dbg, "activity") != NULL, "%s", dbg);
+  g_clear_error (&err);
+  g_free (dbg);
+  gst_message_unref (msg);
+  gst_element_set_state (p, GST_STATE_NULL);
+  gst_object_unref (bus);
+  gst_object_unref (p);
+  g_free (desc);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_streams_bounded)
+{
+  GstBus *bus;
+  GstHarness *h = cls_harness ("smoothing=0 hold-frames=1 max-streams=4",
+      &bus);
+  GstElement *e = gst_harness_find_element (h, "rvclassify");
+  GstStructure *s = NULL;
+  guint streams = 0;
+
+  for (guint i = 0; i < 1000; i++)
+    gst_buffer_unref (gst_harness_push_and_pull (h, emb_buffer ((guint8) i,
+                i % C, 3.0f, i * GST_MSECOND)));
+  g_object_get (e, "stats", &s, NULL);
+  fail_unless (gst_structure_get_uint (s, "streams", &streams));
+  fail_unless (streams <= 4);
+  gst_structure_free (s);
+  gst_object_unref (e);
+  gst_harness_teardown (h);
+  gst_object_unref (bus);
+}
+
+GST_END_TEST;
+
+static Suite *
+rvclassify_suite (void)
+{
+  Suite *s = suite_create ("rvclassify");
+  TCase *tc = tcase_create ("general");
+
+  suite_add_tcase (s, tc);
+  tcase_add_unchecked_fixture (tc, model_setup, model_teardown);
+  tcase_add_test (tc, test_meta_and_softmax);
+  tcase_add_test (tc, test_hysteresis_and_messages);
+  tcase_add_test (tc, test_smoothing_delays_change);
+  tcase_add_test (tc, test_emit_packets);
+  tcase_add_test (tc, test_emit_append);
+  tcase_add_test (tc, test_bad_head_and_values);
+  tcase_add_test (tc, test_streams_bounded);
+  return s;
+}
+
+GST_CHECK_MAIN (rvclassify);

@@ -1,0 +1,310 @@
+/* rvtemporalhead element tests: per-stream steps, resets, bounds, errors. */
+#include <gst/check/gstcheck.h>
+#include <gst/check/gstharness.h>
+#include <glib/gstdio.h>
+
+#include "gstrvcsimeta.h"
+#include "rvtestutil.h"
+#include "rvtestmodel.h"
+
+static gchar *csi_model, *state_model;
+
+static void
+models_setup (void)
+{
+  csi_model = rvt_write_model (32, 4, FALSE, 1);
+  state_model = rvt_write_model (9, 4, FALSE, 2);
+}
+
+static void
+models_teardown (void)
+{
+  g_unlink (csi_model);
+  g_unlink (state_model);
+  g_free (csi_model);
+  g_free (state_model);
+}
+
+static GstHarness *
+head_harness (const gchar * extra)
+{
+  /* rvcsiparse in front provides the packet metas, as in real pipelines */
+  gchar *desc = g_strdup_printf ("rvcsiparse ! rvtemporalhead model=%s "
+      "state-model=%s %s", csi_model, state_model, extra ? extra : "");
+  GstHarness *h = gst_harness_new_parse (desc);
+
+  g_free (desc);
+  gst_harness_set_src_caps_str (h, "application/x-rvcsi");
+  return h;
+}
+
+/* Push one packet; return the output's embedding meta step (0 = none). */
+static guint64
+push_frame (GstHarness * h, guint8 node, guint32 seq, GstClockTime pts,
+    guint8 * node_out)
+{
+  guint8 pkt[512];
+  gsize n = rvt_csi_frame (node, seq, 1, pkt, sizeof pkt);
+  GstBuffer *b = gst_buffer_new_memdup (pkt, n), *out;
+  RvEmbeddingMeta *em;
+  guint64 step = 0;
+
+  GST_BUFFER_PTS (b) = pts;
+  fail_unless_equals_int (gst_harness_push (h, b), GST_FLOW_OK);
+  out = gst_harness_pull (h);
+  em = rv_buffer_get_embedding_meta (out);
+  if (em) {
+    fail_unless_equals_int (em->dims, 32);
+    for (guint i = 0; i < em->dims; i++)
+      fail_unless (isfinite (em->data[i]));
+    step = em->step;
+    if (node_out)
+      *node_out = em->node_id;
+  }
+  gst_buffer_unref (out);
+  return step;
+}
+
+GST_START_TEST (test_steps_per_stream)
+{
+  GstHarness *h = head_harness (NULL);
+  guint8 node = 0;
+
+  for (guint i = 0; i < 5; i++) {
+    fail_unless_equals_uint64 (push_frame (h, 1, i, i * 10 * GST_MSECOND,
+            &node), i + 1);
+    fail_unless_equals_int (node, 1);
+    fail_unless_equals_uint64 (push_frame (h, 2, 100 + i,
+            i * 10 * GST_MSECOND, &node), i + 1);
+    fail_unless_equals_int (node, 2);
+  }
+  {
+    GstStructure *s = NULL;
+    guint streams = 0;
+    guint64 frames = 0, bytes = 0;
+    GstElement *e = gst_harness_find_element (h, "rvtemporalhead");
+    g_object_get (e, "stats", &s, NULL);
+    fail_unless (gst_structure_get_uint (s, "streams", &streams));
+    fail_unless (gst_structure_get_uint64 (s, "frames", &frames));
+    fail_unless (gst_structure_get_uint64 (s, "csi-stream-bytes", &bytes));
+    fail_unless_equals_int (streams, 2);
+    fail_unless_equals_uint64 (frames, 10);
+    fail_unless (bytes > 0);
+    gst_structure_free (s);
+    gst_object_unref (e);
+  }
+  gst_harness_teardown (h);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_same_input_same_embedding)
+{
+  /* Two streams fed identical frames give identical embeddings, and a
+   * reset stream repeats its first embedding. */
+  GstHarness *h = head_harness ("reset-gap=5");
+  guint8 pkt[512];
+  gfloat emb0[32];
+
+  for (guint i = 0; i < 3; i++) {
+    gsize n = rvt_csi_frame (1, i, 1, pkt, sizeof pkt);
+    GstBuffer *b = gst_buffer_new_memdup (pkt, n), *out;
+    RvEmbeddingMeta *em;
+
+    GST_BUFFER_PTS (b) = i * GST_MSECOND;
+    gst_harness_push (h, b);
+    out = gst_harness_pull (h);
+    em = rv_buffer_get_embedding_meta (out);
+    if (i == 0)
+      memcpy (emb0, em->data, sizeof emb0);
+    gst_buffer_unref (out);
+  }
+  /* gap of 10 > reset-gap 5: restart, and frame content of seq 0 again */
+  {
+    gsize n = rvt_csi_frame (1, 0, 1, pkt, sizeof pkt);
+    GstBuffer *b, *out;
+    RvEmbeddingMeta *em;
+    /* same I/Q as seq 0, but a sequence number 10 further */
+    GST_WRITE_UINT32_LE (pkt + 12, 13);
+    b = gst_buffer_new_memdup (pkt, n);
+    GST_BUFFER_PTS (b) = 10 * GST_MSECOND;
+    gst_harness_push (h, b);
+    out = gst_harness_pull (h);
+    em = rv_buffer_get_embedding_meta (out);
+    fail_unless_equals_uint64 (em->step, 1);
+    for (guint d = 0; d < 32; d++)
+      fail_unless (fabsf (em->data[d] - emb0[d]) < 1e-6f,
+          "dim %u: %f vs %f", d, em->data[d], emb0[d]);
+    gst_buffer_unref (out);
+  }
+  gst_harness_teardown (h);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_reboot_and_reorder)
+{
+  GstHarness *h = head_harness (NULL);
+
+  for (guint i = 0; i < 200; i++)
+    push_frame (h, 3, 1000 + i, i * GST_MSECOND, NULL);
+  /* a late packet: passes without a step */
+  fail_unless_equals_uint64 (push_frame (h, 3, 1190, 201 * GST_MSECOND,
+          NULL), 0);
+  /* the node rebooted: sequence back to 0 -> fresh stream */
+  fail_unless_equals_uint64 (push_frame (h, 3, 0, 202 * GST_MSECOND, NULL),
+      1);
+  fail_unless_equals_uint64 (push_frame (h, 3, 1, 203 * GST_MSECOND, NULL),
+      2);
+  gst_harness_teardown (h);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_max_streams_and_timeout)
+{
+  GstHarness *h = head_harness ("max-streams=2 stream-timeout=1000000000");
+  GstElement *e = gst_harness_find_element (h, "rvtemporalhead");
+  GstStructure *s = NULL;
+  guint64 refused = 0, expired = 0;
+
+  fail_unless_equals_uint64 (push_frame (h, 1, 0, 0, NULL), 1);
+  fail_unless_equals_uint64 (push_frame (h, 2, 0, 0, NULL), 1);
+  /* full: node 3 refused, 1 and 2 keep their state */
+  fail_unless_equals_uint64 (push_frame (h, 3, 0, 500 * GST_MSECOND, NULL),
+      0);
+  fail_unless_equals_uint64 (push_frame (h, 1, 1, 600 * GST_MSECOND, NULL),
+      2);
+  /* node 2 idle since 0: expired at 1.2 s, so node 3 gets its slot */
+  fail_unless_equals_uint64 (push_frame (h, 3, 1, 1200 * GST_MSECOND, NULL),
+      1);
+  fail_unless_equals_uint64 (push_frame (h, 1, 2, 1300 * GST_MSECOND, NULL),
+      3);
+  g_object_get (e, "stats", &s, NULL);
+  fail_unless (gst_structure_get_uint64 (s, "streams-refused", &refused));
+  fail_unless (gst_structure_get_uint64 (s, "streams-expired", &expired));
+  fail_unless_equals_uint64 (refused, 1);
+  fail_unless_equals_uint64 (expired, 1);
+  gst_structure_free (s);
+  gst_object_unref (e);
+  gst_harness_teardown (h);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_feature_state_and_passthrough)
+{
+  GstHarness *h = head_harness ("kv-precision=fp16");
+  guint8 pkt[512];
+  gsize n = rvt_feature_state (9, 4, pkt, sizeof pkt);
+  GstBuffer *b = gst_buffer_new_memdup (pkt, n), *out;
+  RvEmbeddingMeta *em;
+  rv_vitals v;
+  size_t written = 0;
+  GstMapInfo map;
+
+  GST_BUFFER_PTS (b) = 0;
+  gst_harness_push (h, b);
+  out = gst_harness_pull (h);
+  em = rv_buffer_get_embedding_meta (out);
+  fail_unless (em != NULL);
+  fail_unless_equals_int (em->dims, 9);
+  fail_unless_equals_int (em->node_id, 9);
+  fail_unless_equals_int (em->antenna, 255);
+  gst_buffer_unref (out);
+
+  /* vitals: not used, passes untouched */
+  memset (&v, 0, sizeof v);
+  v.node_id = 9;
+  fail_unless_equals_int (rv_vitals_encode (&v, FALSE, pkt, sizeof pkt,
+          &written), RV_OK);
+  b = gst_buffer_new_memdup (pkt, written);
+  GST_BUFFER_PTS (b) = GST_MSECOND;
+  gst_harness_push (h, b);
+  out = gst_harness_pull (h);
+  fail_unless (rv_buffer_get_embedding_meta (out) == NULL);
+  gst_buffer_map (out, &map, GST_MAP_READ);
+  fail_unless (map.size == written && memcmp (map.data, pkt, written) == 0);
+  gst_buffer_unmap (out, &map);
+  gst_buffer_unref (out);
+  gst_harness_teardown (h);
+}
+
+GST_END_TEST;
+
+static void
+expect_start_error (const gchar * desc, const gchar * needle)
+{
+  GstElement *p = gst_parse_launch (desc, NULL);
+  GstBus *bus = gst_element_get_bus (p);
+  GstMessage *msg;
+  GError *err = NULL;
+  gchar *dbg = NULL;
+
+  fail_unless (p != NULL);
+  gst_element_set_state (p, GST_STATE_PAUSED);
+  msg = gst_bus_timed_pop_filtered (bus, 10 * GST_SECOND, GST_MESSAGE_ERROR);
+  fail_unless (msg != NULL, "no error for %s", desc);
+  gst_message_parse_error (msg, &err, &dbg);
+  fail_unless (dbg && strstr (dbg, needle), "debug \"%s\" lacks \"%s\"",
+      dbg, needle);
+  g_clear_error (&err);
+  g_free (dbg);
+  gst_message_unref (msg);
+  gst_element_set_state (p, GST_STATE_NULL);
+  gst_object_unref (bus);
+  gst_object_unref (p);
+}
+
+GST_START_TEST (test_model_errors)
+{
+  gchar *corrupt = rvt_write_model (32, 4, FALSE, 3), *contents = NULL;
+  gsize len = 0;
+  gchar *desc;
+
+  expect_start_error ("fakesrc num-buffers=1 ! rvtemporalhead "
+      "model=/nonexistent/x.rvne ! fakesink", "/nonexistent/x.rvne");
+  /* flip a weight byte: CRC mismatch */
+  fail_unless (g_file_get_contents (corrupt, &contents, &len, NULL));
+  contents[40] ^= 0x10;
+  fail_unless (g_file_set_contents (corrupt, contents, len, NULL));
+  desc = g_strdup_printf ("fakesrc num-buffers=1 ! rvtemporalhead model=%s "
+      "! fakesink", corrupt);
+  expect_start_error (desc, "CRC");
+  g_free (desc);
+  /* truncated */
+  fail_unless (g_file_set_contents (corrupt, contents, 20, NULL));
+  desc = g_strdup_printf ("fakesrc num-buffers=1 ! rvtemporalhead model=%s "
+      "! fakesink", corrupt);
+  expect_start_error (desc, corrupt);
+  g_free (desc);
+  /* a feature-state model given as the CSI model */
+  desc = g_strdup_printf ("fakesrc num-buffers=1 ! rvtemporalhead model=%s "
+      "! fakesink", state_model);
+  expect_start_error (desc, "state-model");
+  g_free (desc);
+  g_unlink (corrupt);
+  g_free (corrupt);
+  g_free (contents);
+}
+
+GST_END_TEST;
+
+static Suite *
+rvtemporalhead_suite (void)
+{
+  Suite *s = suite_create ("rvtemporalhead");
+  TCase *tc = tcase_create ("general");
+
+  suite_add_tcase (s, tc);
+  tcase_add_unchecked_fixture (tc, models_setup, models_teardown);
+  tcase_add_test (tc, test_steps_per_stream);
+  tcase_add_test (tc, test_same_input_same_embedding);
+  tcase_add_test (tc, test_reboot_and_reorder);
+  tcase_add_test (tc, test_max_streams_and_timeout);
+  tcase_add_test (tc, test_feature_state_and_passthrough);
+  tcase_add_test (tc, test_model_errors);
+  return s;
+}
+
+GST_CHECK_MAIN (rvtemporalhead);

@@ -28,7 +28,8 @@ static uint32_t dec_len(uint32_t v)
 
 /* Lay out the model; fills m when a->base is set. Returns false when the
  * info is not one rv_rvne_parse could have produced. */
-static bool layout(const rv_rvne_info *info, arena *a, rv_model **out)
+static bool layout(const rv_rvne_info *info, uint32_t flags, arena *a,
+                   rv_model **out)
 {
     const rv_rvne_arch *ar = &info->arch;
     if (rv_rvne_arch_check(ar) != RV_OK || !info->weights ||
@@ -61,6 +62,8 @@ static bool layout(const rv_rvne_info *info, arena *a, rv_model **out)
         for (uint32_t c = 0; c < ar->head_classes[0]; c++)
             dtext += 5u + dec_len(c);
     char *text = take(a, dtext);
+    bool expand = (flags & RV_MODEL_EXPAND_F32) != 0u;
+    float *wcopy = expand ? take(a, sizeof(float) * (size_t)info->n_weights) : NULL;
     if (!a->base)
         return true;
 
@@ -105,6 +108,9 @@ static bool layout(const rv_rvne_info *info, arena *a, rv_model **out)
     memcpy(&first, &probe, 1);
     bool direct = !info->fp16 && first == 1u &&
                   ((uintptr_t)info->weights & 3u) == 0u;
+    if (expand)
+        for (uint64_t i = 0; i < info->n_weights; i++)
+            wcopy[i] = rv_rvne_weight(info, i);
     const size_t es = info->fp16 ? 2u : 4u;
     size_t vi = 0;
     uint32_t nt = rv_rvne_tensor_count(ar);
@@ -113,7 +119,9 @@ static bool layout(const rv_rvne_info *info, arena *a, rv_model **out)
         if (rv_rvne_tensor_at(ar, i, &t) != RV_OK)
             return false;
         rv_mmat mat = { NULL, info->weights + t.offset * es, t.rows, t.cols };
-        if (direct)
+        if (expand)
+            mat.f = wcopy + t.offset;
+        else if (direct)
             mat.f = (const float *)(const void *)mat.b;
         const float *v = NULL;
         if (t.cols == 1u) {
@@ -163,19 +171,32 @@ static bool layout(const rv_rvne_info *info, arena *a, rv_model **out)
     return true;
 }
 
-size_t rv_model_mem_size(const rv_rvne_info *info)
+size_t rv_model_mem_size_ex(const rv_rvne_info *info, uint32_t flags)
 {
-    if (!info)
+    if (!info || (flags & ~(uint32_t)RV_MODEL_EXPAND_F32) != 0u)
+        return 0;
+    if ((flags & RV_MODEL_EXPAND_F32) && info->n_weights > SIZE_MAX / 8u)
         return 0;
     arena a = { NULL, 0 };
     rv_model *m = NULL;
-    if (!layout(info, &a, &m))
+    if (!layout(info, flags, &a, &m))
         return 0;
     return a.off + RV_ALIGN - 1u;
 }
 
+size_t rv_model_mem_size(const rv_rvne_info *info)
+{
+    return rv_model_mem_size_ex(info, 0u);
+}
+
 rv_model *rv_model_init(void *mem, size_t mem_size, const rv_rvne_info *info,
                         rv_status *status)
+{
+    return rv_model_init_ex(mem, mem_size, info, 0u, status);
+}
+
+rv_model *rv_model_init_ex(void *mem, size_t mem_size, const rv_rvne_info *info,
+                           uint32_t flags, rv_status *status)
 {
     rv_status dummy;
     if (!status)
@@ -184,7 +205,7 @@ rv_model *rv_model_init(void *mem, size_t mem_size, const rv_rvne_info *info,
         *status = RV_ERR_NULL;
         return NULL;
     }
-    size_t need = rv_model_mem_size(info);
+    size_t need = rv_model_mem_size_ex(info, flags);
     if (need == 0u) {
         *status = RV_ERR_MODEL;
         return NULL;
@@ -195,7 +216,7 @@ rv_model *rv_model_init(void *mem, size_t mem_size, const rv_rvne_info *info,
     }
     arena a = { rv_align_ptr(mem), 0 };
     rv_model *m = NULL;
-    if (!layout(info, &a, &m)) {
+    if (!layout(info, flags, &a, &m)) {
         *status = RV_ERR_MODEL;
         return NULL;
     }

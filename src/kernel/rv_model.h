@@ -43,6 +43,15 @@ size_t    rv_model_mem_size(const rv_rvne_info *info);
 rv_model *rv_model_init(void *mem, size_t mem_size, const rv_rvne_info *info,
                         rv_status *status);
 
+/* Flag for the _ex variants: convert the weights once into model memory as
+ * fp32 (4 bytes per weight of extra RAM); fp16 or unaligned blobs then run
+ * at fp32 speed. The blob must still outlive the model (labels point into
+ * it). Results are identical to the in-place model. */
+#define RV_MODEL_EXPAND_F32 0x1u
+size_t    rv_model_mem_size_ex(const rv_rvne_info *info, uint32_t flags);
+rv_model *rv_model_init_ex(void *mem, size_t mem_size, const rv_rvne_info *info,
+                           uint32_t flags, rv_status *status);
+
 uint32_t  rv_model_input_dim(const rv_model *m);
 uint32_t  rv_model_d_model(const rv_model *m);     /* embedding size */
 uint32_t  rv_model_n_layers(const rv_model *m);

@@ -6,6 +6,8 @@
 #ifndef RV_MODEL_INT_H
 #define RV_MODEL_INT_H
 
+#include <string.h>
+
 #include "rv_model.h"
 
 #define RV_MODEL_MAGIC  0x4C444F4Du   /* "MODL" */
@@ -63,6 +65,24 @@ void rv_model_matvec_f32(const float *W, uint32_t rows, uint32_t cols,
 /* Same 8-lane order over little-endian bytes (fp16 or fp32 elements). */
 void rv_model_matvec_bytes(const uint8_t *W, bool fp16, uint32_t rows,
                            uint32_t cols, const float *x, float *y);
+/* fp16 -> fp32 for finite halves (the parser rejects Inf/NaN weights),
+ * branch-free so the fp16 matvec vectorises: normal numbers by integer
+ * re-biasing, subnormals as m * 2^-24 (exact, result normal in fp32). */
+RV_INLINE float rv_model_h2f(uint16_t h)
+{
+    uint32_t sign = (uint32_t)(h & 0x8000u) << 16;
+    uint32_t nb = sign | (((uint32_t)(h & 0x7FFFu) << 13) + ((127u - 15u) << 23));
+    float sub = (float)(h & 0x3FFu) * 5.9604644775390625e-8f;
+    uint32_t sb;
+    memcpy(&sb, &sub, sizeof sb);
+    sb |= sign;
+    uint32_t normal = 0u - (uint32_t)((h & 0x7C00u) != 0u);
+    uint32_t u = (nb & normal) | (sb & ~normal);
+    float f;
+    memcpy(&f, &u, sizeof f);
+    return f;
+}
+
 void rv_model_mat_apply(const rv_model *m, const rv_mmat *w, const float *x,
                         float *y);
 

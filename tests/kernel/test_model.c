@@ -454,6 +454,18 @@ START_TEST(matvec_ref_vs_opt)
 }
 END_TEST
 
+START_TEST(h2f_matches_reference)
+{
+    /* every finite half, including subnormals and signed zeros */
+    for (uint32_t h = 0; h < 65536u; h++) {
+        if ((h & 0x7C00u) == 0x7C00u)
+            continue;
+        float a = rv_model_h2f((uint16_t)h), b = rv_rvne_f16_to_f32((uint16_t)h);
+        ck_assert_msg(memcmp(&a, &b, sizeof a) == 0, "half 0x%04x", h);
+    }
+}
+END_TEST
+
 START_TEST(rope_relative_and_periodic)
 {
     uint32_t P[4];
@@ -515,6 +527,7 @@ static Suite *model_suite(void)
     tcase_add_test(tc, heads_and_labels);
     tcase_add_test(tc, v1_default_labels);
     tcase_add_test(tc, matvec_ref_vs_opt);
+    tcase_add_test(tc, h2f_matches_reference);
     tcase_add_test(tc, rope_relative_and_periodic);
     suite_add_tcase(s, tc);
     return s;

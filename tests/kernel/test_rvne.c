@@ -560,6 +560,21 @@ START_TEST(fp16_vs_fp32_logits)
     mu_prefill(mr.m, x, n, er);
     /* the fp16 path reads exactly the rounded weights */
     ck_assert_float_eq(mu_max_abs_diff(e16, er, (size_t)n * 16), 0.0f);
+    /* fp16 weights expanded once to fp32 in model memory: same results */
+    size_t xs = rv_model_mem_size_ex(&m16.info, RV_MODEL_EXPAND_F32);
+    ck_assert_uint_ge(xs, rv_model_mem_size(&m16.info) + 4 * V1_NW);
+    void *xmem = malloc(xs);
+    rv_status xst;
+    ck_assert_ptr_null(rv_model_init_ex(xmem, xs - 1, &m16.info, RV_MODEL_EXPAND_F32, &xst));
+    ck_assert_int_eq(xst, RV_ERR_MEM);
+    rv_model *mx = rv_model_init_ex(xmem, xs, &m16.info, RV_MODEL_EXPAND_F32, &xst);
+    ck_assert_ptr_nonnull(mx);
+    float *ex = malloc(sizeof(float) * n * 16);
+    mu_prefill(mx, x, n, ex);
+    ck_assert_float_eq(mu_max_abs_diff(e16, ex, (size_t)n * 16), 0.0f);
+    ck_assert_uint_eq(rv_model_mem_size_ex(&m16.info, 0x80), 0);
+    free(ex);
+    free(xmem);
     float worst = 0.0f, big = 1.0f;
     for (uint32_t i = 0; i < n; i++) {
         float l32[4], l16[4];

@@ -78,6 +78,9 @@ static void usage(FILE *f)
 "                       loss, 0 = never (default 6); the best weights are kept\n"
 "  --class-weight-pow X class weight (max_count/count)^X, 0 = off (default 0.5)\n"
 "  --oversample N       repeat windows holding rare classes up to N times (default 4)\n"
+"  --augment X          add a random constant offset, N(0, X) feature standard\n"
+"                       deviations, to each input dim of each training window so\n"
+"                       room/node-specific levels are not learnt (default 0)\n"
 "\n"
 "Output:\n"
 "  --out FILE           .rvne to write (default model.rvne)\n"
@@ -183,6 +186,7 @@ int main(int argc, char **argv)
         U32("--patience", 0, 100000, o.train.patience)
         DBL("--class-weight-pow", 0.0, 4.0, o.train.class_weight_pow)
         U32("--oversample", 1, 64, o.train.oversample_max)
+        DBL("--augment", 0.0, 10.0, o.train.augment)
 #undef U32
 #undef U64
 #undef DBL

@@ -90,6 +90,23 @@ static double weighted_loss(const rvt_net *net, rvt_net_ws *ws,
     return wsum > 0.0 ? lsum / wsum : NAN;
 }
 
+/* Copy of window x with a random constant offset per input dim. */
+static const float *augment(const rvt_net *net, const float *x, uint32_t L,
+                            double amount, rvt_rng *rng, float *out)
+{
+    const uint32_t D = net->cfg.arch.input_dim;
+    float off[RVT_MAX_INPUT];
+    for (uint32_t d = 0; d < D; d++) {
+        double sd = net->cfg.has_feat_norm && net->cfg.feat_inv_std[d] > 0.0f
+            ? 1.0 / net->cfg.feat_inv_std[d] : 1.0;
+        off[d] = (float)(amount * sd * rvt_rng_normal(rng));
+    }
+    for (uint32_t t = 0; t < L; t++)
+        for (uint32_t d = 0; d < D; d++)
+            out[(size_t)t * D + d] = x[(size_t)t * D + d] + off[d];
+    return out;
+}
+
 /* Epoch order: every window once, windows holding a rare class repeated. */
 static uint32_t *epoch_plan(const rvt_dataset *tr, const uint64_t *counts,
                             uint32_t C, uint32_t over_max, uint32_t *n_out)
@@ -157,11 +174,13 @@ bool rvt_train(rvt_net *net, const rvt_dataset *tr, const rvt_dataset *va,
     rvt_net_ws ws;
     double *dl = malloc((size_t)L * C * sizeof *dl);
     double *best = malloc(net->P.total * sizeof *best);
-    bool ok = order && dl && best && rvt_net_ws_alloc(&ws, net, L);
+    float *xaug = malloc((size_t)L * tr->in_dim * sizeof *xaug);
+    bool ok = order && dl && best && xaug && rvt_net_ws_alloc(&ws, net, L);
     if (!ok) {
         free(order);
         free(dl);
         free(best);
+        free(xaug);
         return false;
     }
     memcpy(best, net->P.w, net->P.total * sizeof *best);
@@ -195,7 +214,10 @@ bool rvt_train(rvt_net *net, const rvt_dataset *tr, const rvt_dataset *va,
             for (uint32_t j = b0; j < b1; j++) {
                 const uint32_t s = order[j];
                 const int32_t *y = tr->y + (size_t)s * L;
-                rvt_net_forward(net, &ws, tr->x + (size_t)s * L * tr->in_dim, L);
+                const float *xs = tr->x + (size_t)s * L * tr->in_dim;
+                if (cfg->augment > 0.0)
+                    xs = augment(net, xs, L, cfg->augment, &rng, xaug);
+                rvt_net_forward(net, &ws, xs, L);
                 double w;
                 lsum += rvt_xent(ws.logits, y, L, C, cw, bw, dl, &w);
                 wsum_all += w;
@@ -261,5 +283,6 @@ bool rvt_train(rvt_net *net, const rvt_dataset *tr, const rvt_dataset *va,
     free(order);
     free(dl);
     free(best);
+    free(xaug);
     return true;
 }

@@ -26,6 +26,10 @@ typedef struct {
     double class_weight_max;  /* cap on a class weight */
     uint32_t oversample_max;  /* windows holding a rare class are repeated up to this */
     double target_acc;        /* stop when train and val accuracy reach it (0 = off) */
+    double augment;           /* per-window random offset of every input dim,
+                                 N(0, augment) in units of the dim's std (feature
+                                 normalisation), so absolute levels that differ
+                                 between rooms/nodes are not learnt; 0 = off */
     uint64_t seed;
     FILE *log;                /* progress lines; NULL = quiet */
 } rvt_train_cfg;

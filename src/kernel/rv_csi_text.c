@@ -91,11 +91,25 @@ static bool rv_num(rv_span s, int64_t lo, int64_t hi, int64_t *v)
     return rv_lex_int(s.p, s.n, lo, hi, v);
 }
 
+/* One array value to int8. esp-csi prints int16 (gain-compensated builds
+ * scale the bytes), so it is clamped to -128..127 and counted; CSI-Tool
+ * values 128..255 are bytes printed unsigned: two's complement. */
+static int8_t rv_iq_value(int64_t v, bool tool, size_t *clipped)
+{
+    if (tool)
+        return (int8_t)(uint8_t)(v & 0xFF);
+    if (v > 127 || v < -128) {
+        (*clipped)++;
+        return v > 127 ? (int8_t)127 : (int8_t)-128;
+    }
+    return (int8_t)v;
+}
+
 /* The I/Q array: esp-csi "[a,b,...]" (comma-separated, quoted) or
  * CSI-Tool [a b ... ] (blank-separated). Counts every value, stores the
  * first iq_cap. */
 static rv_status rv_array(rv_span s, bool tool, int8_t *iq, size_t iq_cap,
-                          size_t *count)
+                          size_t *count, size_t *clipped)
 {
     s = rv_trim(s);
     if (!tool) {
@@ -109,7 +123,7 @@ static rv_status rv_array(rv_span s, bool tool, int8_t *iq, size_t iq_cap,
     s.p++;
     s.n -= 2u;
 
-    int64_t lo = -128, hi = tool ? 255 : 127;
+    int64_t lo = tool ? -128 : INT16_MIN, hi = tool ? 255 : INT16_MAX;
     size_t n = 0, i = 0;
     for (;;) {
         while (i < s.n && (s.p[i] == ' ' || s.p[i] == '\t'))
@@ -127,8 +141,9 @@ static rv_status rv_array(rv_span s, bool tool, int8_t *iq, size_t iq_cap,
             return RV_ERR_TEXT_NUMBER;
         if (n >= 2u * RV_CSI_MAX_SUBCARRIERS)
             return RV_ERR_SUBCARRIERS;
+        int8_t b = rv_iq_value(v, tool, clipped);   /* counts even unstored */
         if (n < iq_cap)
-            iq[n] = (int8_t)(uint8_t)(v & 0xFF);
+            iq[n] = b;
         n++;
         while (i < s.n && (s.p[i] == ' ' || s.p[i] == '\t'))
             i++;
@@ -279,7 +294,7 @@ rv_status rv_csi_text_parse(const char *line, size_t len, rv_csi_text_info *info
 
     bool tool = info->format == RV_CSI_TEXT_CSI_TOOL;
     size_t n = 0;
-    st = rv_array(f[arr], tool, iq, iq_cap, &n);
+    st = rv_array(f[arr], tool, iq, iq_cap, &n, &info->n_clipped);
     if (st != RV_OK)
         return st;
     info->n_values = n;

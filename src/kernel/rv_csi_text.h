@@ -16,12 +16,15 @@
  *       real_timestamp (seconds, decimal), len, [v v v ] (space-separated)
  *
  * The array holds int8 (imaginary, real) pairs exactly as the binary frame
- * does (rv_wire.h). esp-csi values must be -128..127 and their count must
- * equal len; ESP32-CSI-Tool values may also be 128..255 (old versions
- * printed the bytes unsigned; they are taken as two's complement) and the
- * count may be below len (its LLTF-only mode prints 128 of len bytes).
- * The esp-csi "force LLTF" build prints 12-bit values: rejected as
- * RV_ERR_TEXT_NUMBER.
+ * does (rv_wire.h). esp-csi prints each value as an int16: plain builds stay
+ * within -128..127, gain-compensated builds (CONFIG_GAIN_CONTROL) can exceed
+ * it; values outside int8 are clamped and counted in info->n_clipped (a
+ * clipped pair has a distorted phase — check it), values outside int16 are
+ * RV_ERR_TEXT_NUMBER. The esp-csi "force LLTF" build prints 12-bit values
+ * of a different layout: they show up as heavy clipping. The count must
+ * equal len. ESP32-CSI-Tool values may be -128..255 (old versions printed
+ * the bytes unsigned; 128..255 are taken as two's complement) and the count
+ * may be below len (its LLTF-only mode prints 128 of len bytes).
  *
  * Mapping to rv_csi_frame: node_id = last byte of the MAC (overwrite it if
  * you number nodes otherwise), n_antennas = 1, n_subcarriers = values / 2,
@@ -78,6 +81,7 @@ typedef struct {
     uint16_t declared_len;       /* the len field (I/Q bytes the radio had) */
     bool     first_word_invalid; /* esp-csi: first 4 bytes unreliable */
     size_t   n_values;           /* int8 values in the array */
+    size_t   n_clipped;          /* esp-csi values clamped to int8 */
 } rv_csi_text_info;
 
 rv_status rv_csi_text_parse(const char *line, size_t len, rv_csi_text_info *info,

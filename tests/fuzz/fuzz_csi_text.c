@@ -34,6 +34,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     rv_csi_frame g;
     CHECK(rv_csi_text_parse(line, size, &q, &g, NULL, 0) == RV_ERR_SHORT_OUTPUT);
-    CHECK(q.n_values == info.n_values);
+    CHECK(q.n_values == info.n_values && q.n_clipped == info.n_clipped);
+    CHECK(info.n_clipped <= info.n_values);
     return 0;
 }

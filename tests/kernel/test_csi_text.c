@@ -227,9 +227,9 @@ START_TEST(test_malformed)
                      RV_ERR_TEXT_NUMBER);
     ck_assert_int_eq(parse_edit(tool_line, "1700000000.25", "1.5e-99"), RV_OK);
     ck_assert_int_eq(parse_edit(tool_line, ",0,1,1700", ",0,2,1700"), RV_ERR_TEXT_NUMBER);
-    /* array values: esp-csi is int8 only (12-bit "force LLTF" output refused) */
-    ck_assert_int_eq(parse_edit(esp_line, "127", "128"), RV_ERR_TEXT_NUMBER);
-    ck_assert_int_eq(parse_edit(esp_line, "127", "-2047"), RV_ERR_TEXT_NUMBER);
+    /* array values: esp-csi prints int16; beyond that is malformed */
+    ck_assert_int_eq(parse_edit(esp_line, "127", "32768"), RV_ERR_TEXT_NUMBER);
+    ck_assert_int_eq(parse_edit(esp_line, "127", "-32769"), RV_ERR_TEXT_NUMBER);
     ck_assert_int_eq(parse_edit(esp_line, "127", "x"), RV_ERR_TEXT_NUMBER);
     ck_assert_int_eq(parse_edit(tool_line, "255", "256"), RV_ERR_TEXT_NUMBER);
     ck_assert_int_eq(parse_edit(tool_line, "255", "-129"), RV_ERR_TEXT_NUMBER);
@@ -252,6 +252,25 @@ START_TEST(test_malformed)
     ck_assert_int_eq(parse_edit(tool_line, "[-1 2 130 4 0 255 ]", "[ ]"),
                      RV_ERR_TEXT_ARRAY);
     ck_assert_int_eq(parse_edit(tool_line, "[-1 2", "-1 2"), RV_ERR_TEXT_ARRAY);
+}
+END_TEST
+
+START_TEST(test_clipping)
+{
+    /* gain-compensated esp-csi output beyond int8 is clamped and counted */
+    parsed p;
+    const char *l = "CSI_DATA,3,1a:00:00:00:00:2b,-45,11,-92,0,30,11,5,94,0,4,0,"
+                    "\"[300,-2047,127,-128]\"";
+    ck_assert_int_eq(parse(l, &p), RV_OK);
+    ck_assert_uint_eq(p.info.n_clipped, 2);
+    static const int8_t want[4] = {127, -128, 127, -128};
+    ck_assert_mem_eq(p.iq, want, 4);
+    ck_assert_int_eq(parse_cap(l, strlen(l), &p, 0), RV_ERR_SHORT_OUTPUT);
+    ck_assert_uint_eq(p.info.n_clipped, 2);   /* a size query reports it too */
+    ck_assert_int_eq(parse(esp_line, &p), RV_OK);
+    ck_assert_uint_eq(p.info.n_clipped, 0);
+    ck_assert_int_eq(parse(tool_line, &p), RV_OK);
+    ck_assert_uint_eq(p.info.n_clipped, 0);   /* CSI-Tool: bytes, never clipped */
 }
 END_TEST
 
@@ -342,6 +361,7 @@ static Suite *text_suite(void)
     tcase_add_test(tc, test_tool_variants);
     tcase_add_test(tc, test_whitespace_and_eol);
     tcase_add_test(tc, test_malformed);
+    tcase_add_test(tc, test_clipping);
     tcase_add_test(tc, test_short_output);
     tcase_add_test(tc, test_big_array);
     tcase_add_test(tc, test_every_truncation);

@@ -7,7 +7,8 @@
  *       25 fields: CSI_DATA,id,mac,rssi,rate,sig_mode,mcs,bandwidth,
  *       smoothing,not_sounding,aggregation,stbc,fec_coding,sgi,noise_floor,
  *       ampdu_cnt,channel,secondary_channel,local_timestamp,ant,sig_len,
- *       rx_state,len,first_word,"[v,v,...]"
+ *       rx_state,len,first_word,"[v,v,...]"   (newer releases print
+ *       rx_format / the PPDU format where rx_state was; read into rx_state)
  *   RV_CSI_TEXT_ESP_CSI_C5C6  esp-csi csi_recv on ESP32-C5/C6, 15 fields:
  *       CSI_DATA,seq,mac,rssi,rate,noise_floor,fft_gain,agc_gain,channel,
  *       local_timestamp,sig_len,rx_state,len,first_word,"[v,v,...]"

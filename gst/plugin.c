@@ -4,6 +4,9 @@
 #include "gstrvcsisrc.h"
 #include "gstrvcsiparse.h"
 #include "gstrvcsitextparse.h"
+#include "gstrvtemporalhead.h"
+#include "gstrvclassify.h"
+#include "gstrvcsimeta.h"
 
 #ifndef PACKAGE
 #define PACKAGE "gst-rvcsi"
@@ -14,9 +17,17 @@ plugin_init (GstPlugin * plugin)
 {
   gboolean ok = FALSE;
 
+  /* Register the metas up front so applications and tests can look them
+   * up by name (gst_meta_get_info) as soon as the plugin is loaded. */
+  rv_csi_packet_meta_get_info ();
+  rv_embedding_meta_get_info ();
+  rv_classification_meta_get_info ();
+
   ok |= GST_ELEMENT_REGISTER (rvcsisrc, plugin);
   ok |= GST_ELEMENT_REGISTER (rvcsiparse, plugin);
   ok |= GST_ELEMENT_REGISTER (rvcsitextparse, plugin);
+  ok |= GST_ELEMENT_REGISTER (rvtemporalhead, plugin);
+  ok |= GST_ELEMENT_REGISTER (rvclassify, plugin);
   return ok;
 }
 

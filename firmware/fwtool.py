@@ -48,6 +48,7 @@ TARGETS = {
         'qemu': ['qemu-system-arm', '-M', 'mps2-an386',
                  '-semihosting-config', 'enable=on,target=native'],
         'debs': 'gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm',
+        'libc': 'libc_nano.a',
     },
     'rv32imac': {
         'desc': 'RV32IMAC/ilp32 (ESP32-C3/C6 class, soft float), picolibc, QEMU virt',
@@ -55,6 +56,7 @@ TARGETS = {
         'cflags': ['-march=rv32imac', '-mabi=ilp32', '--specs=picolibc.specs'],
         'ldflags': PICO_RV, 'port': ['rv32/port.c'], 'qemu': QEMU_RV,
         'debs': 'gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf qemu-system-misc',
+        'libc': 'picolibc.specs',
     },
     'rv32imafc': {
         'desc': 'RV32IMAFC/ilp32f (ESP32-P4 class, hard float), picolibc, QEMU virt',
@@ -62,6 +64,7 @@ TARGETS = {
         'cflags': ['-march=rv32imafc', '-mabi=ilp32f', '--specs=picolibc.specs'],
         'ldflags': PICO_RV, 'port': ['rv32/port.c'], 'qemu': QEMU_RV,
         'debs': 'gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf qemu-system-misc',
+        'libc': 'picolibc.specs',
     },
     'xtensa-lx106': {
         'desc': 'Xtensa lx106 (call0, no FPU), picolibc, QEMU sim -cpu lx106',
@@ -72,6 +75,7 @@ TARGETS = {
         'port': ['xtensa/startup.S', 'xtensa/port.c', 'xtensa/softfloat.c'],
         'qemu': ['qemu-system-xtensa', '-M', 'sim', '-cpu', 'lx106', '-semihosting'],
         'debs': 'gcc-xtensa-lx106 picolibc-xtensa-lx106-elf qemu-system-misc',
+        'libc': '/usr/lib/xtensa-lx106-elf/picolibc.specs',
     },
 }
 
@@ -90,6 +94,19 @@ def missing_tool(what, debs):
         return 1
     log(f'SKIP: {msg}')
     return 77
+
+
+def have_toolchain(t):
+    """Compiler on PATH and its C library installed (the library is a
+    separate Debian package: a compiler alone cannot link the runner)."""
+    if not shutil.which(t['cc']):
+        return False
+    lib = t['libc']
+    if os.path.isabs(lib):
+        return os.path.exists(lib)
+    r = subprocess.run([t['cc']] + [f for f in t['cflags'] if not f.startswith('--specs')] +
+                       ['-print-file-name=' + lib], capture_output=True, text=True)
+    return r.returncode == 0 and os.path.isabs(r.stdout.strip())
 
 
 def include_flags(root, build_dir):
@@ -148,6 +165,8 @@ def build(target, sources, root, build_dir, defines=(), variant=''):
     if errors:
         return None, '\n'.join(errors)
     elf = os.path.join(out, 'fwtest.elf')
+    if os.path.exists(elf) and all(os.path.getmtime(o) <= os.path.getmtime(elf) for o in objs):
+        return elf, ''
     cmd = ([t['cc']] + t['cflags'] + objs + t['ldflags'] +
            ['-Wl,--gc-sections', '-Wl,-Map=' + elf + '.map', '-lm', '-o', elf])
     r = subprocess.run(cmd, capture_output=True, text=True)
@@ -222,8 +241,8 @@ def host_output(host_runner):
 
 def cmd_check(a):
     t = TARGETS[a.target]
-    if not shutil.which(t['cc']):
-        return missing_tool(t['cc'], t['debs'])
+    if not have_toolchain(t):
+        return missing_tool(t['cc'] + ' or its C library', t['debs'])
     log(f'target {a.target}: {t["desc"]}')
     elf, err = build(a.target, a.sources, a.root, a.build_dir)
     if not elf:
@@ -241,6 +260,9 @@ def cmd_check(a):
         log('FAIL: host runner failed\n' + out_h)
         return 1
     rc, out, err = run_qemu(a.target, elf)
+    if rc == 0:
+        with open(elf + '.out', 'w') as f:   # reused by `agree`
+            f.write(out)
     log('--- target output ---\n' + out.rstrip() + ('\n' + err.strip() if err.strip() else ''))
     if rc != 0 or 'RESULT PASS' not in out:
         log(f'FAIL: target exit status {rc}')
@@ -249,6 +271,45 @@ def cmd_check(a):
     log('--- host vs target ---')
     log('\n'.join(lines))
     log('PASS' if ok else 'FAIL: target values differ from the host build')
+    return 0 if ok else 1
+
+
+def cmd_agree(a):
+    """All targets run the same float operations in the same order: their
+    values must agree bit for bit with each other (the host may differ where
+    glibc's libm differs from newlib/picolibc's)."""
+    outs = {}
+    for name in a.targets:
+        t = TARGETS[name]
+        if not have_toolchain(t) or not shutil.which(t['qemu'][0]):
+            rc = missing_tool(t['cc'] + ' / ' + t['qemu'][0], t['debs'])
+            if rc != 77:
+                return rc
+            continue
+        elf, err = build(name, a.sources, a.root, a.build_dir)
+        if not elf:
+            log(f'FAIL: {name} build failed\n{err}')
+            return 1
+        saved = elf + '.out'
+        if os.path.exists(saved) and os.path.getmtime(saved) >= os.path.getmtime(elf):
+            rc, out, err = 0, open(saved).read(), ''   # this ELF's run by `check`
+        else:
+            rc, out, err = run_qemu(name, elf)
+        if rc != 0 or 'RESULT PASS' not in out:
+            log(f'FAIL: {name} exit status {rc}\n{out}\n{err}')
+            return 1
+        outs[name] = parse_values(out)
+    if len(outs) < 2:
+        log('SKIP: fewer than two targets could run')
+        return 77
+    ref_name = next(iter(outs))
+    ok = True
+    for name, vals in outs.items():
+        same = vals == outs[ref_name]
+        n = sum(len(v) for v in vals.values())
+        log(f'  {name:<13} {n} values {"bit-identical to" if same else "DIFFER from"} {ref_name}')
+        ok &= same
+    log('PASS' if ok else 'FAIL: targets disagree')
     return 0 if ok else 1
 
 
@@ -295,15 +356,15 @@ def linked_sizes(target, elf):
 
 def cmd_budgets(a):
     t = TARGETS['cortex-m4f']
-    if not shutil.which(t['cc']) or not shutil.which(t['qemu'][0]):
+    if not have_toolchain(t) or not shutil.which(t['qemu'][0]):
         return missing_tool(t['cc'] + ' / ' + t['qemu'][0], t['debs'])
     log('== firmware budgets (kernel + model + ABI shim) ==')
     log('')
     log('Code size per target, -O2, objects before linking (text/data/bss bytes):')
     log(f'  {"target":<13} {"kernel":>22} {"ABI shim":>18} {"linked kernel+shim":>19}')
     for name, tt in TARGETS.items():
-        if not shutil.which(tt['cc']):
-            log(f'  {name:<13} (toolchain {tt["cc"]} missing, skipped)')
+        if not have_toolchain(tt):
+            log(f'  {name:<13} (toolchain {tt["cc"]} or its C library missing, skipped)')
             continue
         elf, err = build(name, a.sources, a.root, a.build_dir)
         if not elf:
@@ -342,10 +403,13 @@ def cmd_budgets(a):
         f'd_ff {b["d_ff"]}, heads {b["q_heads"]}q/{b["kv_heads"]}kv x {b["head_dim"]}, '
         f'classes {b["n_classes"]}, attention window {b["attn_window"]}')
     log(f'  weights      {b["blob_bytes"]} bytes of .rvne (read in place from flash, not copied)')
-    for prec in ('f32', 'f16'):
-        n = b['ctx_' + prec]
-        log(f'  context, {prec} KV cache   {n:6d} bytes ({n / 1024:5.1f} KiB) = '
+    for key, label in (('ctx_f32', 'fp32 KV cache'), ('ctx_f16', 'fp16 KV cache'),
+                       ('ctx_f16_lm', f'fp16, {b["lm_blocks"]} landmark blocks')):
+        n = b[key]
+        log(f'  context, {label:<26} {n:6d} bytes ({n / 1024:5.1f} KiB) = '
             f'{100.0 * n / budget:3.0f}% of the 64 KiB budget (aim: <= 50%)')
+    log(f'    of which: KV caches + landmarks {b["stream_f32"]} B (fp32) / {b["stream_f16"]} B (fp16), '
+        f'step workspace {b["step_ws"]} B, model object {b["model_obj"]} B')
     log(f'  stack        push {b["stack_push_f32"]} B, classify {b["stack_classify_f32"]} B, '
         f'init {b["stack_init"]} B (once), self-test {b["stack_self_test"]} B (once) '
         f'[stack painting, +-64 B]')
@@ -365,7 +429,7 @@ def cmd_budgets(a):
     log(f'  {"push + classify, steady state":<52} '
         f'{b["push_steady_f32"] + b["classify_f32"]:>12} {b["push_steady_f16"] + b["classify_f16"]:>12}')
     log(f'  {"cold window: 256 pushes + 1 classify":<52} {b["window_fill_f32"]:>12} {b["window_fill_f16"]:>12}')
-    log(f'  of which per frame and layer: one rv_attn_decode over a full 256-frame ring: '
+    log(f'  of which per frame and layer, one rv_attn_decode over a full 256-frame ring: '
         f'{b["decode_one_layer"]}')
     log(f'  libm on this target, per call: expf {b["libm_expf"]}, sinf {b["libm_sinf"]}, '
         f'cosf {b["libm_cosf"]}')
@@ -418,13 +482,19 @@ def main():
     b.add_argument('--build-dir', required=True)
     b.add_argument('--root', required=True)
     b.add_argument('sources', nargs='*')
+    g = sub.add_parser('agree')
+    g.add_argument('--targets', nargs='+', required=True, choices=sorted(TARGETS))
+    g.add_argument('--build-dir', required=True)
+    g.add_argument('--root', required=True)
+    g.add_argument('sources', nargs='*')
     e = sub.add_parser('embed')
     e.add_argument('blob')
     e.add_argument('out')
     a = ap.parse_args()
     if hasattr(a, 'sources'):
         a.sources = [os.path.abspath(s) for s in a.sources]
-    return {'check': cmd_check, 'budgets': cmd_budgets, 'embed': cmd_embed}[a.cmd](a)
+    return {'check': cmd_check, 'budgets': cmd_budgets, 'embed': cmd_embed,
+            'agree': cmd_agree}[a.cmd](a)
 
 
 if __name__ == '__main__':

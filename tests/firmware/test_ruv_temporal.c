@@ -222,7 +222,7 @@ static void run_matches_kernel(uint32_t version, bool fp16)
 {
     make_blob(version);
     ruv_temporal_ctx_t *ctx = NULL;
-    const ruv_temporal_opts opts = { fp16 };
+    const ruv_temporal_opts opts = { fp16, 0 };
     ck_assert_int_eq(ruv_temporal_init_ex(blob, blob_len, IN, WIN, CLS, &opts, &ctx), ESP_OK);
     ck_assert_ptr_nonnull(ctx);
     ck_assert_uint_eq(n_alloc, 1);
@@ -285,6 +285,29 @@ END_TEST
 START_TEST(classify_matches_kernel_v1)
 {
     run_matches_kernel(1, false);
+}
+END_TEST
+
+START_TEST(landmark_limit_shrinks_context)
+{
+    const ruv_temporal_opts wide = { false, 0 }, narrow = { false, 2 };
+    size_t a = ruv_temporal_mem_size_ex(blob, blob_len, WIN, &wide);
+    size_t b = ruv_temporal_mem_size_ex(blob, blob_len, WIN, &narrow);
+    ck_assert_uint_gt(a, 0);
+    ck_assert_uint_lt(b, a);
+    ruv_temporal_ctx_t *ctx = NULL;
+    float x[IN], logits[CLS];
+    ck_assert_int_eq(ruv_temporal_init_ex(blob, blob_len, IN, WIN, CLS, &narrow, &ctx), ESP_OK);
+    ck_assert_uint_eq(last_size, b);
+    for (uint32_t t = 0; t < 4u * WIN; t++) {      /* far past the ring and the landmarks */
+        frame(t, x);
+        ck_assert_int_eq(ruv_temporal_push(ctx, x), ESP_OK);
+    }
+    ck_assert_int_eq(ruv_temporal_classify(ctx, logits, CLS), ESP_OK);
+    for (uint32_t c = 0; c < CLS; c++)
+        ck_assert(isfinite(logits[c]));
+    ck_assert_uint_eq(n_alloc, 1);
+    ruv_temporal_destroy(ctx);
 }
 END_TEST
 
@@ -408,6 +431,7 @@ static Suite *suite(void)
     tcase_add_test(tc, classify_matches_kernel_v2);
     tcase_add_test(tc, classify_matches_kernel_v2_fp16);
     tcase_add_test(tc, classify_matches_kernel_v1);
+    tcase_add_test(tc, landmark_limit_shrinks_context);
     tcase_add_test(tc, push_classify_bad_args);
     tcase_add_test(tc, use_after_destroy_guarded);
     tcase_add_test(tc, self_test_passes);

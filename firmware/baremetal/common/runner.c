@@ -208,7 +208,7 @@ static bool model_source(model_src *m)
 
 static void test_abi(const model_src *m, bool fp16)
 {
-    const ruv_temporal_opts opts = { fp16 };
+    const ruv_temporal_opts opts = { fp16, 0 };
     char name[40];
     float x[MAX_DIM], logits[MAX_CLASSES], all[(N_FRAMES / CLASSIFY_EVERY) * MAX_CLASSES];
     uint32_t n_all = 0;
@@ -269,7 +269,7 @@ static void test_abi(const model_src *m, bool fp16)
 
 #ifdef FW_BUDGET
 static _Alignas(16) uint8_t b_model_mem[4096];
-static _Alignas(16) uint8_t b_kv_mem[40960];
+static _Alignas(16) uint8_t b_kv_mem[81920];
 
 /* Instructions of one rv_attn_decode at the model's attention config and
  * head shape over a full 256-frame ring cache (one layer's attention). */
@@ -324,7 +324,7 @@ static bool measure(const model_src *m, bool fp16)
 {
     float x[MAX_DIM], logits[MAX_CLASSES];
     ruv_temporal_ctx_t *ctx = NULL;
-    const ruv_temporal_opts opts = { fp16 };
+    const ruv_temporal_opts opts = { fp16, 0 };
     static char key[40];
     const char *sfx = fp16 ? "_f16" : "_f32";
 #define KEY(k) (strcat(strcpy(key, k), sfx))
@@ -385,9 +385,19 @@ static void budgets(const model_src *m)
         return;
     }
     fw_out_budget("model_obj", rv_model_mem_size(&m->info));
-    const ruv_temporal_opts o32 = { false }, o16 = { true };
+    const ruv_temporal_opts o32 = { false, 0 }, o16 = { true, 0 };
+    /* landmarks limited to the ring's own reach */
+    const uint32_t lm = WINDOW / rv_model_attn_cfg(model)->block_size;
+    const ruv_temporal_opts o16l = { true, lm };
     fw_out_budget("ctx_f32", ruv_temporal_mem_size_ex(m->blob, m->len, WINDOW, &o32));
     fw_out_budget("ctx_f16", ruv_temporal_mem_size_ex(m->blob, m->len, WINDOW, &o16));
+    fw_out_budget("ctx_f16_lm", ruv_temporal_mem_size_ex(m->blob, m->len, WINDOW, &o16l));
+    fw_out_budget("lm_blocks", lm);
+    rv_model_stream_opts so32 = { WINDOW, RV_KV_F32, true, 0 };
+    rv_model_stream_opts so16 = { WINDOW, RV_KV_F16, true, 0 };
+    fw_out_budget("stream_f32", rv_model_stream_mem_size(model, &so32));
+    fw_out_budget("stream_f16", rv_model_stream_mem_size(model, &so16));
+    fw_out_budget("step_ws", rv_model_step_workspace_size(model));
     fw_out_budget("attn_window", rv_model_attn_cfg(model)->window);
     fw_out_budget("decode_one_layer", decode_cost(model));
     fw_out_budget("libm_expf", per_call(neg_expf));

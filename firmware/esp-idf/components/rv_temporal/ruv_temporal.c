@@ -53,7 +53,7 @@ static rv_model_stream_opts stream_opts(uint32_t window_len, const ruv_temporal_
     o.cache_frames = window_len;
     o.precision = (opts ? opts->kv_fp16 : RUV_TEMPORAL_KV_FP16) ? RV_KV_F16 : RV_KV_F32;
     o.ring = true;              /* fixed memory, endless stream */
-    o.max_landmark_blocks = 0;  /* the KV cache's default retention */
+    o.max_landmark_blocks = opts ? opts->max_landmark_blocks : RUV_TEMPORAL_LANDMARK_BLOCKS;
     return o;
 }
 

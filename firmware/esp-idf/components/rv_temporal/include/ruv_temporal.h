@@ -103,9 +103,21 @@ esp_err_t ruv_temporal_kernel_self_test(void);
 #endif
 #endif
 
+/* Landmark blocks kept per layer, fixed at build time (Kconfig
+ * TEMPORAL_LANDMARK_BLOCKS); 0 = the KV cache's default. */
+#ifndef RUV_TEMPORAL_LANDMARK_BLOCKS
+#if defined(CONFIG_TEMPORAL_LANDMARK_BLOCKS)
+#define RUV_TEMPORAL_LANDMARK_BLOCKS CONFIG_TEMPORAL_LANDMARK_BLOCKS
+#else
+#define RUV_TEMPORAL_LANDMARK_BLOCKS 0
+#endif
+#endif
+
 /* Options init() takes from the build (Kconfig); init_ex() from the caller. */
 typedef struct {
-    bool kv_fp16;   /* KV cache in binary16: half the RAM, values rounded */
+    bool kv_fp16;                 /* KV cache in binary16: half the token RAM */
+    uint32_t max_landmark_blocks; /* block means kept per layer; 0 = the KV
+                                     cache's default (reach twice the window) */
 } ruv_temporal_opts;
 
 /* init() with explicit options (opts NULL = the build's defaults). */

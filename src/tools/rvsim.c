@@ -8,6 +8,7 @@
 #include <math.h>
 #include <netdb.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,11 +73,16 @@ static void usage(FILE *f)
     fprintf(f, "\n");
 }
 
-static int die(const char *fmt, const char *a, const char *b)
+/* Usage error: message, pointer to --help, exit status 2. */
+static int die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int die(const char *fmt, ...)
 {
+    va_list ap;
+    va_start(ap, fmt);
     fprintf(stderr, "rvsim: ");
-    fprintf(stderr, fmt, a, b);
+    vfprintf(stderr, fmt, ap);
     fprintf(stderr, "\n(see rvsim --help)\n");
+    va_end(ap);
     return 2;
 }
 
@@ -200,26 +206,26 @@ int main(int argc, char **argv)
         for (const char *const *w = with_value; *w; w++)
             known |= strcmp(*w, o) == 0;
         if (!known)
-            return die("unknown option '%s'%s", o, "");
+            return die("unknown option '%s'", o);
         if (!v)
-            return die("option %s needs a value%s", o, "");
+            return die("option %s needs a value", o);
         i++;
         if (strcmp(o, "--nodes") == 0) {
             if (parse_u64(v, 255, &u) || u == 0)
-                return die("--nodes: '%s' is not an integer in 1..255%s", v, "");
+                return die("--nodes: '%s' is not an integer in 1..255", v);
             cfg.n_nodes = (uint32_t)u;
         } else if (strcmp(o, "--rate") == 0) {
             if (parse_double(v, 1.0, 1000.0, &cfg.rate_hz))
-                return die("--rate: '%s' is not a number in 1..1000%s", v, "");
+                return die("--rate: '%s' is not a number in 1..1000", v);
         } else if (strcmp(o, "--duration") == 0) {
             if (parse_double(v, 1e-3, 7 * 86400.0, &cfg.duration_s))
-                return die("--duration: '%s' is not a positive number of seconds (max a week)%s", v, "");
+                return die("--duration: '%s' is not a positive number of seconds (max a week)", v);
         } else if (strcmp(o, "--seed") == 0) {
             if (parse_u64(v, UINT64_MAX, &cfg.seed))
-                return die("--seed: '%s' is not an unsigned 64-bit integer%s", v, "");
+                return die("--seed: '%s' is not an unsigned 64-bit integer", v);
         } else if (strcmp(o, "--scenario") == 0) {
             if (!rvsim_scenario_description(v))
-                return die("--scenario: unknown scenario '%s'%s", v, "");
+                return die("--scenario: unknown scenario '%s'", v);
             cfg.scenario = v;
         } else if (strcmp(o, "--udp") == 0) {
             udp = v;
@@ -229,16 +235,16 @@ int main(int argc, char **argv)
             labels = v;
         } else if (strcmp(o, "--speed") == 0) {
             if (parse_double(v, 0.01, 1000.0, &speed))
-                return die("--speed: '%s' is not a number in 0.01..1000%s", v, "");
+                return die("--speed: '%s' is not a number in 0.01..1000", v);
         } else if (strcmp(o, "--loss") == 0) {
             if (parse_double(v, 0, 1, &cfg.loss))
-                return die("--loss: '%s' is not a probability in 0..1%s", v, "");
+                return die("--loss: '%s' is not a probability in 0..1", v);
         } else if (strcmp(o, "--dup") == 0) {
             if (parse_double(v, 0, 1, &cfg.dup))
-                return die("--dup: '%s' is not a probability in 0..1%s", v, "");
+                return die("--dup: '%s' is not a probability in 0..1", v);
         } else if (strcmp(o, "--reorder") == 0) {
             if (parse_double(v, 0, 1, &cfg.reorder))
-                return die("--reorder: '%s' is not a probability in 0..1%s", v, "");
+                return die("--reorder: '%s' is not a probability in 0..1", v);
         } else if (strcmp(o, "--reboot-at") == 0) {
             char buf[64];
             snprintf(buf, sizeof(buf), "%s", v);
@@ -247,31 +253,31 @@ int main(int argc, char **argv)
             if (c) {
                 *c = 0;
                 if (parse_u64(c + 1, 255, &u) || u == 0)
-                    return die("--reboot-at: bad node in '%s'%s", v, "");
+                    return die("--reboot-at: bad node in '%s'", v);
                 cfg.reboot_node = (uint32_t)u;
             }
             if (parse_double(buf, 0, 7 * 86400.0, &cfg.reboot_at_s))
-                return die("--reboot-at: '%s' is not SECONDS[:NODE]%s", v, "");
+                return die("--reboot-at: '%s' is not SECONDS[:NODE]", v);
         } else if (strcmp(o, "--subcarriers") == 0) {
             if (parse_u64(v, 192, &u) || (u != 64 && u != 192))
-                return die("--subcarriers: '%s' must be 64 or 192%s", v, "");
+                return die("--subcarriers: '%s' must be 64 or 192", v);
             cfg.n_subcarriers = (uint16_t)u;
         }
     }
     if (!udp && !pcap && !labels)
-        return die("no output given: use --udp HOST:PORT, --pcap FILE and/or --labels FILE%s%s", "", "");
+        return die("no output given: use --udp HOST:PORT, --pcap FILE and/or --labels FILE");
 
     char err[160];
     rvsim_session *s = rvsim_session_new(&cfg, err, sizeof(err));
     if (!s)
-        return die("%s%s", err, "");
+        return die("%s", err);
 
     int fd = -1;
     struct sockaddr_storage addr;
     socklen_t alen = 0;
     if (udp && open_udp(udp, &fd, &addr, &alen) != 0) {
         rvsim_session_free(s);
-        return die("--udp: cannot resolve or open '%s' (want HOST:PORT)%s", udp, "");
+        return die("--udp: cannot resolve or open '%s' (want HOST:PORT)", udp);
     }
     if (labels) {
         FILE *lf = fopen(labels, "w");
@@ -337,7 +343,7 @@ int main(int argc, char **argv)
         struct timespec now;
         clock_gettime(CLOCK_MONOTONIC, &now);
         double el = (double)(now.tv_sec - start.tv_sec) + (now.tv_nsec - start.tv_nsec) * 1e-9;
-        fprintf(stderr, "rvsim: %llu packets, %u nodes, scenario %s, seed %llu, %.2f s wall%s",
+        fprintf(stderr, "rvsim: %llu packets, %u node(s), scenario %s, seed %llu, %.2f s wall%s",
                 (unsigned long long)n_pkts, cfg.n_nodes, rvsim_session_config(s)->scenario,
                 (unsigned long long)cfg.seed, el, g_stop ? " (interrupted)" : "");
         if (n_send_err)

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rv_wire.h"
 #include "sim_analysis.h"
 
 static void cfg_for(rvsim_config *c, const char *sc, uint64_t seed, uint32_t nodes, double dur)
@@ -221,6 +222,59 @@ START_TEST(test_fall_vs_sit)
 }
 END_TEST
 
+/* Real-node phase behaviour: every packet has a random offset and timing
+ * slope, so the raw phase of a subcarrier is uniform over frames, while the
+ * sanitised phase shape of an empty room barely moves. */
+START_TEST(test_phase_impairments_removed)
+{
+    rvsim_config c;
+    cfg_for(&c, "empty", 21, 1, 10);
+    rvsim_session *s = rvsim_session_new(&c, NULL, 0);
+    ck_assert_ptr_nonnull(s);
+    rv_csi_feat_state st;
+    rv_csi_feat_init(&st, 0);
+    double cs = 0, sn = 0, slope_sum = 0, slope_sq = 0;
+    double ph_sum[RV_CSI_FEAT_BANDS] = { 0 }, ph_sq[RV_CSI_FEAT_BANDS] = { 0 };
+    size_t n = 0;
+    rvsim_packet p;
+    while (rvsim_session_next(s, &p)) {
+        rv_csi_frame f;
+        ck_assert_int_eq(rv_csi_frame_decode(p.data, p.len, &f), RV_OK);
+        /* subcarrier +10 sits at buffer index 10: (imag, real) */
+        double a = atan2((double)f.iq[20], (double)f.iq[21]);
+        cs += cos(a);
+        sn += sin(a);
+        /* slope of the raw phase between subcarriers +5 and +15 */
+        double a5 = atan2((double)f.iq[10], (double)f.iq[11]);
+        double a15 = atan2((double)f.iq[30], (double)f.iq[31]);
+        double d = remainder(a15 - a5, 2 * 3.141592653589793) / 10;
+        slope_sum += d;
+        slope_sq += d * d;
+        float out[RV_CSI_FEAT_DIM], raw[RV_CSI_FEAT_DIM];
+        ck_assert_int_eq(rv_csi_feat_extract_ex(&st, &f, 0, out, raw), RV_OK);
+        for (unsigned b = 0; b < RV_CSI_FEAT_BANDS; b++) {
+            ph_sum[b] += raw[RV_CSI_FEAT_BANDS + b];
+            ph_sq[b] += raw[RV_CSI_FEAT_BANDS + b] * raw[RV_CSI_FEAT_BANDS + b];
+        }
+        n++;
+    }
+    rvsim_session_free(s);
+    ck_assert_uint_eq(n, 500);
+    double resultant = sqrt(cs * cs + sn * sn) / (double)n;   /* 1 = constant, 0 = uniform */
+    double slope_sd = sqrt(slope_sq / n - (slope_sum / n) * (slope_sum / n));
+    double worst = 0;
+    for (unsigned b = 0; b < RV_CSI_FEAT_BANDS; b++) {
+        double sd = sqrt(ph_sq[b] / n - (ph_sum[b] / n) * (ph_sum[b] / n));
+        worst = sd > worst ? sd : worst;
+    }
+    fprintf(stderr, "raw phase resultant %.3f, raw slope sd %.4f rad/subcarrier, "
+            "sanitised band phase sd <= %.4f rad\n", resultant, slope_sd, worst);
+    ck_assert(resultant < 0.15);
+    ck_assert(slope_sd > 0.03);
+    ck_assert(worst < 0.05);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("sim_physics");
@@ -229,6 +283,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_breathing_rate_recovered);
     tcase_add_test(tc, test_empty_stationary_walking_doppler);
     tcase_add_test(tc, test_fall_vs_sit);
+    tcase_add_test(tc, test_phase_impairments_removed);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -3,7 +3,7 @@
  *
  * The kernel is C11 with <stdint.h>/<stddef.h>/<string.h> (and optionally
  * libm); it never includes GLib or GStreamer and never allocates: every
- * object lives in caller memory sized by a *_mem_size()/*_workspace_size()
+ * object lives in caller memory sized by a *_mem_size() or *_workspace_size()
  * query. See docs/kernel.md.
  */
 #ifndef RV_H

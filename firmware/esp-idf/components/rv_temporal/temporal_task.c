@@ -35,14 +35,15 @@ static QueueHandle_t s_queue;
 static TaskHandle_t s_task;
 static ruv_temporal_ctx_t *s_ctx;
 static uint32_t s_input_dim, s_n_classes, s_seq;
+static int64_t s_next_us;          /* next classification (esp_timer time) */
 static volatile uint32_t s_dropped;
 #ifdef CONFIG_TEMPORAL_WEIGHTS_PARTITION
 static esp_partition_mmap_handle_t s_map;
 #endif
 
 #ifdef CONFIG_TEMPORAL_WEIGHTS_EMBEDDED
-extern const uint8_t weights_start[] asm("_binary_rv_temporal_weights_rvne_start");
-extern const uint8_t weights_end[] asm("_binary_rv_temporal_weights_rvne_end");
+extern const uint8_t weights_start[] __asm__("_binary_rv_temporal_weights_rvne_start");
+extern const uint8_t weights_end[] __asm__("_binary_rv_temporal_weights_rvne_end");
 
 static esp_err_t load_weights(const uint8_t **blob, size_t *len)
 {
@@ -101,19 +102,22 @@ static void task_main(void *arg)
     float frame[TEMPORAL_TASK_MAX_DIM];
     float logits[CONFIG_TEMPORAL_N_CLASSES];
     const int64_t period_us = (int64_t)CONFIG_TEMPORAL_CLASSIFY_PERIOD_MS * 1000;
-    int64_t next_us = esp_timer_get_time() + period_us;
 
     for (;;) {
-        int64_t wait_us = next_us - esp_timer_get_time();
+        int64_t wait_us = s_next_us - esp_timer_get_time();
         TickType_t wait = wait_us > 0 ? pdMS_TO_TICKS(wait_us / 1000) : 0;
         if (xQueueReceive(s_queue, frame, wait) == pdTRUE) {
             esp_err_t err = ruv_temporal_push(s_ctx, frame);
             if (err != ESP_OK)
                 ESP_LOGD(TAG, "frame rejected (0x%x)", (unsigned)err);
         }
-        if (esp_timer_get_time() < next_us)
+        int64_t now = esp_timer_get_time();
+        if (now < s_next_us)
             continue;
-        next_us += period_us;
+        /* keep the cadence; after a stall, resume it rather than catch up */
+        s_next_us += period_us;
+        if (s_next_us <= now)
+            s_next_us = now + period_us;
         /* ESP_ERR_INVALID_STATE until the first window has filled: quiet. */
         if (ruv_temporal_classify(s_ctx, logits, s_n_classes) == ESP_OK)
             emit(logits);
@@ -148,6 +152,7 @@ esp_err_t temporal_task_start(uint32_t input_dim, uint32_t window_len,
     s_n_classes = n_classes;
     s_seq = 0;
     s_dropped = 0;
+    s_next_us = esp_timer_get_time() + (int64_t)CONFIG_TEMPORAL_CLASSIFY_PERIOD_MS * 1000;
     s_queue = xQueueCreate(CONFIG_TEMPORAL_QUEUE_DEPTH, input_dim * sizeof(float));
     if (!s_queue ||
         xTaskCreatePinnedToCore(task_main, "rv_temporal", CONFIG_TEMPORAL_TASK_STACK,

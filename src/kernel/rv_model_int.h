@@ -90,6 +90,9 @@ void rv_model_rmsnorm(const float *x, const float *g, uint32_t n, float *y);
 /* cs[2r] = cos, cs[2r+1] = sin of pair r's angle at position pos. */
 void rv_model_rope_cs(const uint32_t *periods, uint32_t pairs, uint64_t pos,
                       float *cs);
+/* SiLU t * sigmoid(t) with the kernel's own exp (bit-identical on every
+ * target). */
+float rv_model_silu(float t);
 void rv_model_rope_apply(float *v, uint32_t heads, uint32_t hd, uint32_t pairs,
                          const float *cs);
 

@@ -5,6 +5,7 @@
 
 #include "rv_model_int.h"
 #include "rv_rvne_int.h"
+#include "rv_vec.h"
 
 void rv_model_matvec_ref(const float *W, uint32_t rows, uint32_t cols,
                          const float *x, float *y)
@@ -103,15 +104,47 @@ void rv_model_rmsnorm(const float *x, const float *g, uint32_t n, float *y)
         y[i] = g[i] * (x[i] * r);
 }
 
+/* sin and cos of x in [0, pi/4] by Taylor polynomials (truncation below
+ * 2e-9): basic float operations only, so every IEEE target computes the
+ * same bits (libm sinf/cosf differ between C libraries). */
+static void sincos_q(float x, float *s, float *c)
+{
+    float x2 = x * x;
+    *s = x * (1.0f + x2 * (-1.0f / 6.0f + x2 * (1.0f / 120.0f +
+              x2 * (-1.0f / 5040.0f + x2 * (1.0f / 362880.0f)))));
+    *c = 1.0f + x2 * (-0.5f + x2 * (1.0f / 24.0f + x2 * (-1.0f / 720.0f +
+              x2 * (1.0f / 40320.0f + x2 * (-1.0f / 3628800.0f)))));
+}
+
 void rv_model_rope_cs(const uint32_t *periods, uint32_t pairs, uint64_t pos,
                       float *cs)
 {
     for (uint32_t r = 0; r < pairs; r++) {
+        /* theta = 2*pi*m/P with the quadrant and the reflection about pi/4
+         * found in exact integer arithmetic: theta = q*pi/2 + phi. */
         uint32_t P = periods[r];
-        uint32_t mm = (uint32_t)(pos % P);
-        float th = (float)mm * (6.28318530717958647692f / (float)P);
-        cs[2u * r] = cosf(th);
-        cs[2u * r + 1u] = sinf(th);
+        uint32_t m = (uint32_t)(pos % P);
+        uint32_t n4 = 4u * m;                     /* m < 2^24: no overflow */
+        uint32_t q = n4 / P, rem = n4 - q * P;    /* phi = (pi/2) rem/P */
+        bool refl = 2u * rem > P;
+        uint32_t rr = refl ? P - rem : rem;       /* <= P/2: angle <= pi/4 */
+        float x = 1.57079632679489662f * ((float)rr / (float)P);
+        float s0, c0;
+        sincos_q(x, &s0, &c0);
+        if (refl) {
+            float t = s0;
+            s0 = c0;
+            c0 = t;
+        }
+        float sn, cn;
+        switch (q) {
+        case 0: sn = s0; cn = c0; break;
+        case 1: sn = c0; cn = -s0; break;
+        case 2: sn = -s0; cn = -c0; break;
+        default: sn = -c0; cn = s0; break;
+        }
+        cs[2u * r] = cn;
+        cs[2u * r + 1u] = sn;
     }
 }
 
@@ -127,6 +160,15 @@ void rv_model_rope_apply(float *v, uint32_t heads, uint32_t hd, uint32_t pairs,
             p[2u * r + 1u] = a * s + b * c;
         }
     }
+}
+
+float rv_model_silu(float t)
+{
+    /* exp only of non-positive arguments (rv_vec_exp1_opt's domain, and no
+     * overflow): t * sigmoid(t) with e = exp(-|t|). */
+    float e = rv_vec_exp1_opt(-fabsf(t));
+    float sg = t >= 0.0f ? 1.0f / (1.0f + e) : e / (1.0f + e);
+    return t * sg;
 }
 
 bool rv_model_all_finite(const float *x, size_t n)
@@ -195,10 +237,8 @@ void rv_model_frame_out(const rv_model *m, uint32_t l, const float *a, float *h,
         in = u;
     }
     rv_model_mat_apply(m, &L->w1, in, z);
-    for (uint32_t j = 0; j < m->f; j++) {
-        float t = z[j] + L->b1[j];
-        z[j] = t / (1.0f + expf(-t));
-    }
+    for (uint32_t j = 0; j < m->f; j++)
+        z[j] = rv_model_silu(z[j] + L->b1[j]);
     rv_model_mat_apply(m, &L->w2, z, u);
     for (uint32_t i = 0; i < m->d; i++)
         h[i] += u[i] + L->b2[i];

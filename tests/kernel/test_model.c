@@ -454,6 +454,42 @@ START_TEST(matvec_ref_vs_opt)
 }
 END_TEST
 
+START_TEST(own_sincos_and_silu_accuracy)
+{
+    /* the kernel's integer-reduced sin/cos against libm in double */
+    static const uint32_t Ps[] = { 2, 3, 4, 7, 40, 406, 4096, 65537, 16777216 };
+    float worst = 0.0f;
+    for (size_t k = 0; k < sizeof Ps / sizeof Ps[0]; k++) {
+        uint32_t P = Ps[k];
+        for (uint64_t pos = 0; pos < 5000; pos += (P > 5000 ? 7 : 1)) {
+            uint64_t p = pos * (P > 5000 ? 3331u : 1u);
+            float cs[2];
+            rv_model_rope_cs(&P, 1, p, cs);
+            double th = 6.283185307179586 * (double)(p % P) / (double)P;
+            float dc = (float)fabs(cs[0] - cos(th)), ds = (float)fabs(cs[1] - sin(th));
+            if (dc > worst) worst = dc;
+            if (ds > worst) worst = ds;
+        }
+    }
+    printf("rope sin/cos max error %.3g\n", (double)worst);
+    ck_assert(worst <= 3e-7f);
+    /* exact values at the quadrant points */
+    uint32_t P4 = 4;
+    float cs[2];
+    rv_model_rope_cs(&P4, 1, 1, cs);
+    ck_assert(cs[0] == 0.0f && cs[1] == 1.0f);
+    rv_model_rope_cs(&P4, 1, 2, cs);
+    ck_assert(cs[0] == -1.0f && cs[1] == 0.0f);
+    for (float t = -100.0f; t <= 100.0f; t += 0.37f) {
+        double ref = t / (1.0 + exp(-(double)t));
+        ck_assert_msg(fabs(rv_model_silu(t) - ref) <= 1e-6 * (1.0 + fabs(ref)), "silu(%g)", (double)t);
+    }
+    ck_assert(rv_model_silu(0.0f) == 0.0f);
+    ck_assert(rv_model_silu(-1000.0f) == 0.0f || fabsf(rv_model_silu(-1000.0f)) < 1e-30f);
+    ck_assert(rv_model_silu(1000.0f) == 1000.0f);
+}
+END_TEST
+
 START_TEST(h2f_matches_reference)
 {
     /* every finite half, including subnormals and signed zeros */
@@ -527,6 +563,7 @@ static Suite *model_suite(void)
     tcase_add_test(tc, heads_and_labels);
     tcase_add_test(tc, v1_default_labels);
     tcase_add_test(tc, matvec_ref_vs_opt);
+    tcase_add_test(tc, own_sincos_and_silu_accuracy);
     tcase_add_test(tc, h2f_matches_reference);
     tcase_add_test(tc, rope_relative_and_periodic);
     suite_add_tcase(s, tc);

@@ -13,6 +13,8 @@
 #ifndef RV_F16_H
 #define RV_F16_H
 
+#include <string.h>
+
 #include "rv_base.h"
 
 uint16_t rv_f16_from_f32_ref(float f);
@@ -22,5 +24,30 @@ void rv_f16_from_f32_opt(const float *RV_RESTRICT src, uint16_t *RV_RESTRICT dst
                          uint32_t n);
 void rv_f16_to_f32_opt(const uint16_t *RV_RESTRICT src, float *RV_RESTRICT dst,
                        uint32_t n);
+
+/*
+ * Widen halves that are known to be finite (the KV cache never stores inf or
+ * NaN: append rejects them). Placing exponent and mantissa 13 bits up and
+ * multiplying by 2^112 rebiases the exponent; half subnormals land on float
+ * subnormals that the multiplication normalises exactly. Same results as
+ * rv_f16_to_f32_ref for every finite half (tested), fewer operations than
+ * rv_f16_to_f32_opt, inline so it vectorises inside the decode loop.
+ */
+RV_INLINE void rv_f16_to_f32_finite_opt(const uint16_t *RV_RESTRICT src,
+                                        float *RV_RESTRICT dst, uint32_t n)
+{
+    const float rebias = 0x1p112f;
+    for (uint32_t t = 0; t < n; t++) {
+        const uint32_t h = src[t];
+        const uint32_t em = (h & 0x7fffu) << 13;
+        float f;
+        memcpy(&f, &em, sizeof f);
+        f *= rebias;
+        uint32_t u;
+        memcpy(&u, &f, sizeof u);
+        u |= (h & 0x8000u) << 16;
+        memcpy(&dst[t], &u, sizeof u);
+    }
+}
 
 #endif /* RV_F16_H */

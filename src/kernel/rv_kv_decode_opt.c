@@ -25,6 +25,81 @@ typedef struct {
     bool f16;                  /* the current chunk holds fp16 token rows */
 } run;
 
+/* acc[d] += sum over c of p[c] * v_c[d], c ascending. A tile of acc lives in
+ * registers across the whole chunk; 32 lanes (four independent add chains
+ * on 8-wide vectors) hide the add latency, then 8, then single lanes. */
+RV_INLINE void acc_rows(float *RV_RESTRICT acc, const float *RV_RESTRICT p,
+                        const float *const *vp, uint32_t n, uint32_t dim)
+{
+    uint32_t d = 0;
+    for (; d + 32u <= dim; d += 32u) {
+        float a0[8], a1[8], a2[8], a3[8];
+        for (uint32_t u = 0; u < 8u; u++) {
+            a0[u] = acc[d + u];
+            a1[u] = acc[d + 8u + u];
+            a2[u] = acc[d + 16u + u];
+            a3[u] = acc[d + 24u + u];
+        }
+        for (uint32_t c = 0; c < n; c++) {
+            const float pc = p[c];
+            const float *RV_RESTRICT v = vp[c] + d;
+            for (uint32_t u = 0; u < 8u; u++)
+                a0[u] += pc * v[u];
+            for (uint32_t u = 0; u < 8u; u++)
+                a1[u] += pc * v[8u + u];
+            for (uint32_t u = 0; u < 8u; u++)
+                a2[u] += pc * v[16u + u];
+            for (uint32_t u = 0; u < 8u; u++)
+                a3[u] += pc * v[24u + u];
+        }
+        for (uint32_t u = 0; u < 8u; u++) {
+            acc[d + u] = a0[u];
+            acc[d + 8u + u] = a1[u];
+            acc[d + 16u + u] = a2[u];
+            acc[d + 24u + u] = a3[u];
+        }
+    }
+    for (; d + 8u <= dim; d += 8u) {
+        float a[8];
+        for (uint32_t u = 0; u < 8u; u++)
+            a[u] = acc[d + u];
+        for (uint32_t c = 0; c < n; c++) {
+            const float pc = p[c];
+            const float *RV_RESTRICT v = vp[c] + d;
+            for (uint32_t u = 0; u < 8u; u++)
+                a[u] += pc * v[u];
+        }
+        for (uint32_t u = 0; u < 8u; u++)
+            acc[d + u] = a[u];
+    }
+    for (; d < dim; d++) {
+        float a = acc[d];
+        for (uint32_t c = 0; c < n; c++)
+            a += p[c] * vp[c][d];
+        acc[d] = a;
+    }
+}
+
+/* Largest of x[0..n), n >= 1: eight independent lanes (max is exact in any
+ * order), so the loop vectorises instead of one serial compare chain. */
+RV_INLINE float max_of(const float *RV_RESTRICT x, uint32_t n)
+{
+    float m8[8];
+    for (uint32_t u = 0; u < 8u; u++)
+        m8[u] = x[0];
+    uint32_t c = 0;
+    for (; c + 8u <= n; c += 8u)
+        for (uint32_t u = 0; u < 8u; u++)
+            m8[u] = x[c + u] > m8[u] ? x[c + u] : m8[u];
+    for (; c < n; c++)
+        m8[0] = x[c] > m8[0] ? x[c] : m8[0];
+    float m = m8[0];
+    for (uint32_t u = 1; u < 8u; u++)
+        m = m8[u] > m ? m8[u] : m;
+    return m;
+}
+
+RV_KV_HOT
 static void chunk_head(run *r, uint32_t g)
 {
     rv_kv_ws *w = r->w;
@@ -33,10 +108,10 @@ static void chunk_head(run *r, uint32_t g)
         float *tk = w->tmp, *tv = w->tmp + (size_t)RV_KV_CHUNK * dim;
         const size_t off = (size_t)g * dim;
         for (uint32_t c = 0; c < n; c++) {
-            rv_f16_to_f32_opt((const uint16_t *)(const void *)w->rk[c] + off,
-                              tk + (size_t)c * dim, dim);
-            rv_f16_to_f32_opt((const uint16_t *)(const void *)w->rv[c] + off,
-                              tv + (size_t)c * dim, dim);
+            rv_f16_to_f32_finite_opt((const uint16_t *)(const void *)w->rk[c] + off,
+                                     tk + (size_t)c * dim, dim);
+            rv_f16_to_f32_finite_opt((const uint16_t *)(const void *)w->rv[c] + off,
+                                     tv + (size_t)c * dim, dim);
             w->kp[c] = tk + (size_t)c * dim;
             w->vp[c] = tv + (size_t)c * dim;
         }
@@ -57,9 +132,7 @@ static void chunk_head(run *r, uint32_t g)
     for (uint32_t h = 0; h < group; h++) {
         float *s = sc + h * RV_KV_CHUNK;
         float *acc = w->acc + (size_t)(h0 + h) * dim;
-        float mx = s[0];
-        for (uint32_t c = 1; c < n; c++)
-            mx = s[c] > mx ? s[c] : mx;
+        const float mx = max_of(s, n);
         float m = w->m[h0 + h], l = w->l[h0 + h];
         if (mx > m) {
             const float corr = rv_vec_exp1_opt(m - mx); /* 0 on the first chunk */
@@ -74,11 +147,7 @@ static void chunk_head(run *r, uint32_t g)
             l += s[c];
         w->m[h0 + h] = m;
         w->l[h0 + h] = l;
-    }
-    for (uint32_t c = 0; c < n; c++) {
-        const float *v = w->vp[c];
-        for (uint32_t h = 0; h < group; h++)
-            rv_vec_axpy_opt(w->acc + (size_t)(h0 + h) * dim, sc[h * RV_KV_CHUNK + c], v, dim);
+        acc_rows(acc, s, w->vp, n, dim);
     }
 }
 
@@ -99,6 +168,14 @@ static void push(run *r, const unsigned char *kb, const unsigned char *vb, bool 
     r->w->rk[r->n] = kb;
     r->w->rv[r->n] = vb;
     r->n++;
+}
+
+static void prefetch_row(const unsigned char *k, const unsigned char *v, size_t bytes)
+{
+    for (size_t o = 0; o < bytes; o += 64u) {
+        RV_PREFETCH(k + o);
+        RV_PREFETCH(v + o);
+    }
 }
 
 rv_status rv_attn_decode_opt(const rv_attn_cfg *cfg, const rv_kv *kv, uint32_t q_heads,
@@ -122,6 +199,14 @@ rv_status rv_attn_decode_opt(const rv_attn_cfg *cfg, const rv_kv *kv, uint32_t q
     }
     for (size_t e = 0; e < (size_t)q_heads * dim; e++)
         w.acc[e] = 0.0f;
+
+    /* Global, log-stride and landmark rows are scattered and mostly cold
+     * (the window is recent and warm): start fetching them now so the misses
+     * overlap the window's arithmetic. */
+    for (uint32_t t = 0; t < pl->n_tok; t++)
+        prefetch_row(tk + pl->tok[t] * rb, tv + pl->tok[t] * rb, rb);
+    for (uint32_t t = 0; t < pl->n_blk; t++)
+        prefetch_row(lk + pl->blk[t] * rf, lv + pl->blk[t] * rf, rf);
 
     run r = { .kv = kv, .w = &w, .q = q, .q_heads = q_heads,
               .group = q_heads / kv->kv_heads, .scale = 1.0f / sqrtf((float)dim) };

@@ -23,6 +23,25 @@
  * rescale per chunk, workspace independent of window and length. */
 #define RV_KV_CHUNK 64u
 
+/*
+ * On x86-64 Linux the hot decode loop is also compiled for AVX2 and picked
+ * at load time (GNU ifunc via target_clones). It is the same C in the same
+ * operation order, and without FMA (no contraction), so both clones compute
+ * bit-identical results. Elsewhere (other CPUs, firmware) it is plain C.
+ */
+#if defined(__x86_64__) && defined(__linux__) && (defined(__GNUC__) || defined(__clang__))
+#define RV_KV_HOT __attribute__((target_clones("avx2", "default")))
+#else
+#define RV_KV_HOT
+#endif
+
+/* Hint that memory is about to be read (no effect on results). */
+#if defined(__GNUC__) || defined(__clang__)
+#define RV_PREFETCH(p) __builtin_prefetch((p), 0, 3)
+#else
+#define RV_PREFETCH(p) ((void)(p))
+#endif
+
 struct rv_kv {
     uint32_t magic;
     uint32_t capacity, kv_heads, dim, block_size;

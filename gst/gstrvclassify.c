@@ -570,7 +570,9 @@ classify_one (GstRvClassify * self, GstBuffer * buf, RvEmbeddingMeta * em,
     g_queue_push_tail (msgs, change_message (self, s, em, prev, buf, running,
             pm));
 
-  if (self->emit != RV_EMIT_NONE && (s->decision >= 0) && (changed ||
+  /* Before the first decision, packets carry the smoothed argmax (what an
+   * on-device head would send). */
+  if (self->emit != RV_EMIT_NONE && (changed ||
           !GST_CLOCK_TIME_IS_VALID (s->last_packet) ||
           !GST_CLOCK_TIME_IS_VALID (running) ||
           running >= s->last_packet + self->packet_interval)) {
@@ -703,8 +705,9 @@ gst_rv_classify_class_init (GstRvClassifyClass * klass)
   g_object_class_install_property (gobject_class, PROP_EMIT_PACKETS,
       g_param_spec_enum ("emit-packets", "Emit packets",
           "Also output 0xC5110007 classification packets (one per decision "
-          "change, and at most one per packet-interval otherwise) so that "
-          "e.g. udpsink forwards them like node output",
+          "change, and one per packet-interval otherwise; argmax is the "
+          "decision, or the smoothed top class before the first decision) "
+          "so that e.g. udpsink forwards them like node output",
           GST_TYPE_RV_EMIT_PACKETS, DEFAULT_EMIT, G_PARAM_READWRITE |
           G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY));
   g_object_class_install_property (gobject_class, PROP_PACKET_INTERVAL,

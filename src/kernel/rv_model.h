@@ -39,7 +39,8 @@ typedef struct rv_model_stream rv_model_stream;  /* lives inside caller memory *
 size_t    rv_model_mem_size(const rv_rvne_info *info);
 /* Build a model from a parsed blob. Returns NULL and sets *status
  * (RV_ERR_NULL, RV_ERR_MEM when mem_size is short, RV_ERR_MODEL when the
- * info is inconsistent). The info is copied; the blob is referenced. */
+ * info is inconsistent). The info must come from rv_rvne_parse of the
+ * blob; it is copied, the blob is referenced. */
 rv_model *rv_model_init(void *mem, size_t mem_size, const rv_rvne_info *info,
                         rv_status *status);
 

@@ -48,12 +48,16 @@ static rv_attn_cfg causal_of(const rv_attn_cfg *cfg)
     return c;
 }
 
-static size_t ws_need(const rv_attn_cfg *cfg, uint32_t q_heads, uint32_t dim)
+/* Workspace bytes (0 on overflow) and the candidate array capacities. */
+static size_t ws_need(const rv_attn_cfg *cfg, uint32_t q_heads, uint32_t dim,
+                      size_t *cap_tok, size_t *cap_blk)
 {
     const rv_attn_cfg c = causal_of(cfg);
     /* Bounds that hold for every n the enumerator can be asked about. */
     const size_t cap_t = rv_attn_cand_cap_tokens(&c, UINT32_MAX);
     const size_t cap_b = rv_attn_cand_cap_blocks(&c, UINT32_MAX);
+    *cap_tok = cap_t;
+    *cap_blk = cap_b;
     size_t acc, sc, tmp, total = RV_ALIGN - 1u;
     if (!mul_sz(q_heads, dim, &acc) || !mul_sz(acc, sizeof(float), &acc) ||
         !mul_sz(q_heads, RV_KV_CHUNK * sizeof(float), &sc) ||
@@ -81,7 +85,8 @@ size_t rv_attn_decode_workspace_size(const rv_attn_cfg *cfg, uint32_t q_heads,
     if (!cfg || cfg->block_size == 0 || (cfg->n_globals > 0 && !cfg->globals) ||
         q_heads == 0 || dim == 0)
         return 0;
-    return ws_need(cfg, q_heads, dim);
+    size_t cap_t, cap_b;
+    return ws_need(cfg, q_heads, dim, &cap_t, &cap_b);
 }
 
 /* Ring slot of absolute position p, oldest <= p < len, without a division. */
@@ -190,7 +195,8 @@ rv_status rv_kv_decode_prepare(const rv_attn_cfg *cfg, const rv_kv *kv,
         return RV_ERR_SHAPE;
     if (cfg->block_size != kv->block_size)
         return RV_ERR_MISMATCH;
-    const size_t need = ws_need(cfg, q_heads, kv->dim);
+    size_t cap_t, cap_b;
+    const size_t need = ws_need(cfg, q_heads, kv->dim, &cap_t, &cap_b);
     if (need == 0)
         return RV_ERR_OVERFLOW;
     if (ws_size < need)
@@ -198,9 +204,6 @@ rv_status rv_kv_decode_prepare(const rv_attn_cfg *cfg, const rv_kv *kv,
     if (kv->len == kv->start)
         return RV_ERR_EMPTY;
 
-    const rv_attn_cfg c = causal_of(cfg);
-    const size_t cap_t = rv_attn_cand_cap_tokens(&c, UINT32_MAX);
-    const size_t cap_b = rv_attn_cand_cap_blocks(&c, UINT32_MAX);
     const size_t dim = kv->dim;
     unsigned char *p = rv_align_ptr(ws);
     w->cand.extra = take(&p, cap_t * sizeof(uint32_t));

@@ -23,6 +23,7 @@ typedef struct {
     float scale;
     uint32_t n;                /* rows gathered in the current chunk */
     bool f16;                  /* the current chunk holds fp16 token rows */
+    bool avx2;                 /* run the AVX2 build of the chunk loop */
 } run;
 
 /* acc[d] += sum over c of p[c] * v_c[d], c ascending. A tile of acc lives in
@@ -80,27 +81,8 @@ RV_INLINE void acc_rows(float *RV_RESTRICT acc, const float *RV_RESTRICT p,
     }
 }
 
-/* Largest of x[0..n), n >= 1: eight independent lanes (max is exact in any
- * order), so the loop vectorises instead of one serial compare chain. */
-RV_INLINE float max_of(const float *RV_RESTRICT x, uint32_t n)
-{
-    float m8[8];
-    for (uint32_t u = 0; u < 8u; u++)
-        m8[u] = x[0];
-    uint32_t c = 0;
-    for (; c + 8u <= n; c += 8u)
-        for (uint32_t u = 0; u < 8u; u++)
-            m8[u] = x[c + u] > m8[u] ? x[c + u] : m8[u];
-    for (; c < n; c++)
-        m8[0] = x[c] > m8[0] ? x[c] : m8[0];
-    float m = m8[0];
-    for (uint32_t u = 1; u < 8u; u++)
-        m = m8[u] > m ? m8[u] : m;
-    return m;
-}
-
-RV_KV_HOT
-static void chunk_head(run *r, uint32_t g)
+/* One chunk, one kv head (inlined into a baseline and an AVX2 build). */
+RV_INLINE void chunk_head(run *r, uint32_t g)
 {
     rv_kv_ws *w = r->w;
     const uint32_t dim = r->kv->dim, n = r->n, group = r->group;
@@ -132,7 +114,7 @@ static void chunk_head(run *r, uint32_t g)
     for (uint32_t h = 0; h < group; h++) {
         float *s = sc + h * RV_KV_CHUNK;
         float *acc = w->acc + (size_t)(h0 + h) * dim;
-        const float mx = max_of(s, n);
+        const float mx = rv_vec_max_opt(s, n);
         float m = w->m[h0 + h], l = w->l[h0 + h];
         if (mx > m) {
             const float corr = rv_vec_exp1_opt(m - mx); /* 0 on the first chunk */
@@ -151,12 +133,27 @@ static void chunk_head(run *r, uint32_t g)
     }
 }
 
+static void chunk_base(run *r)
+{
+    for (uint32_t g = 0; g < r->kv->kv_heads; g++)
+        chunk_head(r, g);
+}
+
+/* Same C compiled for AVX2 (rv_vec.h): bit-identical results, wider lanes. */
+RV_VEC_TARGET_AVX2 static void chunk_avx2(run *r)
+{
+    for (uint32_t g = 0; g < r->kv->kv_heads; g++)
+        chunk_head(r, g);
+}
+
 static void flush(run *r)
 {
     if (r->n == 0)
         return;
-    for (uint32_t g = 0; g < r->kv->kv_heads; g++)
-        chunk_head(r, g);
+    if (r->avx2)
+        chunk_avx2(r);
+    else
+        chunk_base(r);
     r->n = 0;
 }
 
@@ -180,6 +177,13 @@ static void prefetch_row(const unsigned char *k, const unsigned char *v, size_t 
 
 rv_status rv_attn_decode_opt(const rv_attn_cfg *cfg, const rv_kv *kv, uint32_t q_heads,
                              const float *q, float *out, void *ws, size_t ws_size)
+{
+    return rv_attn_decode_opt_isa(cfg, kv, q_heads, q, out, ws, ws_size, rv_vec_cpu_avx2());
+}
+
+rv_status rv_attn_decode_opt_isa(const rv_attn_cfg *cfg, const rv_kv *kv, uint32_t q_heads,
+                                 const float *q, float *out, void *ws, size_t ws_size,
+                                 bool avx2)
 {
     rv_kv_ws w;
     const rv_status st = rv_kv_decode_prepare(cfg, kv, q_heads, q, out, ws, ws_size, &w);
@@ -209,7 +213,8 @@ rv_status rv_attn_decode_opt(const rv_attn_cfg *cfg, const rv_kv *kv, uint32_t q
         prefetch_row(lk + pl->blk[t] * rf, lv + pl->blk[t] * rf, rf);
 
     run r = { .kv = kv, .w = &w, .q = q, .q_heads = q_heads,
-              .group = q_heads / kv->kv_heads, .scale = 1.0f / sqrtf((float)dim) };
+              .group = q_heads / kv->kv_heads, .scale = 1.0f / sqrtf((float)dim),
+              .avx2 = avx2 && rv_vec_cpu_avx2() };
     uint32_t s = pl->win_slot;
     for (uint32_t t = 0; t < pl->n_win; t++) {
         push(&r, tk + s * rb, tv + s * rb, f16);

@@ -23,18 +23,6 @@
  * rescale per chunk, workspace independent of window and length. */
 #define RV_KV_CHUNK 64u
 
-/*
- * On x86-64 Linux the hot decode loop is also compiled for AVX2 and picked
- * at load time (GNU ifunc via target_clones). It is the same C in the same
- * operation order, and without FMA (no contraction), so both clones compute
- * bit-identical results. Elsewhere (other CPUs, firmware) it is plain C.
- */
-#if defined(__x86_64__) && defined(__linux__) && (defined(__GNUC__) || defined(__clang__))
-#define RV_KV_HOT __attribute__((target_clones("avx2", "default")))
-#else
-#define RV_KV_HOT
-#endif
-
 /* Hint that memory is about to be read (no effect on results). */
 #if defined(__GNUC__) || defined(__clang__)
 #define RV_PREFETCH(p) __builtin_prefetch((p), 0, 3)
@@ -131,5 +119,10 @@ rv_status rv_attn_decode_ref(const rv_attn_cfg *cfg, const rv_kv *kv, uint32_t q
                              const float *q, float *out, void *ws, size_t ws_size);
 rv_status rv_attn_decode_opt(const rv_attn_cfg *cfg, const rv_kv *kv, uint32_t q_heads,
                              const float *q, float *out, void *ws, size_t ws_size);
+/* The optimised decode with the AVX2 build allowed (when the CPU has it) or
+ * not; rv_attn_decode_opt allows it. Both give bit-identical results. */
+rv_status rv_attn_decode_opt_isa(const rv_attn_cfg *cfg, const rv_kv *kv, uint32_t q_heads,
+                                 const float *q, float *out, void *ws, size_t ws_size,
+                                 bool avx2);
 
 #endif /* RV_KV_IMPL_H */

@@ -643,6 +643,7 @@ static void ring_vs_brute(const rv_attn_cfg *cfg, rv_kv_opts o, uint32_t q_heads
     cache_open(&c, &st, cfg);
     const size_t qr = (size_t)q_heads * o.dim;
     float *out = xmalloc(qr * sizeof(float)), *oref = xmalloc(qr * sizeof(float));
+    float *obase = xmalloc(qr * sizeof(float));
     double *bout = xmalloc(qr * sizeof(double));
     for (uint32_t t = 0; t < steps; t++) {
         EXPECT_EQ(rv_kv_append(c.kv, row_k(&st, t), row_v(&st, t)), RV_OK);
@@ -653,6 +654,11 @@ static void ring_vs_brute(const rv_attn_cfg *cfg, rv_kv_opts o, uint32_t q_heads
                                         c.ws_size), RV_OK);
         ck_assert_int_eq(rv_attn_decode_ref(cfg, c.kv, q_heads, row_q(&st, t), oref, c.ws,
                                             c.ws_size), RV_OK);
+        /* the baseline build of the optimised loop: bit-identical to the
+         * AVX2 build rv_attn_decode picks on CPUs that have it */
+        ck_assert_int_eq(rv_attn_decode_opt_isa(cfg, c.kv, q_heads, row_q(&st, t), obase,
+                                                c.ws, c.ws_size, false), RV_OK);
+        EXPECT(memcmp(obase, out, qr * sizeof(float)) == 0, "step %u: baseline != dispatched", t);
         brute(cfg, &st, len, row_q(&st, t), bout);
         for (size_t e = 0; e < qr; e++) {
             EXPECT(fabs(out[e] - bout[e]) <= 1e-5,
@@ -662,6 +668,7 @@ static void ring_vs_brute(const rv_attn_cfg *cfg, rv_kv_opts o, uint32_t q_heads
     }
     free(out);
     free(oref);
+    free(obase);
     free(bout);
     cache_close(&c);
     stream_free(&st);

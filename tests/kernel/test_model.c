@@ -152,6 +152,171 @@ START_TEST(stream_equals_prefill_fp16_weights)
 }
 END_TEST
 
+/* ---- independent double-precision evaluation of docs/model.md ---- */
+
+typedef struct {
+    const rv_rvne_info *in;
+    uint64_t off;          /* next tensor, walking the documented order */
+} walker;
+
+static uint64_t take_t(walker *w, uint64_t n)
+{
+    uint64_t o = w->off;
+    w->off += n;
+    return o;
+}
+
+static double W(const walker *w, uint64_t i)
+{
+    return rv_rvne_weight(w->in, i);
+}
+
+static void rms(const double *x, const walker *w, uint64_t g, int n, double *y)
+{
+    double ss = 0;
+    for (int i = 0; i < n; i++)
+        ss += x[i] * x[i];
+    double r = 1.0 / sqrt(ss / n + 1e-5);
+    for (int i = 0; i < n; i++)
+        y[i] = W(w, g + (uint64_t)i) * x[i] * r;
+}
+
+static void mv(const walker *w, uint64_t o, int rows, int cols, const double *x, double *y)
+{
+    for (int r = 0; r < rows; r++) {
+        double s = 0;
+        for (int c = 0; c < cols; c++)
+            s += W(w, o + (uint64_t)(r * cols + c)) * x[c];
+        y[r] = s;
+    }
+}
+
+/* The make_v2 model (din 12, D 24, Hq 4, Hkv 2, d 8, L 3, F 32, 4 rope
+ * pairs) over n <= 7 frames: every candidate set is all earlier frames
+ * (window 16, no complete block of 8), so attention is dense causal. */
+static void naive_v2(const rv_rvne_info *in, const float *x, int n, double *emb,
+                     double *logits0)
+{
+    enum { DIN = 12, D = 24, HQ = 4, HKV = 2, HD = 8, L = 3, F = 32, NP = 4 };
+    walker w = { in, 0 };
+    uint32_t P[NP];
+    rv_model_rope_default_periods(NP, P);
+    double h[7][D], u[D];
+    uint64_t win = take_t(&w, D * DIN), bin = take_t(&w, D);
+    for (int i = 0; i < n; i++) {
+        double xh[DIN];
+        for (int j = 0; j < DIN; j++) {
+            const uint8_t *fp = in->feat_norm;
+            float mean, inv;
+            memcpy(&mean, fp + 4 * j, 4);
+            memcpy(&inv, fp + 4 * (DIN + j), 4);
+            xh[j] = ((double)x[i * DIN + j] - mean) * inv;
+        }
+        mv(&w, win, D, DIN, xh, h[i]);
+        for (int j = 0; j < D; j++)
+            h[i][j] += W(&w, bin + (uint64_t)j);
+    }
+    for (int l = 0; l < L; l++) {
+        uint64_t ga = take_t(&w, D), oq = take_t(&w, HQ * HD * D), ok = take_t(&w, HKV * HD * D),
+                 ov = take_t(&w, HKV * HD * D), oo = take_t(&w, D * HQ * HD);
+        uint64_t gf = take_t(&w, D), o1 = take_t(&w, F * D), b1 = take_t(&w, F),
+                 o2 = take_t(&w, D * F), b2 = take_t(&w, D);
+        double q[7][HQ * HD], k[7][HKV * HD], v[7][HKV * HD];
+        for (int i = 0; i < n; i++) {
+            rms(h[i], &w, ga, D, u);
+            mv(&w, oq, HQ * HD, D, u, q[i]);
+            mv(&w, ok, HKV * HD, D, u, k[i]);
+            mv(&w, ov, HKV * HD, D, u, v[i]);
+            for (int r = 0; r < NP; r++) {
+                double th = 6.283185307179586 * (double)(i % (int)P[r]) / P[r];
+                double c = cos(th), sn = sin(th);
+                for (int t = 0; t < HQ; t++) {
+                    double *e = q[i] + t * HD;
+                    double a = e[2 * r], b = e[2 * r + 1];
+                    e[2 * r] = a * c - b * sn;
+                    e[2 * r + 1] = a * sn + b * c;
+                }
+                for (int t = 0; t < HKV; t++) {
+                    double *e = k[i] + t * HD;
+                    double a = e[2 * r], b = e[2 * r + 1];
+                    e[2 * r] = a * c - b * sn;
+                    e[2 * r + 1] = a * sn + b * c;
+                }
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            double a[HQ * HD], y[D];
+            for (int t = 0; t < HQ; t++) {
+                int kvh = t / (HQ / HKV);
+                double sc[7], mx = -1e300, z = 0;
+                for (int j = 0; j <= i; j++) {
+                    sc[j] = 0;
+                    for (int dd = 0; dd < HD; dd++)
+                        sc[j] += q[i][t * HD + dd] * k[j][kvh * HD + dd];
+                    sc[j] /= sqrt((double)HD);
+                    mx = sc[j] > mx ? sc[j] : mx;
+                }
+                for (int j = 0; j <= i; j++)
+                    z += (sc[j] = exp(sc[j] - mx));
+                for (int dd = 0; dd < HD; dd++) {
+                    a[t * HD + dd] = 0;
+                    for (int j = 0; j <= i; j++)
+                        a[t * HD + dd] += sc[j] / z * v[j][kvh * HD + dd];
+                }
+            }
+            mv(&w, oo, D, HQ * HD, a, y);
+            for (int j = 0; j < D; j++)
+                h[i][j] += y[j];
+            double zz[F];
+            rms(h[i], &w, gf, D, u);
+            mv(&w, o1, F, D, u, zz);
+            for (int j = 0; j < F; j++) {
+                double t = zz[j] + W(&w, b1 + (uint64_t)j);
+                zz[j] = t / (1.0 + exp(-t));
+            }
+            mv(&w, o2, D, F, zz, y);
+            for (int j = 0; j < D; j++)
+                h[i][j] += y[j] + W(&w, b2 + (uint64_t)j);
+        }
+    }
+    uint64_t gfin = take_t(&w, D), hw = take_t(&w, 4 * D), hb = take_t(&w, 4);
+    take_t(&w, 2 * D);
+    take_t(&w, 2);
+    ck_assert_uint_eq(w.off, in->n_weights);   /* the documented order covers the file */
+    for (int i = 0; i < n; i++)
+        rms(h[i], &w, gfin, D, emb + i * D);
+    mv(&w, hw, 4, D, emb + (n - 1) * D, logits0);
+    for (int c = 0; c < 4; c++)
+        logits0[c] += W(&w, hb + (uint64_t)c);
+}
+
+START_TEST(v2_matches_documented_math)
+{
+    mu_model mm;
+    make_v2(&mm, 555, false);
+    const int n = 7;
+    float *x = random_frames(n, 12, 6);
+    float ep[7 * 24], es[7 * 24], lg[4];
+    double ref[7 * 24], rl[4];
+    mu_prefill(mm.m, x, n, ep);
+    void *smem;
+    rv_model_stream *s = new_stream(mm.m, 32, true, RV_KV_F32, &smem);
+    mu_stream_all(mm.m, s, x, n, es);
+    naive_v2(&mm.info, x, n, ref, rl);
+    for (int i = 0; i < n * 24; i++) {
+        ck_assert_msg(fabs(ep[i] - ref[i]) <= 1e-4 * (1.0 + fabs(ref[i])),
+                      "prefill %d: %g vs %g", i, (double)ep[i], ref[i]);
+        ck_assert(fabs(es[i] - ref[i]) <= 1e-4 * (1.0 + fabs(ref[i])));
+    }
+    ck_assert_int_eq(rv_model_head_logits(mm.m, 0, es + 6 * 24, lg), RV_OK);
+    for (int c = 0; c < 4; c++)
+        ck_assert(fabs(lg[c] - rl[c]) <= 1e-4 * (1.0 + fabs(rl[c])));
+    free(smem);
+    free(x);
+    mu_model_free(&mm);
+}
+END_TEST
+
 static float inf_norm(const rv_mmat *w)
 {
     float best = 0.0f;
@@ -552,6 +717,7 @@ static Suite *model_suite(void)
     Suite *s = suite_create("model");
     TCase *tc = tcase_create("model");
     tcase_set_timeout(tc, 240);
+    tcase_add_test(tc, v2_matches_documented_math);
     tcase_add_test(tc, stream_equals_prefill_v2);
     tcase_add_test(tc, stream_equals_prefill_v1);
     tcase_add_test(tc, stream_equals_prefill_fp16_weights);

@@ -78,7 +78,8 @@ rv_status rv_model_head_logits(const rv_model *m, uint32_t head,
 /* ---- prefill over a window: positions 0..n-1 ---- */
 
 size_t    rv_model_prefill_workspace_size(const rv_model *m, uint32_t n);
-/* x [n][input_dim] -> embeddings [n][d_model]. */
+/* x [n][input_dim] -> embeddings [n][d_model]. RV_ERR_ARG (n == 0),
+ * RV_ERR_WORKSPACE, RV_ERR_NOT_FINITE (input or activation overflow). */
 rv_status rv_model_prefill(const rv_model *m, const float *x, uint32_t n,
                            float *embeddings, void *ws, size_t ws_size);
 
@@ -106,7 +107,10 @@ size_t    rv_model_step_workspace_size(const rv_model *m);
 /* Consume frame x [input_dim] at the stream's position, write its
  * embedding [d_model]. RV_ERR_NOT_FINITE (stream untouched) for NaN/Inf
  * input, RV_ERR_FULL when a non-ring cache is full (stream untouched),
- * RV_ERR_MISMATCH when s was made for another model. */
+ * RV_ERR_MISMATCH when s was made for another model, RV_ERR_WORKSPACE.
+ * Activation overflow (q/k/v beyond 1e15) is RV_ERR_NOT_FINITE; after the
+ * first layer the stream then refuses steps (RV_ERR_BAD_OBJECT) until
+ * rv_model_stream_reset (docs/model.md, "Errors never poison a stream"). */
 rv_status rv_model_step(const rv_model *m, rv_model_stream *s, const float *x,
                         float *embedding, void *ws, size_t ws_size);
 

@@ -210,9 +210,11 @@ rv_status rv_rvne_write(const rv_rvne_spec *spec, const float *weights,
 
 /* Re-encode a parsed blob: to_version 1 or 2, fp16 or fp32. Sections of a v2
  * source are re-emitted (unknown ancillary ones dropped); v1 -> v2 writes
- * the defaults explicitly (ATTN, HEAD with class<c> labels). v2 -> v1 only
- * for a v1-shaped arch without FNRM/ROPE (else RV_ERR_ARG). Size query:
- * call with out == NULL (out_size ignored), *written gets the size. */
+ * the defaults explicitly (ATTN, HEAD with class<c> labels). v2 -> v1 drops
+ * names and provenance and needs a v1-shaped arch without FNRM/ROPE and
+ * with the default attention (else RV_ERR_ARG). fp16 output refuses weights
+ * beyond the fp16 range (RV_ERR_NOT_FINITE). Size query: call with
+ * out == NULL (out_size ignored), *written gets the size. */
 rv_status rv_rvne_convert(const rv_rvne_info *in, uint32_t to_version,
                           bool fp16, uint8_t *out, size_t out_size,
                           size_t *written);

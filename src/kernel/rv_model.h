@@ -110,7 +110,7 @@ size_t    rv_model_step_workspace_size(const rv_model *m);
  * RV_ERR_MISMATCH when s was made for another model, RV_ERR_WORKSPACE.
  * Activation overflow (q/k/v beyond 1e15) is RV_ERR_NOT_FINITE; after the
  * first layer the stream then refuses steps (RV_ERR_BAD_OBJECT) until
- * rv_model_stream_reset (docs/model.md, "Errors never poison a stream"). */
+ * rv_model_stream_reset (docs/model.md, "Errors never silently poison a stream"). */
 rv_status rv_model_step(const rv_model *m, rv_model_stream *s, const float *x,
                         float *embedding, void *ws, size_t ws_size);
 

@@ -306,6 +306,29 @@ static uint64_t decode_cost(const rv_model *model)
     return st == RV_OK ? t1 - t0 : 0;
 }
 
+/* The batch alternative: one rv_model_prefill over a whole 256-frame window
+ * (what a classify that recomputes its window would run). Reports the
+ * instruction count and the workspace it needs. */
+static _Alignas(16) uint8_t b_prefill_ws[1u << 20];
+static float b_frames[WINDOW * MAX_DIM];
+static float b_emb[WINDOW * 64u];
+
+static void prefill_cost(const model_src *m, const rv_model *model)
+{
+    size_t ws_n = rv_model_prefill_workspace_size(model, WINDOW);
+    fw_out_budget("prefill_ws", ws_n);
+    if (ws_n == 0 || ws_n > sizeof(b_prefill_ws) || rv_model_d_model(model) > 64u) {
+        fw_out_budget("prefill_256", 0);
+        return;
+    }
+    for (uint32_t t = 0; t < WINDOW; t++)
+        feature_frame(t, m->in_dim, b_frames + t * m->in_dim);
+    uint64_t t0 = fw_insn_count();
+    rv_status st = rv_model_prefill(model, b_frames, WINDOW, b_emb, b_prefill_ws, ws_n);
+    uint64_t t1 = fw_insn_count();
+    fw_out_budget("prefill_256", st == RV_OK ? t1 - t0 : 0);
+}
+
 /* Instructions per call of a libm function the model uses, over 64 calls. */
 static uint64_t per_call(float (*f)(float))
 {
@@ -400,6 +423,7 @@ static void budgets(const model_src *m)
     fw_out_budget("step_ws", rv_model_step_workspace_size(model));
     fw_out_budget("attn_window", rv_model_attn_cfg(model)->window);
     fw_out_budget("decode_one_layer", decode_cost(model));
+    prefill_cost(m, model);
     fw_out_budget("libm_expf", per_call(neg_expf));
     fw_out_budget("libm_sinf", per_call(sinf));
     fw_out_budget("libm_cosf", per_call(cosf));

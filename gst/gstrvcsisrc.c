@@ -9,9 +9,10 @@
  * validated by the kernel decoder (gstrvcsistats.c); invalid ones are
  * counted by reason and never reach the src pad.
  *
- * Timestamps: each batch is stamped with the pipeline clock when it is
- * read; PTS is that time minus the element's base time (running time at
- * arrival). The same clock time is stored in RvCsiPacketMeta.arrival.
+ * Timestamps: each datagram's kernel receive time (SO_TIMESTAMPNS) is
+ * moved onto the pipeline clock with the offset measured when its batch is
+ * read; PTS is that minus the element's base time (running time at
+ * arrival), and RvCsiPacketMeta.arrival holds the clock time itself.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE             /* recvmmsg */
@@ -60,8 +61,12 @@ enum
 typedef struct
 {
   guint slot;
+  GstClockTime arrival;
   RvCsiPacketInfo info;
 } RvAccepted;
+
+/* Control data room per datagram: one struct timespec timestamp. */
+#define CMSG_ROOM CMSG_SPACE (sizeof (struct timespec))
 
 struct _GstRvCsiSrc
 {
@@ -91,9 +96,9 @@ struct _GstRvCsiSrc
   struct mmsghdr *msgs;
   struct iovec *iov;
   struct sockaddr_storage *addrs;
+  guint8 *cmsgs;                /* per slot: SO_TIMESTAMPNS control data */
   RvAccepted *accepted;
   guint n_accepted, next_accepted;
-  GstClockTime batch_arrival;
   GstClockTime last_stats_post;
 
   /* counters (stats_lock) */
@@ -256,6 +261,7 @@ free_batch (GstRvCsiSrc * self)
   g_clear_pointer (&self->msgs, g_free);
   g_clear_pointer (&self->iov, g_free);
   g_clear_pointer (&self->addrs, g_free);
+  g_clear_pointer (&self->cmsgs, g_free);
   g_clear_pointer (&self->accepted, g_free);
   self->n_slots = 0;
   self->n_accepted = self->next_accepted = 0;
@@ -508,6 +514,11 @@ open_socket (GstRvCsiSrc * self)
               "losing packets in bursts", bufsize));
     }
   }
+  /* Kernel receive timestamps: arrival is when the datagram reached the
+   * socket, not when this thread got round to reading it. */
+  if (!g_socket_set_option (sock, SOL_SOCKET, SO_TIMESTAMPNS, 1, NULL))
+    GST_WARNING_OBJECT (self, "no kernel receive timestamps; stamping on "
+        "read");
   local = g_socket_get_local_address (sock, &err);
   if (!local) {
     GST_ELEMENT_ERROR (self, RESOURCE, OPEN_READ,
@@ -594,6 +605,7 @@ gst_rvcsi_src_start (GstBaseSrc * bsrc)
   self->msgs = g_new0 (struct mmsghdr, n);
   self->iov = g_new0 (struct iovec, n);
   self->addrs = g_new0 (struct sockaddr_storage, n);
+  self->cmsgs = g_malloc0 ((gsize) n * CMSG_ROOM);
   self->accepted = g_new0 (RvAccepted, n);
   self->last_stats_post = GST_CLOCK_TIME_NONE;
 
@@ -686,6 +698,8 @@ receive_batch (GstRvCsiSrc * self, gint fd)
     self->msgs[i].msg_hdr.msg_iovlen = 1;
     self->msgs[i].msg_hdr.msg_name = &self->addrs[i];
     self->msgs[i].msg_hdr.msg_namelen = sizeof (struct sockaddr_storage);
+    self->msgs[i].msg_hdr.msg_control = self->cmsgs + (gsize) i * CMSG_ROOM;
+    self->msgs[i].msg_hdr.msg_controllen = CMSG_ROOM;
     self->msgs[i].msg_len = 0;
   }
   do {
@@ -696,10 +710,36 @@ receive_batch (GstRvCsiSrc * self, gint fd)
   return n;
 }
 
+/* Kernel receive time of datagram m on the pipeline clock: its
+ * CLOCK_REALTIME stamp moved by the clock offset measured for this batch.
+ * Falls back to the read time; never later than it. */
+static GstClockTime
+arrival_time (const struct msghdr *m, GstClockTime now, gint64 real_now_ns)
+{
+  struct cmsghdr *c;
+
+  if (!GST_CLOCK_TIME_IS_VALID (now))
+    return now;
+  for (c = CMSG_FIRSTHDR (m); c; c = CMSG_NXTHDR ((struct msghdr *) m, c)) {
+    if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPNS) {
+      struct timespec ts;
+      gint64 k, age;
+      memcpy (&ts, CMSG_DATA (c), sizeof ts);
+      k = (gint64) ts.tv_sec * GST_SECOND + ts.tv_nsec;
+      age = real_now_ns - k;
+      if (age <= 0)
+        return now;
+      return (GstClockTime) age < now ? now - (GstClockTime) age : 0;
+    }
+  }
+  return now;
+}
+
 static void
 admit_batch (GstRvCsiSrc * self, guint n, GstClockTime now)
 {
   guint i;
+  gint64 real_now_ns = g_get_real_time () * 1000;
 
   self->n_accepted = self->next_accepted = 0;
   g_mutex_lock (&self->stats_lock);
@@ -715,6 +755,7 @@ admit_batch (GstRvCsiSrc * self, guint n, GstClockTime now)
     if (rv_csi_stats_admit (&self->stats, self->slots +
             (gsize) i * self->slot_size, m->msg_len, now, &a->info)) {
       a->slot = i;
+      a->arrival = arrival_time (&m->msg_hdr, now, real_now_ns);
       self->n_accepted++;
     }
   }
@@ -746,11 +787,10 @@ make_buffer (GstRvCsiSrc * self, const RvAccepted * a)
   RvCsiPacketMeta *meta = rv_csi_packet_meta_add (buf);
   GstClockTime base = gst_element_get_base_time (GST_ELEMENT (self));
 
-  rv_csi_packet_meta_fill (meta, &a->info, self->batch_arrival);
+  rv_csi_packet_meta_fill (meta, &a->info, a->arrival);
   fill_address (meta, &self->addrs[a->slot]);
-  if (GST_CLOCK_TIME_IS_VALID (self->batch_arrival) &&
-      self->batch_arrival >= base)
-    GST_BUFFER_PTS (buf) = self->batch_arrival - base;
+  if (GST_CLOCK_TIME_IS_VALID (a->arrival) && a->arrival >= base)
+    GST_BUFFER_PTS (buf) = a->arrival - base;
   GST_BUFFER_DTS (buf) = GST_BUFFER_PTS (buf);
   return buf;
 }
@@ -788,7 +828,6 @@ gst_rvcsi_src_create (GstPushSrc * psrc, GstBuffer ** outbuf)
      * rates are exact over [previous post, now). */
     maybe_post_stats (self, now);
     if (n > 0) {
-      self->batch_arrival = now;
       admit_batch (self, (guint) n, now);
       continue;
     }

@@ -477,9 +477,13 @@ GST_START_TEST (test_hostile_session)
   g_object_get (head, "stats", &hs, NULL);
   fail_unless (gst_structure_get_uint (hs, "streams", &streams));
   fail_unless (streams <= 256);
-  g_print ("e2e hostile: src %" G_GUINT64_FORMAT " received, %"
-      G_GUINT64_FORMAT " dropped; head: %s\n", stat_u64 (src, "received"),
-      stat_u64 (src, "dropped"), gst_structure_to_string (hs));
+  {
+    gchar *txt = gst_structure_to_string (hs);
+    g_print ("e2e hostile: src %" G_GUINT64_FORMAT " received, %"
+        G_GUINT64_FORMAT " dropped; head: %s\n", stat_u64 (src, "received"),
+        stat_u64 (src, "dropped"), txt);
+    g_free (txt);
+  }
   gst_structure_free (hs);
   for (guint i = 0; i < live->len; i++) {
     Change *c = g_ptr_array_index (live, i);

@@ -313,6 +313,23 @@ def cmd_agree(a):
     return 0 if ok else 1
 
 
+def cmd_component_sources(a):
+    """The ESP-IDF component compiles src/kernel/*.c (CMake GLOB); meson's
+    kernel_sources must be that same set, or node and host builds drift."""
+    kdir = os.path.join(a.root, 'src', 'kernel')
+    on_disk = sorted(f for f in os.listdir(kdir) if f.endswith('.c'))
+    listed = sorted(os.path.basename(s) for s in a.sources
+                    if os.path.dirname(s) == os.path.abspath(kdir))
+    if on_disk == listed:
+        log(f'PASS: the component and meson compile the same {len(listed)} kernel files')
+        return 0
+    log('FAIL: src/kernel/*.c (what firmware/esp-idf/components/rv_temporal/CMakeLists.txt '
+        'compiles) differs from meson\'s kernel_sources')
+    log('  only on disk: ' + ' '.join(sorted(set(on_disk) - set(listed))))
+    log('  only in kernel_sources: ' + ' '.join(sorted(set(listed) - set(on_disk))))
+    return 1
+
+
 def size_of(target, objs_dir, match):
     """text/data/bss summed over the objects whose name matches."""
     t = TARGETS[target]
@@ -495,6 +512,9 @@ def main():
     g.add_argument('--build-dir', required=True)
     g.add_argument('--root', required=True)
     g.add_argument('sources', nargs='*')
+    c2 = sub.add_parser('component-sources')
+    c2.add_argument('--root', required=True)
+    c2.add_argument('sources', nargs='*')
     e = sub.add_parser('embed')
     e.add_argument('blob')
     e.add_argument('out')
@@ -502,7 +522,7 @@ def main():
     if hasattr(a, 'sources'):
         a.sources = [os.path.abspath(s) for s in a.sources]
     return {'check': cmd_check, 'budgets': cmd_budgets, 'embed': cmd_embed,
-            'agree': cmd_agree}[a.cmd](a)
+            'agree': cmd_agree, 'component-sources': cmd_component_sources}[a.cmd](a)
 
 
 if __name__ == '__main__':

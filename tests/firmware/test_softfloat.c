@@ -29,7 +29,7 @@ uint64_t __muldi3(uint64_t a, uint64_t b);
 uint64_t __udivdi3(uint64_t n, uint64_t d);
 uint64_t __umoddi3(uint64_t n, uint64_t d);
 
-#define N 50000
+#define N 20000
 
 static uint64_t state = 88172645463325252ull;
 

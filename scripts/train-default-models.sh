@@ -42,6 +42,6 @@ if [[ $which == all || $which == state ]]; then
     --sim-scenarios "$scen" --test-sessions 9 --test-seed 900000 \
     --seq 64 --stride 32 --warmup 10 --ctx-min 4 --layers 1 --d-model 16 \
     --heads 2 --kv-heads 1 --head-dim 16 --ffn 32 --rope-pairs 4 \
-    --window 16 --block 8 --epochs 30 --batch 16 --lr 0.005 --patience 8 --seed 1 \
-    --out models/rvcsi-state.rvne 2>&1 | tee models/rvcsi-state.log
+    --window 16 --block 8 --no-log-stride --epochs 30 --batch 16 --lr 0.005 \
+    --patience 8 --seed 1 --out models/rvcsi-state.rvne 2>&1 | tee models/rvcsi-state.log
 fi

@@ -108,6 +108,77 @@ static void eval_model(const uint8_t *blob, size_t len, rvt_input input,
     rvt_dataset_free(&ds);
 }
 
+/* Streaming, as rvtemporalhead runs it: one rv_model_step per frame from
+ * the start of each held-out stream, ring cache of `cache` frames. */
+static double stream_accuracy(const uint8_t *blob, size_t len, rvt_input input,
+                              const char *scenarios, uint32_t sessions, double dur,
+                              double rate, uint32_t frames, uint32_t cache)
+{
+    rv_rvne_info info;
+    ck_assert_int_eq(rv_rvne_parse(blob, len, &info), RV_OK);
+    size_t msz = rv_model_mem_size(&info);
+    void *mm = malloc(msz);
+    rv_status st;
+    rv_model *m = rv_model_init(mm, msz, &info, &st);
+    ck_assert(m != NULL);
+    rvt_classes cls;
+    rvt_classes_init(&cls);
+    for (size_t i = 0; i < sizeof merges / sizeof merges[0]; i++)
+        ck_assert(rvt_classes_add_map(&cls, merges[i]));
+    const uint32_t C = rv_model_n_classes(m, 0), D = rv_model_d_model(m);
+    for (uint32_t c = 0; c < C; c++) {
+        size_t l;
+        const char *nm = rv_model_label(m, 0, c, &l);
+        char b[RVT_CLASS_NAME];
+        memcpy(b, nm, l);
+        b[l] = 0;
+        ck_assert(rvt_classes_add(&cls, b));
+    }
+    /* One window per stream covering its first `frames` frames. */
+    rvt_dataset ds;
+    ck_assert(rvt_dataset_init(&ds, rvt_input_dim(input), frames));
+    rvt_sim_opts so = { sessions, 950000, dur, rate, 1, scenarios };
+    rvt_cut_opts co = { input, input == RVT_INPUT_STATE ? 10 : 200, 1u << 30, 0 };
+    uint32_t src = 0;
+    char err[200];
+    ck_assert_msg(rvt_collect_sim(&so, &co, &cls, &ds, &src, NULL, err, sizeof err), "%s", err);
+    rv_model_stream_opts o = { cache, RV_KV_F32, true, 0 };
+    size_t ssz = rv_model_stream_mem_size(m, &o), wsz = rv_model_step_workspace_size(m);
+    void *sm = malloc(ssz), *ws = malloc(wsz);
+    rv_model_stream *s = rv_model_stream_init(sm, ssz, m, &o, &st);
+    ck_assert_msg(s != NULL, "%s", rv_status_str(st));
+    float emb[256], lg[RVT_MAX_CLASSES];
+    uint64_t ok = 0, tot = 0;
+    uint32_t last_src = UINT32_MAX;
+    for (uint32_t w = 0; w < ds.n_seq; w++) {
+        if (ds.src[w] == last_src)
+            continue; /* the stream's end-aligned second window */
+        last_src = ds.src[w];
+        rv_model_stream_reset(s);
+        for (uint32_t t = 0; t < frames; t++) {
+            ck_assert_int_eq(rv_model_step(m, s, ds.x + ((size_t)w * frames + t) * ds.in_dim,
+                                           emb, ws, wsz), RV_OK);
+            int32_t y = ds.y[(size_t)w * frames + t];
+            if (y < 0)
+                continue;
+            ck_assert_int_eq(rv_model_head_logits(m, 0, emb, lg), RV_OK);
+            uint32_t b = 0;
+            for (uint32_t c = 1; c < C; c++)
+                if (lg[c] > lg[b])
+                    b = c;
+            ok += b == (uint32_t)y;
+            tot++;
+        }
+    }
+    ck_assert(D <= 256);
+    ck_assert_uint_gt(tot, 0);
+    free(sm);
+    free(ws);
+    free(mm);
+    rvt_dataset_free(&ds);
+    return (double)ok / (double)tot;
+}
+
 START_TEST(test_csi_default_model)
 {
     size_t len = 0;
@@ -123,6 +194,12 @@ START_TEST(test_csi_default_model)
             (unsigned long long)eo.frames, eo.fall_recall,
             (unsigned long long)eo.fall_as_sit, (unsigned long long)eo.fall_total);
     ck_assert_uint_gt(eo.fall_total, 0);
+    double sa = stream_accuracy(blob, len, RVT_INPUT_CSI,
+                                "random,fall,sit,gestures,mixed,walking,empty,breathing,apnea",
+                                9, 60.0, 100.0, 5500, 256);
+    fprintf(stderr, "csi default model, streaming (ring cache 256): accuracy %.4f\n", sa);
+    ck_assert_msg(sa >= CSI_MIN_STREAM_ACC, "streaming accuracy %.4f below %.2f", sa,
+                  CSI_MIN_STREAM_ACC);
     ck_assert_msg(eo.acc >= CSI_MIN_ACC, "accuracy %.4f below %.2f", eo.acc, CSI_MIN_ACC);
     ck_assert_msg(eo.fall_recall >= CSI_MIN_FALL_RECALL, "fall recall %.4f below %.2f",
                   eo.fall_recall, CSI_MIN_FALL_RECALL);
@@ -143,6 +220,12 @@ START_TEST(test_state_default_model)
             "fall recall %.4f, fall->sit_down %llu of %llu\n", eo.acc,
             (unsigned long long)eo.frames, eo.fall_recall,
             (unsigned long long)eo.fall_as_sit, (unsigned long long)eo.fall_total);
+    double sa = stream_accuracy(blob, len, RVT_INPUT_STATE,
+                                "random,fall,sit,gestures,mixed,walking,empty,breathing,apnea",
+                                18, 300.0, 5.0, 1400, 256);
+    fprintf(stderr, "state default model, streaming (ring cache 256): accuracy %.4f\n", sa);
+    ck_assert_msg(sa >= STATE_MIN_STREAM_ACC, "streaming accuracy %.4f below %.2f", sa,
+                  STATE_MIN_STREAM_ACC);
     ck_assert_msg(eo.acc >= STATE_MIN_ACC, "accuracy %.4f below %.2f", eo.acc, STATE_MIN_ACC);
 }
 END_TEST

@@ -15,6 +15,7 @@
 #include "esp_timer.h"
 #include "freertos/FreeRTOS.h"
 #include "freertos/queue.h"
+#include "freertos/semphr.h"
 #include "freertos/task.h"
 #include "ruv_temporal.h"
 #include "rv_rvne.h"
@@ -58,7 +59,8 @@ static void make_weights(void)
     ck_assert_uint_eq(n, BLOB_LEN);
 }
 
-/* ---- fake FreeRTOS: one queue, a task that runs when the test says ---- */
+/* ---- fake FreeRTOS: one queue, one task that runs when the test says so or
+ * when someone waits on a semaphore it has not given yet ---- */
 
 struct fake_queue {
     uint8_t *items;
@@ -68,9 +70,12 @@ struct fake_task {
     TaskFunction_t fn;
     void *arg;
 };
+struct fake_sem {
+    int given;
+};
 
 static struct fake_task the_task;
-static int task_alive, queues_alive;
+static int task_alive, queues_alive, sems_alive;
 static int64_t now_us;
 static jmp_buf task_yield;          /* the task "blocks" on an empty queue */
 
@@ -133,20 +138,51 @@ BaseType_t xTaskCreatePinnedToCore(TaskFunction_t fn, const char *name, uint32_t
     return pdPASS;
 }
 
+/* The task deleting itself (the only use temporal_task.c makes of it). */
 void vTaskDelete(TaskHandle_t t)
 {
-    ck_assert_ptr_eq(t, &the_task);
+    ck_assert_ptr_null(t);
     task_alive = 0;
+    longjmp(task_yield, 2);
 }
 
-/* Lets the task drain the queue. Each call enters the task function anew
- * (the previous run was left by longjmp); the task keeps its schedule in
- * module state, so this is the same as the task waking up again. */
+/* Lets the task run until it blocks on an empty queue or deletes itself.
+ * Each call enters the task function anew (the previous run was left by
+ * longjmp); the task keeps its state in module variables, so this is the
+ * same as the task waking up again. */
 static void run_task(void)
 {
     ck_assert(task_alive);
     if (setjmp(task_yield) == 0)
         the_task.fn(the_task.arg);
+}
+
+SemaphoreHandle_t xSemaphoreCreateBinary(void)
+{
+    sems_alive++;
+    return calloc(1, sizeof(struct fake_sem));
+}
+
+BaseType_t xSemaphoreGive(SemaphoreHandle_t sem)
+{
+    sem->given = 1;
+    return pdTRUE;
+}
+
+BaseType_t xSemaphoreTake(SemaphoreHandle_t sem, TickType_t wait)
+{
+    (void)wait;
+    if (!sem->given && task_alive)
+        run_task();                 /* the waiter blocks: the task runs */
+    ck_assert_msg(sem->given, "deadlock: nobody gives the semaphore");
+    sem->given = 0;
+    return pdTRUE;
+}
+
+void vSemaphoreDelete(SemaphoreHandle_t sem)
+{
+    free(sem);
+    sems_alive--;
 }
 
 /* ---- the node firmware's hooks (temporal_task.c declares them) ---- */
@@ -190,6 +226,7 @@ static void teardown(void)
 {
     temporal_task_stop();
     ck_assert_int_eq(queues_alive, 0);
+    ck_assert_int_eq(sems_alive, 0);
     ck_assert_int_eq(task_alive, 0);
 }
 
@@ -267,6 +304,8 @@ START_TEST(start_rejects_bad_config)
     ck_assert_int_eq(temporal_task_start(TEMPORAL_TASK_MAX_DIM + 1u, WIN, CLS), ESP_ERR_INVALID_SIZE);
     ck_assert_int_eq(temporal_task_start(IN + 1u, WIN, CLS), ESP_ERR_INVALID_ARG); /* blob mismatch */
     ck_assert_int_eq(task_alive, 0);
+    ck_assert_int_eq(queues_alive, 0);
+    ck_assert_int_eq(sems_alive, 0);
     test_weights[100] ^= 1u;                                  /* corrupt the embedded blob */
     ck_assert_int_eq(temporal_task_start(IN, WIN, CLS), ESP_ERR_INVALID_CRC);
     ck_assert_int_eq(task_alive, 0);

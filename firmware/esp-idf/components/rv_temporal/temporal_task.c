@@ -6,6 +6,8 @@
  */
 #include "temporal_task.h"
 
+#include <stdbool.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "sdkconfig.h"
@@ -16,6 +18,7 @@
 #include "esp_timer.h"
 #include "freertos/FreeRTOS.h"
 #include "freertos/queue.h"
+#include "freertos/semphr.h"
 #include "freertos/task.h"
 #ifdef CONFIG_TEMPORAL_WEIGHTS_PARTITION
 #include "esp_partition.h"
@@ -34,8 +37,11 @@ static const char *TAG = "rv_temporal";
 static QueueHandle_t s_queue;
 static TaskHandle_t s_task;
 static ruv_temporal_ctx_t *s_ctx;
-static uint32_t s_input_dim, s_n_classes, s_seq;
+static uint32_t s_input_dim, s_window_len, s_n_classes, s_seq;
 static int64_t s_next_us;          /* next classification (esp_timer time) */
+static SemaphoreHandle_t s_sync;   /* task -> start()/stop() handshakes */
+static esp_err_t s_start_err;
+static volatile bool s_stop;
 static volatile uint32_t s_dropped;
 #ifdef CONFIG_TEMPORAL_WEIGHTS_PARTITION
 static esp_partition_mmap_handle_t s_map;
@@ -96,17 +102,60 @@ static void emit(const float *logits)
         ESP_LOGW(TAG, "classification packet not sent (0x%x)", (unsigned)err);
 }
 
+/* Self-test, weights, context: run on the task's own stack (init needs about
+ * 4 KB of stack, more than app_main's default leaves), reported to start(). */
+static esp_err_t open_model(void)
+{
+    if (ruv_temporal_kernel_self_test() != ESP_OK) {
+        ESP_LOGE(TAG, "kernel self-test failed: temporal head disabled");
+        return ESP_FAIL;
+    }
+    const uint8_t *blob;
+    size_t len;
+    esp_err_t err = load_weights(&blob, &len);
+    if (err != ESP_OK)
+        return err;
+    if ((uintptr_t)blob & 3u)
+        ESP_LOGW(TAG, "weights not 4-byte aligned: the model reads them byte-wise (slower)");
+    err = ruv_temporal_init(blob, len, s_input_dim, s_window_len, s_n_classes, &s_ctx);
+    if (err != ESP_OK) {
+        ESP_LOGE(TAG, "weights rejected (0x%x)", (unsigned)err);
+        release_weights();
+        return err;
+    }
+    ESP_LOGI(TAG, "running: dim %u, window %u, %u classes, %u bytes",
+             (unsigned)s_input_dim, (unsigned)s_window_len, (unsigned)s_n_classes,
+             (unsigned)ruv_temporal_mem_size(blob, len, s_window_len));
+    return ESP_OK;
+}
+
+/* Longest the task blocks, so a stop request is seen promptly. */
+#define TASK_POLL_MS 100
+
 static void task_main(void *arg)
 {
     (void)arg;
+    if (!s_ctx) {                       /* first run: open, then tell start() */
+        s_start_err = open_model();
+        xSemaphoreGive(s_sync);
+        if (s_start_err != ESP_OK) {
+            vTaskDelete(NULL);
+            return;
+        }
+    }
     float frame[TEMPORAL_TASK_MAX_DIM];
     float logits[CONFIG_TEMPORAL_N_CLASSES];
     const int64_t period_us = (int64_t)CONFIG_TEMPORAL_CLASSIFY_PERIOD_MS * 1000;
 
     for (;;) {
-        int64_t wait_us = s_next_us - esp_timer_get_time();
-        TickType_t wait = wait_us > 0 ? pdMS_TO_TICKS(wait_us / 1000) : 0;
-        if (xQueueReceive(s_queue, frame, wait) == pdTRUE) {
+        if (s_stop) {                   /* stop(): leave between frames */
+            xSemaphoreGive(s_sync);
+            vTaskDelete(NULL);
+            return;
+        }
+        int64_t wait_ms = (s_next_us - esp_timer_get_time()) / 1000;
+        wait_ms = wait_ms < 0 ? 0 : wait_ms > TASK_POLL_MS ? TASK_POLL_MS : wait_ms;
+        if (xQueueReceive(s_queue, frame, pdMS_TO_TICKS(wait_ms)) == pdTRUE) {
             esp_err_t err = ruv_temporal_push(s_ctx, frame);
             if (err != ESP_OK)
                 ESP_LOGD(TAG, "frame rejected (0x%x)", (unsigned)err);
@@ -124,6 +173,23 @@ static void task_main(void *arg)
     }
 }
 
+static void release_all(void)
+{
+    if (s_queue) {
+        vQueueDelete(s_queue);
+        s_queue = NULL;
+    }
+    if (s_sync) {
+        vSemaphoreDelete(s_sync);
+        s_sync = NULL;
+    }
+    if (s_ctx) {
+        ruv_temporal_destroy(s_ctx);
+        s_ctx = NULL;
+        release_weights();
+    }
+}
+
 esp_err_t temporal_task_start(uint32_t input_dim, uint32_t window_len,
                               uint32_t n_classes)
 {
@@ -133,37 +199,29 @@ esp_err_t temporal_task_start(uint32_t input_dim, uint32_t window_len,
         return ESP_ERR_INVALID_ARG;
     if (input_dim > TEMPORAL_TASK_MAX_DIM || n_classes > CONFIG_TEMPORAL_N_CLASSES)
         return ESP_ERR_INVALID_SIZE;
-    if (ruv_temporal_kernel_self_test() != ESP_OK) {
-        ESP_LOGE(TAG, "kernel self-test failed: temporal head disabled");
-        return ESP_FAIL;
-    }
-    const uint8_t *blob;
-    size_t len;
-    esp_err_t err = load_weights(&blob, &len);
-    if (err != ESP_OK)
-        return err;
-    err = ruv_temporal_init(blob, len, input_dim, window_len, n_classes, &s_ctx);
-    if (err != ESP_OK) {
-        ESP_LOGE(TAG, "weights rejected (0x%x)", (unsigned)err);
-        release_weights();
-        return err;
-    }
     s_input_dim = input_dim;
+    s_window_len = window_len;
     s_n_classes = n_classes;
     s_seq = 0;
     s_dropped = 0;
+    s_stop = false;
     s_next_us = esp_timer_get_time() + (int64_t)CONFIG_TEMPORAL_CLASSIFY_PERIOD_MS * 1000;
     s_queue = xQueueCreate(CONFIG_TEMPORAL_QUEUE_DEPTH, input_dim * sizeof(float));
-    if (!s_queue ||
+    s_sync = xSemaphoreCreateBinary();
+    if (!s_queue || !s_sync ||
         xTaskCreatePinnedToCore(task_main, "rv_temporal", CONFIG_TEMPORAL_TASK_STACK,
                                 NULL, CONFIG_TEMPORAL_TASK_PRIORITY, &s_task,
                                 CONFIG_TEMPORAL_TASK_CORE) != pdPASS) {
-        temporal_task_stop();
+        s_task = NULL;
+        release_all();
         return ESP_ERR_NO_MEM;
     }
-    ESP_LOGI(TAG, "running: dim %u, window %u, %u classes, %u bytes",
-             (unsigned)input_dim, (unsigned)window_len, (unsigned)n_classes,
-             (unsigned)ruv_temporal_mem_size(blob, len, window_len));
+    xSemaphoreTake(s_sync, portMAX_DELAY);
+    if (s_start_err != ESP_OK) {        /* the task has deleted itself */
+        s_task = NULL;
+        release_all();
+        return s_start_err;
+    }
     return ESP_OK;
 }
 
@@ -187,18 +245,11 @@ esp_err_t temporal_task_push_frame(const float *frame, uint32_t frame_len)
 void temporal_task_stop(void)
 {
     if (s_task) {
-        vTaskDelete(s_task);
+        s_stop = true;                  /* the task sees it within TASK_POLL_MS */
+        xSemaphoreTake(s_sync, portMAX_DELAY);
         s_task = NULL;
     }
-    if (s_queue) {
-        vQueueDelete(s_queue);
-        s_queue = NULL;
-    }
-    if (s_ctx) {
-        ruv_temporal_destroy(s_ctx);
-        s_ctx = NULL;
-        release_weights();
-    }
+    release_all();
 }
 
 uint32_t temporal_task_dropped(void)

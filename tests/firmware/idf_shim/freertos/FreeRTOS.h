@@ -8,8 +8,10 @@ typedef int BaseType_t;
 typedef unsigned int UBaseType_t;
 typedef struct fake_queue *QueueHandle_t;
 typedef struct fake_task *TaskHandle_t;
+typedef struct fake_sem *SemaphoreHandle_t;
 typedef void (*TaskFunction_t)(void *);
 #define pdTRUE 1
 #define pdFALSE 0
 #define pdPASS 1
 #define pdMS_TO_TICKS(ms) ((TickType_t)(ms))
+#define portMAX_DELAY ((TickType_t)0xFFFFFFFFu)

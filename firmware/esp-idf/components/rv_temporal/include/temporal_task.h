@@ -21,11 +21,14 @@ extern "C" {
 /* Largest input_dim the task accepts (one queue item per frame). */
 #define TEMPORAL_TASK_MAX_DIM 64u
 
-/* Loads the weights (Kconfig: embedded or partition), makes the context and
- * starts the task. Idempotent while running. ESP_ERR_INVALID_ARG for zero
- * arguments, ESP_ERR_INVALID_SIZE for input_dim > TEMPORAL_TASK_MAX_DIM,
- * ESP_ERR_NOT_FOUND when the weights partition is missing, the init
- * errors of ruv_temporal.h for a bad blob, ESP_ERR_NO_MEM. */
+/* Starts the task, which runs the kernel self-test, loads the weights
+ * (Kconfig: embedded or partition) and makes the context on its own stack;
+ * returns once that is done, with its result. Idempotent while running.
+ * ESP_ERR_INVALID_ARG for zero arguments, ESP_ERR_INVALID_SIZE for
+ * input_dim > TEMPORAL_TASK_MAX_DIM or n_classes > CONFIG_TEMPORAL_N_CLASSES,
+ * ESP_FAIL when the self-test fails, ESP_ERR_NOT_FOUND when the weights
+ * partition is missing, the init errors of ruv_temporal.h for a bad blob,
+ * ESP_ERR_NO_MEM. */
 esp_err_t temporal_task_start(uint32_t input_dim, uint32_t window_len,
                               uint32_t n_classes);
 
@@ -35,7 +38,8 @@ esp_err_t temporal_task_start(uint32_t input_dim, uint32_t window_len,
  * the frame is dropped and counted). */
 esp_err_t temporal_task_push_frame(const float *frame, uint32_t frame_len);
 
-/* Stops the task and frees everything it made. */
+/* Asks the task to finish (it leaves between frames, within 100 ms), waits
+ * for it, then frees the context, queue and weights mapping. */
 void temporal_task_stop(void);
 
 /* Frames dropped because the queue was full, since start. */

@@ -222,7 +222,8 @@ static GstStructure *last_head_stats;
 
 static GPtrArray *
 run_live (Session * ses, Tally * tally, const gchar * head_props,
-    const gchar * rvsim_extra, void (*during) (guint port, gpointer),
+    const gchar * rvsim_extra, void (*during) (guint port, GstElement * src,
+        gpointer),
     gpointer during_data, GstElement ** keep_src, GstElement ** keep_head)
 {
   gchar *desc = g_strdup_printf (LIVE, head_props);

@@ -61,7 +61,7 @@ static size_t ws_need(const rv_attn_cfg *cfg, uint32_t q_heads, uint32_t dim,
     size_t acc, sc, tmp, total = RV_ALIGN - 1u;
     if (!mul_sz(q_heads, dim, &acc) || !mul_sz(acc, sizeof(float), &acc) ||
         !mul_sz(q_heads, RV_KV_CHUNK * sizeof(float), &sc) ||
-        !mul_sz(2u * RV_KV_CHUNK, dim, &tmp) || !mul_sz(tmp, sizeof(float), &tmp))
+        !mul_sz(1u + RV_KV_CHUNK, dim, &tmp) || !mul_sz(tmp, sizeof(float), &tmp))
         return 0;
     if (!add_region(&total, cap_t * sizeof(uint32_t)) ||
         !add_region(&total, cap_t) ||
@@ -71,7 +71,6 @@ static size_t ws_need(const rv_attn_cfg *cfg, uint32_t q_heads, uint32_t dim,
         !add_region(&total, (size_t)q_heads * sizeof(float)) ||
         !add_region(&total, (size_t)q_heads * sizeof(float)) ||
         !add_region(&total, sc) || !add_region(&total, tmp) ||
-        !add_region(&total, RV_KV_CHUNK * sizeof(void *)) ||
         !add_region(&total, RV_KV_CHUNK * sizeof(void *)) ||
         !add_region(&total, RV_KV_CHUNK * sizeof(void *)) ||
         !add_region(&total, RV_KV_CHUNK * sizeof(void *)))
@@ -214,10 +213,9 @@ rv_status rv_kv_decode_prepare(const rv_attn_cfg *cfg, const rv_kv *kv,
     w->m = take(&p, (size_t)q_heads * sizeof(float));
     w->l = take(&p, (size_t)q_heads * sizeof(float));
     w->sc = take(&p, (size_t)q_heads * RV_KV_CHUNK * sizeof(float));
-    w->tmp = take(&p, 2u * RV_KV_CHUNK * dim * sizeof(float));
+    w->tmp = take(&p, (1u + RV_KV_CHUNK) * dim * sizeof(float));
     w->rk = take(&p, RV_KV_CHUNK * sizeof(void *));
     w->rv = take(&p, RV_KV_CHUNK * sizeof(void *));
-    w->kp = take(&p, RV_KV_CHUNK * sizeof(void *));
     w->vp = take(&p, RV_KV_CHUNK * sizeof(void *));
     build_plan(cfg, kv, w);
     return RV_OK;

@@ -86,28 +86,29 @@ RV_INLINE void chunk_head(run *r, uint32_t g)
 {
     rv_kv_ws *w = r->w;
     const uint32_t dim = r->kv->dim, n = r->n, group = r->group;
+    /* fp16: value rows are widened once per chunk (every head reads them
+     * all), key rows one at a time as they are scored. */
+    float *tk = w->tmp, *tv = w->tmp + dim;
+    const size_t off = (size_t)g * dim;
     if (r->f16) {
-        float *tk = w->tmp, *tv = w->tmp + (size_t)RV_KV_CHUNK * dim;
-        const size_t off = (size_t)g * dim;
         for (uint32_t c = 0; c < n; c++) {
-            rv_f16_to_f32_finite_opt((const uint16_t *)(const void *)w->rk[c] + off,
-                                     tk + (size_t)c * dim, dim);
             rv_f16_to_f32_finite_opt((const uint16_t *)(const void *)w->rv[c] + off,
                                      tv + (size_t)c * dim, dim);
-            w->kp[c] = tk + (size_t)c * dim;
             w->vp[c] = tv + (size_t)c * dim;
         }
     } else {
-        for (uint32_t c = 0; c < n; c++) {
-            w->kp[c] = (const float *)(const void *)w->rk[c] + (size_t)g * dim;
-            w->vp[c] = (const float *)(const void *)w->rv[c] + (size_t)g * dim;
-        }
+        for (uint32_t c = 0; c < n; c++)
+            w->vp[c] = (const float *)(const void *)w->rv[c] + off;
     }
     const uint32_t h0 = g * group;
     const float *q = r->q + (size_t)h0 * dim;
     float *sc = w->sc; /* [group][RV_KV_CHUNK] */
     for (uint32_t c = 0; c < n; c++) {
-        const float *k = w->kp[c];
+        const float *k = (const float *)(const void *)w->rk[c] + off;
+        if (r->f16) {
+            rv_f16_to_f32_finite_opt((const uint16_t *)(const void *)w->rk[c] + off, tk, dim);
+            k = tk;
+        }
         for (uint32_t h = 0; h < group; h++)
             sc[h * RV_KV_CHUNK + c] = rv_vec_dot_opt(q + (size_t)h * dim, k, dim) * r->scale;
     }

@@ -101,9 +101,9 @@ typedef struct {
     float *acc;                /* [q_heads][dim] */
     float *m, *l;              /* [q_heads] */
     float *sc;                 /* [q_heads][RV_KV_CHUNK] scores, then weights */
-    float *tmp;                /* [2][RV_KV_CHUNK][dim] fp16 rows widened */
+    float *tmp;                /* [1 + RV_KV_CHUNK][dim] fp16 rows widened */
     const unsigned char **rk, **rv; /* [RV_KV_CHUNK] stored rows (kv head 0) */
-    const float **kp, **vp;    /* [RV_KV_CHUNK] fp32 rows of one kv head */
+    const float **vp;          /* [RV_KV_CHUNK] fp32 value rows of one kv head */
 } rv_kv_ws;
 
 /* Pinned entry t (already out of the ring) is a candidate of the query. */

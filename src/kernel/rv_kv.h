@@ -3,8 +3,9 @@
  * and the one-token decode step.
  *
  * The cache lives inside caller memory (rv_kv_mem_size / rv_kv_init). An
- * append costs O(kv_heads*dim); a decode step costs O(window + log len) and
- * never allocates or scans O(len) state.
+ * append costs O(kv_heads*dim); a decode step costs O(window + globals +
+ * log len) and never allocates or scans O(len) state. Positions are
+ * absolute and count on in uint64_t.
  *
  * rv_kv_init() makes an fp32 cache that returns RV_ERR_FULL when full.
  * rv_kv_init_ex() adds fp16 storage and ring mode (bounded memory for endless
@@ -29,7 +30,8 @@ typedef struct {
     uint32_t kv_heads, dim, block_size;
     rv_kv_precision precision;
     bool ring;                /* full cache evicts the oldest token instead of RV_ERR_FULL */
-    uint32_t max_landmark_blocks; /* ring: completed-block means retained (0 = default) */
+    uint32_t max_landmark_blocks; /* ring: completed-block means retained
+                                     (0 = default, 2 * ceil(capacity / block_size)) */
     const uint32_t *pinned;   /* ring: absolute positions kept forever (e.g. globals) */
     uint32_t n_pinned;        /* at most RV_KV_MAX_PINNED; duplicates allowed */
     uint64_t first_pos;       /* ring: absolute position of the first token

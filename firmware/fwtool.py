@@ -12,6 +12,7 @@ Exit codes follow meson: 0 pass, 1 fail, 77 skip (a missing toolchain or
 QEMU outside CI; under CI=true a missing tool is a failure).
 """
 import argparse
+import bisect
 import concurrent.futures
 import os
 import re
@@ -371,6 +372,25 @@ def linked_sizes(target, elf):
     return parts
 
 
+def profile(elf, pcs):
+    """Maps sampled PCs to functions with nm; [(share, name)] largest first."""
+    nm = TARGETS['cortex-m4f']['size'].replace('size', 'nm')
+    r = subprocess.run([nm, '-n', '-S', elf], capture_output=True, text=True)
+    syms = []
+    for line in r.stdout.splitlines():
+        p = line.split()
+        if len(p) == 4 and p[2] in 'tTW':
+            syms.append((int(p[0], 16) & ~1, int(p[1], 16), p[3]))
+    syms.sort()
+    starts = [s[0] for s in syms]
+    counts = {}
+    for pc in pcs:
+        i = bisect.bisect_right(starts, pc & ~1) - 1
+        name = syms[i][2] if i >= 0 and pc < syms[i][0] + max(syms[i][1], 2) else '?'
+        counts[name] = counts.get(name, 0) + 1
+    return sorted(((n / len(pcs), f) for f, n in counts.items()), reverse=True)
+
+
 def cmd_budgets(a):
     t = TARGETS['cortex-m4f']
     if not have_toolchain(t) or not shutil.which(t['qemu'][0]):
@@ -411,11 +431,13 @@ def cmd_budgets(a):
     if rc != 0 or 'RESULT PASS' not in out:
         log(f'budget run failed (exit {rc}):\n{out}\n{err}')
         return 1
-    b = {}
+    b, pcs = {}, []
     for line in out.splitlines():
         p = line.split()
         if len(p) >= 3 and p[0] == 'B':
             b[p[1]] = int(p[2])
+        elif p and p[0] == 'P':
+            pcs.extend(int(x, 16) for x in p[1:])
     mhz, cpi_lo, cpi_hi, gate_ms = 240.0, 1.0, 1.6, 50.0
     budget = 65536
     shipped = b.get('model_id', 0) == 1
@@ -457,6 +479,12 @@ def cmd_budgets(a):
         f'(workspace {b["prefill_ws"]} bytes)')
     log(f'  libm on this target, per call: expf {b["libm_expf"]}, sinf {b["libm_sinf"]}, '
         f'cosf {b["libm_cosf"]}')
+    if pcs:
+        log('')
+        log(f'Where a push spends its instructions (fp32 cold window, {len(pcs)} samples of the')
+        log('interrupted PC, one per 520 instructions; share, instructions per push, function):')
+        for share, fn in profile(elf, pcs)[:14]:
+            log(f'  {100 * share:5.1f}%  {share * b["window_fill_f32"] / 256:9.0f}  {fn}')
     log('')
     log(f'Estimate for a 240 MHz ESP32-S3 (Xtensa LX7 with single-precision FPU), taking its instruction')
     log(f'count as the Cortex-M4F\'s and {cpi_lo:.1f}..{cpi_hi:.1f} cycles per instruction:')

@@ -34,6 +34,13 @@ int fw_insn_count_valid(void);
  * stores the exact count in *expected (both 0 where there is no counter). */
 uint64_t fw_insn_calibrate(uint64_t *expected);
 
+/* Sampling profiler (Cortex-M4F only): from start() to stop(), an interrupt
+ * every `period` timer ticks records the interrupted PC; fw_profile_dump()
+ * prints them as `P` lines. No-ops elsewhere. */
+void fw_profile_start(uint32_t period);
+void fw_profile_stop(void);
+void fw_profile_dump(void);
+
 /* The runner's entry point, called by each port's startup. */
 int fw_main(void);
 

@@ -268,6 +268,10 @@ static void test_abi(const model_src *m, bool fp16)
 /* ---- 4. budgets ------------------------------------------------------------ */
 
 #ifdef FW_BUDGET
+/* Profiler period in 25 MHz ticks (x40 instructions): 13 -> a sample every
+ * 520 instructions, odd so it does not lock onto power-of-two loops. */
+#define PROFILE_TICKS 13u
+
 static _Alignas(16) uint8_t b_model_mem[4096];
 static _Alignas(16) uint8_t b_kv_mem[81920];
 
@@ -436,6 +440,19 @@ static void budgets(const model_src *m)
     fw_stack_paint();
     ok = ok && ruv_temporal_kernel_self_test() == ESP_OK;
     fw_out_budget("stack_self_test", fw_stack_used());
+
+    /* where the instructions go: the fp32 cold window again, sampled (kept
+     * apart from the counts above, which the sampling interrupt would add to) */
+    float x[MAX_DIM];
+    ok = ok && ruv_temporal_init(m->blob, m->len, m->in_dim, WINDOW, m->n_cls, &ctx) == ESP_OK;
+    fw_profile_start(PROFILE_TICKS);
+    for (uint32_t t = 0; ok && t < WINDOW; t++) {
+        feature_frame(t, m->in_dim, x);
+        ok = ruv_temporal_push(ctx, x) == ESP_OK;
+    }
+    fw_profile_stop();
+    ruv_temporal_destroy(ctx);
+    fw_profile_dump();
     fw_out_check("budget_run", ok);
 }
 #endif

@@ -77,3 +77,60 @@ uint64_t fw_insn_calibrate(uint64_t *expected)
     *expected = 2u * CALIB_ITERS;
     return t1 - t0;
 }
+
+/* ---- sampling profiler (SysTick, processor clock = the 25 MHz timer clock) */
+
+#define SYST_CSR (*(volatile uint32_t *)0xE000E010u)
+#define SYST_RVR (*(volatile uint32_t *)0xE000E014u)
+#define SYST_CVR (*(volatile uint32_t *)0xE000E018u)
+#define PROF_MAX 65536u
+
+static uint32_t prof_pc[PROF_MAX];
+static uint32_t prof_n;
+
+void fw_systick_handler(void);
+void fw_systick_sample(const uint32_t *frame);
+
+/* The hardware stacked r0-r3, r12, lr, pc, xpsr on MSP: pc is word 6 of the
+ * frame (also with the FPU's extended frame). */
+__attribute__((naked)) void fw_systick_handler(void)
+{
+    __asm__ volatile("mrs r0, msp\n\tb fw_systick_sample");
+}
+
+void fw_systick_sample(const uint32_t *frame)
+{
+    if (prof_n < PROF_MAX)
+        prof_pc[prof_n++] = frame[6];
+}
+
+void fw_profile_start(uint32_t period)
+{
+    prof_n = 0;
+    SYST_RVR = period - 1u;
+    SYST_CVR = 0;
+    SYST_CSR = 7u;      /* processor clock, interrupt, enable */
+}
+
+void fw_profile_stop(void)
+{
+    SYST_CSR = 0;
+}
+
+void fw_profile_dump(void)
+{
+    static const char hex[] = "0123456789abcdef";
+    char line[8 * 9 + 4];
+    for (uint32_t i = 0; i < prof_n; i += 8u) {
+        char *p = line;
+        *p++ = 'P';
+        for (uint32_t j = i; j < prof_n && j < i + 8u; j++) {
+            *p++ = ' ';
+            for (int k = 7; k >= 0; k--)
+                *p++ = hex[(prof_pc[j] >> (4 * k)) & 0xFu];
+        }
+        *p++ = '\n';
+        *p = '\0';
+        fw_write(line);
+    }
+}

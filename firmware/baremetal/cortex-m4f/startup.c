@@ -15,6 +15,8 @@ extern uint32_t _fw_stack_top[];
 
 void fw_reset_handler(void);
 void fw_fault_handler(void);
+/* port.c's profiler takes SysTick; without it SysTick is a fault. */
+void fw_systick_handler(void) __attribute__((weak, alias("fw_fault_handler")));
 
 void fw_reset_handler(void)
 {
@@ -49,5 +51,5 @@ const void *const fw_vectors[16] = {
     (const void *)fw_fault_handler,   /* DebugMonitor */
     0,
     (const void *)fw_fault_handler,   /* PendSV */
-    (const void *)fw_fault_handler,   /* SysTick */
+    (const void *)fw_systick_handler, /* SysTick */
 };

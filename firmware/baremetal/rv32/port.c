@@ -47,6 +47,19 @@ uint64_t fw_insn_calibrate(uint64_t *expected)
     return 0;
 }
 
+void fw_profile_start(uint32_t period)
+{
+    (void)period;
+}
+
+void fw_profile_stop(void)
+{
+}
+
+void fw_profile_dump(void)
+{
+}
+
 int main(void)
 {
     return fw_main();

@@ -633,6 +633,39 @@ START_TEST(test_ring_identical_until_full)
 }
 END_TEST
 
+/* reset returns a ring cache (pinned tokens, first_pos) to its initial
+ * state: replaying the same stream gives bit-identical outputs. */
+START_TEST(test_ring_reset_replays)
+{
+    const rv_attn_cfg cfg = aether();
+    stream st = { .o = { .capacity = 48, .kv_heads = 1, .dim = 8, .block_size = 16,
+                         .precision = RV_KV_F16, .ring = true, .max_landmark_blocks = 3,
+                         .pinned = (const uint32_t[]){ 0, 37, 1000 }, .n_pinned = 3,
+                         .first_pos = 32 },
+                  .q_heads = 2, .max_len = 300 };
+    stream_fill(&st, 8);
+    cache c;
+    cache_open(&c, &st, &cfg);
+    float *first = xmalloc(300 * 16 * sizeof(float)), out[16];
+    for (int pass = 0; pass < 2; pass++) {
+        rv_kv_reset(c.kv);
+        ck_assert(rv_kv_len(c.kv) == 32u);
+        ck_assert_uint_eq(rv_kv_stored(c.kv), 0);
+        for (uint32_t t = 0; t < 300; t++) {
+            EXPECT_EQ(rv_kv_append(c.kv, row_k(&st, t), row_v(&st, t)), RV_OK);
+            EXPECT_EQ(rv_attn_decode(&cfg, c.kv, 2, row_q(&st, t), out, c.ws, c.ws_size), RV_OK);
+            if (pass == 0)
+                memcpy(first + t * 16, out, sizeof out);
+            else
+                EXPECT(memcmp(first + t * 16, out, sizeof out) == 0, "step %u differs", t);
+        }
+    }
+    free(first);
+    cache_close(&c);
+    stream_free(&st);
+}
+END_TEST
+
 /* After wrapping, decode equals the brute-force reduced candidate set. */
 static void ring_vs_brute(const rv_attn_cfg *cfg, rv_kv_opts o, uint32_t q_heads,
                           uint32_t steps, uint64_t seed)
@@ -929,6 +962,7 @@ static Suite *kv_suite(void)
     TCase *tr = tcase_create("ring");
     tcase_set_timeout(tr, 300);
     tcase_add_test(tr, test_ring_identical_until_full);
+    tcase_add_test(tr, test_ring_reset_replays);
     tcase_add_test(tr, test_ring_vs_brute);
     tcase_add_test(tr, test_ring_positions_past_u32);
     tcase_add_test(tr, test_ring_100k_constant_memory);

@@ -6,8 +6,11 @@
  * query heads that share it (MQA/GQA), the chunk gets one running-max
  * update per query head (exact online softmax, one rescale per chunk), the
  * weights are exponentiated as a vector, and every value row is loaded once
- * for all heads of the group. fp16 rows are widened a chunk at a time with
- * the vectorised converter. Same results as rv_attn_decode_ref to rounding.
+ * for all heads of the group (acc_rows: the additions of a sequence of
+ * rv_vec_axpy_ref calls, as the reference does, with the accumulator in
+ * registers). fp16 rows are widened with the inline finite-half converter:
+ * value rows once per chunk, key rows one at a time. Rows outside the window
+ * are prefetched first. Same results as rv_attn_decode_ref to rounding.
  */
 #include <math.h>
 

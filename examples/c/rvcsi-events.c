@@ -19,6 +19,8 @@
 #define DEFAULT_PIPELINE "rvcsisrc port=5005 stats-interval=5000000000 ! " \
   "queue ! rvtemporalhead ! rvclassify ! fakesink name=sink sync=false"
 
+static gboolean failed;
+
 static gboolean
 on_message (GstBus * bus, GstMessage * msg, gpointer data)
 {
@@ -62,6 +64,7 @@ on_message (GstBus * bus, GstMessage * msg, gpointer data)
       g_printerr ("ERROR from %s: %s\n  %s\n",
           GST_OBJECT_NAME (GST_MESSAGE_SRC (msg)), err->message,
           dbg ? dbg : "");
+      failed = TRUE;
       g_main_loop_quit (loop);
       break;
     case GST_MESSAGE_EOS:
@@ -127,6 +130,7 @@ main (int argc, char **argv)
       GST_STATE_CHANGE_FAILURE) {
     /* The element that failed said why on the bus. */
     GstMessage *msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
+    failed = TRUE;
     if (msg) {
       on_message (bus, msg, loop);
       gst_message_unref (msg);
@@ -140,5 +144,5 @@ main (int argc, char **argv)
   gst_object_unref (bus);
   gst_object_unref (pipeline);
   g_main_loop_unref (loop);
-  return 0;
+  return failed ? 1 : 0;
 }

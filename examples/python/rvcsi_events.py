@@ -34,6 +34,7 @@ def main():
     except GLib.Error as e:
         sys.exit("cannot build pipeline: %s (is GST_PLUGIN_PATH set?)" % e)
     loop = GLib.MainLoop()
+    failed = []
 
     def on_message(_bus, msg):
         t = msg.type
@@ -55,6 +56,7 @@ def main():
             err, dbg = msg.parse_error()
             print("ERROR from %s: %s\n  %s" % (msg.src.get_name(), err.message,
                                                dbg), file=sys.stderr)
+            failed.append(True)
             loop.quit()
         elif t == Gst.MessageType.WARNING:
             err, dbg = msg.parse_warning()
@@ -68,9 +70,11 @@ def main():
     GLib.unix_signal_add(GLib.PRIORITY_DEFAULT, signal.SIGINT, loop.quit)
     if pipeline.set_state(Gst.State.PLAYING) == Gst.StateChangeReturn.FAILURE:
         # the error message on the bus says why; let the watch print it
+        failed.append(True)
         GLib.idle_add(loop.quit)
     loop.run()
     pipeline.set_state(Gst.State.NULL)
+    sys.exit(1 if failed else 0)
 
 
 if __name__ == "__main__":

@@ -335,9 +335,32 @@ bench_pipeline (void)
 typedef struct
 {
   GstClock *clock;
-  GArray *lat;                  /* gdouble microseconds */
+  GArray *lat;                  /* gdouble microseconds, every frame */
+  GArray *msg_lat;              /* rvclassify bus messages */
   GMutex lock;
 } Lat;
+
+/* Sync handler: runs in the streaming thread the moment rvclassify posts. */
+static GstBusSyncReply
+lat_sync (GstBus * bus, GstMessage * msg, gpointer data)
+{
+  Lat *l = data;
+  const GstStructure *s = gst_message_get_structure (msg);
+  guint64 arrival = 0;
+
+  (void) bus;
+  if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ELEMENT && l->clock &&
+      gst_structure_has_name (s, "rvclassify") &&
+      gst_structure_get_uint64 (s, "arrival", &arrival) &&
+      GST_CLOCK_TIME_IS_VALID (arrival)) {
+    gdouble us = (gdouble) (gst_clock_get_time (l->clock) - arrival) / 1e3;
+    g_mutex_lock (&l->lock);
+    g_array_append_val (l->msg_lat, us);
+    g_mutex_unlock (&l->lock);
+  }
+  gst_message_unref (msg);
+  return GST_BUS_DROP;
+}
 
 static GstPadProbeReturn
 lat_probe (GstPad * pad, GstPadProbeInfo * info, gpointer data)
@@ -385,11 +408,19 @@ bench_latency (void)
   gdouble seconds = quick ? 1.0 : 5.0;
 
   l.lat = g_array_new (FALSE, FALSE, sizeof (gdouble));
+  l.msg_lat = g_array_new (FALSE, FALSE, sizeof (gdouble));
   g_mutex_init (&l.lock);
+  {
+    GstBus *bus = gst_element_get_bus (p);
+    gst_bus_set_sync_handler (bus, lat_sync, &l, NULL);
+    gst_object_unref (bus);
+  }
   gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, lat_probe, &l, NULL);
   gst_element_set_state (p, GST_STATE_PLAYING);
   gst_element_get_state (p, NULL, NULL, 5 * GST_SECOND);
+  g_mutex_lock (&l.lock);
   l.clock = gst_element_get_clock (p);
+  g_mutex_unlock (&l.lock);
   g_object_get (src, "port", &port, NULL);
   s.port = (guint16) port;
   s.rate = 20000;
@@ -412,12 +443,19 @@ bench_latency (void)
     gdouble p50 = g_array_index (l.lat, gdouble, l.lat->len / 2);
     gdouble p99 = g_array_index (l.lat, gdouble, (guint) (l.lat->len * 0.99));
     printf ("frames sent %" G_GUINT64_FORMAT ", received %" G_GUINT64_FORMAT
-        ", classified %u; p50 %.0f us, p99 %.0f us (budget p99 < 5000 us)\n\n",
+        ", classified %u; p50 %.0f us, p99 %.0f us (budget p99 < 5000 us)\n",
         s.sent, received, l.lat->len, p50, p99);
   }
+  g_array_sort (l.msg_lat, cmp_double);
+  if (l.msg_lat->len)
+    printf ("rvclassify bus messages (decision changes): %u, arrival -> "
+        "message p50 %.0f us, p99 %.0f us\n\n", l.msg_lat->len,
+        g_array_index (l.msg_lat, gdouble, l.msg_lat->len / 2),
+        g_array_index (l.msg_lat, gdouble, (guint) (l.msg_lat->len * 0.99)));
   if (l.clock)
     gst_object_unref (l.clock);
   g_array_unref (l.lat);
+  g_array_unref (l.msg_lat);
   g_mutex_clear (&l.lock);
   gst_object_unref (pad);
   gst_object_unref (sink);

@@ -51,6 +51,9 @@
 #include <stdint.h>
 
 #include "esp_err.h"
+#ifdef ESP_PLATFORM
+#include "sdkconfig.h"      /* the Kconfig defaults below */
+#endif
 
 #ifdef __cplusplus
 extern "C" {

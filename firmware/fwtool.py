@@ -467,6 +467,7 @@ def cmd_budgets(a):
     log(f'  stack        push {b["stack_push_f32"]} B, classify {b["stack_classify_f32"]} B, '
         f'init {b["stack_init"]} B (once), self-test {b["stack_self_test"]} B (once) '
         f'[stack painting, +-64 B]')
+    log(f'  self-test    borrows one {b["self_test_block"]} B block from the allocator, freed before it returns')
     for key, prec, label in (('ctx_f32', 'f32', 'fp32 cache'), ('ctx_f16', 'f16', 'fp16 cache'),
                              ('ctx_f16_lm', 'f16', 'Kconfig defaults (fp16, landmarks)')):
         peak = b[key] + max(b['stack_push_' + prec], b['stack_classify_' + prec])

@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "fw_arena.h"
 #include "fw_budget.h"
 #include "fw_out.h"
 #include "fw_port.h"
@@ -189,6 +190,7 @@ void fw_budgets(const fw_model_src *m)
     fw_stack_paint();
     ok = ok && ruv_temporal_kernel_self_test() == ESP_OK;
     fw_out_budget("stack_self_test", fw_stack_used());
+    fw_out_budget("self_test_block", fw_arena_last_size());
 
     /* where the instructions go: the fp32 cold window again, sampled (kept
      * apart from the counts above, which the sampling interrupt would add to) */

@@ -1,7 +1,7 @@
 /*
  * ruv_temporal.c — the seeds' C ABI over the kernel's temporal-head model.
  *
- * One allocation holds everything a context needs, laid out by ctx_layout():
+ * One allocation holds everything a context needs, laid out by ctx_plan():
  *   [ctx header][rv_model][rv_model_stream (KV caches)][step workspace][embedding]
  * The blob is parsed in place and referenced, never copied.
  */
@@ -85,7 +85,7 @@ static esp_err_t ctx_plan(const rv_model *m, uint32_t window_len,
 }
 
 /* The stream/workspace size queries need a model object; init builds a
- * temporary one on the stack (the object is mostly pointers: ~2.5 KB on a
+ * temporary one on the stack (the object is mostly pointers: ~1.9 KB on a
  * 32-bit MCU for the shipped model; a model that needs more than this is
  * refused with ESP_ERR_NO_MEM). docs/firmware.md lists init's stack use. */
 #define PLAN_MODEL_STACK (1024u + 512u * sizeof(void *))

@@ -8,7 +8,7 @@
  *   3. streaming decode of every position from a KV cache equals the causal
  *      sparse forward at that position (1e-5), with windows, globals,
  *      log-stride and landmarks on.
- * The tensors and workspaces (about 8 KB on a 32-bit MCU, mostly the decode
+ * The tensors and workspaces (6.5 KB on a 32-bit MCU, mostly the decode
  * workspace) come from one ruv_temporal_mem_alloc() block that is freed
  * before returning; the stack use is a few hundred bytes.
  */

@@ -90,8 +90,8 @@ void ruv_temporal_destroy(ruv_temporal_ctx_t *ctx);
 
 /* Known-answer checks of the kernel (CRC32, sparse attention forward vs the
  * dense reference, streaming decode vs forward); run once at boot before
- * making a context. Borrows one block (~8 KB) from ruv_temporal_mem_alloc
- * and frees it before returning. */
+ * making a context. Borrows one block (6.5 KB on a 32-bit MCU) from
+ * ruv_temporal_mem_alloc and frees it before returning. */
 esp_err_t ruv_temporal_kernel_self_test(void);
 
 /* ---- additions beyond the seeds' ABI ---- */

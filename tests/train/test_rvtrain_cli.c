@@ -13,11 +13,11 @@
 
 #include "rv_rvne.h"
 
+static const char *rvtrain_path; /* argv[1]: the rvtrain executable */
+
 static const char *exe(void)
 {
-    const char *e = getenv("RVTRAIN");
-    ck_assert_msg(e != NULL, "RVTRAIN not set");
-    return e;
+    return rvtrain_path;
 }
 
 /* Run rvtrain with args; capture stdout+stderr into out; return exit code. */
@@ -109,8 +109,13 @@ static Suite *suite(void)
     return s;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+    if (argc < 2) {
+        fprintf(stderr, "usage: test_rvtrain_cli PATH-TO-RVTRAIN\n");
+        return EXIT_FAILURE;
+    }
+    rvtrain_path = argv[1];
     SRunner *sr = srunner_create(suite());
     srunner_run_all(sr, CK_NORMAL);
     int nf = srunner_ntests_failed(sr);

@@ -3,6 +3,10 @@
 #include <gst/check/gstharness.h>
 #include <gst/check/gsttestclock.h>
 
+#include <netinet/in.h>
+#include <arpa/inet.h>
+#include <sys/socket.h>
+
 #include "gstrvcsimeta.h"
 #include "rvtestutil.h"
 
@@ -424,6 +428,48 @@ GST_START_TEST (test_ipv6_loopback)
 
 GST_END_TEST;
 
+GST_START_TEST (test_multicast_loopback)
+{
+  GstHarness *h = rvt_harness ("rvcsisrc multicast-group=239.255.7.7 "
+      "multicast-iface=lo port=0 stats-interval=0");
+  GSocket *tx;
+  struct in_addr lo;
+  GInetAddress *grp;
+  GSocketAddress *to;
+  guint8 pkt[256];
+  gsize n;
+  gint port = 0;
+  GstBuffer *buf;
+
+  if (gst_element_set_state (h->element, GST_STATE_READY) !=
+      GST_STATE_CHANGE_SUCCESS) {
+    /* no multicast on this host's loopback: nothing to test */
+    gst_harness_teardown (h);
+    return;
+  }
+  g_object_get (h->element, "port", &port, NULL);
+  gst_harness_play (h);
+  tx = rvt_sender ();
+  lo.s_addr = htonl (INADDR_LOOPBACK);
+  fail_unless (setsockopt (g_socket_get_fd (tx), IPPROTO_IP, IP_MULTICAST_IF,
+          &lo, sizeof lo) == 0);
+  g_socket_set_multicast_loopback (tx, TRUE);
+  grp = g_inet_address_new_from_string ("239.255.7.7");
+  to = g_inet_socket_address_new (grp, (guint16) port);
+  n = rvt_csi_frame (12, 1, 0, pkt, sizeof pkt);
+  fail_unless (g_socket_send_to (tx, to, (const gchar *) pkt, n, NULL,
+          NULL) == (gssize) n);
+  buf = gst_harness_pull (h);
+  fail_unless_equals_int (rv_buffer_get_csi_packet_meta (buf)->node_id, 12);
+  gst_buffer_unref (buf);
+  g_object_unref (to);
+  g_object_unref (grp);
+  g_object_unref (tx);
+  gst_harness_teardown (h);
+}
+
+GST_END_TEST;
+
 static Suite *
 rvcsisrc_suite (void)
 {
@@ -439,6 +485,7 @@ rvcsisrc_suite (void)
   tcase_add_test (tc, test_invalid_properties_error_on_state_change);
   tcase_add_test (tc, test_port_in_use);
   tcase_add_test (tc, test_ipv6_loopback);
+  tcase_add_test (tc, test_multicast_loopback);
   return s;
 }
 

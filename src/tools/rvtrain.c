@@ -77,6 +77,7 @@ static void usage(FILE *f)
 "  --patience N         early stop after N epochs without a better validation\n"
 "                       loss, 0 = never (default 6); the best weights are kept\n"
 "  --class-weight-pow X class weight (max_count/count)^X, 0 = off (default 0.5)\n"
+"  --class-weight-max X cap on a class weight (default 8)\n"
 "  --oversample N       repeat windows holding rare classes up to N times (default 4)\n"
 "  --augment X          add a random constant offset, N(0, X) feature standard\n"
 "                       deviations, to each input dim of each training window so\n"
@@ -185,6 +186,7 @@ int main(int argc, char **argv)
         DBL("--val-split", 0.0, 0.9, o.val_split)
         U32("--patience", 0, 100000, o.train.patience)
         DBL("--class-weight-pow", 0.0, 4.0, o.train.class_weight_pow)
+        DBL("--class-weight-max", 1.0, 1000.0, o.train.class_weight_max)
         U32("--oversample", 1, 64, o.train.oversample_max)
         DBL("--augment", 0.0, 10.0, o.train.augment)
 #undef U32

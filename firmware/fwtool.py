@@ -407,7 +407,8 @@ def cmd_budgets(a):
     log('== firmware budgets (kernel + model + ABI shim) ==')
     log('')
     log('Code size per target, -O2, objects before linking (text/data/bss bytes):')
-    log(f'  {"target":<13} {"kernel":>22} {"ABI shim":>18} {"linked kernel+shim":>19}')
+    log(f'  {"target":<13} {"kernel":>20} {"ABI shim":>18}   linked kernel+shim')
+    log(f'  {"":<13} {"":>20} {"":>18} {"-O2":>9} {"-Os":>9}')
     for name, tt in TARGETS.items():
         if not have_toolchain(tt):
             log(f'  {name:<13} (toolchain {tt["cc"]} or its C library missing, skipped)')
@@ -419,14 +420,17 @@ def cmd_budgets(a):
         objdir = os.path.join(a.build_dir, name, 'obj')
         k = size_of(name, objdir, lambda f: f.startswith('src_kernel_'))
         s = size_of(name, objdir, lambda f: 'rv_temporal' in f)
-        abi, err = build(name, a.sources, a.root, a.build_dir, variant='-abi',
-                         runner=['common/abi_only.c', 'common/fw_arena.c'])
-        if not abi:
-            log(f'  {name:<13} ABI-only link failed:\n{err}')
-            return 1
-        p = linked_sizes(name, abi)
+        linked = []
+        for opt in ('-O2', '-Os'):
+            abi, err = build(name, a.sources, a.root, a.build_dir, variant='-abi' + opt,
+                             defines=[opt], runner=['common/abi_only.c', 'common/fw_arena.c'])
+            if not abi:
+                log(f'  {name:<13} ABI-only link failed:\n{err}')
+                return 1
+            p = linked_sizes(name, abi)
+            linked.append(p['kernel'] + p['shim'])
         log(f'  {name:<13} {k[0]:>8}/{k[1]:>5}/{k[2]:>5} {s[0]:>8}/{s[1]:>4}/{s[2]:>4} '
-            f'{p["kernel"] + p["shim"]:>12} bytes')
+            f'{linked[0]:>9} {linked[1]:>9}')
     log('  ("linked" = bytes the kernel and shim contribute to a program that calls the whole\n'
         '   ABI (baremetal/common/abi_only.c) after --gc-sections: what a node firmware links.)')
     log('')

@@ -339,6 +339,35 @@ START_TEST(push_classify_bad_args)
 }
 END_TEST
 
+START_TEST(overflow_restarts_the_window)
+{
+    make_blob(1);
+    ruv_temporal_ctx_t *ctx = NULL;
+    float x[IN], logits[CLS];
+    ck_assert_int_eq(ruv_temporal_init(blob, blob_len, IN, WIN, CLS, &ctx), ESP_OK);
+    uint32_t min = ruv_temporal_min_frames(ctx);
+    for (uint32_t t = 0; t < min; t++) {
+        frame(t, x);
+        ck_assert_int_eq(ruv_temporal_push(ctx, x), ESP_OK);
+    }
+    ck_assert_int_eq(ruv_temporal_classify(ctx, logits, CLS), ESP_OK);
+    for (uint32_t i = 0; i < IN; i++)
+        x[i] = 1e30f;                        /* finite, but q = Wq x overflows */
+    ck_assert_int_eq(ruv_temporal_push(ctx, x), ESP_FAIL);
+    ck_assert_uint_eq(ruv_temporal_frames(ctx), 0);
+    ck_assert_int_eq(ruv_temporal_classify(ctx, logits, CLS), ESP_ERR_INVALID_STATE);
+    for (uint32_t t = 0; t < min; t++) {    /* and it runs again */
+        frame(t, x);
+        ck_assert_int_eq(ruv_temporal_push(ctx, x), ESP_OK);
+    }
+    ck_assert_int_eq(ruv_temporal_classify(ctx, logits, CLS), ESP_OK);
+    for (uint32_t c = 0; c < CLS; c++)
+        ck_assert(isfinite(logits[c]));
+    ck_assert_uint_eq(n_alloc, 1);
+    ruv_temporal_destroy(ctx);
+}
+END_TEST
+
 START_TEST(use_after_destroy_guarded)
 {
     ruv_temporal_ctx_t *ctx = NULL;
@@ -433,6 +462,7 @@ static Suite *suite(void)
     tcase_add_test(tc, classify_matches_kernel_v1);
     tcase_add_test(tc, landmark_limit_shrinks_context);
     tcase_add_test(tc, push_classify_bad_args);
+    tcase_add_test(tc, overflow_restarts_the_window);
     tcase_add_test(tc, use_after_destroy_guarded);
     tcase_add_test(tc, self_test_passes);
     tcase_add_test(tc, packet_decodes_on_host);

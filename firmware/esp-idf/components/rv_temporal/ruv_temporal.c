@@ -5,6 +5,7 @@
  *   [ctx header][rv_model][rv_model_stream (KV caches)][step workspace][embedding]
  * The blob is parsed in place and referenced, never copied.
  */
+#include <math.h>
 #include <string.h>
 
 #include "ruv_temporal.h"
@@ -200,14 +201,21 @@ esp_err_t ruv_temporal_push(ruv_temporal_ctx_t *ctx, const float *frame)
         return err;
     if (!frame)
         return ESP_ERR_INVALID_ARG;
+    for (uint32_t i = 0; i < ctx->input_dim; i++)
+        if (!isfinite(frame[i]))
+            return ESP_ERR_INVALID_ARG;     /* dropped; the stream is untouched */
     rv_status st = rv_model_step(ctx->model, ctx->stream, frame, ctx->embedding,
                                  ctx->ws, ctx->ws_size);
-    if (st == RV_ERR_NOT_FINITE)
-        return ESP_ERR_INVALID_ARG;
-    if (st != RV_OK)
-        return ESP_FAIL;
-    ctx->frames++;
-    return ESP_OK;
+    if (st == RV_OK) {
+        ctx->frames++;
+        return ESP_OK;
+    }
+    /* The frame overflowed the model's activations (or a layer failed): the
+     * caches may hold it in some layers only. A node must keep running, so
+     * start the window over instead of refusing every later frame. */
+    rv_model_stream_reset(ctx->stream);
+    ctx->frames = 0;
+    return ESP_FAIL;
 }
 
 esp_err_t ruv_temporal_classify(ruv_temporal_ctx_t *ctx, float *logits,

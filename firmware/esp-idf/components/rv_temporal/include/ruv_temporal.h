@@ -34,7 +34,9 @@
  *     ESP_ERR_NO_MEM           the one allocation failed
  *   ruv_temporal_push
  *     ESP_OK; ESP_ERR_INVALID_ARG (NULL, or a NaN/Inf value: the frame is
- *     dropped and the stream is untouched); ESP_ERR_INVALID_STATE (context
+ *     dropped and the stream is untouched); ESP_FAIL (finite values that
+ *     overflow the model's activations: the window starts over, classify()
+ *     waits for min_frames again); ESP_ERR_INVALID_STATE (context
  *     destroyed — detected while its memory is still mapped, see destroy)
  *   ruv_temporal_classify
  *     ESP_OK; ESP_ERR_INVALID_ARG (NULL, or n_classes differs from init);

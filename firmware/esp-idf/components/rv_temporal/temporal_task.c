@@ -157,7 +157,9 @@ static void task_main(void *arg)
         wait_ms = wait_ms < 0 ? 0 : wait_ms > TASK_POLL_MS ? TASK_POLL_MS : wait_ms;
         if (xQueueReceive(s_queue, frame, pdMS_TO_TICKS(wait_ms)) == pdTRUE) {
             esp_err_t err = ruv_temporal_push(s_ctx, frame);
-            if (err != ESP_OK)
+            if (err == ESP_FAIL)
+                ESP_LOGW(TAG, "frame overflowed the model: window restarted");
+            else if (err != ESP_OK)
                 ESP_LOGD(TAG, "frame rejected (0x%x)", (unsigned)err);
         }
         int64_t now = esp_timer_get_time();

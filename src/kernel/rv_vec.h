@@ -123,7 +123,7 @@ RV_INLINE void rv_vec_axpy_opt(float *RV_RESTRICT y, float p,
 
 /*
  * exp(x) for x <= 0 (softmax weights after subtracting the running max);
- * x < -87 (and -inf) gives 0, NaN gives NaN. x = k*ln2 + r with |r| <= ln2/2,
+ * x < -87 (and -inf) gives 0, NaN gives NaN, x > 88 (and +inf) gives e^88. x = k*ln2 + r with |r| <= ln2/2,
  * exp(r) by its degree-7 Taylor polynomial (truncation < 6e-9 relative), 2^k
  * built in the exponent bits; within ~2 ulp of expf. The special cases are
  * integer masks on the bit pattern rather than float compares, so gcc
@@ -135,14 +135,19 @@ RV_INLINE float rv_vec_exp1_opt(float x)
     const float ln2_hi = 0.693359375f;       /* exact in 9 bits */
     const float ln2_lo = -2.12194440e-4f;    /* ln2 - ln2_hi */
     const uint32_t m87 = 0xC2AE0000u;        /* bits of -87.0f */
+    const uint32_t p88 = 0x42B00000u;        /* bits of 88.0f */
     uint32_t xb;
     memcpy(&xb, &x, sizeof xb);
     /* As unsigned bits every negative float below -87 (and -inf, negative
      * NaN) compares above -87's pattern. */
     const uint32_t under = 0u - (uint32_t)((xb > m87) & (xb <= 0xFF800000u));
     const uint32_t nan = 0u - (uint32_t)((xb & 0x7FFFFFFFu) > 0x7F800000u);
+    /* Positive inputs are outside the contract but must stay defined:
+     * anything above 88 (and +inf) is clamped so the int conversion below
+     * cannot overflow. */
+    const uint32_t over = 0u - (uint32_t)((xb > p88) & (xb <= 0x7F800000u));
     const uint32_t clamp = under | nan;
-    uint32_t cb = (xb & ~clamp) | (m87 & clamp);
+    uint32_t cb = (xb & ~(clamp | over)) | (m87 & clamp) | (p88 & over);
     float xc;
     memcpy(&xc, &cb, sizeof xc);
     int32_t k = (int32_t)(xc * log2e - 0.5f); /* round to nearest for xc <= 0 */

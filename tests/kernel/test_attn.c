@@ -691,6 +691,10 @@ START_TEST(test_vec_primitives)
     ck_assert(rv_vec_exp1_opt(-FLT_MAX) == 0.0f);
     ck_assert(isnan(rv_vec_exp1_opt(NAN)));
     ck_assert(isnan(rv_vec_exp1_opt(-NAN)));
+    /* Outside the contract, but defined: no int overflow, finite result. */
+    ck_assert(isfinite(rv_vec_exp1_opt(INFINITY)));
+    ck_assert(isfinite(rv_vec_exp1_opt(1e30f)));
+    ck_assert(fabsf(rv_vec_exp1_opt(1.0f) - expf(1.0f)) < 1e-5f);
     float arr[9] = { 0, -1, -2, -3, -10, -50, -86.9f, -100, -0.125f };
     float ref[9];
     memcpy(ref, arr, sizeof arr);

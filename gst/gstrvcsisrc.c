@@ -504,9 +504,16 @@ open_socket (GstRvCsiSrc * self)
       GST_WARNING_OBJECT (self, "SO_RCVBUF: %s", err->message);
       g_clear_error (&err);
     }
+    /* Linux reports twice the size set (bookkeeping overhead), so a full
+     * grant reads back >= bufsize. Above net.core.rmem_max only a process
+     * with CAP_NET_ADMIN may go further (SO_RCVBUFFORCE, as udpsrc does). */
+#ifdef SO_RCVBUFFORCE
+    if (g_socket_get_option (sock, SOL_SOCKET, SO_RCVBUF, &got, NULL) &&
+        got < bufsize)
+      g_socket_set_option (sock, SOL_SOCKET, SO_RCVBUFFORCE, bufsize, NULL);
+#endif
     if (g_socket_get_option (sock, SOL_SOCKET, SO_RCVBUF, &got, NULL) &&
         got < bufsize) {
-      /* Linux reports twice the usable size; compare what was granted. */
       GST_ELEMENT_WARNING (self, RESOURCE, SETTINGS,
           ("Receive buffer is %d bytes, less than the %d requested",
               got, bufsize),

@@ -123,6 +123,52 @@ GST_START_TEST (test_garbage_bounded)
 
 GST_END_TEST;
 
+/* ESP32-CSI-Tool CSV: no sequence field (lines are numbered per node) and
+ * a real timestamp in decimal seconds when real_time_set is 1. */
+static gchar *
+csi_tool_line (const gchar * real_ts)
+{
+  GString *s = g_string_new ("CSI_DATA,STA,aa:bb:cc:dd:ee:05,-50,11,1,7,0,0,"
+      "0,0,0,0,0,-95,0,6,0,123456,0,100,0,1,");
+
+  g_string_append_printf (s, "%s,128,[", real_ts);
+  for (guint i = 0; i < 128; i++)
+    g_string_append_printf (s, "%d ", (gint) (i % 30) - 15);
+  g_string_append (s, "]\n");
+  return g_string_free (s, FALSE);
+}
+
+GST_START_TEST (test_csi_tool_lines)
+{
+  GstHarness *h = gst_harness_new ("rvcsitextparse");
+  gchar *l1 = csi_tool_line ("1700000000.500000");
+  gchar *l2 = csi_tool_line ("1700000000.750000");
+  GstBuffer *out;
+  RvCsiPacketMeta *m;
+
+  gst_harness_set_src_caps_str (h, "text/plain");
+  gst_harness_push (h, text_buffer (l1));
+  gst_harness_push (h, text_buffer (l2));
+  fail_unless_equals_int (gst_harness_buffers_in_queue (h), 2);
+  out = gst_harness_pull (h);
+  m = rv_buffer_get_csi_packet_meta (out);
+  fail_unless_equals_int (m->node_id, 5);
+  fail_unless_equals_int (m->seq, 0);
+  fail_unless_equals_uint64 (GST_BUFFER_PTS (out), 0);
+  gst_buffer_unref (out);
+  out = gst_harness_pull (h);
+  m = rv_buffer_get_csi_packet_meta (out);
+  fail_unless_equals_int (m->seq, 1);
+  fail_unless_equals_int (m->seq_gap, 0);
+  fail_unless_equals_uint64 (GST_BUFFER_PTS (out), 250 * GST_MSECOND);
+  gst_buffer_unref (out);
+  g_free (l1);
+  g_free (l2);
+  gst_harness_teardown (h);
+}
+
+GST_END_TEST;
+
 static Suite *
 rvcsitextparse_suite (void)
 {
@@ -133,6 +179,7 @@ rvcsitextparse_suite (void)
   tcase_add_test (tc, test_esp_csi_lines);
   tcase_add_test (tc, test_node_override_and_wrap);
   tcase_add_test (tc, test_garbage_bounded);
+  tcase_add_test (tc, test_csi_tool_lines);
   return s;
 }
 

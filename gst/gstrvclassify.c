@@ -589,7 +589,7 @@ static GstFlowReturn
 gst_rv_classify_transform_ip (GstBaseTransform * trans, GstBuffer * buf)
 {
   GstRvClassify *self = GST_RV_CLASSIFY (trans);
-  RvCsiPacketMeta *pm = rv_buffer_get_csi_packet_meta (buf);
+  RvCsiPacketMeta *pm = RV_CSI_PACKET_META_GET (buf);
   GType api = rv_embedding_meta_api_get_type ();
   GstClockTime running = GST_CLOCK_TIME_NONE;
   gpointer state = NULL;

@@ -112,6 +112,11 @@ RvEmbeddingMeta *rv_embedding_meta_add (GstBuffer * buf, guint dims);
 RvClassificationMeta *rv_classification_meta_add (GstBuffer * buf,
     gsize length, const GQuark * quarks);
 
+/* Plugin-internal lookup with the cached API type (the inline getters
+ * below resolve the type by name on every call, fine for applications). */
+#define RV_CSI_PACKET_META_GET(buf) ((RvCsiPacketMeta *) \
+    gst_buffer_get_meta ((buf), rv_csi_packet_meta_api_get_type ()))
+
 /* "csi-raw", "feature-state", ... (same names as the kernel). */
 const gchar *rv_csi_packet_kind_nick (guint kind);
 

@@ -157,7 +157,7 @@ gst_rvcsi_parse_transform_ip (GstBaseTransform * trans, GstBuffer * buf)
   if (!ok)
     return GST_BASE_TRANSFORM_FLOW_DROPPED;
 
-  meta = rv_buffer_get_csi_packet_meta (buf);
+  meta = RV_CSI_PACKET_META_GET (buf);
   if (!meta)
     meta = rv_csi_packet_meta_add (buf);
   rv_csi_packet_meta_fill (meta, &info, GST_BUFFER_PTS (buf));

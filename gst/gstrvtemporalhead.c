@@ -459,7 +459,7 @@ static GstFlowReturn
 gst_rv_temporal_head_transform_ip (GstBaseTransform * trans, GstBuffer * buf)
 {
   GstRvTemporalHead *self = GST_RV_TEMPORAL_HEAD (trans);
-  RvCsiPacketMeta *pm = rv_buffer_get_csi_packet_meta (buf);
+  RvCsiPacketMeta *pm = RV_CSI_PACKET_META_GET (buf);
   GstClockTime now = GST_CLOCK_TIME_NONE;
   GstMapInfo map;
   rv_pkt pkt;

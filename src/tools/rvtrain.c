@@ -36,8 +36,11 @@ static void usage(FILE *f)
 "                       shape; real captures use the same); repeatable, paired\n"
 "                       in order\n"
 "  --synthetic N        N windows of a tiny separable synthetic task (smoke test)\n"
-"  --input csi|state    model input: per-frame CSI features (32, default) or\n"
-"                       feature-state packets (9; simulated with --feature-state)\n"
+"  --input csi|state|csi-raw\n"
+"                       model input: per-frame CSI features (32, default),\n"
+"                       feature-state packets (9; simulated with --feature-state),\n"
+"                       or CSI features before per-stream z-scoring (experiments\n"
+"                       only: rvtemporalhead feeds the z-scored ones)\n"
 "  --map FROM=TO        train label FROM as class TO (repeatable), e.g. apnea=still\n"
 "\n"
 "Held-out test set (final report; default: the validation split):\n"
@@ -204,6 +207,8 @@ int main(int argc, char **argv)
             } else if (strcmp(a, "--input") == 0) {
                 if (strcmp(v, "csi") == 0)
                     o.input = RVT_INPUT_CSI;
+                else if (strcmp(v, "csi-raw") == 0)
+                    o.input = RVT_INPUT_CSI_RAW;
                 else if (strcmp(v, "state") == 0)
                     o.input = RVT_INPUT_STATE;
                 else

@@ -223,7 +223,8 @@ int rvt_run(const rvt_run_opts *o)
     else
         snprintf(dataset, sizeof dataset,
                  "%s input; %u sim sessions (seed %llu.., %s, %.0f s, %.0f Hz, %u nodes); %u pcap files",
-                 o->input == RVT_INPUT_STATE ? "feature-state" : "csi",
+                 o->input == RVT_INPUT_STATE ? "feature-state"
+                     : o->input == RVT_INPUT_CSI_RAW ? "csi-raw" : "csi",
                  o->sim.sessions, (unsigned long long)o->sim.seed, o->sim.scenarios,
                  o->sim.duration_s, o->sim.rate_hz, o->sim.nodes, o->n_files);
     char notes[512];

@@ -84,7 +84,7 @@ int rvt_streams_push(rvt_streams *s, const uint8_t *pkt, size_t len, double t,
         return 0;
     const uint32_t magic = (uint32_t)pkt[0] | ((uint32_t)pkt[1] << 8) |
                            ((uint32_t)pkt[2] << 16) | ((uint32_t)pkt[3] << 24);
-    if (s->input == RVT_INPUT_CSI) {
+    if (s->input == RVT_INPUT_CSI || s->input == RVT_INPUT_CSI_RAW) {
         if (magic != RV_MAGIC_CSI_RAW)
             return 0;
         rv_csi_frame fr;
@@ -94,7 +94,10 @@ int rvt_streams_push(rvt_streams *s, const uint8_t *pkt, size_t len, double t,
         }
         id = fr.node_id;
         n = node_get(s, id);
-        if (!n || rv_csi_feat_extract(&n->fs, &fr, f) != RV_OK) {
+        float z[RV_CSI_FEAT_DIM];
+        if (!n || rv_csi_feat_extract_ex(&n->fs, &fr, 0,
+                                         s->input == RVT_INPUT_CSI ? f : z,
+                                         s->input == RVT_INPUT_CSI ? NULL : f) != RV_OK) {
             s->n_rejected++;
             return -1;
         }

@@ -14,7 +14,10 @@
 
 #include "dataset.h"
 
-typedef enum { RVT_INPUT_CSI = 0, RVT_INPUT_STATE = 1 } rvt_input;
+/* CSI_RAW: the CSI features before the per-stream z-scoring of dims 0..25
+ * (rv_csi_feat_extract_ex's raw output). rvtemporalhead feeds the z-scored
+ * features, so a CSI_RAW model is for experiments, not for the pipeline. */
+typedef enum { RVT_INPUT_CSI = 0, RVT_INPUT_STATE = 1, RVT_INPUT_CSI_RAW = 2 } rvt_input;
 
 uint32_t rvt_input_dim(rvt_input in);   /* RV_CSI_FEAT_DIM or RV_STATE_FEAT_DIM */
 

@@ -179,6 +179,38 @@ START_TEST(test_state_input_streams)
 }
 END_TEST
 
+/* csi-raw: the same frames before per-stream z-scoring (dims 0..25 differ,
+ * 26..31 are identical). */
+START_TEST(test_csi_raw_input)
+{
+    rvt_classes cls;
+    rvt_classes_init(&cls);
+    rvt_classes_add_sim(&cls);
+    rvt_dataset z, r;
+    ck_assert(rvt_dataset_init(&z, RV_CSI_FEAT_DIM, 64));
+    ck_assert(rvt_dataset_init(&r, RV_CSI_FEAT_DIM, 64));
+    rvt_sim_opts so = { 1, 99, 5.0, 100.0, 1, "walking" };
+    rvt_cut_opts co = { RVT_INPUT_CSI, 10, 64, 4 };
+    uint32_t src = 0;
+    char err[200];
+    ck_assert(rvt_collect_sim(&so, &co, &cls, &z, &src, NULL, err, sizeof err));
+    co.input = RVT_INPUT_CSI_RAW;
+    ck_assert(rvt_collect_sim(&so, &co, &cls, &r, &src, NULL, err, sizeof err));
+    ck_assert_uint_eq(z.n_seq, r.n_seq);
+    ck_assert_uint_gt(z.n_seq, 0);
+    uint32_t differ = 0;
+    for (size_t f = 0; f < (size_t)z.n_seq * 64; f++) {
+        for (uint32_t d = 26; d < 32; d++)
+            ck_assert(z.x[f * 32 + d] == r.x[f * 32 + d]);
+        for (uint32_t d = 0; d < 26; d++)
+            differ += z.x[f * 32 + d] != r.x[f * 32 + d];
+    }
+    ck_assert_uint_gt(differ, 0);
+    rvt_dataset_free(&z);
+    rvt_dataset_free(&r);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("train_sources");
@@ -189,6 +221,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_split_by_stream);
     tcase_add_test(tc, test_files_equal_in_process);
     tcase_add_test(tc, test_state_input_streams);
+    tcase_add_test(tc, test_csi_raw_input);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -498,11 +498,11 @@ stream_bytes (const gchar * precision, guint cache)
   g_object_get (h, "stats", &st, NULL);
   gst_structure_get_uint64 (st, "csi-stream-bytes", &bytes);
   gst_structure_free (st);
-  /* RSS only counts pages touched so far (caches fill as frames arrive),
-   * so the allocation is the number that bounds memory. */
+  /* The allocation is what bounds memory: RSS only counts pages touched
+   * so far (caches fill as frames arrive), so it is shown for reference. */
   printf ("kv-precision=%s cache-frames=%u: %" G_GUINT64_FORMAT
-      " bytes per stream (x max-streams = the bound); process RSS %+ld KiB "
-      "after 200 new streams\n", precision, cache, bytes, rss1 - rss0);
+      " bytes per stream, %.1f MiB for 200 streams (RSS so far %+ld KiB)\n",
+      precision, cache, bytes, bytes * 200.0 / (1 << 20), rss1 - rss0);
   gst_element_set_state (p, GST_STATE_NULL);
   gst_object_unref (bus);
   gst_object_unref (in);

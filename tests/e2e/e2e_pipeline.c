@@ -519,9 +519,36 @@ GST_START_TEST (test_hostile_session)
    * the legitimate nodes, there first, kept their streams (refuse policy) */
   fail_unless_equals_int (streams, 64);
   {
-    guint64 refused = 0;
+    guint64 refused = 0, reboots = 0, late = 0;
     fail_unless (gst_structure_get_uint64 (hs, "skipped-refused", &refused));
+    fail_unless (gst_structure_get_uint64 (hs, "resets-reboot", &reboots));
+    fail_unless (gst_structure_get_uint64 (hs, "skipped-late", &late));
     fail_unless (refused > 0);
+    /* node 2's reboot restarted its stream; reordered/duplicate frames
+     * were counted, not fed to the model */
+    fail_unless (reboots >= 1);
+    fail_unless (late > 0);
+  }
+  /* the loss shows as per-node sequence gaps in the source's stats */
+  {
+    GstStructure *ss = NULL;
+    const GValue *nodes;
+    guint64 gaps = 0;
+    g_object_get (src, "stats", &ss, NULL);
+    nodes = gst_structure_get_value (ss, "nodes");
+    for (guint i = 0; i < gst_value_array_get_size (nodes); i++) {
+      const GstStructure *n =
+          gst_value_get_structure (gst_value_array_get_value (nodes, i));
+      guint id = 0;
+      guint64 g = 0;
+      gst_structure_get_uint (n, "id", &id);
+      gst_structure_get_uint64 (n, "gaps", &g);
+      if (id >= 1 && id <= N_NODES)
+        gaps += g;
+    }
+    fail_unless (gaps > N_NODES * RATE_HZ * DURATION_S / 10, "gaps %"
+        G_GUINT64_FORMAT, gaps);
+    gst_structure_free (ss);
   }
   {
     gchar *txt = gst_structure_to_string (hs);

@@ -215,7 +215,8 @@ gst_rvcsi_src_class_init (GstRvCsiSrcClass * klass)
           "(truncated, magic, length, crc, antennas, subcarriers, version, "
           "field, other, oversize, node-filter, kind-filter), kind-<kind>, "
           "and nodes: one structure per node seen (id, packets, bytes, "
-          "gaps, backward, duplicates, rate in packets/s over the last stats-interval, 0 while stats-interval is 0)",
+          "gaps, backward, duplicates, rate in packets/s over the last "
+          "stats-interval, 0 while stats-interval is 0)",
           GST_TYPE_STRUCTURE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
 
   gst_element_class_add_static_pad_template (element_class, &src_template);

@@ -780,9 +780,15 @@ fill_address (RvCsiPacketMeta * meta, const struct sockaddr_storage *ss)
     memcpy (meta->src_addr, &in->sin_addr, 4);
   } else if (ss->ss_family == AF_INET6) {
     const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *) ss;
-    meta->src_family = G_SOCKET_FAMILY_IPV6;
     meta->src_port = g_ntohs (in6->sin6_port);
-    memcpy (meta->src_addr, &in6->sin6_addr, 16);
+    if (IN6_IS_ADDR_V4MAPPED (&in6->sin6_addr)) {
+      /* IPv4 node seen through a dual-stack "::" socket */
+      meta->src_family = G_SOCKET_FAMILY_IPV4;
+      memcpy (meta->src_addr, (const guint8 *) &in6->sin6_addr + 12, 4);
+    } else {
+      meta->src_family = G_SOCKET_FAMILY_IPV6;
+      memcpy (meta->src_addr, &in6->sin6_addr, 16);
+    }
   }
 }
 

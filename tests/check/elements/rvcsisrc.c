@@ -470,6 +470,40 @@ GST_START_TEST (test_multicast_loopback)
 
 GST_END_TEST;
 
+GST_START_TEST (test_dual_stack_ipv4_sender)
+{
+  GstHarness *h = rvt_harness ("rvcsisrc address=:: port=0 stats-interval=0");
+  GSocket *tx;
+  guint8 pkt[256];
+  gsize n;
+  gint port = 0;
+  GstBuffer *buf;
+  RvCsiPacketMeta *m;
+
+  if (gst_element_set_state (h->element, GST_STATE_READY) !=
+      GST_STATE_CHANGE_SUCCESS) {
+    /* host without IPv6 */
+    gst_harness_teardown (h);
+    return;
+  }
+  g_object_get (h->element, "port", &port, NULL);
+  gst_harness_play (h);
+  tx = rvt_sender ();
+  n = rvt_csi_frame (5, 1, 0, pkt, sizeof pkt);
+  rvt_send (tx, (guint16) port, pkt, n);
+  buf = gst_harness_pull (h);
+  m = rv_buffer_get_csi_packet_meta (buf);
+  /* the v4-mapped source address is reported as plain IPv4 */
+  fail_unless_equals_int (m->src_family, G_SOCKET_FAMILY_IPV4);
+  fail_unless_equals_int (m->src_addr[0], 127);
+  fail_unless_equals_int (m->src_port, rvt_local_port (tx));
+  gst_buffer_unref (buf);
+  g_object_unref (tx);
+  gst_harness_teardown (h);
+}
+
+GST_END_TEST;
+
 static Suite *
 rvcsisrc_suite (void)
 {
@@ -486,6 +520,7 @@ rvcsisrc_suite (void)
   tcase_add_test (tc, test_port_in_use);
   tcase_add_test (tc, test_ipv6_loopback);
   tcase_add_test (tc, test_multicast_loopback);
+  tcase_add_test (tc, test_dual_stack_ipv4_sender);
   return s;
 }
 

@@ -523,8 +523,9 @@ gst_rv_temporal_head_class_init (GstRvTemporalHeadClass * klass)
 
   g_object_class_install_property (gobject_class, PROP_MODEL,
       g_param_spec_string ("model", "Model",
-          "Path of the .rvne model run on raw CSI frames (input_dim 32); "
-          "unset uses the built-in default model", NULL,
+          "Path of the .rvne model run on raw CSI frames (its input_dim must "
+          "be the kernel's CSI feature count, docs/features.md); unset uses "
+          "the built-in default model", NULL,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
           GST_PARAM_MUTABLE_READY));
   g_object_class_install_property (gobject_class, PROP_STATE_MODEL,

@@ -4,6 +4,7 @@
 #include <glib/gstdio.h>
 
 #include "gstrvcsimeta.h"
+#include "rv_csi_features.h"
 #include "rvtestutil.h"
 #include "rvtestmodel.h"
 
@@ -12,8 +13,8 @@ static gchar *csi_model, *state_model;
 static void
 models_setup (void)
 {
-  csi_model = rvt_write_model (32, 4, FALSE, 1);
-  state_model = rvt_write_model (9, 4, FALSE, 2);
+  csi_model = rvt_write_model (RV_CSI_FEAT_DIM, 4, FALSE, 1);
+  state_model = rvt_write_model (RV_STATE_FEAT_DIM, 4, FALSE, 2);
 }
 
 static void
@@ -54,7 +55,7 @@ push_frame (GstHarness * h, guint8 node, guint32 seq, GstClockTime pts,
   out = gst_harness_pull (h);
   em = rv_buffer_get_embedding_meta (out);
   if (em) {
-    fail_unless_equals_int (em->dims, 32);
+    fail_unless_equals_int (em->dims, RV_CSI_FEAT_DIM);
     for (guint i = 0; i < em->dims; i++)
       fail_unless (isfinite (em->data[i]));
     step = em->step;
@@ -104,7 +105,7 @@ GST_START_TEST (test_same_input_same_embedding)
    * reset stream repeats its first embedding. */
   GstHarness *h = head_harness ("reset-gap=5");
   guint8 pkt[512];
-  gfloat emb0[32];
+  gfloat emb0[RV_CSI_FEAT_DIM];
 
   for (guint i = 0; i < 3; i++) {
     gsize n = rvt_csi_frame (1, i, 1, pkt, sizeof pkt);
@@ -132,7 +133,7 @@ GST_START_TEST (test_same_input_same_embedding)
     out = gst_harness_pull (h);
     em = rv_buffer_get_embedding_meta (out);
     fail_unless_equals_uint64 (em->step, 1);
-    for (guint d = 0; d < 32; d++)
+    for (guint d = 0; d < RV_CSI_FEAT_DIM; d++)
       fail_unless (fabsf (em->data[d] - emb0[d]) < 1e-6f,
           "dim %u: %f vs %f", d, em->data[d], emb0[d]);
     gst_buffer_unref (out);
@@ -208,7 +209,7 @@ GST_START_TEST (test_feature_state_and_passthrough)
   out = gst_harness_pull (h);
   em = rv_buffer_get_embedding_meta (out);
   fail_unless (em != NULL);
-  fail_unless_equals_int (em->dims, 9);
+  fail_unless_equals_int (em->dims, RV_STATE_FEAT_DIM);
   fail_unless_equals_int (em->node_id, 9);
   fail_unless_equals_int (em->antenna, 255);
   gst_buffer_unref (out);
@@ -258,7 +259,7 @@ expect_start_error (const gchar * desc, const gchar * needle)
 
 GST_START_TEST (test_model_errors)
 {
-  gchar *corrupt = rvt_write_model (32, 4, FALSE, 3), *contents = NULL;
+  gchar *corrupt = rvt_write_model (RV_CSI_FEAT_DIM, 4, FALSE, 3), *contents = NULL;
   gsize len = 0;
   gchar *desc;
 

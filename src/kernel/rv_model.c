@@ -92,14 +92,14 @@ static bool layout(const rv_rvne_info *info, uint32_t flags, arena *a,
     m->layers = layers;
     if (fmean) {
         for (uint32_t i = 0; i < m->din; i++) {
-            fmean[i] = rv_rvne_rdf32(info->feat_norm + 4u * i);
-            finv[i] = rv_rvne_rdf32(info->feat_norm + 4u * ((size_t)m->din + i));
+            fmean[i] = rv_ldf32(info->feat_norm + 4u * i);
+            finv[i] = rv_ldf32(info->feat_norm + 4u * ((size_t)m->din + i));
         }
         m->fmean = fmean;
         m->finv = finv;
     }
     for (uint32_t r = 0; r < m->pairs; r++)
-        periods[r] = rv_rvne_rd32(info->rope_periods + 4u * r);
+        periods[r] = rv_ld32(info->rope_periods + 4u * r);
     m->periods = periods;
 
     /* fp32 in place needs a 4-aligned blob on a little-endian host */

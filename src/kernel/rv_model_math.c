@@ -53,9 +53,9 @@ static void matvec_f16(const uint8_t *W, uint32_t rows, uint32_t cols,
         float acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};
         for (uint32_t i = 0; i < c8; i += 8u)
             for (uint32_t j = 0; j < 8u; j++)
-                acc[j] += rv_model_h2f(rv_rvne_rd16(w + 2u * (i + j))) * x[i + j];
+                acc[j] += rv_model_h2f(rv_ld16(w + 2u * (i + j))) * x[i + j];
         for (uint32_t i = c8; i < cols; i++)
-            acc[i - c8] += rv_model_h2f(rv_rvne_rd16(w + 2u * i)) * x[i];
+            acc[i - c8] += rv_model_h2f(rv_ld16(w + 2u * i)) * x[i];
         y[o] = lanes_sum(acc);
     }
 }
@@ -69,9 +69,9 @@ static void matvec_le32(const uint8_t *W, uint32_t rows, uint32_t cols,
         float acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};
         for (uint32_t i = 0; i < c8; i += 8u)
             for (uint32_t j = 0; j < 8u; j++)
-                acc[j] += rv_rvne_rdf32(w + 4u * (i + j)) * x[i + j];
+                acc[j] += rv_ldf32(w + 4u * (i + j)) * x[i + j];
         for (uint32_t i = c8; i < cols; i++)
-            acc[i - c8] += rv_rvne_rdf32(w + 4u * i) * x[i];
+            acc[i - c8] += rv_ldf32(w + 4u * i) * x[i];
         y[o] = lanes_sum(acc);
     }
 }

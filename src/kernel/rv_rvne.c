@@ -53,11 +53,11 @@ uint32_t rv_rvne_head_offset(const uint8_t *heads, uint32_t h)
 {
     uint32_t off = 4u;
     for (uint32_t i = 0; i < h; i++) {
-        off += 2u + rv_rvne_rd16(heads + off);
-        uint32_t nc = rv_rvne_rd32(heads + off);
+        off += 2u + rv_ld16(heads + off);
+        uint32_t nc = rv_ld32(heads + off);
         off += 4u;
         for (uint32_t c = 0; c < nc; c++)
-            off += 2u + rv_rvne_rd16(heads + off);
+            off += 2u + rv_ld16(heads + off);
     }
     return off;
 }
@@ -68,7 +68,7 @@ static rv_status take_str(const uint8_t *p, uint32_t end, uint32_t *off,
 {
     if (end - *off < 2u)
         return RV_ERR_BLOB_SECTION_LEN;
-    uint32_t n = rv_rvne_rd16(p + *off);
+    uint32_t n = rv_ld16(p + *off);
     *off += 2u;
     if (end - *off < n)
         return RV_ERR_BLOB_SECTION_LEN;
@@ -88,8 +88,8 @@ static rv_status parse_arch(const uint8_t *p, uint32_t n, rv_rvne_info *out)
 {
     if (n != 16u)
         return RV_ERR_BLOB_SECTION_LEN;
-    uint32_t d_model = rv_rvne_rd32(p), d_ff = rv_rvne_rd32(p + 4);
-    uint32_t flags = rv_rvne_rd32(p + 8), rsv = rv_rvne_rd32(p + 12);
+    uint32_t d_model = rv_ld32(p), d_ff = rv_ld32(p + 4);
+    uint32_t flags = rv_ld32(p + 8), rsv = rv_ld32(p + 12);
     if ((flags & ~(uint32_t)(RV_RVNE_ARCH_INPUT_PROJ | RV_RVNE_ARCH_NORM |
                              RV_RVNE_ARCH_HEAD_BIAS)) != 0u || rsv != 0u)
         return RV_ERR_BLOB_SECTION;
@@ -110,10 +110,10 @@ static rv_status parse_attn(const uint8_t *p, uint32_t n, rv_rvne_info *out)
     if (n < 16u)
         return RV_ERR_BLOB_SECTION_LEN;
     rv_rvne_attn *a = &out->attn;
-    a->window = rv_rvne_rd32(p);
-    a->block_size = rv_rvne_rd32(p + 4);
-    uint32_t flags = rv_rvne_rd32(p + 8);
-    uint32_t ng = rv_rvne_rd32(p + 12);
+    a->window = rv_ld32(p);
+    a->block_size = rv_ld32(p + 4);
+    uint32_t flags = rv_ld32(p + 8);
+    uint32_t ng = rv_ld32(p + 12);
     if (ng > RV_RVNE_MAX_GLOBALS)
         return RV_ERR_BLOB_COUNT;
     if (n != 16u + 4u * ng)
@@ -125,7 +125,7 @@ static rv_status parse_attn(const uint8_t *p, uint32_t n, rv_rvne_info *out)
     a->landmarks = (flags & RV_RVNE_ATTN_LANDMARKS) != 0u;
     a->n_globals = ng;
     for (uint32_t i = 0; i < ng; i++) {
-        a->globals[i] = rv_rvne_rd32(p + 16u + 4u * i);
+        a->globals[i] = rv_ld32(p + 16u + 4u * i);
         if (i > 0u && a->globals[i] <= a->globals[i - 1u])
             return RV_ERR_BLOB_SECTION;   /* strictly increasing */
     }
@@ -139,13 +139,13 @@ static rv_status parse_fnrm(const uint8_t *p, uint32_t n, rv_rvne_info *out)
 {
     if (n < 4u)
         return RV_ERR_BLOB_SECTION_LEN;
-    uint32_t cnt = rv_rvne_rd32(p);
+    uint32_t cnt = rv_ld32(p);
     if (cnt != out->arch.input_dim)
         return RV_ERR_BLOB_COUNT;
     if ((uint64_t)n != 4u + 8u * (uint64_t)cnt)
         return RV_ERR_BLOB_SECTION_LEN;
     for (uint32_t i = 0; i < 2u * cnt; i++)
-        if (!rv_rvne_finite(rv_rvne_rdf32(p + 4u + 4u * i)))
+        if (!rv_rvne_finite(rv_ldf32(p + 4u + 4u * i)))
             return RV_ERR_BLOB_SECTION;
     out->feat_norm = p + 4;
     return RV_OK;
@@ -155,13 +155,13 @@ static rv_status parse_rope(const uint8_t *p, uint32_t n, rv_rvne_info *out)
 {
     if (n < 4u)
         return RV_ERR_BLOB_SECTION_LEN;
-    uint32_t cnt = rv_rvne_rd32(p);
+    uint32_t cnt = rv_ld32(p);
     if (cnt == 0u || cnt > out->arch.head_dim / 2u)
         return RV_ERR_BLOB_COUNT;
     if ((uint64_t)n != 4u + 4u * (uint64_t)cnt)
         return RV_ERR_BLOB_SECTION_LEN;
     for (uint32_t i = 0; i < cnt; i++) {
-        uint32_t per = rv_rvne_rd32(p + 4u + 4u * i);
+        uint32_t per = rv_ld32(p + 4u + 4u * i);
         if (per < 2u || per > RV_RVNE_MAX_PERIOD)
             return RV_ERR_BLOB_SECTION;
     }
@@ -174,7 +174,7 @@ static rv_status parse_head(const uint8_t *p, uint32_t n, rv_rvne_info *out)
 {
     if (n < 4u)
         return RV_ERR_BLOB_SECTION_LEN;
-    uint32_t nh = rv_rvne_rd32(p);
+    uint32_t nh = rv_ld32(p);
     if (nh == 0u || nh > RV_RVNE_MAX_HEADS)
         return RV_ERR_BLOB_COUNT;
     uint32_t off = 4u;
@@ -189,7 +189,7 @@ static rv_status parse_head(const uint8_t *p, uint32_t n, rv_rvne_info *out)
                 return RV_ERR_BLOB_SECTION;   /* head names are unique */
         if (n - off < 4u)
             return RV_ERR_BLOB_SECTION_LEN;
-        uint32_t nc = rv_rvne_rd32(p + off);
+        uint32_t nc = rv_ld32(p + off);
         off += 4u;
         if (nc < 2u || nc > RV_RVNE_MAX_DIM)
             return RV_ERR_BLOB_CLASSES;
@@ -214,8 +214,8 @@ static rv_status parse_prov(const uint8_t *p, uint32_t n, rv_rvne_info *out)
 {
     if (n < 12u)
         return RV_ERR_BLOB_SECTION_LEN;
-    out->prov_seed = rv_rvne_rd64(p);
-    out->prov_accuracy = rv_rvne_rdf32(p + 8);
+    out->prov_seed = rv_ld64(p);
+    out->prov_accuracy = rv_ldf32(p + 8);
     uint32_t off = 12u;
     rv_status st;
     if ((st = take_str(p, n, &off, false, &out->prov_trainer)) != RV_OK ||
@@ -236,7 +236,7 @@ static rv_status parse_sections(const uint8_t *buf, size_t start, size_t end,
     while (off < end) {
         if (end - off < 8u)
             FAIL(RV_ERR_BLOB_SECTION_LEN, off, "section header runs past the end");
-        uint32_t tag = rv_rvne_rd32(buf + off), n = rv_rvne_rd32(buf + off + 4);
+        uint32_t tag = rv_ld32(buf + off), n = rv_ld32(buf + off + 4);
         size_t body = off + 8u;
         uint64_t padded64 = ((uint64_t)n + 3u) & ~(uint64_t)3u;
         if (padded64 > (uint64_t)(end - body))
@@ -288,12 +288,12 @@ rv_status rv_rvne_parse(const uint8_t *buf, size_t len, rv_rvne_info *out)
         FAIL(RV_ERR_NULL, 0, "no buffer");
     if (len < RV_RVNE_HEADER_SIZE + RV_RVNE_FOOTER_SIZE)
         FAIL(RV_ERR_BLOB_SIZE, len, "shorter than header + CRC footer");
-    if (rv_rvne_rd32(buf) != RV_RVNE_MAGIC)
+    if (rv_ld32(buf) != RV_RVNE_MAGIC)
         FAIL(RV_ERR_BLOB_MAGIC, 0, "magic is not RVNE");
-    uint32_t version = rv_rvne_rd16(buf + 4);
+    uint32_t version = rv_ld16(buf + 4);
     if (version != RV_RVNE_VERSION_1 && version != RV_RVNE_VERSION)
         FAIL(RV_ERR_BLOB_VERSION, 4, "version is not 1 or 2");
-    uint32_t wl = rv_rvne_rd32(buf + 0x14);
+    uint32_t wl = rv_ld32(buf + 0x14);
     size_t crc_at = len - RV_RVNE_FOOTER_SIZE;
     uint64_t wend64 = (uint64_t)RV_RVNE_HEADER_SIZE + wl;
     if (version == RV_RVNE_VERSION_1) {
@@ -303,7 +303,7 @@ rv_status rv_rvne_parse(const uint8_t *buf, size_t len, rv_rvne_info *out)
         FAIL(RV_ERR_BLOB_SIZE, 0x14, "weights_len runs past the end");
     }
     size_t wend = (size_t)wend64;
-    uint32_t crc = rv_rvne_rd32(buf + crc_at);
+    uint32_t crc = rv_ld32(buf + crc_at);
     if (rv_crc32(buf, crc_at) != crc)
         FAIL(RV_ERR_BLOB_CRC, crc_at, "CRC32 footer does not match");
 
@@ -311,12 +311,12 @@ rv_status rv_rvne_parse(const uint8_t *buf, size_t len, rv_rvne_info *out)
     if ((flags & 0xFEu) != 0u || (version >= 2u && buf[7] != 0u))
         FAIL(RV_ERR_BLOB_FLAGS, 6, "unknown flag bits or nonzero reserved byte");
     rv_rvne_arch *a = &out->arch;
-    a->input_dim = rv_rvne_rd16(buf + 0x08);
-    a->q_heads = rv_rvne_rd16(buf + 0x0A);
-    a->kv_heads = rv_rvne_rd16(buf + 0x0C);
-    a->head_dim = rv_rvne_rd16(buf + 0x0E);
-    a->n_layers = rv_rvne_rd16(buf + 0x10);
-    a->head_classes[0] = rv_rvne_rd16(buf + 0x12);
+    a->input_dim = rv_ld16(buf + 0x08);
+    a->q_heads = rv_ld16(buf + 0x0A);
+    a->kv_heads = rv_ld16(buf + 0x0C);
+    a->head_dim = rv_ld16(buf + 0x0E);
+    a->n_layers = rv_ld16(buf + 0x10);
+    a->head_classes[0] = rv_ld16(buf + 0x12);
     a->d_model = a->input_dim;
     a->n_heads = 1u;
     if (a->input_dim == 0u)

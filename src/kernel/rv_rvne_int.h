@@ -8,51 +8,7 @@
 #include <string.h>
 
 #include "rv_rvne.h"
-
-RV_INLINE uint16_t rv_rvne_rd16(const uint8_t *p)
-{
-    return (uint16_t)((uint16_t)p[0] | ((uint16_t)p[1] << 8));
-}
-
-RV_INLINE uint32_t rv_rvne_rd32(const uint8_t *p)
-{
-    return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) |
-           ((uint32_t)p[3] << 24);
-}
-
-RV_INLINE uint64_t rv_rvne_rd64(const uint8_t *p)
-{
-    return (uint64_t)rv_rvne_rd32(p) | ((uint64_t)rv_rvne_rd32(p + 4) << 32);
-}
-
-RV_INLINE float rv_rvne_rdf32(const uint8_t *p)
-{
-    uint32_t u = rv_rvne_rd32(p);
-    float f;
-    memcpy(&f, &u, sizeof f);
-    return f;
-}
-
-RV_INLINE void rv_rvne_wr16(uint8_t *p, uint16_t v)
-{
-    p[0] = (uint8_t)v;
-    p[1] = (uint8_t)(v >> 8);
-}
-
-RV_INLINE void rv_rvne_wr32(uint8_t *p, uint32_t v)
-{
-    p[0] = (uint8_t)v;
-    p[1] = (uint8_t)(v >> 8);
-    p[2] = (uint8_t)(v >> 16);
-    p[3] = (uint8_t)(v >> 24);
-}
-
-RV_INLINE void rv_rvne_wrf32(uint8_t *p, float f)
-{
-    uint32_t u;
-    memcpy(&u, &f, sizeof u);
-    rv_rvne_wr32(p, u);
-}
+#include "rv_wire_le.h"   /* explicit little-endian loads/stores */
 
 RV_INLINE bool rv_rvne_finite(float f)
 {

@@ -193,8 +193,8 @@ float rv_rvne_weight(const rv_rvne_info *info, uint64_t i)
         return 0.0f;
     const uint8_t *p = info->weights;
     if (info->fp16)
-        return rv_rvne_f16_to_f32(rv_rvne_rd16(p + 2u * i));
-    return rv_rvne_rdf32(p + 4u * i);
+        return rv_rvne_f16_to_f32(rv_ld16(p + 2u * i));
+    return rv_ldf32(p + 4u * i);
 }
 
 rv_status rv_rvne_head_name(const rv_rvne_info *info, uint32_t h, rv_rvne_str *out)
@@ -209,7 +209,7 @@ rv_status rv_rvne_head_name(const rv_rvne_info *info, uint32_t h, rv_rvne_str *o
         return RV_OK;
     }
     uint32_t off = rv_rvne_head_offset(info->heads, h);
-    out->len = rv_rvne_rd16(info->heads + off);
+    out->len = rv_ld16(info->heads + off);
     out->s = (const char *)(info->heads + off + 2u);
     return RV_OK;
 }
@@ -227,10 +227,10 @@ rv_status rv_rvne_label(const rv_rvne_info *info, uint32_t h, uint32_t c,
         return RV_OK;
     }
     uint32_t off = rv_rvne_head_offset(info->heads, h);
-    off += 2u + rv_rvne_rd16(info->heads + off) + 4u;
+    off += 2u + rv_ld16(info->heads + off) + 4u;
     for (uint32_t i = 0; i < c; i++)
-        off += 2u + rv_rvne_rd16(info->heads + off);
-    out->len = rv_rvne_rd16(info->heads + off);
+        off += 2u + rv_ld16(info->heads + off);
+    out->len = rv_ld16(info->heads + off);
     out->s = (const char *)(info->heads + off + 2u);
     return RV_OK;
 }

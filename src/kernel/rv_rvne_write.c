@@ -15,9 +15,9 @@ static void put(cursor *c, const void *src, size_t n)
     c->pos += n;
 }
 
-static void put16(cursor *c, uint16_t v) { uint8_t b[2]; rv_rvne_wr16(b, v); put(c, b, 2); }
-static void put32(cursor *c, uint32_t v) { uint8_t b[4]; rv_rvne_wr32(b, v); put(c, b, 4); }
-static void putf(cursor *c, float f) { uint8_t b[4]; rv_rvne_wrf32(b, f); put(c, b, 4); }
+static void put16(cursor *c, uint16_t v) { uint8_t b[2]; rv_st16(b, v); put(c, b, 2); }
+static void put32(cursor *c, uint32_t v) { uint8_t b[4]; rv_st32(b, v); put(c, b, 4); }
+static void putf(cursor *c, float f) { uint8_t b[4]; rv_stf32(b, f); put(c, b, 4); }
 
 static void pad4(cursor *c)
 {
@@ -36,7 +36,7 @@ static size_t begin_section(cursor *c, uint32_t tag)
 static void end_section(cursor *c, size_t body)
 {
     if (c->out && body <= c->cap)
-        rv_rvne_wr32(c->out + body - 4u, (uint32_t)(c->pos - body));
+        rv_st32(c->out + body - 4u, (uint32_t)(c->pos - body));
     pad4(c);
 }
 
@@ -150,7 +150,7 @@ static void emit(const plan *p, uint64_t nw, cursor *c)
             put32(c, p->rope_pairs);
             for (uint32_t i = 0; i < p->rope_pairs; i++)
                 put32(c, p->periods ? p->periods[i]
-                                    : rv_rvne_rd32(p->periods_raw + 4u * i));
+                                    : rv_ld32(p->periods_raw + 4u * i));
             end_section(c, b);
         }
         if (p->heads || p->heads_raw || p->default_heads) {

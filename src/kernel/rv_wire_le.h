@@ -1,7 +1,8 @@
 /*
  * rv_wire_le.h — internal: explicit little-endian loads and stores for the
- * wire codecs. Byte-by-byte so they work on any alignment and host byte
- * order; floats travel as their IEEE-754 bit pattern (memcpy, no casts).
+ * wire codecs and the .rvne blob parser/writer. Byte-by-byte so they work on
+ * any alignment and host byte order; floats travel as their IEEE-754 bit
+ * pattern (memcpy, no casts).
  */
 #ifndef RV_WIRE_LE_H
 #define RV_WIRE_LE_H

@@ -14,6 +14,7 @@
 #define VAR_FLOOR_AMP   1e-4f       /* (0.01 relative amplitude)^2 */
 #define VAR_FLOOR_PHASE 1e-3f       /* (0.03 rad)^2 */
 #define ENERGY_EPS      1e-5f
+#define LEVEL_EPS       1e-7f
 #define RV_PI_F         3.14159265358979f
 #define RV_TWO_PI_F     6.28318530717959f
 
@@ -101,6 +102,80 @@ static rv_status load_frame(const rv_csi_frame *f, uint8_t antenna, frame_scratc
 static float energy_scale(float e)
 {
     return 0.5f * (log10f(e + ENERGY_EPS) + 3.0f);
+}
+
+/* Variances of relative amplitude span ~1e-6 (receiver noise after band
+ * averaging) to ~1e-2 (walking near the link); this maps them to ~-1..2. */
+static float level_scale(float v)
+{
+    return 0.5f * (log10f(v + LEVEL_EPS) + 6.0f);
+}
+
+/* Running-mean weight: 1/tau, but an exact average over the first frames. */
+static float ema_alpha(uint32_t tau, uint32_t n_frames)
+{
+    float a = 1.0f / (float)tau;
+    float warm = 1.0f / (float)(n_frames + 1u);
+    return warm > a ? warm : a;
+}
+
+/* One exponentially weighted mean/variance step (West's update). */
+static void ema_update(float *mean, float *var, float x, float alpha, bool first)
+{
+    if (first) {
+        *mean = x;
+        *var = 0.0f;
+        return;
+    }
+    float diff = x - *mean;
+    *mean += alpha * diff;
+    *var = (1.0f - alpha) * (*var + alpha * diff * diff);
+}
+
+/* Dims 32..39 from this frame's band values feat[0..12] and the running
+ * state st->lv (read only here; next receives the updated state). The band
+ * amplitude is low-passed first (RV_CSI_FEAT_TAU_LP) so that receiver noise,
+ * white up to the frame rate, sits well below body motion (< ~10 Hz). */
+static void motion_levels(const rv_csi_feat_state *st, rv_csi_feat_levels *next, float *feat)
+{
+    const rv_csi_feat_levels *cur = &st->lv;
+    const bool first = st->n_frames == 0;
+    const float alp = ema_alpha(RV_CSI_FEAT_TAU_LP, st->n_frames);
+    const float af = ema_alpha(RV_CSI_FEAT_TAU_FAST, st->n_frames);
+    const float as = ema_alpha(RV_CSI_FEAT_TAU_SHORT, st->n_frames);
+    const float am = ema_alpha(RV_CSI_FEAT_TAU_MID, st->n_frames);
+    const float al = ema_alpha(RV_CSI_FEAT_TAU_LONG, st->n_frames);
+    const float als = ema_alpha(RV_CSI_FEAT_TAU_LP_SLOW, st->n_frames);
+    float fast = 0.0f, mid = 0.0f, lng = 0.0f, shift = 0.0f;
+    for (uint32_t b = 0; b < RV_CSI_FEAT_BANDS; b++) {
+        float lp = first ? feat[b] : cur->lp[b] + alp * (feat[b] - cur->lp[b]);
+        next->lp[b] = lp;
+        ema_update(&next->f_mean[b], &next->f_var[b], lp, af, first);
+        ema_update(&next->s_mean[b], &next->s_var[b], lp, as, first);
+        ema_update(&next->m_mean[b], &next->m_var[b], lp, am, first);
+        float sl = first ? feat[b] : cur->lp_slow[b] + als * (feat[b] - cur->lp_slow[b]);
+        next->lp_slow[b] = sl;
+        ema_update(&next->l_mean[b], &next->l_var[b], sl, al, first);
+        fast += next->f_var[b];
+        mid += next->m_var[b];
+        lng += next->l_var[b];
+        /* slow baseline: the tau_frames mean used for z-scoring */
+        float dv = next->s_mean[b] - (first ? feat[b] : st->mean[b]);
+        shift += dv * dv;
+    }
+    for (uint32_t g = 0; g < RV_CSI_FEAT_LEVEL_GROUPS; g++) {
+        uint32_t b0 = (g * RV_CSI_FEAT_BANDS) / RV_CSI_FEAT_LEVEL_GROUPS;
+        uint32_t b1 = ((g + 1u) * RV_CSI_FEAT_BANDS) / RV_CSI_FEAT_LEVEL_GROUPS;
+        float v = 0.0f;
+        for (uint32_t b = b0; b < b1; b++)
+            v += next->s_var[b];
+        feat[RV_CSI_FEAT_IDX_LEVEL + g] = level_scale(v / (float)(b1 - b0));
+    }
+    const float nb = (float)RV_CSI_FEAT_BANDS;
+    feat[RV_CSI_FEAT_IDX_LEVEL_MID] = level_scale(mid / nb);
+    feat[RV_CSI_FEAT_IDX_MICRO] = level_scale(lng / nb);
+    feat[RV_CSI_FEAT_IDX_LEVEL_FAST] = level_scale(fast / nb);
+    feat[RV_CSI_FEAT_IDX_SHIFT] = level_scale(shift / nb);
 }
 
 static float wrap_pi(float d)
@@ -192,6 +267,10 @@ rv_status rv_csi_feat_extract_ex(rv_csi_feat_state *st, const rv_csi_frame *f,
     feat[RV_CSI_FEAT_IDX_SNR] = ((float)f->rssi - (float)f->noise_floor - 40.0f) / 20.0f;
     feat[RV_CSI_FEAT_IDX_SELECT] = sqrtf(sel / (float)nv);
 
+    /* Motion levels into a copy of their state, committed with the rest. */
+    rv_csi_feat_levels lv = st->lv;
+    motion_levels(st, &lv, feat);
+
     /* z-score dims 0..25 against the stats before this frame, then update. */
     float alpha = 1.0f / (float)st->tau_frames;
     float warm = 1.0f / (float)(st->n_frames + 1u);
@@ -234,6 +313,7 @@ rv_status rv_csi_feat_extract_ex(rv_csi_feat_state *st, const rv_csi_frame *f,
             st->var[d] = (1.0f - alpha) * (st->var[d] + alpha * diff * diff);
         }
     }
+    st->lv = lv;
     if (st->n_frames < UINT32_MAX)
         st->n_frames++;
     st->prev_n = (uint16_t)s.n;

@@ -19,7 +19,7 @@
  *    per-stream state (one state per node and antenna). Deterministic, no
  *    allocation, no statics.
  *
- * Feature layout (RV_CSI_FEAT_DIM = 32):
+ * Feature layout (RV_CSI_FEAT_DIM = 40):
  *   [0..12]  amplitude of 13 subcarrier bands, relative to the frame mean
  *            (AGC-invariant), z-scored by the stream's running mean/variance
  *   [13..25] sanitised phase of the same bands, z-scored likewise
@@ -29,6 +29,15 @@
  *   [29]     SNR, (rssi - noise_floor - 40) / 20
  *   [30]     frequency selectivity: std of relative amplitude across subcarriers
  *   [31]     baseline deviation: RMS of the amplitude-band z-scores [0..12]
+ *   Dims 32..39 are NOT normalised per stream (they carry the motion
+ *   level itself), log scale; all are running variances of the low-passed
+ *   (RV_CSI_FEAT_TAU_LP) relative band amplitude:
+ *   [32..35] short window (RV_CSI_FEAT_TAU_SHORT), mean over 4 band groups
+ *   [36]     mid window (RV_CSI_FEAT_TAU_MID), mean over bands
+ *   [37]     long window (RV_CSI_FEAT_TAU_LONG), mean over bands: micro-motion
+ *   [38]     fast window (RV_CSI_FEAT_TAU_FAST), mean over bands: onsets
+ *   [39]     baseline shift: mean over bands of (short-window mean - slow
+ *            tau_frames mean)^2
  *
  * Feature-state packets (0xC5110006) map to RV_STATE_FEAT_DIM = 9 floats
  * with rv_state_feat_from_packet() (scaling in docs/features.md).
@@ -43,7 +52,7 @@
 extern "C" {
 #endif
 
-#define RV_CSI_FEAT_DIM          32u
+#define RV_CSI_FEAT_DIM          40u
 #define RV_CSI_FEAT_BANDS        13u
 #define RV_CSI_FEAT_NORM_DIMS    26u   /* dims 0..25 are z-scored */
 #define RV_CSI_FEAT_IDX_MOTION   26u
@@ -52,6 +61,12 @@ extern "C" {
 #define RV_CSI_FEAT_IDX_SNR      29u
 #define RV_CSI_FEAT_IDX_SELECT   30u
 #define RV_CSI_FEAT_IDX_BASEDEV  31u
+#define RV_CSI_FEAT_IDX_LEVEL    32u   /* 4 band groups: 32..35 */
+#define RV_CSI_FEAT_LEVEL_GROUPS 4u
+#define RV_CSI_FEAT_IDX_LEVEL_MID  36u
+#define RV_CSI_FEAT_IDX_MICRO      37u
+#define RV_CSI_FEAT_IDX_LEVEL_FAST 38u
+#define RV_CSI_FEAT_IDX_SHIFT      39u
 #define RV_STATE_FEAT_DIM        9u
 
 #define RV_CSI_LLTF_SC           64u   /* one training field */
@@ -61,6 +76,23 @@ extern "C" {
 #define RV_CSI_FEAT_DEFAULT_TAU  1000u /* frames; 10 s at 100 Hz */
 #define RV_CSI_FEAT_MIN_VALID    13u   /* fewer valid subcarriers -> RV_ERR_CSI_EMPTY */
 #define RV_CSI_FEAT_Z_CLAMP      8.0f  /* |z| is clamped to this */
+#define RV_CSI_FEAT_TAU_LP       4u    /* frames; low-pass before the levels */
+#define RV_CSI_FEAT_TAU_FAST     8u    /* frames; the level windows ... */
+#define RV_CSI_FEAT_TAU_SHORT    32u
+#define RV_CSI_FEAT_TAU_MID      96u
+#define RV_CSI_FEAT_TAU_LONG     300u  /* ... long enough for a breath */
+#define RV_CSI_FEAT_TAU_LP_SLOW  25u   /* frames; low-pass for the long window:
+                                          keeps breathing (< 0.5 Hz), drops noise */
+
+/* Running state of the un-normalised motion levels (dims 32..39). */
+typedef struct {
+    float lp[RV_CSI_FEAT_BANDS];          /* low-passed band amplitude */
+    float f_mean[RV_CSI_FEAT_BANDS], f_var[RV_CSI_FEAT_BANDS]; /* of lp, TAU_FAST */
+    float s_mean[RV_CSI_FEAT_BANDS], s_var[RV_CSI_FEAT_BANDS]; /* TAU_SHORT */
+    float m_mean[RV_CSI_FEAT_BANDS], m_var[RV_CSI_FEAT_BANDS]; /* TAU_MID */
+    float lp_slow[RV_CSI_FEAT_BANDS];     /* band amplitude low-passed harder */
+    float l_mean[RV_CSI_FEAT_BANDS], l_var[RV_CSI_FEAT_BANDS]; /* of lp_slow, TAU_LONG */
+} rv_csi_feat_levels;
 
 /*
  * Per-stream state. Plain struct: allocate it anywhere (sizeof, or
@@ -78,6 +110,7 @@ typedef struct {
     uint8_t  prev_valid[RV_CSI_FEAT_MAX_SC];
     float    mean[RV_CSI_FEAT_NORM_DIMS];
     float    var[RV_CSI_FEAT_NORM_DIMS];
+    rv_csi_feat_levels lv;
 } rv_csi_feat_state;
 
 size_t    rv_csi_feat_state_size(void);
@@ -90,7 +123,7 @@ rv_status rv_csi_feat_reset(rv_csi_feat_state *st);
 /* Antenna 0 of f -> out[RV_CSI_FEAT_DIM]. */
 rv_status rv_csi_feat_extract(rv_csi_feat_state *st, const rv_csi_frame *f, float *out);
 /* Any antenna; raw (optional, may be NULL) receives the same layout before
- * z-scoring of dims 0..25 (dims 26..31 are identical in both). On error the
+ * z-scoring of dims 0..25 (dims 26..39 are identical in both). On error the
  * state is unchanged and out/raw are zero-filled. */
 rv_status rv_csi_feat_extract_ex(rv_csi_feat_state *st, const rv_csi_frame *f,
                                  uint8_t antenna, float *out, float *raw);

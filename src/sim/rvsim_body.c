@@ -8,6 +8,8 @@
 #include "rvsim_internal.h"
 
 #define TWO_PI 6.283185307179586
+#define GESTURE_RCS_HAND  0.12   /* m^2, gesturing arm: hand + forearm */
+#define GESTURE_RCS_ELBOW 0.08   /* m^2, gesturing arm: upper arm */
 
 /* Body-local keypoints (forward, left, up) in metres per posture; order:
  * chest, abdomen, back, head, r_hand, l_hand, r_elbow, l_elbow, r_knee, l_knee. */
@@ -178,15 +180,20 @@ uint32_t rvsim_body_points(const rvsim_person *p, double t, rvsim_vec3 *pts, dou
         rvsim_vec3 shoulder = add3(add3(pts[0], left, -0.20), up, 0.15);
         rvsim_vec3 hand;
         if (g->act == RVSIM_ACT_WAVE) {
-            hand = add3(add3(add3(shoulder, up, 0.35), fwd, 0.10), left, -0.10 - 0.18 * sin(ph));
+            hand = add3(add3(add3(shoulder, up, 0.35), fwd, 0.10), left, -0.10 - 0.25 * sin(ph));
         } else if (g->act == RVSIM_ACT_PUSH_PULL) {
-            hand = add3(add3(shoulder, fwd, 0.35 + 0.20 * sin(ph)), up, -0.05);
+            hand = add3(add3(shoulder, fwd, 0.38 + 0.25 * sin(ph)), up, -0.05);
         } else {
-            hand = add3(add3(add3(shoulder, fwd, 0.40), left, -0.20 * cos(ph)), up, 0.20 * sin(ph));
+            hand = add3(add3(add3(shoulder, fwd, 0.40), left, -0.25 * cos(ph)), up, 0.25 * sin(ph));
         }
         rvsim_vec3 elbow = add3(lerp3(shoulder, hand, 0.5), up, -0.08);
         pts[4] = lerp3(pts[4], hand, r);
         pts[6] = lerp3(pts[6], elbow, r);
+        /* A raised arm shows its length to the link: hand point = hand +
+         * forearm, elbow point = upper arm (cylinder ~0.3 m x 0.08 m,
+         * broadside RCS ~0.1-0.2 m^2 at 2.4 GHz; taken at the low end). */
+        rcs[4] = body_rcs[4] + (GESTURE_RCS_HAND - body_rcs[4]) * r;
+        rcs[6] = body_rcs[6] + (GESTURE_RCS_ELBOW - body_rcs[6]) * r;
     }
 
     if (torso_base) {

@@ -211,6 +211,9 @@ START_TEST(test_extract_basic_and_guards)
     ck_assert(fabsf(oa[RV_CSI_FEAT_IDX_MOTION] - 0.5f * (log10f(1e-5f) + 3.0f)) < 1e-5f);
     ck_assert(fabsf(oa[RV_CSI_FEAT_IDX_RSSI] - 0.5f) < 1e-6f);
     ck_assert(fabsf(oa[RV_CSI_FEAT_IDX_SNR] - 0.25f) < 1e-6f);
+    /* dims past the z-scored ones are the same in both outputs */
+    for (unsigned d = RV_CSI_FEAT_NORM_DIMS; d < RV_CSI_FEAT_DIM; d++)
+        ck_assert(oa[d] == ra[d]);
     /* raw band amplitudes are relative: they average to ~1 */
     float s = 0;
     for (unsigned d = 0; d < RV_CSI_FEAT_BANDS; d++)
@@ -289,6 +292,72 @@ START_TEST(test_determinism_and_motion)
     ck_assert_int_eq(rv_csi_feat_extract(&a, &f, oa), RV_OK);
     for (unsigned d = 0; d < RV_CSI_FEAT_NORM_DIMS; d++)
         ck_assert(oa[d] == 0.0f);
+}
+END_TEST
+
+/* LLTF frame whose amplitude shape is modulated by depth * sin(w t + 0.3 k)
+ * (a moving reflector changes each band differently), scaled by gain (AGC). */
+static void make_moving(int8_t *iq, double gain, double depth, double wt)
+{
+    for (int k = -32; k < 32; k++) {
+        int idx = k >= 0 ? k : k + 64;
+        int ak = k < 0 ? -k : k;
+        double a = (ak >= 1 && ak <= 26)
+                 ? gain * amp_shape(k) * (1.0 + depth * sin(wt + 0.3 * k)) : 0.0;
+        iq[2 * idx] = q8(a * sin(ph_shape(k)));
+        iq[2 * idx + 1] = q8(a * cos(ph_shape(k)));
+    }
+}
+
+/* Run n frames of make_moving through st; out receives the last features. */
+static void run_moving(rv_csi_feat_state *st, int n, double gain, double depth, float *out)
+{
+    int8_t iq[128];
+    for (int t = 0; t < n; t++) {
+        make_moving(iq, gain, depth, 2.0 * PI * t / 60.0);   /* 1.7 Hz at 100 Hz */
+        rv_csi_frame f = frame_of(iq, 64);
+        ck_assert_int_eq(rv_csi_feat_extract(st, &f, out), RV_OK);
+    }
+}
+
+START_TEST(test_motion_levels)
+{
+    const unsigned lv0 = RV_CSI_FEAT_IDX_LEVEL, lv1 = RV_CSI_FEAT_IDX_LEVEL_FAST;
+    rv_csi_feat_state still, moving, quiet_agc;
+    float os[RV_CSI_FEAT_DIM], om[RV_CSI_FEAT_DIM], om_early[RV_CSI_FEAT_DIM],
+          oq[RV_CSI_FEAT_DIM];
+    ck_assert_int_eq(rv_csi_feat_init(&still, 200), RV_OK);
+    ck_assert_int_eq(rv_csi_feat_init(&moving, 200), RV_OK);
+    ck_assert_int_eq(rv_csi_feat_init(&quiet_agc, 200), RV_OK);
+    /* a constant stream has zero variance at every window */
+    run_moving(&still, 400, 1.0, 0.0, os);
+    for (unsigned d = lv0; d <= lv1; d++)
+        ck_assert(fabsf(os[d] - 0.5f * (log10f(1e-7f) + 6.0f)) < 1e-3f);
+    /* sustained motion keeps its level: unlike the z-scores it does not fade
+     * once the 2 s (tau 200) running variance has caught up */
+    run_moving(&moving, 400, 1.0, 0.08, om_early);
+    run_moving(&moving, 1600, 1.0, 0.08, om);
+    for (unsigned d = lv0; d <= lv1; d++) {
+        ck_assert_msg(om[d] > os[d] + 1.5f, "dim %u: %f vs %f", d, om[d], os[d]);
+        ck_assert_msg(fabsf(om[d] - om_early[d]) < 0.15f, "dim %u faded: %f -> %f", d,
+                      om_early[d], om[d]);
+    }
+    /* amplitudes are relative to the frame mean: a gain change (AGC) does
+     * not move the levels beyond int8 rounding */
+    run_moving(&quiet_agc, 2000, 0.5, 0.08, oq);
+    for (unsigned d = lv0; d <= lv1; d++)
+        ck_assert_msg(fabsf(oq[d] - om[d]) < 0.1f, "dim %u: %f vs %f", d, oq[d], om[d]);
+    /* a step change of the static shape shows up as a baseline shift */
+    float before = om[RV_CSI_FEAT_IDX_SHIFT];
+    int8_t iq[128];
+    make_moving(iq, 1.0, 0.0, 0.0);
+    for (int i = 0; i < 64; i += 2)
+        iq[i] = (int8_t)(iq[i] / 2);
+    rv_csi_frame f = frame_of(iq, 64);
+    for (int t = 0; t < 40; t++)
+        ck_assert_int_eq(rv_csi_feat_extract(&moving, &f, om), RV_OK);
+    ck_assert_msg(om[RV_CSI_FEAT_IDX_SHIFT] > before + 0.5f, "shift %f -> %f", before,
+                  om[RV_CSI_FEAT_IDX_SHIFT]);
 }
 END_TEST
 
@@ -389,6 +458,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_extract_basic_and_guards);
     tcase_add_test(tc, test_extract_192_uses_lltf);
     tcase_add_test(tc, test_determinism_and_motion);
+    tcase_add_test(tc, test_motion_levels);
     tcase_add_test(tc, test_bad_inputs);
     tcase_add_test(tc, test_state_features);
     suite_add_tcase(s, tc);

@@ -20,7 +20,7 @@ _start:
 
 /*
  * QEMU's sim machine starts the lx106 at the system-ROM reset vector
- * (0x50000000) rather than the ELF entry, so link.ld places this stub there:
+ * (0x50000000) rather than the ELF entry, so link.ld places this trampoline there:
  * jump over a literal holding _start's address, load it, go.
  */
     .section .reset.text, "ax"

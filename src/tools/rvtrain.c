@@ -89,6 +89,8 @@ static void usage(FILE *f)
 "Output:\n"
 "  --out FILE           .rvne to write (default model.rvne)\n"
 "  --fp16               store weights as IEEE binary16\n"
+"  --dump-windows FILE  write the labelled training and test windows to FILE\n"
+"                       (docs/training.md §6) and stop without training\n"
 "  --quiet              no progress output\n"
 "  --help               this text\n"
 "\n"
@@ -197,6 +199,7 @@ int main(int argc, char **argv)
 #undef DBL
         if (strcmp(a, "--sim-scenarios") == 0 || strcmp(a, "--input") == 0 ||
             strcmp(a, "--map") == 0 || strcmp(a, "--out") == 0 ||
+            strcmp(a, "--dump-windows") == 0 ||
             strcmp(a, "--pcap") == 0 || strcmp(a, "--labels") == 0 ||
             strcmp(a, "--test-pcap") == 0 || strcmp(a, "--test-labels") == 0) {
             if (!v || !*v)
@@ -219,6 +222,8 @@ int main(int argc, char **argv)
                 o.maps[o.n_maps++] = v;
             } else if (strcmp(a, "--out") == 0) {
                 o.out = v;
+            } else if (strcmp(a, "--dump-windows") == 0) {
+                o.dump_windows = v;
             } else if (strcmp(a, "--pcap") == 0) {
                 if (n_pcap >= RVT_MAX_FILES) return bad(a, v);
                 o.pcap[n_pcap++] = v;

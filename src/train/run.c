@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "export.h"
+#include "windows_file.h"
 
 void rvt_run_defaults(rvt_run_opts *o)
 {
@@ -175,6 +176,16 @@ int rvt_run(const rvt_run_opts *o)
     }
     if (tr.n_seq == 0) {
         fprintf(log, "rvtrain: no training windows (need streams of at least --seq frames)\n");
+        goto out;
+    }
+    if (o->dump_windows) {
+        if (!rvt_windows_write(o->dump_windows, &tr, &te, &cls, err, sizeof err)) {
+            fprintf(log, "rvtrain: %s\n", err);
+            goto out;
+        }
+        fprintf(log, "wrote %s (%u training + %u test windows of %u frames x %u features)\n",
+                o->dump_windows, tr.n_seq, te.n_seq, o->seq, in_dim);
+        rc = 0;
         goto out;
     }
     if (!rvt_dataset_split(&tr, &va, o->val_split, o->train.seed))

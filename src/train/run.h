@@ -34,6 +34,7 @@ typedef struct {
     double val_split;
     /* output */
     const char *out;
+    const char *dump_windows;       /* non-NULL: write the windows there, no training */
     bool fp16;
     FILE *log;
 } rvt_run_opts;

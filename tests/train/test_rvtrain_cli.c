@@ -1,7 +1,8 @@
 /*
  * test_rvtrain_cli.c — the rvtrain tool: --help documents the options, bad
  * usage exits 2 with a message, a --synthetic run exits 0 and writes a blob
- * the kernel parses with the class labels and provenance.
+ * the kernel parses with the class labels and provenance, --dump-windows
+ * writes the documented window file.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <check.h>
@@ -41,7 +42,8 @@ START_TEST(test_help)
     static const char *const opts[] = { "--pcap", "--labels", "--sim-sessions",
         "--sim-seed", "--input", "--layers", "--heads", "--kv-heads", "--head-dim",
         "--d-model", "--ffn", "--window", "--seq", "--epochs", "--batch", "--lr",
-        "--seed", "--val-split", "--patience", "--out", "--map", "--test-sessions" };
+        "--seed", "--val-split", "--patience", "--out", "--map", "--test-sessions",
+        "--dump-windows" };
     for (size_t i = 0; i < sizeof opts / sizeof opts[0]; i++)
         ck_assert_msg(strstr(buf, opts[i]) != NULL, "--help lacks %s", opts[i]);
 }
@@ -97,6 +99,54 @@ START_TEST(test_synthetic_run_writes_blob)
 }
 END_TEST
 
+
+/* --dump-windows writes the documented little-endian layout and no model. */
+static uint32_t le32(const uint8_t *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+START_TEST(test_dump_windows)
+{
+    char path[] = "/tmp/rvtrain-windows-XXXXXX";
+    int fd = mkstemp(path);
+    ck_assert(fd >= 0);
+    close(fd);
+    char args[512];
+    snprintf(args, sizeof args, "--synthetic 8 --seq 16 --dump-windows %s", path);
+    ck_assert_int_eq(run(args, buf, sizeof buf), 0);
+    ck_assert(strstr(buf, "epoch") == NULL);
+    FILE *f = fopen(path, "rb");
+    ck_assert(f != NULL);
+    static uint8_t b[1 << 16];
+    size_t n = fread(b, 1, sizeof b, f);
+    fclose(f);
+    unlink(path);
+    ck_assert(n > 24 && memcmp(b, "RVTW", 4) == 0);
+    ck_assert_uint_eq(le32(b + 4), 1);           /* version */
+    const uint32_t dim = le32(b + 8), seq = le32(b + 12), ncls = le32(b + 16);
+    ck_assert_uint_eq(dim, 6);
+    ck_assert_uint_eq(seq, 16);
+    ck_assert_uint_eq(ncls, 4);
+    ck_assert_str_eq((const char *)b + 20 + 32 * 3, "class3");
+    const size_t off = 20 + 32 * (size_t)ncls;
+    const uint32_t nwin = le32(b + off);
+    ck_assert_uint_eq(nwin, 8 + 8 / 4 + 1);     /* training + test windows */
+    const size_t rec = 8 + 4 * (size_t)seq * dim + 4 * (size_t)seq;
+    ck_assert_uint_eq(n, off + 4 + nwin * rec);
+    /* the last window is a test window; its labels are classes or -1 */
+    const uint8_t *last = b + off + 4 + (nwin - 1) * rec;
+    ck_assert_uint_eq(le32(last + 4), 1);
+    for (uint32_t t = 0; t < seq; t++) {
+        int32_t y = (int32_t)le32(last + 8 + 4 * (size_t)seq * dim + 4 * t);
+        ck_assert(y >= -1 && y < 4);
+    }
+    snprintf(args, sizeof args, "--synthetic 8 --seq 16 --dump-windows /nonexistent-dir/w");
+    ck_assert_int_eq(run(args, buf, sizeof buf), 1);
+    ck_assert(strstr(buf, "cannot write") != NULL);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("rvtrain_cli");
@@ -105,6 +155,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_help);
     tcase_add_test(tc, test_bad_usage);
     tcase_add_test(tc, test_synthetic_run_writes_blob);
+    tcase_add_test(tc, test_dump_windows);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Regenerate the default models compiled into librvkernel:
-#   models/rvcsi-default.rvne  CSI-feature model (32 inputs per frame)
+#   models/rvcsi-default.rvne  CSI-feature model (42 inputs per frame)
 #   models/rvcsi-state.rvne    feature-state model (9 inputs per packet)
 # Both are trained by rvtrain on simulator sessions whose seeds (100000..)
 # differ from every evaluation seed (rvtrain's held-out report: 900000..,
@@ -25,7 +25,7 @@ scen=random,mixed,fall,sit,gestures,walking,empty,breathing,apnea
 
 if [[ $which == all || $which == csi ]]; then
   "$rvtrain" --input csi "${merges[@]}" \
-    --sim-sessions 150 --sim-seed 100000 --sim-duration 30 --sim-rate 100 --sim-nodes 1 \
+    --sim-sessions 300 --sim-seed 100000 --sim-duration 30 --sim-rate 100 --sim-nodes 1 \
     --sim-scenarios "$scen" --test-sessions 9 --test-seed 900000 \
     --seq 256 --stride 256 --warmup 200 --ctx-min 16 --layers 2 --d-model 32 \
     --heads 4 --kv-heads 1 --head-dim 16 --ffn 64 --rope-pairs 4 \
@@ -38,10 +38,10 @@ if [[ $which == all || $which == state ]]; then
   # Feature-state packets come at 5 Hz whatever the CSI rate; a 5 Hz CSI
   # rate only makes the simulation cheaper.
   "$rvtrain" --input state "${merges[@]}" \
-    --sim-sessions 36 --sim-seed 100000 --sim-duration 300 --sim-rate 5 --sim-nodes 2 \
+    --sim-sessions 72 --sim-seed 100000 --sim-duration 300 --sim-rate 5 --sim-nodes 2 \
     --sim-scenarios "$scen" --test-sessions 9 --test-seed 900000 \
-    --seq 64 --stride 32 --warmup 10 --ctx-min 4 --layers 1 --d-model 16 \
-    --heads 2 --kv-heads 1 --head-dim 16 --ffn 32 --rope-pairs 4 \
-    --window 16 --block 8 --no-log-stride --epochs 30 --batch 16 --lr 0.005 \
-    --patience 8 --seed 1 --out models/rvcsi-state.rvne 2>&1 | tee models/rvcsi-state.log
+    --seq 64 --stride 16 --warmup 10 --ctx-min 4 --layers 1 --d-model 24 \
+    --heads 2 --kv-heads 1 --head-dim 16 --ffn 48 --rope-pairs 4 \
+    --window 16 --block 8 --no-log-stride --epochs 40 --batch 16 --lr 0.005 \
+    --patience 10 --seed 1 --out models/rvcsi-state.rvne 2>&1 | tee models/rvcsi-state.log
 fi

@@ -178,6 +178,37 @@ static void motion_levels(const rv_csi_feat_state *st, rv_csi_feat_levels *next,
     feat[RV_CSI_FEAT_IDX_SHIFT] = level_scale(shift / nb);
 }
 
+/* Dims 40..41: how much the frame's overall amplitude moves. The relative
+ * amplitude divides this common mode out (with the receiver's gain control),
+ * yet most of what a body does to a link is common to all subcarriers. c is
+ * log10 of the mean amplitude; a change larger than RV_CSI_FEAT_GAIN_JUMP in
+ * one frame is the receiver switching gain (bodies change the channel
+ * smoothly), so it is dropped; the remaining steps are summed with a leak of
+ * 1/tau_frames and their low-passed level's running variance is taken. */
+static void common_levels(const rv_csi_feat_state *st, rv_csi_feat_levels *next, float c,
+                          bool has_prev, float *feat)
+{
+    const rv_csi_feat_levels *cur = &st->lv;
+    const bool first = st->n_frames == 0;
+    float d = has_prev ? c - cur->c_prev : 0.0f;
+    if (d > RV_CSI_FEAT_GAIN_JUMP || d < -RV_CSI_FEAT_GAIN_JUMP)
+        d = 0.0f;
+    const float track = first ? 0.0f
+                              : cur->c_track * (1.0f - 1.0f / (float)st->tau_frames) + d;
+    next->c_prev = c;
+    next->c_track = track;
+    const float alp = ema_alpha(RV_CSI_FEAT_TAU_LP, st->n_frames);
+    const float als = ema_alpha(RV_CSI_FEAT_TAU_LP_SLOW, st->n_frames);
+    next->c_lp = first ? track : cur->c_lp + alp * (track - cur->c_lp);
+    next->c_lp_slow = first ? track : cur->c_lp_slow + als * (track - cur->c_lp_slow);
+    ema_update(&next->c_s_mean, &next->c_s_var, next->c_lp,
+               ema_alpha(RV_CSI_FEAT_TAU_SHORT, st->n_frames), first);
+    ema_update(&next->c_l_mean, &next->c_l_var, next->c_lp_slow,
+               ema_alpha(RV_CSI_FEAT_TAU_LONG, st->n_frames), first);
+    feat[RV_CSI_FEAT_IDX_COMMON] = level_scale(next->c_s_var);
+    feat[RV_CSI_FEAT_IDX_COMMON_LONG] = level_scale(next->c_l_var);
+}
+
 static float wrap_pi(float d)
 {
     return d - RV_TWO_PI_F * floorf((d + RV_PI_F) / RV_TWO_PI_F);
@@ -245,7 +276,8 @@ rv_status rv_csi_feat_extract_ex(rv_csi_feat_state *st, const rv_csi_frame *f,
 
     /* Temporal change energies against the previous frame of this stream. */
     float ea = 0.0f, ep = 0.0f;
-    if (st->prev_n == s.n && st->prev_layout == s.layout) {
+    const bool has_prev = st->prev_n == s.n && st->prev_layout == s.layout;
+    if (has_prev) {
         uint32_t m = 0;
         for (uint32_t j = 0; j < s.n; j++) {
             if (!s.valid[j] || !st->prev_valid[j])
@@ -270,6 +302,7 @@ rv_status rv_csi_feat_extract_ex(rv_csi_feat_state *st, const rv_csi_frame *f,
     /* Motion levels into a copy of their state, committed with the rest. */
     rv_csi_feat_levels lv = st->lv;
     motion_levels(st, &lv, feat);
+    common_levels(st, &lv, log10f(amean > 1e-6f ? amean : 1e-6f), has_prev, feat);
 
     /* z-score dims 0..25 against the stats before this frame, then update. */
     float alpha = 1.0f / (float)st->tau_frames;

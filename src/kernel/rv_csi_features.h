@@ -19,7 +19,7 @@
  *    per-stream state (one state per node and antenna). Deterministic, no
  *    allocation, no statics.
  *
- * Feature layout (RV_CSI_FEAT_DIM = 40):
+ * Feature layout (RV_CSI_FEAT_DIM = 42):
  *   [0..12]  amplitude of 13 subcarrier bands, relative to the frame mean
  *            (AGC-invariant), z-scored by the stream's running mean/variance
  *   [13..25] sanitised phase of the same bands, z-scored likewise
@@ -29,7 +29,7 @@
  *   [29]     SNR, (rssi - noise_floor - 40) / 20
  *   [30]     frequency selectivity: std of relative amplitude across subcarriers
  *   [31]     baseline deviation: RMS of the amplitude-band z-scores [0..12]
- *   Dims 32..39 are NOT normalised per stream (they carry the motion
+ *   Dims 32..41 are NOT normalised per stream (they carry the motion
  *   level itself), log scale; all are running variances of the low-passed
  *   (RV_CSI_FEAT_TAU_LP) relative band amplitude:
  *   [32..35] short window (RV_CSI_FEAT_TAU_SHORT), mean over 4 band groups
@@ -38,6 +38,10 @@
  *   [38]     fast window (RV_CSI_FEAT_TAU_FAST), mean over bands: onsets
  *   [39]     baseline shift: mean over bands of (short-window mean - slow
  *            tau_frames mean)^2
+ *   [40..41] common-mode level: running variance of the frame's log mean
+ *            amplitude with the receiver's gain steps (jumps above
+ *            RV_CSI_FEAT_GAIN_JUMP per frame) taken out, short window and
+ *            long window (as [32..35] and [37]); not normalised per stream
  *
  * Feature-state packets (0xC5110006) map to RV_STATE_FEAT_DIM = 9 floats
  * with rv_state_feat_from_packet() (scaling in docs/features.md).
@@ -52,7 +56,7 @@
 extern "C" {
 #endif
 
-#define RV_CSI_FEAT_DIM          40u
+#define RV_CSI_FEAT_DIM          42u
 #define RV_CSI_FEAT_BANDS        13u
 #define RV_CSI_FEAT_NORM_DIMS    26u   /* dims 0..25 are z-scored */
 #define RV_CSI_FEAT_IDX_MOTION   26u
@@ -67,6 +71,8 @@ extern "C" {
 #define RV_CSI_FEAT_IDX_MICRO      37u
 #define RV_CSI_FEAT_IDX_LEVEL_FAST 38u
 #define RV_CSI_FEAT_IDX_SHIFT      39u
+#define RV_CSI_FEAT_IDX_COMMON     40u   /* short window */
+#define RV_CSI_FEAT_IDX_COMMON_LONG 41u  /* long window */
 #define RV_STATE_FEAT_DIM        9u
 
 #define RV_CSI_LLTF_SC           64u   /* one training field */
@@ -83,8 +89,11 @@ extern "C" {
 #define RV_CSI_FEAT_TAU_LONG     300u  /* ... long enough for a breath */
 #define RV_CSI_FEAT_TAU_LP_SLOW  25u   /* frames; low-pass for the long window:
                                           keeps breathing (< 0.5 Hz), drops noise */
+#define RV_CSI_FEAT_GAIN_JUMP    0.05f /* log10 amplitude (1 dB) per frame: a larger
+                                          change of the mean is a receiver gain
+                                          step, not a body */
 
-/* Running state of the un-normalised motion levels (dims 32..39). */
+/* Running state of the un-normalised motion levels (dims 32..41). */
 typedef struct {
     float lp[RV_CSI_FEAT_BANDS];          /* low-passed band amplitude */
     float f_mean[RV_CSI_FEAT_BANDS], f_var[RV_CSI_FEAT_BANDS]; /* of lp, TAU_FAST */
@@ -92,6 +101,10 @@ typedef struct {
     float m_mean[RV_CSI_FEAT_BANDS], m_var[RV_CSI_FEAT_BANDS]; /* TAU_MID */
     float lp_slow[RV_CSI_FEAT_BANDS];     /* band amplitude low-passed harder */
     float l_mean[RV_CSI_FEAT_BANDS], l_var[RV_CSI_FEAT_BANDS]; /* of lp_slow, TAU_LONG */
+    float c_prev;                         /* log10 mean amplitude, previous frame */
+    float c_track;                        /* common level without gain steps */
+    float c_lp, c_s_mean, c_s_var;        /* its low-pass, TAU_SHORT stats */
+    float c_lp_slow, c_l_mean, c_l_var;   /* TAU_LONG stats */
 } rv_csi_feat_levels;
 
 /*
@@ -123,7 +136,7 @@ rv_status rv_csi_feat_reset(rv_csi_feat_state *st);
 /* Antenna 0 of f -> out[RV_CSI_FEAT_DIM]. */
 rv_status rv_csi_feat_extract(rv_csi_feat_state *st, const rv_csi_frame *f, float *out);
 /* Any antenna; raw (optional, may be NULL) receives the same layout before
- * z-scoring of dims 0..25 (dims 26..39 are identical in both). On error the
+ * z-scoring of dims 0..25 (dims 26..41 are identical in both). On error the
  * state is unchanged and out/raw are zero-filled. */
 rv_status rv_csi_feat_extract_ex(rv_csi_feat_state *st, const rv_csi_frame *f,
                                  uint8_t antenna, float *out, float *raw);

@@ -37,7 +37,7 @@ static void usage(FILE *f)
 "                       in order\n"
 "  --synthetic N        N windows of a tiny separable synthetic task (smoke test)\n"
 "  --input csi|state|csi-raw\n"
-"                       model input: per-frame CSI features (40, default),\n"
+"                       model input: per-frame CSI features (42, default),\n"
 "                       feature-state packets (9; simulated with --feature-state),\n"
 "                       or CSI features before per-stream z-scoring (experiments\n"
 "                       only: rvtemporalhead feeds the z-scored ones)\n"

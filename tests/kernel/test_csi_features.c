@@ -361,6 +361,47 @@ START_TEST(test_motion_levels)
 }
 END_TEST
 
+
+/* Dims 40..41 see the frame's overall amplitude move (which the relative
+ * amplitude divides out) but not the receiver's gain steps. */
+START_TEST(test_common_levels)
+{
+    const unsigned c0 = RV_CSI_FEAT_IDX_COMMON, c1 = RV_CSI_FEAT_IDX_COMMON_LONG;
+    const float floor_level = 0.5f * (log10f(1e-7f) + 6.0f);
+    rv_csi_feat_state steps, breathing, shape;
+    float o[RV_CSI_FEAT_DIM];
+    ck_assert_int_eq(rv_csi_feat_init(&steps, 200), RV_OK);
+    ck_assert_int_eq(rv_csi_feat_init(&breathing, 200), RV_OK);
+    ck_assert_int_eq(rv_csi_feat_init(&shape, 200), RV_OK);
+    int8_t iq[128];
+    /* static channel, gain switching by 1.5 dB every 0.5 s: no level */
+    for (int t = 0; t < 2000; t++) {
+        make_moving(iq, (t / 50) % 2 ? 1.0 : 0.84, 0.0, 0.0);
+        rv_csi_frame f = frame_of(iq, 64);
+        ck_assert_int_eq(rv_csi_feat_extract(&steps, &f, o), RV_OK);
+    }
+    for (unsigned d = c0; d <= c1; d++)
+        ck_assert_msg(o[d] < floor_level + 0.3f, "dim %u: %f", d, o[d]);
+    /* every subcarrier rising and falling together by 5% at 0.3 Hz: the
+     * relative amplitude (and so dims 0..39) cannot see it, dims 40..41 can */
+    float ob[RV_CSI_FEAT_DIM];
+    for (int t = 0; t < 2000; t++) {
+        make_moving(iq, 1.0 + 0.05 * sin(2.0 * PI * 0.3 * t / 100.0), 0.0, 0.0);
+        rv_csi_frame f = frame_of(iq, 64);
+        ck_assert_int_eq(rv_csi_feat_extract(&breathing, &f, ob), RV_OK);
+    }
+    ck_assert_msg(ob[c0] > floor_level + 0.8f, "short: %f", ob[c0]);
+    ck_assert_msg(ob[c1] > floor_level + 1.5f, "long: %f", ob[c1]);
+    ck_assert(fabsf(ob[RV_CSI_FEAT_IDX_MICRO] - o[RV_CSI_FEAT_IDX_MICRO]) < 0.3f);
+    /* a change of shape with a near-constant mean moves dims 32..39, and
+     * dims 40..41 much less */
+    run_moving(&shape, 2000, 1.0, 0.08, o);
+    ck_assert_msg(o[c1] < ob[c1] - 0.7f, "long: %f vs %f", o[c1], ob[c1]);
+    ck_assert_msg(o[RV_CSI_FEAT_IDX_LEVEL] > o[c0] + 1.0f, "%f vs %f",
+                  o[RV_CSI_FEAT_IDX_LEVEL], o[c0]);
+}
+END_TEST
+
 START_TEST(test_bad_inputs)
 {
     int8_t iq[2 * 4 * 64];
@@ -459,6 +500,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_extract_192_uses_lltf);
     tcase_add_test(tc, test_determinism_and_motion);
     tcase_add_test(tc, test_motion_levels);
+    tcase_add_test(tc, test_common_levels);
     tcase_add_test(tc, test_bad_inputs);
     tcase_add_test(tc, test_state_features);
     suite_add_tcase(s, tc);

@@ -2,8 +2,7 @@
  * gstrvclassify.c — rvclassify: applies a classification head
  * (rv_model_head_logits) to every RvEmbeddingMeta, softmax, then per stream
  * (node, antenna): exponential smoothing of the probabilities and a
- * hysteresis decision (a new label must lead for hold-frames frames with at
- * least min-confidence). Attaches an RvClassificationMeta (GstAnalyticsClsMtd
+ * hysteresis decision, both in stream time (gstrvdecision.h). Attaches an RvClassificationMeta (GstAnalyticsClsMtd
  * shape) and posts an "rvclassify" element message when a stream's decision
  * changes. Optionally emits 0xC5110007 classification packets
  * (rv_classification_encode) on the src pad, appended after the frame or
@@ -15,6 +14,7 @@
  */
 #include "gstrvclassify.h"
 #include "gstrvcsimeta.h"
+#include "gstrvdecision.h"
 #include "gstrvmodel.h"
 #include "gstrvstreams.h"
 
@@ -33,9 +33,11 @@ typedef enum
   RV_EMIT_ONLY = 2,
 } RvEmitPackets;
 
-#define DEFAULT_SMOOTHING       0.8
+/* At 100 Hz CSI: a frame weighs ~0.18 in the average and a change needs
+ * ten frames; at 5 Hz feature state: little smoothing, one frame. */
+#define DEFAULT_SMOOTHING_TIME  (50 * GST_MSECOND)
 #define DEFAULT_MIN_CONFIDENCE  0.5
-#define DEFAULT_HOLD_FRAMES     10
+#define DEFAULT_HOLD_TIME       (100 * GST_MSECOND)
 #define DEFAULT_EMIT            RV_EMIT_NONE
 #define DEFAULT_PACKET_INTERVAL GST_SECOND
 #define DEFAULT_MAX_STREAMS     256
@@ -46,9 +48,9 @@ enum
   PROP_0,
   PROP_MODEL,
   PROP_HEAD,
-  PROP_SMOOTHING,
+  PROP_SMOOTHING_TIME,
   PROP_MIN_CONFIDENCE,
-  PROP_HOLD_FRAMES,
+  PROP_HOLD_TIME,
   PROP_EMIT_PACKETS,
   PROP_PACKET_INTERVAL,
   PROP_MAX_STREAMS,
@@ -68,10 +70,7 @@ typedef struct
 typedef struct
 {
   const RvHead *head;
-  gfloat *probs;                /* smoothed, n_classes */
-  gboolean have_probs;
-  gint decision, candidate;
-  guint hold;
+  RvDecision dec;
   guint32 packet_seq;
   GstClockTime last_packet;
 } RvClsStream;
@@ -83,9 +82,7 @@ struct _GstRvClassify
   /* properties (object lock) */
   gchar *model_path;
   gchar *head_spec;
-  gdouble smoothing;
-  gdouble min_confidence;
-  guint hold_frames;
+  RvDecisionParams decide;
   RvEmitPackets emit;
   GstClockTime packet_interval;
   guint max_streams;
@@ -140,7 +137,7 @@ static void
 cls_stream_free (gpointer p)
 {
   RvClsStream *s = p;
-  g_free (s->probs);
+  rv_decision_clear (&s->dec);
   g_free (s);
 }
 
@@ -174,14 +171,14 @@ gst_rv_classify_set_property (GObject * object, guint prop_id,
       g_free (self->head_spec);
       self->head_spec = g_value_dup_string (value);
       break;
-    case PROP_SMOOTHING:
-      self->smoothing = g_value_get_double (value);
+    case PROP_SMOOTHING_TIME:
+      self->decide.smoothing_time = g_value_get_uint64 (value);
       break;
     case PROP_MIN_CONFIDENCE:
-      self->min_confidence = g_value_get_double (value);
+      self->decide.min_confidence = g_value_get_double (value);
       break;
-    case PROP_HOLD_FRAMES:
-      self->hold_frames = g_value_get_uint (value);
+    case PROP_HOLD_TIME:
+      self->decide.hold_time = g_value_get_uint64 (value);
       break;
     case PROP_EMIT_PACKETS:
       self->emit = (RvEmitPackets) g_value_get_enum (value);
@@ -216,14 +213,14 @@ gst_rv_classify_get_property (GObject * object, guint prop_id, GValue * value,
     case PROP_HEAD:
       g_value_set_string (value, self->head_spec);
       break;
-    case PROP_SMOOTHING:
-      g_value_set_double (value, self->smoothing);
+    case PROP_SMOOTHING_TIME:
+      g_value_set_uint64 (value, self->decide.smoothing_time);
       break;
     case PROP_MIN_CONFIDENCE:
-      g_value_set_double (value, self->min_confidence);
+      g_value_set_double (value, self->decide.min_confidence);
       break;
-    case PROP_HOLD_FRAMES:
-      g_value_set_uint (value, self->hold_frames);
+    case PROP_HOLD_TIME:
+      g_value_set_uint64 (value, self->decide.hold_time);
       break;
     case PROP_EMIT_PACKETS:
       g_value_set_enum (value, self->emit);
@@ -314,14 +311,6 @@ gst_rv_classify_start (GstBaseTransform * trans)
   path = g_strdup (self->model_path);
   head = g_strdup (self->head_spec);
   max_streams = self->max_streams;
-  if (self->min_confidence > 1.0 || self->smoothing >= 1.0) {
-    GST_OBJECT_UNLOCK (self);
-    GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS, ("Invalid property value"),
-        ("smoothing must be in [0, 1) and min-confidence in [0, 1]"));
-    g_free (path);
-    g_free (head);
-    return FALSE;
-  }
   GST_OBJECT_UNLOCK (self);
 
   clear_heads (self);
@@ -425,7 +414,7 @@ make_packet (GstRvClassify * self, RvClsStream * s, const RvEmbeddingMeta * em,
   rv_classification c;
   guint8 out[RV_CLASSIFICATION_SIZE];
   size_t written = 0;
-  gint top = s->decision >= 0 ? s->decision : s->candidate;
+  gint top = s->dec.decision >= 0 ? s->dec.decision : s->dec.candidate;
   gfloat second = -G_MAXFLOAT;
   GstBuffer *buf;
   RvCsiPacketMeta *pm;
@@ -464,9 +453,9 @@ change_message (GstRvClassify * self, const RvClsStream * s,
   GstStructure *st = gst_structure_new ("rvclassify",
       "node", G_TYPE_UINT, (guint) em->node_id,
       "antenna", G_TYPE_UINT, (guint) em->antenna,
-      "label", G_TYPE_STRING, g_quark_to_string (s->head->quarks[s->decision]),
-      "label-index", G_TYPE_INT, s->decision,
-      "confidence", G_TYPE_DOUBLE, (gdouble) s->probs[s->decision],
+      "label", G_TYPE_STRING, g_quark_to_string (s->head->quarks[s->dec.decision]),
+      "label-index", G_TYPE_INT, s->dec.decision,
+      "confidence", G_TYPE_DOUBLE, (gdouble) s->dec.probs[s->dec.decision],
       "previous-label", G_TYPE_STRING, prev >= 0 ?
       g_quark_to_string (s->head->quarks[prev]) : "",
       "timestamp", G_TYPE_UINT64, (guint64) running,
@@ -492,8 +481,7 @@ classify_one (GstRvClassify * self, GstBuffer * buf, RvEmbeddingMeta * em,
   RvClsStream *s;
   RvClassificationMeta *cm;
   gfloat p[G_N_ELEMENTS (self->logits)];
-  gfloat a = (gfloat) (1.0 - self->smoothing);
-  gint best = 0, prev;
+  gint prev = -1;
   gboolean changed = FALSE;
 
   if (!h) {
@@ -520,50 +508,26 @@ classify_one (GstRvClassify * self, GstBuffer * buf, RvEmbeddingMeta * em,
       return;
     s = g_new0 (RvClsStream, 1);
     s->head = h;
-    s->probs = g_new0 (gfloat, h->n_classes);
-    s->decision = s->candidate = -1;
+    rv_decision_init (&s->dec, h->n_classes);
     s->last_packet = GST_CLOCK_TIME_NONE;
     e = rv_streams_insert (&self->streams, key, s, running);
   }
   s = e->data;
 
   softmax (self->logits, p, h->n_classes);
-  for (guint i = 0; i < h->n_classes; i++) {
-    s->probs[i] = s->have_probs ? s->probs[i] + a * (p[i] - s->probs[i]) :
-        p[i];
-    if (s->probs[i] > s->probs[best])
-      best = (gint) i;
-  }
-  s->have_probs = TRUE;
+  changed = rv_decision_update (&s->dec, &self->decide, p, running, &prev);
   self->classified++;
-
-  /* Hysteresis: a new label must lead for hold_frames frames in a row with
-   * at least min_confidence before it becomes the decision. */
-  prev = s->decision;
-  if (best == s->decision) {
-    s->candidate = best;
-    s->hold = 0;
-  } else {
-    if (best != s->candidate) {
-      s->candidate = best;
-      s->hold = 0;
-    }
-    s->hold++;
-    if (s->hold >= MAX (self->hold_frames, 1u) &&
-        s->probs[best] >= self->min_confidence) {
-      s->decision = best;
-      s->hold = 0;
-      changed = TRUE;
-      self->changes++;
-    }
-  }
+  if (changed)
+    self->changes++;
 
   cm = rv_classification_meta_add (buf, h->n_classes, h->quarks);
-  memcpy (cm->confidence_levels, s->probs, h->n_classes * sizeof (gfloat));
+  memcpy (cm->confidence_levels, s->dec.probs,
+      h->n_classes * sizeof (gfloat));
   cm->node_id = em->node_id;
   cm->antenna = em->antenna;
-  cm->decision = s->decision;
-  cm->decision_confidence = s->decision >= 0 ? s->probs[s->decision] : 0.0f;
+  cm->decision = s->dec.decision;
+  cm->decision_confidence = s->dec.decision >= 0 ?
+      s->dec.probs[s->dec.decision] : 0.0f;
   cm->decision_changed = changed;
 
   if (changed)
@@ -683,11 +647,12 @@ gst_rv_classify_class_init (GstRvClassifyClass * klass)
           "several, e.g. activity and breathing quality); unset uses head 0",
           NULL, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
           GST_PARAM_MUTABLE_READY));
-  g_object_class_install_property (gobject_class, PROP_SMOOTHING,
-      g_param_spec_double ("smoothing", "Smoothing",
-          "Weight of the past in the per-stream exponential average of class "
-          "probabilities: 0 uses each frame alone, 0.9 averages over about "
-          "10 frames", 0.0, 0.999, DEFAULT_SMOOTHING,
+  g_object_class_install_property (gobject_class, PROP_SMOOTHING_TIME,
+      g_param_spec_uint64 ("smoothing-time", "Smoothing time",
+          "Time constant (ns) of the per-stream exponential average of class "
+          "probabilities: a frame weighs 1 - exp(-gap / smoothing-time), gap "
+          "being the stream time since the stream's previous frame. 0 uses "
+          "each frame alone", 0, 3600 * GST_SECOND, DEFAULT_SMOOTHING_TIME,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
           GST_PARAM_MUTABLE_PLAYING));
   g_object_class_install_property (gobject_class, PROP_MIN_CONFIDENCE,
@@ -696,11 +661,14 @@ gst_rv_classify_class_init (GstRvClassifyClass * klass)
           "stream's decision", 0.0, 1.0, DEFAULT_MIN_CONFIDENCE,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
           GST_PARAM_MUTABLE_PLAYING));
-  g_object_class_install_property (gobject_class, PROP_HOLD_FRAMES,
-      g_param_spec_uint ("hold-frames", "Hold frames",
-          "Consecutive frames a new label must lead (with min-confidence) "
-          "before the decision changes; suppresses flicker", 1, 100000,
-          DEFAULT_HOLD_FRAMES, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+  g_object_class_install_property (gobject_class, PROP_HOLD_TIME,
+      g_param_spec_uint64 ("hold-time", "Hold time",
+          "Stream time (ns) a new label must lead, on consecutive frames and "
+          "with min-confidence, before the decision changes; suppresses "
+          "flicker. Each frame counts for the gap since the stream's "
+          "previous frame (10 ms if unknown). 0 changes on the first frame",
+          0, 3600 * GST_SECOND, DEFAULT_HOLD_TIME,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
           GST_PARAM_MUTABLE_PLAYING));
   g_object_class_install_property (gobject_class, PROP_EMIT_PACKETS,
       g_param_spec_enum ("emit-packets", "Emit packets",
@@ -759,9 +727,9 @@ gst_rv_classify_class_init (GstRvClassifyClass * klass)
 static void
 gst_rv_classify_init (GstRvClassify * self)
 {
-  self->smoothing = DEFAULT_SMOOTHING;
-  self->min_confidence = DEFAULT_MIN_CONFIDENCE;
-  self->hold_frames = DEFAULT_HOLD_FRAMES;
+  self->decide.smoothing_time = DEFAULT_SMOOTHING_TIME;
+  self->decide.min_confidence = DEFAULT_MIN_CONFIDENCE;
+  self->decide.hold_time = DEFAULT_HOLD_TIME;
   self->emit = DEFAULT_EMIT;
   self->packet_interval = DEFAULT_PACKET_INTERVAL;
   self->max_streams = DEFAULT_MAX_STREAMS;

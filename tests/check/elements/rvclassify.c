@@ -1,5 +1,5 @@
-/* rvclassify element tests: head, softmax, smoothing, hysteresis, bus
- * messages, classification meta and 0xC5110007 output. */
+/* rvclassify element tests: head, softmax, smoothing and hysteresis in
+ * stream time, bus messages, classification meta and 0xC5110007 output. */
 #include <gst/check/gstcheck.h>
 #include <gst/check/gstharness.h>
 #include <glib/gstdio.h>
@@ -76,7 +76,7 @@ pop_decision (GstBus * bus)
 GST_START_TEST (test_meta_and_softmax)
 {
   GstBus *bus;
-  GstHarness *h = cls_harness ("smoothing=0 hold-frames=1", &bus);
+  GstHarness *h = cls_harness ("smoothing-time=0 hold-time=0", &bus);
   GstBuffer *out;
   RvClassificationMeta *cm;
   gfloat sum = 0;
@@ -109,7 +109,8 @@ GST_END_TEST;
 GST_START_TEST (test_hysteresis_and_messages)
 {
   GstBus *bus;
-  GstHarness *h = cls_harness ("smoothing=0 hold-frames=3 "
+  /* frames 1 s apart: a change needs three leading frames */
+  GstHarness *h = cls_harness ("smoothing-time=0 hold-time=2000000000 "
       "min-confidence=0.6", &bus);
   GstMessage *m;
   const GstStructure *s;
@@ -118,7 +119,7 @@ GST_START_TEST (test_hysteresis_and_messages)
   gdouble conf = 0;
   guint64 ts = 0;
 
-  /* class 1 strong for 2 frames: not yet (hold 3) */
+  /* class 1 strong for 2 frames (10 ms + 1 s): not yet */
   for (guint i = 0; i < 2; i++)
     gst_buffer_unref (gst_harness_push_and_pull (h, emb_buffer (4, 1, 4.0f,
                 i * GST_SECOND)));
@@ -149,14 +150,14 @@ GST_START_TEST (test_hysteresis_and_messages)
   fail_unless (pop_decision (bus) == NULL);
   /* one strong frame of class 0 between: flicker suppressed */
   gst_buffer_unref (gst_harness_push_and_pull (h, emb_buffer (4, 0, 5.0f,
-              20 * GST_SECOND)));
+              13 * GST_SECOND)));
   gst_buffer_unref (gst_harness_push_and_pull (h, emb_buffer (4, 1, 5.0f,
-              21 * GST_SECOND)));
+              14 * GST_SECOND)));
   fail_unless (pop_decision (bus) == NULL);
-  /* class 0 for 3 frames: change 1 -> 0 */
-  for (guint i = 0; i < 3; i++)
+  /* class 0 for 2 s: change 1 -> 0 */
+  for (guint i = 0; i < 2; i++)
     gst_buffer_unref (gst_harness_push_and_pull (h, emb_buffer (4, 0, 5.0f,
-                (22 + i) * GST_SECOND)));
+                (15 + i) * GST_SECOND)));
   m = pop_decision (bus);
   fail_unless (m != NULL);
   s = gst_message_get_structure (m);
@@ -170,31 +171,64 @@ GST_START_TEST (test_hysteresis_and_messages)
 
 GST_END_TEST;
 
-GST_START_TEST (test_smoothing_delays_change)
+/* Stream time from the first frame of class 2 until the decision switches
+ * to it, for frames `period` apart. */
+static GstClockTime
+switch_delay (const gchar * props, GstClockTime period)
 {
   GstBus *bus;
-  GstHarness *h = cls_harness ("smoothing=0.9 hold-frames=1 "
-      "min-confidence=0.5", &bus);
-  guint frames = 0;
-  GstMessage *m = NULL;
+  GstHarness *h = cls_harness (props, &bus);
+  GstClockTime t = 0, start;
+  GstMessage *m;
 
-  gst_buffer_unref (gst_harness_push_and_pull (h, emb_buffer (1, 0, 6.0f,
-              0)));
+  for (; t < GST_SECOND; t += period)
+    gst_buffer_unref (gst_harness_push_and_pull (h, emb_buffer (1, 0, 6.0f,
+                t)));
   m = pop_decision (bus);
   fail_unless (m != NULL);
   gst_message_unref (m);
-  /* with 0.9 smoothing the switch to class 2 needs several frames */
-  while (!(m = pop_decision (bus)) && frames < 100) {
-    frames++;
+  for (start = t; !(m = pop_decision (bus)) && t < start + 10 * GST_SECOND;
+      t += period)
     gst_buffer_unref (gst_harness_push_and_pull (h, emb_buffer (1, 2, 6.0f,
-                frames * GST_MSECOND)));
-  }
+                t)));
   fail_unless (m != NULL);
   gst_message_unref (m);
-  /* p(2) after k frames ~ 1 - 0.9^k >= 0.5 -> k = 7 */
-  fail_unless (frames >= 6 && frames <= 8, "switched after %u", frames);
   gst_harness_teardown (h);
   gst_object_unref (bus);
+  return t - period - start;
+}
+
+GST_START_TEST (test_smoothing_delays_change)
+{
+  /* 10 ms frames, a frame weighs 1 - exp(-10/95) ~ 0.1: p(2) after k frames
+   * ~ 1 - 0.9^k >= 0.5 -> k = 7, i.e. the 7th frame (60 ms after the 1st) */
+  GstClockTime d = switch_delay ("smoothing-time=95000000 hold-time=0 "
+      "min-confidence=0.5", 10 * GST_MSECOND);
+
+  fail_unless (d >= 50 * GST_MSECOND && d <= 70 * GST_MSECOND,
+      "switched after %" GST_TIME_FORMAT, GST_TIME_ARGS (d));
+}
+
+GST_END_TEST;
+
+/* The same settings give about the same delay at 100 Hz and at 5 Hz: the
+ * point of measuring smoothing and hysteresis in stream time. */
+GST_START_TEST (test_delays_are_stream_time)
+{
+  const gchar *props = "smoothing-time=300000000 hold-time=400000000 "
+      "min-confidence=0.5";
+  GstClockTime fast = switch_delay (props, 10 * GST_MSECOND);
+  GstClockTime slow = switch_delay (props, 200 * GST_MSECOND);
+
+  /* hold alone: the 400 ms need 41 frames at 10 ms (counted from the frame
+   * that first leads), 3 at 200 ms; smoothing delays both by ~200 ms */
+  GST_INFO ("switch after %" GST_TIME_FORMAT " at 100 Hz, %" GST_TIME_FORMAT
+      " at 5 Hz", GST_TIME_ARGS (fast), GST_TIME_ARGS (slow));
+  fail_unless (fast >= 400 * GST_MSECOND && fast <= 800 * GST_MSECOND);
+  fail_unless (slow >= 400 * GST_MSECOND && slow <= 1000 * GST_MSECOND);
+  fail_unless (ABS ((gint64) fast - (gint64) slow) <= 400 * GST_MSECOND,
+      "%" GST_TIME_FORMAT " vs %" GST_TIME_FORMAT, GST_TIME_ARGS (fast),
+      GST_TIME_ARGS (slow));
 }
 
 GST_END_TEST;
@@ -202,7 +236,7 @@ GST_END_TEST;
 GST_START_TEST (test_emit_packets)
 {
   GstBus *bus;
-  GstHarness *h = cls_harness ("smoothing=0 hold-frames=1 emit-packets=only "
+  GstHarness *h = cls_harness ("smoothing-time=0 hold-time=0 emit-packets=only "
       "packet-interval=1000000000", &bus);
   GstBuffer *out;
   GstMapInfo map;
@@ -239,7 +273,7 @@ GST_END_TEST;
 GST_START_TEST (test_emit_append)
 {
   GstBus *bus;
-  GstHarness *h = cls_harness ("smoothing=0 hold-frames=1 "
+  GstHarness *h = cls_harness ("smoothing-time=0 hold-time=0 "
       "emit-packets=append", &bus);
 
   gst_harness_push (h, emb_buffer (6, 3, 4.0f, 0));
@@ -279,7 +313,7 @@ GST_END_TEST;
 GST_START_TEST (test_streams_bounded)
 {
   GstBus *bus;
-  GstHarness *h = cls_harness ("smoothing=0 hold-frames=1 max-streams=4",
+  GstHarness *h = cls_harness ("smoothing-time=0 hold-time=0 max-streams=4",
       &bus);
   GstElement *e = gst_harness_find_element (h, "rvclassify");
   GstStructure *s = NULL;
@@ -310,6 +344,7 @@ rvclassify_suite (void)
   tcase_add_test (tc, test_meta_and_softmax);
   tcase_add_test (tc, test_hysteresis_and_messages);
   tcase_add_test (tc, test_smoothing_delays_change);
+  tcase_add_test (tc, test_delays_are_stream_time);
   tcase_add_test (tc, test_emit_packets);
   tcase_add_test (tc, test_emit_append);
   tcase_add_test (tc, test_bad_head_and_values);

@@ -82,6 +82,10 @@ static void usage(FILE *f)
 "  --class-weight-pow X class weight (max_count/count)^X, 0 = off (default 0.5)\n"
 "  --class-weight-max X cap on a class weight (default 8)\n"
 "  --oversample N       repeat windows holding rare classes up to N times (default 4)\n"
+"  --min-recall CLASS=R after training, raise CLASS's decision bias until its\n"
+"                       recall on the validation split reaches R (0 < R <= 1),\n"
+"                       trading its precision for recall, e.g. fall=0.98\n"
+"                       (docs/training.md §2; off by default)\n"
 "  --augment X          add a random constant offset, N(0, X) feature standard\n"
 "                       deviations, to each input dim of each training window so\n"
 "                       room/node-specific levels are not learnt (default 0)\n"
@@ -199,6 +203,7 @@ int main(int argc, char **argv)
 #undef DBL
         if (strcmp(a, "--sim-scenarios") == 0 || strcmp(a, "--input") == 0 ||
             strcmp(a, "--map") == 0 || strcmp(a, "--out") == 0 ||
+            strcmp(a, "--min-recall") == 0 ||
             strcmp(a, "--dump-windows") == 0 ||
             strcmp(a, "--pcap") == 0 || strcmp(a, "--labels") == 0 ||
             strcmp(a, "--test-pcap") == 0 || strcmp(a, "--test-labels") == 0) {
@@ -220,6 +225,15 @@ int main(int argc, char **argv)
                 if (o.n_maps >= RVT_MAX_MAPS || !strchr(v, '='))
                     return bad(a, v);
                 o.maps[o.n_maps++] = v;
+            } else if (strcmp(a, "--min-recall") == 0) {
+                const char *eq = strchr(v, '=');
+                size_t len = eq ? (size_t)(eq - v) : 0;
+                if (!eq || len == 0 || len >= sizeof o.recall_class ||
+                    !parse_f(eq + 1, 1e-9, 1.0, &d))
+                    return bad(a, v);
+                memcpy(o.recall_class, v, len);
+                o.recall_class[len] = '\0';
+                o.recall_target = d;
             } else if (strcmp(a, "--out") == 0) {
                 o.out = v;
             } else if (strcmp(a, "--dump-windows") == 0) {

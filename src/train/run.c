@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "calibrate.h"
 #include "export.h"
 #include "windows_file.h"
 
@@ -91,6 +92,32 @@ static void class_table(const rvt_dataset *ds, const rvt_classes *cls,
     for (uint32_t c = 0; c < cls->n; c++)
         fprintf(log, " %s=%llu", cls->name[c], (unsigned long long)cnt[c]);
     fprintf(log, "\n");
+}
+
+/* The recall floor of --min-recall, measured and applied on the
+ * validation split. */
+static bool calibrate(rvt_net *net, const rvt_dataset *va,
+                      const rvt_classes *cls, const rvt_run_opts *o, FILE *log)
+{
+    int k = rvt_classes_find(cls, o->recall_class);
+    rvt_calibration cal;
+
+    if (k < 0) {
+        fprintf(log, "rvtrain: --min-recall: no class '%s' in the training labels\n",
+                o->recall_class);
+        return false;
+    }
+    if (!rvt_calibrate_recall(net, va, (uint32_t)k, o->recall_target, &cal)) {
+        fprintf(log, "rvtrain: --min-recall: the validation split has no '%s' frame "
+                "(or the model has no head bias)\n", o->recall_class);
+        return false;
+    }
+    fprintf(log, "recall floor: %s bias %+.3f; validation recall %.4f -> %.4f "
+            "(target %.4f%s, %llu frames), accuracy %.4f -> %.4f\n",
+            o->recall_class, cal.offset, cal.recall_before, cal.recall_after,
+            o->recall_target, cal.reached ? "" : ", not reached: offset capped",
+            (unsigned long long)cal.support, cal.acc_before, cal.acc_after);
+    return true;
 }
 
 static bool collect(const rvt_cut_opts *cut, const rvt_sim_opts *so,
@@ -220,6 +247,9 @@ int rvt_run(const rvt_run_opts *o)
         fprintf(log, "rvtrain: training failed (out of memory?)\n");
         goto out;
     }
+
+    if (o->recall_class[0] && !calibrate(&net, &va, &cls, o, log))
+        goto out;
 
     const rvt_dataset *ho = te.n_seq ? &te : &va;
     rvt_confusion cm;

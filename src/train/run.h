@@ -1,7 +1,8 @@
 /*
  * run.h — one training run as rvtrain performs it: collect windows (simulator
  * sessions, pcap + label files, or the synthetic task), compute the feature
- * normalisation, split off validation, train, report on the held-out set
+ * normalisation, split off validation, train, optionally calibrate one
+ * class's recall on the validation split, report on the held-out set
  * (per-class precision/recall, confusion matrix) and write the .rvne.
  */
 #ifndef RVT_RUN_H
@@ -32,6 +33,10 @@ typedef struct {
     /* training */
     rvt_train_cfg train;
     double val_split;
+    /* recall floor (calibrate.h): raise recall_class's bias after training
+     * until its validation recall reaches recall_target; "" = off */
+    char recall_class[RVT_CLASS_NAME];
+    double recall_target;
     /* output */
     const char *out;
     const char *dump_windows;       /* non-NULL: write the windows there, no training */

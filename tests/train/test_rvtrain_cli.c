@@ -43,7 +43,7 @@ START_TEST(test_help)
         "--sim-seed", "--input", "--layers", "--heads", "--kv-heads", "--head-dim",
         "--d-model", "--ffn", "--window", "--seq", "--epochs", "--batch", "--lr",
         "--seed", "--val-split", "--patience", "--out", "--map", "--test-sessions",
-        "--dump-windows" };
+        "--dump-windows", "--min-recall" };
     for (size_t i = 0; i < sizeof opts / sizeof opts[0]; i++)
         ck_assert_msg(strstr(buf, opts[i]) != NULL, "--help lacks %s", opts[i]);
 }
@@ -59,6 +59,10 @@ START_TEST(test_bad_usage)
     ck_assert_int_eq(run("--pcap x.pcap", buf, sizeof buf), 2);
     ck_assert_int_eq(run("--input fourier --synthetic 4", buf, sizeof buf), 2);
     ck_assert_int_eq(run("", buf, sizeof buf), 2);
+    ck_assert_int_eq(run("--synthetic 10 --min-recall fall", buf, sizeof buf), 2);
+    ck_assert(strstr(buf, "--min-recall") != NULL);
+    ck_assert_int_eq(run("--synthetic 10 --min-recall fall=1.5", buf, sizeof buf), 2);
+    ck_assert_int_eq(run("--synthetic 10 --min-recall =0.9", buf, sizeof buf), 2);
     ck_assert_int_eq(run("--pcap /nonexistent.pcap --labels /nonexistent.jsonl --out /dev/null",
                          buf, sizeof buf), 1);
 }
@@ -99,6 +103,25 @@ START_TEST(test_synthetic_run_writes_blob)
 }
 END_TEST
 
+
+/* --min-recall reports the calibration line on a known class and refuses
+ * an unknown one. */
+START_TEST(test_min_recall)
+{
+    static const char tiny[] = "--synthetic 24 --val-split 0.5 --seq 32 --epochs 2 --d-model 8 "
+        "--layers 1 --heads 1 --head-dim 8 --ffn 8 --window 8 --block 8 "
+        "--rope-pairs 2 --patience 0 --seed 3 --out /dev/null";
+    char args[512];
+
+    snprintf(args, sizeof args, "%s --min-recall class1=1", tiny);
+    ck_assert_int_eq(run(args, buf, sizeof buf), 0);
+    ck_assert_msg(strstr(buf, "recall floor: class1 bias") != NULL, "%s", buf);
+    ck_assert(strstr(buf, "-> 1.0000") != NULL);
+    snprintf(args, sizeof args, "%s --min-recall fall=0.9", tiny);
+    ck_assert_int_eq(run(args, buf, sizeof buf), 1);
+    ck_assert(strstr(buf, "no class 'fall'") != NULL);
+}
+END_TEST
 
 /* --dump-windows writes the documented little-endian layout and no model. */
 static uint32_t le32(const uint8_t *p)
@@ -155,6 +178,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_help);
     tcase_add_test(tc, test_bad_usage);
     tcase_add_test(tc, test_synthetic_run_writes_blob);
+    tcase_add_test(tc, test_min_recall);
     tcase_add_test(tc, test_dump_windows);
     suite_add_tcase(s, tc);
     return s;

@@ -13,7 +13,7 @@ test windows (split 1; without any, a share of the streams).
     rvtrain --input csi --sim-sessions 80 --sim-duration 30 --sim-nodes 1 \\
             --test-sessions 30 --seq 2999 --stride 2999 --ctx-min 0 \\
             --map apnea=still --map lying=still --dump-windows w.rvtw
-    scripts/feature-ceiling.py w.rvtw [--stats 25,100,300] [--every 5]
+    scripts/feature-ceiling.py w.rvtw [--stats 25,100,300] [--every 5] [--fuse]
 
 Needs python3-numpy and python3-sklearn (apt-get install python3-sklearn);
 maintainers' analysis only, nothing in the build or the tests uses it.
@@ -78,6 +78,27 @@ def frames(x, y, stats, every):
     return f[keep], lab[keep]
 
 
+def fuse_sessions(src, split, x, y):
+    """One window per session: the features of all its nodes side by side.
+
+    Simulated streams are numbered session * 256 + node (rvtrain), and with
+    one window per stream frame k of every node is the same moment of the
+    same room; the labels are the room's, taken from the first node."""
+    first = {}      # a stream one frame longer than --seq gives 2 windows
+    for i, s in enumerate(src):
+        first.setdefault((int(split[i]), int(s)), i)
+    sessions = {}
+    for (sp, s), i in first.items():
+        sessions.setdefault((sp, s // 256), []).append(i)
+    n = max(len(v) for v in sessions.values())
+    keep = [sorted(v, key=lambda i: src[i]) for v in sessions.values()
+            if len(v) == n]
+    xs = np.stack([np.concatenate([x[i] for i in v], 1) for v in keep])
+    ys = np.stack([y[v[0]] for v in keep])
+    return (np.array([src[v[0]] for v in keep]),
+            np.array([split[v[0]] for v in keep]), xs, ys)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("file")
@@ -86,9 +107,15 @@ def main():
     ap.add_argument("--every", type=int, default=5,
                     help="use every N-th labelled frame (default 5)")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--fuse", action="store_true",
+                    help="one input row per session: all its nodes' features "
+                    "side by side (needs --sim-nodes > 1 and one window per "
+                    "stream)")
     a = ap.parse_args()
     stats = [int(s) for s in a.stats.split(",") if s]
     names, src, split, x, y = load(a.file)
+    if a.fuse:
+        src, split, x, y = fuse_sessions(src, split, x, y)
     test = split == 1
     if not test.any():    # hold out whole streams
         test = (src * 2654435761 % 2 ** 32) % 5 == 0

@@ -115,7 +115,7 @@ static bool calibrate(rvt_net *net, const rvt_dataset *va,
     fprintf(log, "recall floor: %s bias %+.3f; validation recall %.4f -> %.4f "
             "(target %.4f%s, %llu frames), accuracy %.4f -> %.4f\n",
             o->recall_class, cal.offset, cal.recall_before, cal.recall_after,
-            o->recall_target, cal.reached ? "" : ", not reached: offset capped",
+            o->recall_target, cal.reached ? "" : ", not reached within the offset cap",
             (unsigned long long)cal.support, cal.acc_before, cal.acc_after);
     return true;
 }

@@ -227,6 +227,9 @@ START_TEST(test_state_default_model)
     ck_assert_msg(sa >= STATE_MIN_STREAM_ACC, "streaming accuracy %.4f below %.2f", sa,
                   STATE_MIN_STREAM_ACC);
     ck_assert_msg(eo.acc >= STATE_MIN_ACC, "accuracy %.4f below %.2f", eo.acc, STATE_MIN_ACC);
+    ck_assert_uint_gt(eo.fall_total, 0);
+    ck_assert_msg(eo.fall_recall >= STATE_MIN_FALL_RECALL, "fall recall %.4f below %.2f",
+                  eo.fall_recall, STATE_MIN_FALL_RECALL);
 }
 END_TEST
 

@@ -1,7 +1,8 @@
 /*
  * rvbench — the kernel benchmark: sparse vs dense causal prefill, streaming
  * decode per step at several cached lengths (fp32 and fp16, ring mode for
- * the longest), KV cache memory per stream, and the budgets of
+ * the longest), KV cache memory per stream, the built-in models streaming
+ * frame by frame (rvbench_model.c), and the budgets of
  * docs/ARCHITECTURE.md with PASS/FAIL. One thread, plain-text tables;
  * docs/benchmarks.md explains every column.
  *
@@ -15,49 +16,13 @@
 #include <time.h>
 
 #include "rv.h"
+#include "rvbench_model.h"
+#include "rvbench_util.h"
 
 typedef struct {
     bool quick, strict;
     uint32_t dense_max;
 } options;
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-/* CPU time of this thread: unaffected by time other processes get on a
- * shared machine (printed beside the wall-clock medians). */
-static double cpu_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    const double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-static double median(double *v, size_t n)
-{
-    qsort(v, n, sizeof *v, cmp_double);
-    return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
-
-static void *xmalloc(size_t n)
-{
-    void *p = malloc(n ? n : 1);
-    if (!p) {
-        fprintf(stderr, "rvbench: out of memory (%zu bytes)\n", n);
-        exit(1);
-    }
-    return p;
-}
 
 static uint64_t rng_state = 0x2545f4914f6cdd1dull;
 
@@ -450,6 +415,7 @@ int main(int argc, char **argv)
     bench_prefill(&op, &pr);
     bench_decode(&op, dr);
     bench_memory();
+    rvbench_models(op.quick);
     const int fails = budgets(&pr, dr);
     printf("\n%d budget row(s) failed%s\n", fails,
            op.quick ? " (quick mode: informational only)" : "");

@@ -36,6 +36,14 @@ static int run(const char *args, char *out, size_t cap)
 
 static char buf[1 << 16];
 
+/* Creates an empty file from a mkstemp template (rewritten in place). */
+static void make_temp(char *tmpl)
+{
+    int fd = mkstemp(tmpl);
+    ck_assert(fd >= 0);
+    close(fd);
+}
+
 START_TEST(test_help)
 {
     ck_assert_int_eq(run("--help", buf, sizeof buf), 0);
@@ -71,9 +79,7 @@ END_TEST
 START_TEST(test_synthetic_run_writes_blob)
 {
     char path[] = "/tmp/rvtrain-cli-XXXXXX";
-    int fd = mkstemp(path);
-    ck_assert(fd >= 0);
-    close(fd);
+    make_temp(path);
     char args[512];
     snprintf(args, sizeof args,
              "--synthetic 40 --seq 48 --epochs 25 --d-model 16 --layers 1 --heads 2 "
@@ -132,9 +138,7 @@ static uint32_t le32(const uint8_t *p)
 START_TEST(test_dump_windows)
 {
     char path[] = "/tmp/rvtrain-windows-XXXXXX";
-    int fd = mkstemp(path);
-    ck_assert(fd >= 0);
-    close(fd);
+    make_temp(path);
     char args[512];
     snprintf(args, sizeof args, "--synthetic 8 --seq 16 --dump-windows %s", path);
     ck_assert_int_eq(run(args, buf, sizeof buf), 0);

@@ -2,9 +2,10 @@
  * gstrvclassify.c — rvclassify: applies a classification head
  * (rv_model_head_logits) to every RvEmbeddingMeta, softmax, then per stream
  * (node, antenna): exponential smoothing of the probabilities and a
- * hysteresis decision, both in stream time (gstrvdecision.h). Attaches an RvClassificationMeta (GstAnalyticsClsMtd
- * shape) and posts an "rvclassify" element message when a stream's decision
- * changes. Optionally emits 0xC5110007 classification packets
+ * hysteresis decision, both in stream time (gstrvdecision.h). Attaches an
+ * RvClassificationMeta (GstAnalyticsClsMtd shape) and posts an
+ * "rvclassify" element message when a stream's decision changes.
+ * Optionally emits 0xC5110007 classification packets
  * (rv_classification_encode) on the src pad, appended after the frame or
  * instead of it, so udpsink can forward results like node output.
  *

@@ -36,6 +36,17 @@ static int run(const char *args, char *out, size_t cap)
 
 static char buf[1 << 16];
 
+/* Reads up to cap bytes of a file the tool wrote, then removes it. */
+static size_t take_file(const char *path, uint8_t *out, size_t cap)
+{
+    FILE *f = fopen(path, "rb");
+    ck_assert(f != NULL);
+    size_t n = fread(out, 1, cap, f);
+    fclose(f);
+    unlink(path);
+    return n;
+}
+
 /* Creates an empty file from a mkstemp template (rewritten in place). */
 static void make_temp(char *tmpl)
 {
@@ -89,12 +100,8 @@ START_TEST(test_synthetic_run_writes_blob)
     ck_assert(strstr(buf, "epoch   1") != NULL);
     ck_assert(strstr(buf, "confusion matrix") != NULL);
     ck_assert(strstr(buf, "accuracy 1.0000") != NULL);
-    FILE *f = fopen(path, "rb");
-    ck_assert(f != NULL);
     static uint8_t blob[1 << 16];
-    size_t n = fread(blob, 1, sizeof blob, f);
-    fclose(f);
-    unlink(path);
+    size_t n = take_file(path, blob, sizeof blob);
     rv_rvne_info info;
     ck_assert_int_eq(rv_rvne_parse(blob, n, &info), RV_OK);
     ck_assert_uint_eq(info.arch.input_dim, 6);
@@ -143,12 +150,8 @@ START_TEST(test_dump_windows)
     snprintf(args, sizeof args, "--synthetic 8 --seq 16 --dump-windows %s", path);
     ck_assert_int_eq(run(args, buf, sizeof buf), 0);
     ck_assert(strstr(buf, "epoch") == NULL);
-    FILE *f = fopen(path, "rb");
-    ck_assert(f != NULL);
     static uint8_t b[1 << 16];
-    size_t n = fread(b, 1, sizeof b, f);
-    fclose(f);
-    unlink(path);
+    size_t n = take_file(path, b, sizeof b);
     ck_assert(n > 24 && memcmp(b, "RVTW", 4) == 0);
     ck_assert_uint_eq(le32(b + 4), 1);           /* version */
     const uint32_t dim = le32(b + 8), seq = le32(b + 12), ncls = le32(b + 16);

@@ -57,6 +57,8 @@ typedef struct {
     bool        feature_state;    /* also emit 0xC5110006 at ~5 Hz per node */
     bool        vitals;           /* also emit 0xC5110002 at 1 Hz per node */
     uint16_t    n_subcarriers;    /* 64 (LLTF) or 192 (LLTF + HT-LTF + STBC) */
+    bool        ideal_receiver;   /* analysis only: no noise, no per-packet phase
+                                     or timing offset (gain steps and int8 stay) */
 } rvsim_config;
 
 void rvsim_config_default(rvsim_config *c);

@@ -322,6 +322,8 @@ static size_t make_csi(rvsim_session *s, node_state *n, double t, uint8_t *out)
     double ph0 = rvsim_rng_range(r, 0, TWO_PI);
     double sto = n->sto_const + rvsim_rng_range(r, -50e-9, 50e-9);
     double slope = -TWO_PI * DF_HZ * sto;
+    if (s->cfg.ideal_receiver)     /* draws above kept: same stream otherwise */
+        sigma = ph0 = slope = 0;
 
     /* noisy, rotated channel for the three training fields we may emit */
     const int nfields = s->cfg.n_subcarriers == 192 ? 3 : 1;

@@ -54,6 +54,8 @@ static void usage(FILE *f)
         "  --reorder P          hold a CSI frame back behind the next one with probability P\n"
         "  --reboot-at S[:NODE] node NODE (default 1) goes silent for 2 s at S, then restarts\n"
         "                       its sequence numbers from 0\n"
+        "  --ideal-receiver     analysis: no receiver noise and no per-packet phase or\n"
+        "                       timing offset (gain steps and int8 quantisation stay)\n"
         "Outputs (at least one):\n"
         "  --udp HOST:PORT      send live datagrams (e.g. 127.0.0.1:5005, [::1]:5005),\n"
         "                       paced in real time\n"
@@ -194,6 +196,9 @@ int main(int argc, char **argv)
             continue;
         } else if (strcmp(o, "--vitals") == 0) {
             cfg.vitals = true;
+            continue;
+        } else if (strcmp(o, "--ideal-receiver") == 0) {
+            cfg.ideal_receiver = true;
             continue;
         }
         /* everything else takes a value */

@@ -13,8 +13,8 @@ void rvt_run_defaults(rvt_run_opts *o)
 {
     memset(o, 0, sizeof *o);
     o->input = RVT_INPUT_CSI;
-    o->sim = (rvt_sim_opts){ 0, 100000, 120.0, 100.0, 2,
-        "random,mixed,fall,sit,gestures,walking,empty,breathing,apnea" };
+    o->sim = (rvt_sim_opts){ .seed = 100000, .duration_s = 120.0, .rate_hz = 100.0, .nodes = 2,
+        .scenarios = "random,mixed,fall,sit,gestures,walking,empty,breathing,apnea" };
     o->test_sim = o->sim;
     o->test_sim.seed = 900000;
     o->cut = (rvt_cut_opts){ RVT_INPUT_CSI, 200, 256, 16 };

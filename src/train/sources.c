@@ -67,6 +67,7 @@ bool rvt_collect_sim(const rvt_sim_opts *so, const rvt_cut_opts *co,
         cfg.seed = so->seed + i;
         cfg.scenario = scen;
         cfg.feature_state = co->input == RVT_INPUT_STATE;
+        cfg.ideal_receiver = so->ideal_receiver;
         rvsim_session *s = rvsim_session_new(&cfg, err, err_len);
         if (!s)
             return false;

@@ -26,6 +26,7 @@ typedef struct {
     double rate_hz;
     uint32_t nodes;         /* nodes per session; each node is one stream */
     const char *scenarios;  /* comma-separated, used round-robin */
+    bool ideal_receiver;    /* rvsim_config.ideal_receiver (analysis) */
 } rvt_sim_opts;
 
 /* All simulator activity names, in canonical order, into c (after c's

@@ -139,6 +139,48 @@ START_TEST(test_192_subcarriers)
 }
 END_TEST
 
+/* Number of CSI frames of an empty room whose I/Q bytes differ from the
+ * previous frame's; *n_frames gets the count of CSI frames. */
+static size_t empty_room_changes(bool ideal, size_t *n_frames)
+{
+    rvsim_config c = base_cfg("empty", 11);
+    c.n_nodes = 1;
+    c.duration_s = 4;
+    c.ideal_receiver = ideal;
+    rvsim_session *s = rvsim_session_new(&c, NULL, 0);
+    ck_assert_ptr_nonnull(s);
+    int8_t prev[128];
+    size_t changed = 0, n = 0;
+    rvsim_packet p;
+    while (rvsim_session_next(s, &p)) {
+        rv_csi_frame f;
+        if (p.magic != RV_MAGIC_CSI_RAW)
+            continue;
+        ck_assert_int_eq(rv_csi_frame_decode(p.data, p.len, &f), RV_OK);
+        ck_assert_uint_eq(f.n_subcarriers, 64);
+        if (n > 0 && memcmp(prev, f.iq, sizeof prev) != 0)
+            changed++;
+        memcpy(prev, f.iq, sizeof prev);
+        n++;
+    }
+    rvsim_session_free(s);
+    *n_frames = n;
+    return changed;
+}
+
+/* Without noise and per-packet offsets a static room gives the same bytes
+ * every frame; a real receiver changes them on every packet. The packet
+ * stream (times, count) is the same either way. */
+START_TEST(test_ideal_receiver)
+{
+    size_t n_ideal, n_real;
+    ck_assert_uint_eq(empty_room_changes(true, &n_ideal), 0);
+    ck_assert_uint_eq(empty_room_changes(false, &n_real), n_real - 1);
+    ck_assert_uint_eq(n_ideal, n_real);
+    ck_assert_uint_gt(n_ideal, 100);
+}
+END_TEST
+
 START_TEST(test_impairments)
 {
     rvsim_config c = base_cfg("walking", 5);
@@ -311,6 +353,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_packets_valid);
     tcase_add_test(tc, test_192_subcarriers);
     tcase_add_test(tc, test_impairments);
+    tcase_add_test(tc, test_ideal_receiver);
     tcase_add_test(tc, test_reboot);
     tcase_add_test(tc, test_timelines);
     tcase_add_test(tc, test_bad_config);

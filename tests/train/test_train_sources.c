@@ -131,7 +131,8 @@ START_TEST(test_files_equal_in_process)
     ck_assert(rvt_dataset_init(&a, RV_CSI_FEAT_DIM, 128));
     ck_assert(rvt_dataset_init(&b, RV_CSI_FEAT_DIM, 128));
     uint32_t sa = 0, sb = 0;
-    rvt_sim_opts so = { 1, 4242, 20.0, 100.0, 2, "random" };
+    rvt_sim_opts so = { .sessions = 1, .seed = 4242, .duration_s = 20.0, .rate_hz = 100.0,
+                         .nodes = 2, .scenarios = "random" };
     ck_assert_msg(rvt_collect_sim(&so, &co, &cls, &a, &sa, NULL, err, sizeof err), "%s", err);
     ck_assert_msg(rvt_collect_files(pcap, lab, &co, &cls, &b, &sb, NULL, err, sizeof err),
                   "%s", err);
@@ -165,7 +166,8 @@ START_TEST(test_state_input_streams)
     rvt_classes_add_sim(&cls);
     rvt_dataset ds;
     ck_assert(rvt_dataset_init(&ds, RV_STATE_FEAT_DIM, 32));
-    rvt_sim_opts so = { 1, 77, 30.0, 5.0, 3, "walking" };
+    rvt_sim_opts so = { .sessions = 1, .seed = 77, .duration_s = 30.0, .rate_hz = 5.0,
+                         .nodes = 3, .scenarios = "walking" };
     rvt_cut_opts co = { RVT_INPUT_STATE, 5, 32, 4 };
     uint32_t src = 0;
     char err[200];
@@ -189,7 +191,8 @@ START_TEST(test_csi_raw_input)
     rvt_dataset z, r;
     ck_assert(rvt_dataset_init(&z, RV_CSI_FEAT_DIM, 64));
     ck_assert(rvt_dataset_init(&r, RV_CSI_FEAT_DIM, 64));
-    rvt_sim_opts so = { 1, 99, 5.0, 100.0, 1, "walking" };
+    rvt_sim_opts so = { .sessions = 1, .seed = 99, .duration_s = 5.0, .rate_hz = 100.0,
+                         .nodes = 1, .scenarios = "walking" };
     rvt_cut_opts co = { RVT_INPUT_CSI, 10, 64, 4 };
     uint32_t src = 0;
     char err[200];

@@ -13,7 +13,7 @@ test windows (split 1; without any, a share of the streams).
     rvtrain --input csi --sim-sessions 80 --sim-duration 30 --sim-nodes 1 \\
             --test-sessions 30 --seq 2999 --stride 2999 --ctx-min 0 \\
             --map apnea=still --map lying=still --dump-windows w.rvtw
-    scripts/feature-ceiling.py w.rvtw [--stats 25,100,300] [--every 5] [--fuse]
+    scripts/feature-ceiling.py w.rvtw [--stats 25,100,300] [--every 5] [--dims 0-41] [--fuse]
 
 Needs python3-numpy and python3-sklearn (apt-get install python3-sklearn);
 maintainers' analysis only, nothing in the build or the tests uses it.
@@ -99,6 +99,21 @@ def fuse_sessions(src, split, x, y):
             np.array([split[v[0]] for v in keep]), xs, ys)
 
 
+def parse_dims(spec, dim):
+    """'0-31,40,41' -> [0..31, 40, 41]; exits on a malformed or out-of-range list."""
+    out = []
+    for part in spec.split(","):
+        lo, _, hi = part.partition("-")
+        try:
+            a, b = int(lo), int(hi) if hi else int(lo)
+        except ValueError:
+            sys.exit(f"feature-ceiling: --dims: '{part}' is not N or N-M")
+        if not 0 <= a <= b < dim:
+            sys.exit(f"feature-ceiling: --dims: '{part}' is empty or outside 0..{dim - 1}")
+        out += range(a, b + 1)
+    return out
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("file")
@@ -107,6 +122,9 @@ def main():
     ap.add_argument("--every", type=int, default=5,
                     help="use every N-th labelled frame (default 5)")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--dims", default="",
+                    help="use only these feature dims, e.g. 0-41 or 0-31,40,41 "
+                    "(default all)")
     ap.add_argument("--fuse", action="store_true",
                     help="one input row per session: all its nodes' features "
                     "side by side (needs --sim-nodes > 1 and one window per "
@@ -114,6 +132,8 @@ def main():
     a = ap.parse_args()
     stats = [int(s) for s in a.stats.split(",") if s]
     names, src, split, x, y = load(a.file)
+    if a.dims:
+        x = x[:, :, parse_dims(a.dims, x.shape[2])]
     if a.fuse:
         src, split, x, y = fuse_sessions(src, split, x, y)
     test = split == 1

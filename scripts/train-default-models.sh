@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Regenerate the default models compiled into librvkernel:
-#   models/rvcsi-default.rvne  CSI-feature model (42 inputs per frame)
+#   models/rvcsi-default.rvne  CSI-feature model (46 inputs per frame)
 #   models/rvcsi-state.rvne    feature-state model (9 inputs per packet)
 # Both are trained by rvtrain on simulator sessions whose seeds (100000..)
 # differ from every evaluation seed (rvtrain's held-out report: 900000..,

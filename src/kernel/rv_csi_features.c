@@ -178,6 +178,42 @@ static void motion_levels(const rv_csi_feat_state *st, rv_csi_feat_levels *next,
     feat[RV_CSI_FEAT_IDX_SHIFT] = level_scale(shift / nb);
 }
 
+/* One step of a running mean with the levels' warm-up; 0 before any frame. */
+static float mean_step(float cur, float x, float alpha, bool first)
+{
+    return first ? 0.0f : cur + alpha * (x - cur);
+}
+
+/* Dims 42..45 from d, this frame's change of the common level (gain steps
+ * already taken out). The levels above low-pass before their variance and so
+ * keep only slow motion; a moving body modulates the common level at its
+ * Doppler rate, ~4..50 Hz at 2.4 GHz for 0.25..3 m/s of path change, which d
+ * keeps. For a fluctuation at frequency f sampled at rate fs the second
+ * difference has 4 sin^2(pi f / fs) times the energy of the first, so their
+ * ratio / 4 tells a fast hand or a fall from a slow sit-down whatever the
+ * depth of the modulation, which depends on where the body is. White
+ * receiver noise gives 3/4. */
+static void change_levels(const rv_csi_feat_state *st, rv_csi_feat_levels *next, float d,
+                          float *feat)
+{
+    const rv_csi_feat_levels *cur = &st->lv;
+    const bool first = st->n_frames == 0;
+    const float af = ema_alpha(RV_CSI_FEAT_TAU_FAST, st->n_frames);
+    const float as = ema_alpha(RV_CSI_FEAT_TAU_SHORT, st->n_frames);
+    const float dd = d - cur->c_d_prev;
+    next->c_d_prev = d;
+    next->c_d2_fast = mean_step(cur->c_d2_fast, d * d, af, first);
+    next->c_dd2_fast = mean_step(cur->c_dd2_fast, dd * dd, af, first);
+    next->c_d2_short = mean_step(cur->c_d2_short, d * d, as, first);
+    next->c_dd2_short = mean_step(cur->c_dd2_short, dd * dd, as, first);
+    feat[RV_CSI_FEAT_IDX_CHANGE] = level_scale(next->c_d2_fast);
+    feat[RV_CSI_FEAT_IDX_CHANGE + 1u] = level_scale(next->c_d2_short);
+    feat[RV_CSI_FEAT_IDX_CHANGE_FREQ] =
+        0.25f * next->c_dd2_fast / (next->c_d2_fast + LEVEL_EPS);
+    feat[RV_CSI_FEAT_IDX_CHANGE_FREQ + 1u] =
+        0.25f * next->c_dd2_short / (next->c_d2_short + LEVEL_EPS);
+}
+
 /* Dims 40..41: how much the frame's overall amplitude moves. The relative
  * amplitude divides this common mode out (with the receiver's gain control),
  * yet most of what a body does to a link is common to all subcarriers. c is
@@ -207,6 +243,7 @@ static void common_levels(const rv_csi_feat_state *st, rv_csi_feat_levels *next,
                ema_alpha(RV_CSI_FEAT_TAU_LONG, st->n_frames), first);
     feat[RV_CSI_FEAT_IDX_COMMON] = level_scale(next->c_s_var);
     feat[RV_CSI_FEAT_IDX_COMMON_LONG] = level_scale(next->c_l_var);
+    change_levels(st, next, d, feat);
 }
 
 static float wrap_pi(float d)

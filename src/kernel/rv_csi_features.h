@@ -19,7 +19,7 @@
  *    per-stream state (one state per node and antenna). Deterministic, no
  *    allocation, no statics.
  *
- * Feature layout (RV_CSI_FEAT_DIM = 42):
+ * Feature layout (RV_CSI_FEAT_DIM = 46):
  *   [0..12]  amplitude of 13 subcarrier bands, relative to the frame mean
  *            (AGC-invariant), z-scored by the stream's running mean/variance
  *   [13..25] sanitised phase of the same bands, z-scored likewise
@@ -29,9 +29,9 @@
  *   [29]     SNR, (rssi - noise_floor - 40) / 20
  *   [30]     frequency selectivity: std of relative amplitude across subcarriers
  *   [31]     baseline deviation: RMS of the amplitude-band z-scores [0..12]
- *   Dims 32..41 are NOT normalised per stream (they carry the motion
- *   level itself), log scale; all are running variances of the low-passed
- *   (RV_CSI_FEAT_TAU_LP) relative band amplitude:
+ *   Dims 32..45 are NOT normalised per stream (they carry the motion
+ *   level itself). 32..39 are running variances (log scale) of the
+ *   low-passed (RV_CSI_FEAT_TAU_LP) relative band amplitude:
  *   [32..35] short window (RV_CSI_FEAT_TAU_SHORT), mean over 4 band groups
  *   [36]     mid window (RV_CSI_FEAT_TAU_MID), mean over bands
  *   [37]     long window (RV_CSI_FEAT_TAU_LONG), mean over bands: micro-motion
@@ -42,6 +42,12 @@
  *            amplitude with the receiver's gain steps (jumps above
  *            RV_CSI_FEAT_GAIN_JUMP per frame) taken out, short window and
  *            long window (as [32..35] and [37]); not normalised per stream
+ *   [42..43] common-mode change energy: running mean of the squared
+ *            frame-to-frame change of that level, fast and short window;
+ *            keeps the Doppler band (~4..50 Hz) the low-passed levels drop
+ *   [44..45] common-mode change frequency: sin^2(pi f / frame rate) of the
+ *            dominant fluctuation, from the ratio of second- to first-
+ *            difference energy, fast and short window (0 still, 1 Nyquist)
  *
  * Feature-state packets (0xC5110006) map to RV_STATE_FEAT_DIM = 9 floats
  * with rv_state_feat_from_packet() (scaling in docs/features.md).
@@ -56,7 +62,7 @@
 extern "C" {
 #endif
 
-#define RV_CSI_FEAT_DIM          42u
+#define RV_CSI_FEAT_DIM          46u
 #define RV_CSI_FEAT_BANDS        13u
 #define RV_CSI_FEAT_NORM_DIMS    26u   /* dims 0..25 are z-scored */
 #define RV_CSI_FEAT_IDX_MOTION   26u
@@ -73,6 +79,8 @@ extern "C" {
 #define RV_CSI_FEAT_IDX_SHIFT      39u
 #define RV_CSI_FEAT_IDX_COMMON     40u   /* short window */
 #define RV_CSI_FEAT_IDX_COMMON_LONG 41u  /* long window */
+#define RV_CSI_FEAT_IDX_CHANGE     42u   /* fast window; 43: short window */
+#define RV_CSI_FEAT_IDX_CHANGE_FREQ 44u  /* fast window; 45: short window */
 #define RV_STATE_FEAT_DIM        9u
 
 #define RV_CSI_LLTF_SC           64u   /* one training field */
@@ -93,7 +101,7 @@ extern "C" {
                                           change of the mean is a receiver gain
                                           step, not a body */
 
-/* Running state of the un-normalised motion levels (dims 32..41). */
+/* Running state of the un-normalised motion levels (dims 32..45). */
 typedef struct {
     float lp[RV_CSI_FEAT_BANDS];          /* low-passed band amplitude */
     float f_mean[RV_CSI_FEAT_BANDS], f_var[RV_CSI_FEAT_BANDS]; /* of lp, TAU_FAST */
@@ -105,6 +113,9 @@ typedef struct {
     float c_track;                        /* common level without gain steps */
     float c_lp, c_s_mean, c_s_var;        /* its low-pass, TAU_SHORT stats */
     float c_lp_slow, c_l_mean, c_l_var;   /* TAU_LONG stats */
+    float c_d_prev;                       /* its change in the previous frame */
+    float c_d2_fast, c_dd2_fast;          /* mean squared 1st / 2nd difference, TAU_FAST */
+    float c_d2_short, c_dd2_short;        /* the same, TAU_SHORT */
 } rv_csi_feat_levels;
 
 /*

@@ -31,13 +31,16 @@ static void usage(FILE *f)
 "  --sim-scenarios L    comma-separated rvsim scenarios used round-robin\n"
 "                       (default random,mixed,fall,sit,gestures,walking,empty,\n"
 "                       breathing,apnea)\n"
+"  --sim-ideal-receiver simulate training and test sessions without receiver\n"
+"                       noise and per-packet phase/timing offsets (analysis:\n"
+"                       what the channel itself carries; docs/training.md §6)\n"
 "  --pcap FILE --labels FILE\n"
 "                       a capture and its JSON-lines label file (rvsim --labels\n"
 "                       shape; real captures use the same); repeatable, paired\n"
 "                       in order\n"
 "  --synthetic N        N windows of a tiny separable synthetic task (smoke test)\n"
 "  --input csi|state|csi-raw\n"
-"                       model input: per-frame CSI features (42, default),\n"
+"                       model input: per-frame CSI features (46, default),\n"
 "                       feature-state packets (9; simulated with --feature-state),\n"
 "                       or CSI features before per-stream z-scoring (experiments\n"
 "                       only: rvtemporalhead feeds the z-scored ones)\n"
@@ -256,6 +259,10 @@ int main(int argc, char **argv)
         if (strcmp(a, "--no-log-stride") == 0) { o.net.attn.log_stride = false; continue; }
         if (strcmp(a, "--no-landmarks") == 0) { o.net.attn.landmarks = false; continue; }
         if (strcmp(a, "--fp16") == 0) { o.fp16 = true; continue; }
+        if (strcmp(a, "--sim-ideal-receiver") == 0) {
+            o.sim.ideal_receiver = o.test_sim.ideal_receiver = true;
+            continue;
+        }
         if (strcmp(a, "--quiet") == 0) { quiet = true; continue; }
         fprintf(stderr, "rvtrain: unknown option '%s' (see --help)\n", a);
         return 2;

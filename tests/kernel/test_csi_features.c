@@ -380,7 +380,7 @@ START_TEST(test_common_levels)
         rv_csi_frame f = frame_of(iq, 64);
         ck_assert_int_eq(rv_csi_feat_extract(&steps, &f, o), RV_OK);
     }
-    for (unsigned d = c0; d <= c1; d++)
+    for (unsigned d = c0; d <= RV_CSI_FEAT_IDX_CHANGE + 1u; d++)
         ck_assert_msg(o[d] < floor_level + 0.3f, "dim %u: %f", d, o[d]);
     /* every subcarrier rising and falling together by 5% at 0.3 Hz: the
      * relative amplitude (and so dims 0..39) cannot see it, dims 40..41 can */
@@ -399,6 +399,46 @@ START_TEST(test_common_levels)
     ck_assert_msg(o[c1] < ob[c1] - 0.7f, "long: %f vs %f", o[c1], ob[c1]);
     ck_assert_msg(o[RV_CSI_FEAT_IDX_LEVEL] > o[c0] + 1.0f, "%f vs %f",
                   o[RV_CSI_FEAT_IDX_LEVEL], o[c0]);
+}
+END_TEST
+
+/* Features of the last of 600 frames whose common gain swings by 4% at
+ * hz (frame rate 100 Hz): the change dims 42..45. */
+static void common_swing(double hz, float *o)
+{
+    rv_csi_feat_state st;
+    ck_assert_int_eq(rv_csi_feat_init(&st, 200), RV_OK);
+    int8_t iq[128];
+    for (int t = 0; t < 600; t++) {
+        make_moving(iq, 1.0 + 0.04 * sin(2.0 * PI * hz * t / 100.0), 0.0, 0.0);
+        rv_csi_frame f = frame_of(iq, 64);
+        ck_assert_int_eq(rv_csi_feat_extract(&st, &f, o), RV_OK);
+    }
+}
+
+/* Dims 44..45 read the fluctuation's frequency, sin^2(pi f / fs), whatever
+ * its depth; dims 42..43 its energy. */
+START_TEST(test_common_change)
+{
+    const unsigned e = RV_CSI_FEAT_IDX_CHANGE, fq = RV_CSI_FEAT_IDX_CHANGE_FREQ;
+    const double hz[3] = { 2.0, 10.0, 25.0 };
+    float o[3][RV_CSI_FEAT_DIM];
+    for (int i = 0; i < 3; i++) {
+        common_swing(hz[i], o[i]);
+        double want = pow(sin(PI * hz[i] / 100.0), 2.0);
+        for (unsigned d = fq; d <= fq + 1u; d++)
+            ck_assert_msg(fabs(o[i][d] - want) < 0.03 + 0.1 * want,
+                          "%.0f Hz dim %u: %f, want %f", hz[i], d, o[i][d], want);
+    }
+    /* same depth, faster swing: larger frame-to-frame change */
+    ck_assert_msg(o[1][e] > o[0][e] + 0.5f, "%f vs %f", o[1][e], o[0][e]);
+    ck_assert_msg(o[2][e + 1u] > o[1][e + 1u] + 0.3f, "%f vs %f", o[2][e + 1u], o[1][e + 1u]);
+    /* a shape change with a constant mean hardly moves them */
+    rv_csi_feat_state shape;
+    float os[RV_CSI_FEAT_DIM];
+    ck_assert_int_eq(rv_csi_feat_init(&shape, 200), RV_OK);
+    run_moving(&shape, 600, 1.0, 0.08, os);
+    ck_assert_msg(os[e + 1u] < o[1][e + 1u] - 1.0f, "%f vs %f", os[e + 1u], o[1][e + 1u]);
 }
 END_TEST
 
@@ -501,6 +541,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_determinism_and_motion);
     tcase_add_test(tc, test_motion_levels);
     tcase_add_test(tc, test_common_levels);
+    tcase_add_test(tc, test_common_change);
     tcase_add_test(tc, test_bad_inputs);
     tcase_add_test(tc, test_state_features);
     suite_add_tcase(s, tc);

@@ -63,7 +63,8 @@ static void eval_model(const uint8_t *blob, size_t len, rvt_input input,
 
     rvt_dataset ds;
     ck_assert(rvt_dataset_init(&ds, rvt_input_dim(input), seq));
-    rvt_sim_opts so = { sessions, 950000, dur, rate, nodes, scenarios };
+    rvt_sim_opts so = { .sessions = sessions, .seed = 950000, .duration_s = dur, .rate_hz = rate,
+                         .nodes = nodes, .scenarios = scenarios };
     rvt_cut_opts co = { input, input == RVT_INPUT_STATE ? 10 : 200, seq, seq / 16 };
     uint32_t src = 0;
     char err[200];
@@ -137,7 +138,8 @@ static double stream_accuracy(const uint8_t *blob, size_t len, rvt_input input,
     /* One window per stream covering its first `frames` frames. */
     rvt_dataset ds;
     ck_assert(rvt_dataset_init(&ds, rvt_input_dim(input), frames));
-    rvt_sim_opts so = { sessions, 950000, dur, rate, 1, scenarios };
+    rvt_sim_opts so = { .sessions = sessions, .seed = 950000, .duration_s = dur, .rate_hz = rate,
+                         .nodes = 1, .scenarios = scenarios };
     rvt_cut_opts co = { input, input == RVT_INPUT_STATE ? 10 : 200, 1u << 30, 0 };
     uint32_t src = 0;
     char err[200];

@@ -214,21 +214,45 @@ static void change_levels(const rv_csi_feat_state *st, rv_csi_feat_levels *next,
         0.25f * next->c_dd2_short / (next->c_d2_short + LEVEL_EPS);
 }
 
+/* d is a gain switch plus the frame's own change. Receivers switch gain in
+ * fixed steps: when |d| is within RV_CSI_FEAT_GAIN_STEP_TOL of a whole number
+ * of the step learned so far (*step, 0 = none yet), those steps are taken
+ * out and the rest kept, and the step estimate is refined; anything else is
+ * dropped. Dropping every switch would lose the receiver noise of each such
+ * frame for good: the summed level then random-walks, and in a room where
+ * the gain keeps switching that walk hides a still person's breathing. */
+static float remove_gain_steps(float d, float *step)
+{
+    const float a = fabsf(d);
+    if (*step <= 0.0f || a < *step - RV_CSI_FEAT_GAIN_STEP_TOL) {
+        *step = a;                      /* first switch, or a smaller step */
+        return 0.0f;
+    }
+    const float k = floorf(a / *step + 0.5f);
+    const float rest = a - k * *step;
+    if (fabsf(rest) > RV_CSI_FEAT_GAIN_STEP_TOL)
+        return 0.0f;
+    *step += (a / k - *step) * RV_CSI_FEAT_GAIN_STEP_RATE;
+    return d > 0.0f ? rest : -rest;
+}
+
 /* Dims 40..41: how much the frame's overall amplitude moves. The relative
  * amplitude divides this common mode out (with the receiver's gain control),
  * yet most of what a body does to a link is common to all subcarriers. c is
  * log10 of the mean amplitude; a change larger than RV_CSI_FEAT_GAIN_JUMP in
  * one frame is the receiver switching gain (bodies change the channel
- * smoothly), so it is dropped; the remaining steps are summed with a leak of
- * 1/tau_frames and their low-passed level's running variance is taken. */
+ * smoothly), whose whole steps are taken out (remove_gain_steps); the
+ * changes are summed with a leak of 1/tau_frames and their low-passed
+ * level's running variance is taken. */
 static void common_levels(const rv_csi_feat_state *st, rv_csi_feat_levels *next, float c,
                           bool has_prev, float *feat)
 {
     const rv_csi_feat_levels *cur = &st->lv;
     const bool first = st->n_frames == 0;
     float d = has_prev ? c - cur->c_prev : 0.0f;
+    next->c_step = cur->c_step;
     if (d > RV_CSI_FEAT_GAIN_JUMP || d < -RV_CSI_FEAT_GAIN_JUMP)
-        d = 0.0f;
+        d = remove_gain_steps(d, &next->c_step);
     const float track = first ? 0.0f
                               : cur->c_track * (1.0f - 1.0f / (float)st->tau_frames) + d;
     next->c_prev = c;

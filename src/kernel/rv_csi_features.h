@@ -100,6 +100,9 @@ extern "C" {
 #define RV_CSI_FEAT_GAIN_JUMP    0.05f /* log10 amplitude (1 dB) per frame: a larger
                                           change of the mean is a receiver gain
                                           step, not a body */
+#define RV_CSI_FEAT_GAIN_STEP_TOL 0.02f /* log10: a switch within this of whole
+                                           learned steps keeps its remainder */
+#define RV_CSI_FEAT_GAIN_STEP_RATE 0.0625f /* refinement weight per switch */
 
 /* Running state of the un-normalised motion levels (dims 32..45). */
 typedef struct {
@@ -113,6 +116,7 @@ typedef struct {
     float c_track;                        /* common level without gain steps */
     float c_lp, c_s_mean, c_s_var;        /* its low-pass, TAU_SHORT stats */
     float c_lp_slow, c_l_mean, c_l_var;   /* TAU_LONG stats */
+    float c_step;                         /* receiver gain step learned (log10) */
     float c_d_prev;                       /* its change in the previous frame */
     float c_d2_fast, c_dd2_fast;          /* mean squared 1st / 2nd difference, TAU_FAST */
     float c_d2_short, c_dd2_short;        /* the same, TAU_SHORT */

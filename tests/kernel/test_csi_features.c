@@ -402,6 +402,49 @@ START_TEST(test_common_levels)
 }
 END_TEST
 
+/* Features of the last of 1500 frames of a still person breathing (every
+ * subcarrier +-1% at 0.3 Hz) seen with 2% receiver noise per subcarrier; with
+ * `switching` the receiver changes gain by 1.5 dB every 7 frames. */
+static void breathing_noisy(bool switching, float *o)
+{
+    rv_csi_feat_state st;
+    ck_assert_int_eq(rv_csi_feat_init(&st, 0), RV_OK);
+    uint32_t seed = 777;
+    int8_t iq[128];
+    for (int t = 0; t < 1500; t++) {
+        double gain = switching && (t / 3) % 2 ? 0.84 : 1.0;
+        double breath = 1.0 + 0.01 * sin(2.0 * PI * 0.3 * t / 100.0);
+        for (int k = -32; k < 32; k++) {
+            int idx = k >= 0 ? k : k + 64, ak = k < 0 ? -k : k;
+            double u = (double)(xs(&seed) % 2001u) / 1000.0 - 1.0;   /* -1..1 */
+            double a = (ak >= 1 && ak <= 26)
+                     ? gain * breath * amp_shape(k) * (1.0 + 0.035 * u) : 0.0;
+            iq[2 * idx] = q8(a * sin(ph_shape(k)));
+            iq[2 * idx + 1] = q8(a * cos(ph_shape(k)));
+        }
+        rv_csi_frame f = frame_of(iq, 64);
+        ck_assert_int_eq(rv_csi_feat_extract(&st, &f, o), RV_OK);
+    }
+}
+
+/* Gain switches are taken out in whole learned steps, keeping each frame's
+ * own change: the common level of a breathing person reads the same whether
+ * the receiver keeps switching gain or not. Dropping the switching frames
+ * instead would leave their noise out of the summed level, which then
+ * random-walks far above the breathing. */
+START_TEST(test_gain_steps_keep_breathing)
+{
+    const unsigned c0 = RV_CSI_FEAT_IDX_COMMON, c1 = RV_CSI_FEAT_IDX_COMMON_LONG;
+    float plain[RV_CSI_FEAT_DIM], sw[RV_CSI_FEAT_DIM];
+    breathing_noisy(false, plain);
+    breathing_noisy(true, sw);
+    for (unsigned d = c0; d <= c1; d++)
+        ck_assert_msg(fabsf(sw[d] - plain[d]) < 0.25f, "dim %u: %f switching, %f not",
+                      d, sw[d], plain[d]);
+    ck_assert_msg(plain[c1] > 0.5f * (log10f(1e-7f) + 6.0f) + 0.7f, "breathing: %f", plain[c1]);
+}
+END_TEST
+
 /* Features of the last of 600 frames whose common gain swings by 4% at
  * hz (frame rate 100 Hz): the change dims 42..45. */
 static void common_swing(double hz, float *o)
@@ -542,6 +585,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_motion_levels);
     tcase_add_test(tc, test_common_levels);
     tcase_add_test(tc, test_common_change);
+    tcase_add_test(tc, test_gain_steps_keep_breathing);
     tcase_add_test(tc, test_bad_inputs);
     tcase_add_test(tc, test_state_features);
     suite_add_tcase(s, tc);

@@ -215,6 +215,38 @@ START_TEST(test_csi_raw_input)
 }
 END_TEST
 
+/* --sim-ideal-receiver reaches the simulator: an empty room without receiver
+ * noise has its motion energy (dim RV_CSI_FEAT_IDX_MOTION) on the floor in
+ * every frame, with noise only in the stream's first frame (no predecessor). */
+START_TEST(test_ideal_receiver_option)
+{
+    rvt_classes cls;
+    rvt_classes_init(&cls);
+    rvt_classes_add_sim(&cls);
+    rvt_dataset ds[2];
+    rvt_sim_opts so = { .sessions = 1, .seed = 5, .duration_s = 4.0, .rate_hz = 100.0,
+                         .nodes = 1, .scenarios = "empty" };
+    rvt_cut_opts co = { RVT_INPUT_CSI, 10, 64, 4 };
+    char err[200];
+    uint32_t floor_frames[2] = { 0, 0 }, src = 0;
+    const size_t dim = RV_CSI_FEAT_DIM;
+    for (int ideal = 0; ideal < 2; ideal++) {
+        ck_assert(rvt_dataset_init(&ds[ideal], RV_CSI_FEAT_DIM, 64));
+        so.ideal_receiver = ideal;
+        ck_assert_msg(rvt_collect_sim(&so, &co, &cls, &ds[ideal], &src, NULL, err, sizeof err),
+                      "%s", err);
+        ck_assert_uint_gt(ds[ideal].n_seq, 0);
+        for (size_t f = 0; f < (size_t)ds[ideal].n_seq * 64; f++)
+            floor_frames[ideal] += ds[ideal].x[f * dim + RV_CSI_FEAT_IDX_MOTION] < -0.99f;
+    }
+    ck_assert_uint_eq(ds[0].n_seq, ds[1].n_seq);
+    ck_assert_uint_le(floor_frames[0], 1);
+    ck_assert_uint_eq(floor_frames[1], (uint32_t)ds[1].n_seq * 64);
+    rvt_dataset_free(&ds[0]);
+    rvt_dataset_free(&ds[1]);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("train_sources");
@@ -226,6 +258,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_files_equal_in_process);
     tcase_add_test(tc, test_state_input_streams);
     tcase_add_test(tc, test_csi_raw_input);
+    tcase_add_test(tc, test_ideal_receiver_option);
     suite_add_tcase(s, tc);
     return s;
 }

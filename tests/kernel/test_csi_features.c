@@ -296,17 +296,28 @@ START_TEST(test_determinism_and_motion)
 END_TEST
 
 /* LLTF frame whose amplitude shape is modulated by depth * sin(w t + 0.3 k)
- * (a moving reflector changes each band differently), scaled by gain (AGC). */
-static void make_moving(int8_t *iq, double gain, double depth, double wt)
+ * (a moving reflector changes each band differently), scaled by gain (AGC).
+ * With noise_seed, each subcarrier also gets uniform +-3.5% (2% rms)
+ * receiver noise. */
+static void make_moving_noisy(int8_t *iq, double gain, double depth, double wt,
+                              uint32_t *noise_seed)
 {
     for (int k = -32; k < 32; k++) {
         int idx = k >= 0 ? k : k + 64;
         int ak = k < 0 ? -k : k;
+        double noise = noise_seed
+                     ? 0.035 * ((double)(xs(noise_seed) % 2001u) / 1000.0 - 1.0) : 0.0;
         double a = (ak >= 1 && ak <= 26)
-                 ? gain * amp_shape(k) * (1.0 + depth * sin(wt + 0.3 * k)) : 0.0;
+                 ? gain * amp_shape(k) * (1.0 + depth * sin(wt + 0.3 * k)) * (1.0 + noise)
+                 : 0.0;
         iq[2 * idx] = q8(a * sin(ph_shape(k)));
         iq[2 * idx + 1] = q8(a * cos(ph_shape(k)));
     }
+}
+
+static void make_moving(int8_t *iq, double gain, double depth, double wt)
+{
+    make_moving_noisy(iq, gain, depth, wt, NULL);
 }
 
 /* Run n frames of make_moving through st; out receives the last features. */
@@ -404,7 +415,7 @@ END_TEST
 
 /* Features of the last of 1500 frames of a still person breathing (every
  * subcarrier +-1% at 0.3 Hz) seen with 2% receiver noise per subcarrier; with
- * `switching` the receiver changes gain by 1.5 dB every 7 frames. */
+ * `switching` the receiver changes gain by 1.5 dB every 3 frames. */
 static void breathing_noisy(bool switching, float *o)
 {
     rv_csi_feat_state st;
@@ -414,14 +425,7 @@ static void breathing_noisy(bool switching, float *o)
     for (int t = 0; t < 1500; t++) {
         double gain = switching && (t / 3) % 2 ? 0.84 : 1.0;
         double breath = 1.0 + 0.01 * sin(2.0 * PI * 0.3 * t / 100.0);
-        for (int k = -32; k < 32; k++) {
-            int idx = k >= 0 ? k : k + 64, ak = k < 0 ? -k : k;
-            double u = (double)(xs(&seed) % 2001u) / 1000.0 - 1.0;   /* -1..1 */
-            double a = (ak >= 1 && ak <= 26)
-                     ? gain * breath * amp_shape(k) * (1.0 + 0.035 * u) : 0.0;
-            iq[2 * idx] = q8(a * sin(ph_shape(k)));
-            iq[2 * idx + 1] = q8(a * cos(ph_shape(k)));
-        }
+        make_moving_noisy(iq, gain * breath, 0.0, 0.0, &seed);
         rv_csi_frame f = frame_of(iq, 64);
         ck_assert_int_eq(rv_csi_feat_extract(&st, &f, o), RV_OK);
     }

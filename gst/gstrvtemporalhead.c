@@ -236,10 +236,24 @@ gst_rv_temporal_head_get_property (GObject * object, guint prop_id,
   GST_OBJECT_UNLOCK (self);
 }
 
+/* A model that declares its input (.rvne INPT) must have been trained on
+ * exactly the features this build computes; one without is only checked
+ * by input_dim. */
+static gboolean
+input_fits (const RvLoadedModel * m, guint32 want_kind, guint32 want_layout)
+{
+  return m->info.input_kind == RV_RVNE_INPUT_NONE ||
+      (m->info.input_kind == want_kind && m->info.input_layout == want_layout);
+}
+
 static RvLoadedModel *
 load_model (GstRvTemporalHead * self, const gchar * path,
     RvModelBuiltin builtin, guint want_dim, const gchar * what)
 {
+  const guint32 want_kind = builtin == RV_MODEL_BUILTIN_CSI ?
+      RV_RVNE_INPUT_CSI : RV_RVNE_INPUT_FEATURE_STATE;
+  const guint32 want_layout = builtin == RV_MODEL_BUILTIN_CSI ?
+      RV_CSI_FEAT_LAYOUT : RV_STATE_FEAT_LAYOUT;
   GError *err = NULL;
   RvLoadedModel *m = path && *path ? rv_loaded_model_from_file (path, &err) :
       rv_loaded_model_builtin (builtin, &err);
@@ -258,6 +272,18 @@ load_model (GstRvTemporalHead * self, const gchar * path,
             "models (property state-model) take %u", m->origin,
             rv_model_input_dim (m->model), what, want_dim,
             RV_CSI_FEAT_DIM, RV_STATE_FEAT_DIM));
+    rv_loaded_model_unref (m);
+    return NULL;
+  }
+  if (!input_fits (m, want_kind, want_layout)) {
+    GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
+        ("The %s model was trained on other features", what),
+        ("model %s declares input \"%s\", layout %u; %s streams are fed "
+            "\"%s\", layout %u, by this build (docs/features.md). Retrain "
+            "it with this build's rvtrain", m->origin,
+            rv_rvne_input_kind_name (m->info.input_kind),
+            m->info.input_layout, what, rv_rvne_input_kind_name (want_kind),
+            want_layout));
     rv_loaded_model_unref (m);
     return NULL;
   }

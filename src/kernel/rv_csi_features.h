@@ -63,6 +63,11 @@ extern "C" {
 #endif
 
 #define RV_CSI_FEAT_DIM          46u
+/* Layout numbers: bump when the meaning of any dim changes, even at the same
+ * dimension. Models declare the layout they were trained on (.rvne INPT
+ * section) and rvtemporalhead refuses a mismatch (docs/features.md §5). */
+#define RV_CSI_FEAT_LAYOUT       1u
+#define RV_STATE_FEAT_LAYOUT     1u
 #define RV_CSI_FEAT_BANDS        13u
 #define RV_CSI_FEAT_NORM_DIMS    26u   /* dims 0..25 are z-scored */
 #define RV_CSI_FEAT_IDX_MOTION   26u

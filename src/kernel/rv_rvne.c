@@ -228,6 +228,29 @@ static rv_status parse_prov(const uint8_t *p, uint32_t n, rv_rvne_info *out)
     return RV_OK;
 }
 
+static rv_status parse_inpt(const uint8_t *p, uint32_t n, rv_rvne_info *out)
+{
+    if (n != 8u)
+        return RV_ERR_BLOB_SECTION_LEN;
+    uint32_t kind = rv_ld32(p), layout = rv_ld32(p + 4);
+    if (kind == RV_RVNE_INPUT_NONE || kind >= RV_RVNE_INPUT_KINDS || layout == 0u)
+        return RV_ERR_BLOB_SECTION;
+    out->input_kind = kind;
+    out->input_layout = layout;
+    return RV_OK;
+}
+
+const char *rv_rvne_input_kind_name(uint32_t kind)
+{
+    switch (kind) {
+    case RV_RVNE_INPUT_NONE: return "not declared";
+    case RV_RVNE_INPUT_CSI: return "CSI features";
+    case RV_RVNE_INPUT_FEATURE_STATE: return "feature state";
+    case RV_RVNE_INPUT_CSI_RAW: return "raw CSI features";
+    }
+    return "unknown";
+}
+
 static rv_status parse_sections(const uint8_t *buf, size_t start, size_t end,
                                 rv_rvne_info *out)
 {
@@ -254,6 +277,7 @@ static rv_status parse_sections(const uint8_t *buf, size_t start, size_t end,
         case RV_RVNE_TAG_ROPE: bit = 8u; fn = parse_rope; break;
         case RV_RVNE_TAG_HEAD: bit = 16u; fn = parse_head; break;
         case RV_RVNE_TAG_PROV: bit = 32u; fn = parse_prov; break;
+        case RV_RVNE_TAG_INPT: bit = 64u; fn = parse_inpt; break;
         default: bit = 0u; fn = NULL; break;
         }
         out->n_sections++;

@@ -61,6 +61,16 @@ extern "C" {
 #define RV_RVNE_TAG_ROPE RV_RVNE_TAG('R', 'O', 'P', 'E')
 #define RV_RVNE_TAG_HEAD RV_RVNE_TAG('H', 'E', 'A', 'D')
 #define RV_RVNE_TAG_PROV RV_RVNE_TAG('p', 'r', 'o', 'v')
+#define RV_RVNE_TAG_INPT RV_RVNE_TAG('I', 'N', 'P', 'T')
+
+/* INPT input kinds: what the input_dim values of one frame are. A model is
+ * only fed inputs of its kind and layout (the layout numbers live next to
+ * the feature code: RV_CSI_FEAT_LAYOUT, RV_STATE_FEAT_LAYOUT). */
+#define RV_RVNE_INPUT_NONE          0u  /* no INPT section: not declared */
+#define RV_RVNE_INPUT_CSI           1u  /* CSI features, z-scored per stream */
+#define RV_RVNE_INPUT_FEATURE_STATE 2u  /* feature-state packet values */
+#define RV_RVNE_INPUT_CSI_RAW       3u  /* CSI features before z-scoring */
+#define RV_RVNE_INPUT_KINDS         4u
 
 /* ARCH flags */
 #define RV_RVNE_ARCH_INPUT_PROJ 0x1u
@@ -115,6 +125,9 @@ typedef struct {
     float prov_accuracy;      /* NaN = unknown */
     rv_rvne_str prov_trainer, prov_dataset, prov_notes;
 
+    uint32_t input_kind;      /* RV_RVNE_INPUT_*; NONE without INPT */
+    uint32_t input_layout;    /* >= 1 with INPT, else 0 */
+
     uint32_t n_sections;      /* sections present (v2), including skipped */
     uint32_t n_skipped;       /* unknown ancillary sections skipped */
     size_t total_len;
@@ -137,6 +150,10 @@ rv_status rv_rvne_parse(const uint8_t *buf, size_t len, rv_rvne_info *out);
 
 /* Attention defaults used when a blob has no ATTN section (AETHER config). */
 void rv_rvne_attn_default(rv_rvne_attn *a);
+
+/* "CSI features", "feature state", "raw CSI features", "not declared";
+ * "unknown" for a value outside RV_RVNE_INPUT_*. */
+const char *rv_rvne_input_kind_name(uint32_t kind);
 
 /* ---- tensor layout ---- */
 
@@ -197,6 +214,8 @@ typedef struct {
     uint64_t prov_seed;
     float prov_accuracy;           /* NaN = unknown */
     const char *prov_trainer, *prov_dataset, *prov_notes; /* NULL = empty */
+    uint32_t input_kind;           /* RV_RVNE_INPUT_NONE = no INPT section */
+    uint32_t input_layout;         /* >= 1 when input_kind is set */
 } rv_rvne_spec;
 
 /* Bytes rv_rvne_write will produce; 0 and *status set when spec is invalid. */

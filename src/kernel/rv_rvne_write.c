@@ -67,6 +67,7 @@ typedef struct {
     uint64_t seed;
     float accuracy;
     rv_rvne_str trainer, dataset, notes;
+    uint32_t input_kind, input_layout; /* kind NONE = no INPT section */
 } plan;
 
 static float weight_at(const plan *p, uint64_t i)
@@ -143,6 +144,12 @@ static void emit(const plan *p, uint64_t nw, cursor *c)
                 for (uint32_t i = 0; i < p->arch.input_dim; i++)
                     putf(c, p->finv[i]);
             }
+            end_section(c, b);
+        }
+        if (p->input_kind != RV_RVNE_INPUT_NONE) {
+            b = begin_section(c, RV_RVNE_TAG_INPT);
+            put32(c, p->input_kind);
+            put32(c, p->input_layout);
             end_section(c, b);
         }
         if (p->rope_pairs) {
@@ -231,7 +238,7 @@ static rv_status plan_from_spec(const rv_rvne_spec *s, plan *p)
         return RV_ERR_BLOB_VERSION;
     if (s->version == RV_RVNE_VERSION_1 &&
         (!v1_shaped(&s->arch) || s->attn || s->feat_mean || s->feat_inv_std ||
-         s->rope_pairs || s->heads || s->has_prov))
+         s->rope_pairs || s->heads || s->has_prov || s->input_kind))
         return RV_ERR_ARG;
     p->version = s->version;
     p->fp16 = s->fp16;
@@ -243,6 +250,12 @@ static rv_status plan_from_spec(const rv_rvne_spec *s, plan *p)
             if (s->attn->globals[i] <= s->attn->globals[i - 1u])
                 return RV_ERR_BLOB_SECTION;
         p->attn = s->attn;
+    }
+    if (s->input_kind != RV_RVNE_INPUT_NONE) {
+        if (s->input_kind >= RV_RVNE_INPUT_KINDS || s->input_layout == 0u)
+            return RV_ERR_BLOB_SECTION;
+        p->input_kind = s->input_kind;
+        p->input_layout = s->input_layout;
     }
     if ((s->feat_mean == NULL) != (s->feat_inv_std == NULL))
         return RV_ERR_NULL;
@@ -362,8 +375,8 @@ rv_status rv_rvne_convert(const rv_rvne_info *in, uint32_t to_version, bool fp16
     p.arch = in->arch;
     p.src = in;
     if (to_version == RV_RVNE_VERSION_1) {
-        /* Names and provenance are dropped; anything that changes the math
-         * cannot be expressed in v1. */
+        /* Names, provenance and the input declaration are dropped; anything
+         * that changes the math cannot be expressed in v1. */
         rv_rvne_attn def;
         rv_rvne_attn_default(&def);
         bool same = def.window == in->attn.window &&
@@ -388,6 +401,8 @@ rv_status rv_rvne_convert(const rv_rvne_info *in, uint32_t to_version, bool fp16
         p.trainer = in->prov_trainer;
         p.dataset = in->prov_dataset;
         p.notes = in->prov_notes;
+        p.input_kind = in->input_kind;
+        p.input_layout = in->input_layout;
     }
     uint64_t nw = rv_rvne_weight_count(&p.arch);
     if (nw != in->n_weights)

@@ -28,7 +28,7 @@ static void usage(FILE *f)
           "       rvblob --help\n"
           "\n"
           "info      print header, tensor layout, attention config, positions,\n"
-          "          heads, labels and provenance of a valid blob\n"
+          "          input, heads, labels and provenance of a valid blob\n"
           "validate  exit 0 if FILE is a valid .rvne blob, else print why, exit 1\n"
           "convert   re-encode weights as fp16 or fp32 and/or as version 1 or 2\n"
           "          (default: keep both); the output is validated\n"
@@ -155,6 +155,11 @@ static int cmd_info(const char *path)
         printf("positions     none\n");
     }
     printf("feature norm  %s\n", in.feat_norm ? "per-feature mean / inv_std" : "identity");
+    if (in.input_kind != RV_RVNE_INPUT_NONE)
+        printf("input         %s, layout %u\n", rv_rvne_input_kind_name(in.input_kind),
+               in.input_layout);
+    else
+        printf("input         not declared (any input with input_dim values)\n");
 
     printf("weights       %llu elements, %u bytes at offset %u\n",
            (unsigned long long)in.n_weights, in.weights_len, RV_RVNE_HEADER_SIZE);

@@ -73,6 +73,8 @@ uint8_t *rvt_export_blob(const rvt_net *net, const rvt_export_info *info,
     spec.prov_trainer = "rvtrain (gst-rvcsi)";
     spec.prov_dataset = info->dataset;
     spec.prov_notes = info->notes;
+    spec.input_kind = info->input_kind;
+    spec.input_layout = info->input_layout;
 
     rv_status st = RV_OK;
     size_t need = rv_rvne_write_size(&spec, &st);

@@ -2,7 +2,8 @@
  * export.h — write a trained network as a .rvne v2 blob with the kernel's
  * own writer (rv_rvne_write): weights rounded to float in file order, the
  * attention config, rotary periods, the feature normalisation, one head with
- * class labels, and provenance (seed, held-out accuracy, data description).
+ * class labels, the input declaration, and provenance (seed, held-out
+ * accuracy, data description).
  */
 #ifndef RVT_EXPORT_H
 #define RVT_EXPORT_H
@@ -19,6 +20,8 @@ typedef struct {
     float accuracy;                 /* held-out accuracy, NaN = unknown */
     const char *dataset, *notes;    /* free text, may be NULL */
     bool fp16;
+    uint32_t input_kind;            /* RV_RVNE_INPUT_*; NONE = no INPT section */
+    uint32_t input_layout;
 } rvt_export_info;
 
 /* Returns a malloc'd blob (*len bytes) or NULL with a reason in err. */

@@ -274,7 +274,10 @@ int rvt_run(const rvt_run_opts *o)
     for (uint32_t i = 0; i < cls.n_maps && nl < sizeof notes; i++)
         nl += (size_t)snprintf(notes + nl, sizeof notes - nl, "; map %s=%s", cls.from[i], cls.to[i]);
     rvt_export_info info = { "activity", cls.ptr, o->train.seed,
-                             isnan(acc) ? NAN : (float)acc, dataset, notes, o->fp16 };
+                             isnan(acc) ? NAN : (float)acc, dataset, notes, o->fp16,
+                             RV_RVNE_INPUT_NONE, 0 };
+    if (!o->synthetic)
+        rvt_input_declaration(o->input, &info.input_kind, &info.input_layout);
     if (!rvt_export_file(&net, &info, o->out, err, sizeof err)) {
         fprintf(log, "rvtrain: %s\n", err);
         goto out;

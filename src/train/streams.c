@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "rv_csi_features.h"
+#include "rv_rvne.h"
 #include "rv_wire.h"
 
 struct rvt_node_stream {
@@ -17,6 +18,13 @@ struct rvt_node_stream {
 uint32_t rvt_input_dim(rvt_input in)
 {
     return in == RVT_INPUT_STATE ? RV_STATE_FEAT_DIM : RV_CSI_FEAT_DIM;
+}
+
+void rvt_input_declaration(rvt_input in, uint32_t *kind, uint32_t *layout)
+{
+    *kind = in == RVT_INPUT_STATE ? RV_RVNE_INPUT_FEATURE_STATE
+          : in == RVT_INPUT_CSI_RAW ? RV_RVNE_INPUT_CSI_RAW : RV_RVNE_INPUT_CSI;
+    *layout = in == RVT_INPUT_STATE ? RV_STATE_FEAT_LAYOUT : RV_CSI_FEAT_LAYOUT;
 }
 
 void rvt_streams_init(rvt_streams *s, rvt_input input, uint32_t warmup)

@@ -20,6 +20,9 @@
 typedef enum { RVT_INPUT_CSI = 0, RVT_INPUT_STATE = 1, RVT_INPUT_CSI_RAW = 2 } rvt_input;
 
 uint32_t rvt_input_dim(rvt_input in);   /* RV_CSI_FEAT_DIM or RV_STATE_FEAT_DIM */
+/* The .rvne INPT declaration (RV_RVNE_INPUT_*, layout number) of a model
+ * trained on this input. */
+void rvt_input_declaration(rvt_input in, uint32_t *kind, uint32_t *layout);
 
 /* Label of node's frame at time t (seconds): class index or -1. */
 typedef int32_t (*rvt_label_fn)(void *ctx, uint32_t node, double t);

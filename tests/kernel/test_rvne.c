@@ -337,6 +337,7 @@ static rv_status parse_secs(const sec *s, int ns, rv_rvne_info *info)
 static const uint8_t ARCH_V1[16] = { 16, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
 static const uint8_t ATTN_OK[20] = { 8, 0, 0, 0, 4, 0, 0, 0, 3, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0 };
 static const uint8_t ROPE_OK[12] = { 2, 0, 0, 0, 4, 0, 0, 0, 64, 0, 0, 0 };
+static const uint8_t INPT_CSI_3[8] = { 1, 0, 0, 0, 3, 0, 0, 0 };   /* CSI features, layout 3 */
 
 START_TEST(v2_sections_ok)
 {
@@ -358,13 +359,17 @@ START_TEST(v2_sections_ok)
         { RV_RVNE_TAG_ATTN, ATTN_OK, sizeof ATTN_OK },
         { RV_RVNE_TAG_HEAD, head, sizeof head },
         { RV_RVNE_TAG_FNRM, fnrm, sizeof fnrm },
+        { RV_RVNE_TAG_INPT, INPT_CSI_3, sizeof INPT_CSI_3 },
     };
     rv_rvne_info info;
     size_t blen;
-    uint8_t *blob = build_v2(s, 6, &blen);   /* info points into blob */
+    uint8_t *blob = build_v2(s, 7, &blen);   /* info points into blob */
     ck_assert_int_eq(rv_rvne_parse(blob, blen, &info), RV_OK);
     ck_assert_uint_eq(info.version, 2);
-    ck_assert_uint_eq(info.n_sections, 6);
+    ck_assert_uint_eq(info.n_sections, 7);
+    ck_assert_uint_eq(info.input_kind, RV_RVNE_INPUT_CSI);
+    ck_assert_uint_eq(info.input_layout, 3);
+    ck_assert_str_eq(rv_rvne_input_kind_name(info.input_kind), "CSI features");
     ck_assert_uint_eq(info.n_skipped, 1);
     ck_assert(info.has_attn && info.attn.window == 8 && info.attn.block_size == 4 &&
               info.attn.n_globals == 1 && info.attn.log_stride && info.attn.landmarks);
@@ -386,6 +391,8 @@ START_TEST(v2_sections_ok)
     /* no sections at all: a v2 blob with the v1 architecture */
     ck_assert_int_eq(parse_secs(NULL, 0, &info), RV_OK);
     ck_assert(!info.has_attn && info.arch.n_heads == 1);
+    ck_assert_uint_eq(info.input_kind, RV_RVNE_INPUT_NONE);
+    ck_assert_str_eq(rv_rvne_input_kind_name(info.input_kind), "not declared");
 }
 END_TEST
 
@@ -461,6 +468,20 @@ START_TEST(v2_section_errors)
     static const uint8_t h5[] = { 1, 0, 0, 0, 9, 0, 'a' };
     sec s14[] = { { RV_RVNE_TAG_HEAD, h5, sizeof h5 } };
     ck_assert_int_eq(parse_secs(s14, 1, &info), RV_ERR_BLOB_SECTION_LEN);
+
+    /* INPT: wrong size, kind 0 or unknown, layout 0 */
+    sec s16[] = { { RV_RVNE_TAG_INPT, INPT_CSI_3, 4 } };
+    ck_assert_int_eq(parse_secs(s16, 1, &info), RV_ERR_BLOB_SECTION_LEN);
+    uint8_t in[8];
+    sec s17[] = { { RV_RVNE_TAG_INPT, in, 8 } };
+    static const uint8_t bad_inpt[3][8] = { { 0, 0, 0, 0, 1, 0, 0, 0 },
+                                            { RV_RVNE_INPUT_KINDS, 0, 0, 0, 1, 0, 0, 0 },
+                                            { 2, 0, 0, 0, 0, 0, 0, 0 } };
+    for (int i = 0; i < 3; i++) {
+        memcpy(in, bad_inpt[i], 8);
+        ck_assert_int_eq(parse_secs(s17, 1, &info), RV_ERR_BLOB_SECTION);
+    }
+    ck_assert_str_eq(rv_rvne_input_kind_name(RV_RVNE_INPUT_KINDS), "unknown");
 
     /* length running past the end of the file; nonzero padding; reserved */
     size_t len;
@@ -674,6 +695,36 @@ START_TEST(writer_rejects)
     rv_rvne_info info;
     ck_assert_int_eq(rv_rvne_parse(out, wr, &info), RV_OK);
     ck_assert(info.has_prov == false && info.arch.n_heads == 1);
+
+    /* The input declaration: v2 only, a known kind and a layout >= 1; it
+     * survives v2 -> v2 and is dropped by v2 -> v1. */
+    s.version = 1;
+    s.input_kind = RV_RVNE_INPUT_FEATURE_STATE;
+    s.input_layout = 2;
+    ck_assert_uint_eq(rv_rvne_write_size(&s, &st), 0);
+    ck_assert_int_eq(st, RV_ERR_ARG);
+    s.version = 2;
+    s.input_layout = 0;
+    ck_assert_uint_eq(rv_rvne_write_size(&s, &st), 0);
+    ck_assert_int_eq(st, RV_ERR_BLOB_SECTION);
+    s.input_kind = RV_RVNE_INPUT_KINDS;
+    s.input_layout = 2;
+    ck_assert_uint_eq(rv_rvne_write_size(&s, &st), 0);
+    ck_assert_int_eq(st, RV_ERR_BLOB_SECTION);
+    s.input_kind = RV_RVNE_INPUT_FEATURE_STATE;
+    ck_assert_int_eq(rv_rvne_write(&s, w, V1_NW, out, V1_LEN + 200, &wr), RV_OK);
+    ck_assert_int_eq(rv_rvne_parse(out, wr, &info), RV_OK);
+    ck_assert(info.input_kind == RV_RVNE_INPUT_FEATURE_STATE && info.input_layout == 2);
+    uint8_t *again = malloc(V1_LEN + 200);
+    size_t n2;
+    ck_assert_int_eq(rv_rvne_convert(&info, 2, false, again, V1_LEN + 200, &n2), RV_OK);
+    rv_rvne_info info2;
+    ck_assert_int_eq(rv_rvne_parse(again, n2, &info2), RV_OK);
+    ck_assert(info2.input_kind == RV_RVNE_INPUT_FEATURE_STATE && info2.input_layout == 2);
+    ck_assert_int_eq(rv_rvne_convert(&info, 1, false, again, V1_LEN + 200, &n2), RV_OK);
+    ck_assert_int_eq(rv_rvne_parse(again, n2, &info2), RV_OK);
+    ck_assert(info2.version == 1 && info2.input_kind == RV_RVNE_INPUT_NONE);
+    free(again);
     free(out);
     free(w);
 }

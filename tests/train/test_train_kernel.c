@@ -82,13 +82,17 @@ static void model_vs_kernel(const rvt_net_cfg *cfg, uint32_t n, uint64_t seed)
     for (size_t i = 0; i < net.P.total; i++)
         net.P.w[i] = (double)(float)(net.P.w[i] + 0.2 * (2.0 * rvt_rng_uniform(&r) - 1.0));
     static const char *const labels[] = { "a", "b", "c", "d", "e" };
-    rvt_export_info info = { "activity", labels, seed, 0.5f, "test", NULL, false };
+    rvt_export_info info = { .head_name = "activity", .labels = labels, .seed = seed,
+                             .accuracy = 0.5f, .dataset = "test",
+                             .input_kind = RV_RVNE_INPUT_CSI_RAW, .input_layout = 7 };
     size_t len = 0;
     uint8_t *blob = rvt_export_blob(&net, &info, &len, err, sizeof err);
     ck_assert_msg(blob != NULL, "%s", err);
     rv_rvne_info bi;
     ck_assert_int_eq(rv_rvne_parse(blob, len, &bi), RV_OK);
     ck_assert_uint_eq(bi.n_weights, net.P.total);
+    ck_assert_uint_eq(bi.input_kind, RV_RVNE_INPUT_CSI_RAW);   /* INPT round trip */
+    ck_assert_uint_eq(bi.input_layout, 7);
     size_t msz = rv_model_mem_size(&bi);
     void *mm = malloc(msz);
     rv_status st;

@@ -13,8 +13,12 @@ static gchar *csi_model, *state_model;
 static void
 models_setup (void)
 {
-  csi_model = rvt_write_model (RV_CSI_FEAT_DIM, 4, FALSE, 1);
-  state_model = rvt_write_model (RV_STATE_FEAT_DIM, 4, FALSE, 2);
+  /* declared inputs, as rvtrain writes them (the other tests' models have
+   * none: both must load) */
+  csi_model = rvt_write_model_input (RV_CSI_FEAT_DIM, 4, FALSE, 1,
+      RV_RVNE_INPUT_CSI, RV_CSI_FEAT_LAYOUT);
+  state_model = rvt_write_model_input (RV_STATE_FEAT_DIM, 4, FALSE, 2,
+      RV_RVNE_INPUT_FEATURE_STATE, RV_STATE_FEAT_LAYOUT);
 }
 
 static void
@@ -261,7 +265,7 @@ GST_START_TEST (test_model_errors)
 {
   gchar *corrupt = rvt_write_model (RV_CSI_FEAT_DIM, 4, FALSE, 3), *contents = NULL;
   gsize len = 0;
-  gchar *desc;
+  gchar *desc, *needle;
 
   expect_start_error ("fakesrc num-buffers=1 ! rvtemporalhead "
       "model=/nonexistent/x.rvne ! fakesink", "/nonexistent/x.rvne");
@@ -283,6 +287,27 @@ GST_START_TEST (test_model_errors)
   desc = g_strdup_printf ("fakesrc num-buffers=1 ! rvtemporalhead model=%s "
       "! fakesink", state_model);
   expect_start_error (desc, "state-model");
+  g_free (desc);
+  /* the right size, but trained on other features: raw CSI features, or
+   * an older CSI feature layout */
+  g_unlink (corrupt);
+  g_free (corrupt);
+  corrupt = rvt_write_model_input (RV_CSI_FEAT_DIM, 4, FALSE, 4,
+      RV_RVNE_INPUT_CSI_RAW, RV_CSI_FEAT_LAYOUT);
+  desc = g_strdup_printf ("fakesrc num-buffers=1 ! rvtemporalhead model=%s "
+      "! fakesink", corrupt);
+  expect_start_error (desc, "raw CSI features");
+  g_free (desc);
+  g_unlink (corrupt);
+  g_free (corrupt);
+  corrupt = rvt_write_model_input (RV_CSI_FEAT_DIM, 4, FALSE, 4,
+      RV_RVNE_INPUT_CSI, RV_CSI_FEAT_LAYOUT + 1);
+  desc = g_strdup_printf ("fakesrc num-buffers=1 ! rvtemporalhead model=%s "
+      "! fakesink", corrupt);
+  needle = g_strdup_printf ("\"CSI features\", layout %u",
+      RV_CSI_FEAT_LAYOUT + 1);
+  expect_start_error (desc, needle);
+  g_free (needle);
   g_free (desc);
   g_unlink (corrupt);
   g_free (corrupt);

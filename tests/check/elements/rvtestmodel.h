@@ -12,10 +12,11 @@
 
 static const char *const rvt_labels[] = { "empty", "walking", "fall", "sit" };
 
-/* Writes a v2 model to a new temp file; returns its path (g_free). */
+/* Writes a v2 model declaring input kind/layout (RV_RVNE_INPUT_NONE: no
+ * INPT section) to a new temp file; returns its path (g_free). */
 static inline gchar *
-rvt_write_model (guint input_dim, guint n_classes, gboolean probe,
-    guint32 seed)
+rvt_write_model_input (guint input_dim, guint n_classes, gboolean probe,
+    guint32 seed, guint32 input_kind, guint32 input_layout)
 {
   rv_rvne_spec spec;
   rv_rvne_head_spec head = { "activity", rvt_labels };
@@ -39,6 +40,8 @@ rvt_write_model (guint input_dim, guint n_classes, gboolean probe,
   spec.arch.n_heads = 1;
   spec.arch.head_classes[0] = n_classes;
   spec.heads = &head;
+  spec.input_kind = input_kind;
+  spec.input_layout = input_layout;
   n = rv_rvne_weight_count (&spec.arch);
   fail_unless (n > 0);
   w = g_new0 (gfloat, n);
@@ -68,6 +71,15 @@ rvt_write_model (guint input_dim, guint n_classes, gboolean probe,
   g_free (w);
   g_rand_free (r);
   return path;
+}
+
+/* The same without an input declaration. */
+static inline gchar *
+rvt_write_model (guint input_dim, guint n_classes, gboolean probe,
+    guint32 seed)
+{
+  return rvt_write_model_input (input_dim, n_classes, probe, seed,
+      RV_RVNE_INPUT_NONE, 0);
 }
 
 #endif

@@ -4,7 +4,7 @@
 Plays each labelled capture (rvsim --pcap/--labels, or a real capture with a
 label file of the same shape) through
 
-    filesrc ! pcapparse ! rvcsiparse ! rvtemporalhead ! rvclassify PROPS ! fakesink
+    filesrc ! pcapparse ! rvcsiparse ! rvtemporalhead [model=M] ! rvclassify [model=M] PROPS ! fakesink
 
 and compares rvclassify's decision changes (its bus messages) with the
 labelled falls, per event rather than per frame: a fall is caught when the
@@ -14,12 +14,13 @@ interval is a false alarm. Prints one line per capture and the totals.
 
     rvsim --scenario fall --seed 961000 --duration 1200 --pcap f.pcap --labels f.jsonl
     GST_PLUGIN_PATH=build/gst scripts/fall-events.py f.pcap f.jsonl \\
-        [--classify "hold-time=300000000"] [--grace 1.0]
+        [--model my.rvne] [--classify "hold-time=300000000"] [--grace 1.0]
 
 Needs python3-gi and gir1.2-gst-1.0, and pcapparse (gstreamer1.0-plugins-bad).
 """
 import argparse
 import json
+import os
 import sys
 
 try:
@@ -32,9 +33,14 @@ except (ImportError, ValueError):
 
 
 def labelled_falls(path):
-    """Per node: [(start, end)] of every labelled fall (any person)."""
-    falls = {}
-    with open(path) as f:
+    """Per node: [(start, end)] of every labelled fall (any person); the
+    capture's duration in seconds (meta line), None if not given."""
+    falls, duration = {}, None
+    try:
+        f = open(path)
+    except OSError as e:
+        sys.exit(f"fall-events: {path}: {e.strerror}")
+    with f:
         for n, line in enumerate(f, 1):
             if not line.strip():
                 continue
@@ -42,24 +48,29 @@ def labelled_falls(path):
                 o = json.loads(line)
             except json.JSONDecodeError as e:
                 sys.exit(f"fall-events: {path}:{n}: not JSON ({e.msg})")
+            if o.get("type") == "meta" and "duration_s" in o:
+                duration = float(o["duration_s"])
             if o.get("activity") == "fall":
                 try:
                     falls.setdefault(int(o["node"]), []).append(
                         (float(o["start"]), float(o["end"])))
                 except (KeyError, TypeError, ValueError):
                     sys.exit(f"fall-events: {path}:{n}: fall without node/start/end")
-    return falls
+    return falls, duration
 
 
-def decisions(pcap, classify_props):
+def decisions(pcap, model, classify_props):
     """Per node: [(stream time s, label)] of every decision change."""
-    desc = (f"filesrc name=src ! pcapparse ! rvcsiparse ! rvtemporalhead ! "
-            f"rvclassify {classify_props} ! fakesink sync=false")
+    desc = (f"filesrc name=src ! pcapparse ! rvcsiparse ! rvtemporalhead name=th ! "
+            f"rvclassify name=cl {classify_props} ! fakesink sync=false")
     try:
         p = Gst.parse_launch(desc)
     except gi.repository.GLib.Error as e:
         sys.exit(f"fall-events: pipeline: {e.message}")
     p.get_by_name("src").set_property("location", pcap)
+    if model:
+        p.get_by_name("th").set_property("model", model)
+        p.get_by_name("cl").set_property("model", model)
     bus = p.get_bus()
     p.set_state(Gst.State.PLAYING)
     out = {}
@@ -80,21 +91,24 @@ def decisions(pcap, classify_props):
     return out
 
 
-def score(falls, changes, grace):
-    """(falls, caught, false alarms, seconds of decisions)."""
+def score(falls, changes, grace, duration):
+    """(falls, caught, false alarms, seconds observed, [delay of each catch])."""
     runs = [(t, changes[i + 1][0] if i + 1 < len(changes) else float("inf"))
             for i, (t, lab) in enumerate(changes) if lab == "fall"]
     def hits(r, f):
         return r[0] < f[1] + grace and r[1] > f[0]
-    caught = sum(any(hits(r, f) for r in runs) for f in falls)
+    delays = [max(0.0, min(r[0] for r in runs if hits(r, f)) - f[0])
+              for f in falls if any(hits(r, f) for r in runs)]
     false = sum(not any(hits(r, f) for f in falls) for r in runs)
-    span = changes[-1][0] - changes[0][0] if changes else 0.0
-    return len(falls), caught, false, span
+    if duration is None:   # no meta line: the span of the decisions
+        duration = changes[-1][0] - changes[0][0] if changes else 0.0
+    return len(falls), len(delays), false, duration, delays
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("files", nargs="+", help="CAPTURE.pcap LABELS.jsonl pairs")
+    ap.add_argument("--model", help="CSI model .rvne (default: the built-in one)")
     ap.add_argument("--classify", default="", help="rvclassify properties")
     ap.add_argument("--grace", type=float, default=1.0,
                     help="seconds after a fall in which a fall decision still catches it")
@@ -102,17 +116,22 @@ def main():
     if len(a.files) % 2 or a.grace < 0:
         sys.exit("fall-events: give CAPTURE LABELS pairs and --grace >= 0")
     Gst.init(None)
-    tot = [0, 0, 0, 0.0]
+    tot, delays = [0, 0, 0, 0.0], []
     for pcap, labels in zip(a.files[::2], a.files[1::2]):
-        falls, changes = labelled_falls(labels), decisions(pcap, a.classify)
+        if not os.path.isfile(pcap):
+            sys.exit(f"fall-events: {pcap}: no such capture")
+        (falls, duration), changes = labelled_falls(labels), decisions(pcap, a.model, a.classify)
         for node in sorted(set(falls) | set(changes)):
-            r = score(falls.get(node, []), changes.get(node, []), a.grace)
-            tot = [x + y for x, y in zip(tot, r)]
+            r = score(falls.get(node, []), changes.get(node, []), a.grace, duration)
+            tot = [x + y for x, y in zip(tot, r[:4])]
+            delays += r[4]
             print(f"{pcap} node {node}: falls {r[0]}, caught {r[1]}, "
                   f"false alarms {r[2]} in {r[3] / 60:.1f} min")
     n, caught, false, span = tot
+    delays.sort()
     print(f"total: falls {n}, caught {caught}"
           + (f" ({100 * caught / n:.1f}%)" if n else "")
+          + (f", median delay {delays[len(delays) // 2]:.2f} s" if delays else "")
           + f", false alarms {false} in {span / 60:.1f} min"
           + (f" ({60 * false / span:.2f} per min)" if span else ""))
 

@@ -30,8 +30,11 @@ ETH_IP_UDP = 42       # rvsim writes Ethernet + IPv4 (no options) + UDP
 
 def amplitudes(path):
     """{sequence: amplitude per subcarrier} of node 1's raw CSI frames."""
-    with open(path, "rb") as f:
-        b = f.read()
+    try:
+        with open(path, "rb") as f:
+            b = f.read()
+    except OSError as e:
+        sys.exit(f"fall-onset: {path}: {e.strerror}")
     if len(b) < 24 or struct.unpack_from("<I", b, 0)[0] != 0xA1B2C3D4:
         sys.exit(f"fall-onset: {path}: not a little-endian classic pcap")
     out, off = {}, 24
@@ -57,11 +60,16 @@ def main():
     a = ap.parse_args()
     amp = amplitudes(a.pcap)
     segs = []
-    with open(a.labels) as f:
-        for line in f:
-            o = json.loads(line) if line.strip() else {}
-            if o.get("node") == 1 and "activity" in o:
-                segs.append((float(o["start"]), float(o["end"]), o["activity"]))
+    try:
+        with open(a.labels) as f:
+            for n, line in enumerate(f, 1):
+                o = json.loads(line) if line.strip() else {}
+                if o.get("node") == 1 and "activity" in o:
+                    segs.append((float(o["start"]), float(o["end"]), o["activity"]))
+    except OSError as e:
+        sys.exit(f"fall-onset: {a.labels}: {e.strerror}")
+    except (ValueError, KeyError, TypeError):
+        sys.exit(f"fall-onset: {a.labels}:{n}: not an rvsim label line")
 
     def change(k):
         if k in amp and k - 1 in amp and len(amp[k]) == len(amp[k - 1]):

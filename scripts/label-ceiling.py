@@ -51,7 +51,11 @@ GESTURES = {"wave", "push_pull", "circle"}
 def read_labels(path):
     """Per node, per person: [(start, end, activity)]; the session length."""
     nodes, duration = {}, None
-    with open(path) as f:
+    try:
+        f = open(path)
+    except OSError as e:
+        sys.exit(f"label-ceiling: {path}: {e.strerror}")
+    with f:
         for n, line in enumerate(f, 1):
             line = line.strip()
             if not line:

@@ -65,6 +65,7 @@ def main():
                     + lstr("idle") + lstr("walk") + lstr("pres") + struct.pack("<I", 3)
                     + lstr("a") + lstr("b") + lstr("c"))
     secs += section("prov", struct.pack("<Qf", 42, 0.9) + lstr("seed") + lstr("tiny") + lstr(""))
+    secs += section("INPT", struct.pack("<II", 1, 1))
     v2 = blob(2, False, din, 2, 1, 2, 1, 2, weights(n, 7), secs)
     v2h = blob(2, True, din, 2, 1, 2, 1, 2, weights(n, 9), secs)
     for name, data in (("v1_tiny", v1), ("v2_all_sections", v2), ("v2_fp16", v2h)):

@@ -29,8 +29,8 @@ if [[ $which == all || $which == csi ]]; then
     --sim-scenarios "$scen" --test-sessions 9 --test-seed 900000 \
     --seq 256 --stride 256 --warmup 200 --ctx-min 16 --layers 2 --d-model 32 \
     --heads 4 --kv-heads 1 --head-dim 16 --ffn 64 --rope-pairs 4 \
-    --window 32 --block 16 --no-log-stride --epochs 16 --batch 8 --lr 0.004 \
-    --patience 4 --augment 1.0 --weight-decay 0.001 --seed 1 \
+    --window 32 --block 16 --no-log-stride --epochs 28 --batch 8 --lr 0.004 \
+    --patience 6 --augment 1.0 --weight-decay 0.001 --seed 1 \
     --out models/rvcsi-default.rvne 2>&1 | tee models/rvcsi-default.log
 fi
 

@@ -14,6 +14,12 @@ fail() { echo "FAIL: $*"; exit 1; }
 grep -q "version       1, fp32" "$T/info.txt" || fail "info: version line"
 grep -q "W_head" "$T/info.txt" || fail "info: layout table"
 grep -q '"class3"' "$T/info.txt" || fail "info: labels"
+grep -q "input         not declared" "$T/info.txt" || fail "info: v1 input line"
+# the shipped models declare what they were trained on
+for m in rvcsi-default:"CSI features" rvcsi-state:"feature state"; do
+  "$RVBLOB" info "$RV_SOURCE_DIR/models/${m%%:*}.rvne" | grep -q "input         ${m#*:}, layout 1" ||
+    fail "info: ${m%%:*} does not declare ${m#*:}, layout 1"
+done
 "$RVBLOB" validate "$T/ex.rvne" >/dev/null || fail "validate valid"
 
 # corrupt one weight byte: CRC reason, exit 1

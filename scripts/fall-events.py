@@ -19,9 +19,10 @@ interval is a false alarm. Prints one line per capture and the totals.
 Needs python3-gi and gir1.2-gst-1.0, and pcapparse (gstreamer1.0-plugins-bad).
 """
 import argparse
-import json
 import os
 import sys
+
+import rvlabels
 
 try:
     import gi
@@ -35,27 +36,12 @@ except (ImportError, ValueError):
 def labelled_falls(path):
     """Per node: [(start, end)] of every labelled fall (any person); the
     capture's duration in seconds (meta line), None if not given."""
-    falls, duration = {}, None
-    try:
-        f = open(path)
-    except OSError as e:
-        sys.exit(f"fall-events: {path}: {e.strerror}")
-    with f:
-        for n, line in enumerate(f, 1):
-            if not line.strip():
-                continue
-            try:
-                o = json.loads(line)
-            except json.JSONDecodeError as e:
-                sys.exit(f"fall-events: {path}:{n}: not JSON ({e.msg})")
-            if o.get("type") == "meta" and "duration_s" in o:
-                duration = float(o["duration_s"])
-            if o.get("activity") == "fall":
-                try:
-                    falls.setdefault(int(o["node"]), []).append(
-                        (float(o["start"]), float(o["end"])))
-                except (KeyError, TypeError, ValueError):
-                    sys.exit(f"fall-events: {path}:{n}: fall without node/start/end")
+    meta, segments = rvlabels.read(path, "fall-events")
+    falls = {}
+    for node, _, start, end, act in segments:
+        if act == "fall":
+            falls.setdefault(node, []).append((start, end))
+    duration = float(meta["duration_s"]) if meta and "duration_s" in meta else None
     return falls, duration
 
 

@@ -15,9 +15,10 @@ still / lying people. Run it on the same seed with and without
 Maintainers' analysis; needs python3-numpy.
 """
 import argparse
-import json
 import struct
 import sys
+
+import rvlabels
 
 try:
     import numpy as np
@@ -59,17 +60,8 @@ def main():
     ap.add_argument("--rate", type=float, default=100.0, help="CSI frames per second")
     a = ap.parse_args()
     amp = amplitudes(a.pcap)
-    segs = []
-    try:
-        with open(a.labels) as f:
-            for n, line in enumerate(f, 1):
-                o = json.loads(line) if line.strip() else {}
-                if o.get("node") == 1 and "activity" in o:
-                    segs.append((float(o["start"]), float(o["end"]), o["activity"]))
-    except OSError as e:
-        sys.exit(f"fall-onset: {a.labels}: {e.strerror}")
-    except (ValueError, KeyError, TypeError):
-        sys.exit(f"fall-onset: {a.labels}:{n}: not an rvsim label line")
+    _, segments = rvlabels.read(a.labels, "fall-onset")
+    segs = [(s, e, act) for node, _, s, e, act in segments if node == 1]
 
     def change(k):
         if k in amp and k - 1 in amp and len(amp[k]) == len(amp[k - 1]):

@@ -34,9 +34,10 @@ sits, stands or falls (the gesture labels the frame by priority).
 Maintainers' analysis (docs/training.md §4); nothing in the build uses it.
 """
 import argparse
-import json
 import math
 import sys
+
+import rvlabels
 
 PRIORITY = {"fall": 10, "wave": 9, "push_pull": 9, "circle": 9,
             "sit_down": 8, "stand_up": 8, "walking": 7, "apnea": 6,
@@ -50,34 +51,13 @@ GESTURES = {"wave", "push_pull", "circle"}
 
 def read_labels(path):
     """Per node, per person: [(start, end, activity)]; the session length."""
-    nodes, duration = {}, None
-    try:
-        f = open(path)
-    except OSError as e:
-        sys.exit(f"label-ceiling: {path}: {e.strerror}")
-    with f:
-        for n, line in enumerate(f, 1):
-            line = line.strip()
-            if not line:
-                continue
-            try:
-                o = json.loads(line)
-            except json.JSONDecodeError as e:
-                sys.exit(f"label-ceiling: {path}:{n}: not JSON ({e.msg})")
-            if o.get("type") == "meta":
-                duration = float(o["duration_s"])
-                continue
-            if "activity" not in o or "node" not in o:
-                continue
-            try:
-                seg = (float(o["start"]), float(o["end"]), str(o["activity"]))
-                nodes.setdefault(int(o["node"]), {}).setdefault(
-                    int(o.get("person", 0)), []).append(seg)
-            except (KeyError, TypeError, ValueError):
-                sys.exit(f"label-ceiling: {path}:{n}: segment without start/end")
-    if duration is None:
+    meta, segments = rvlabels.read(path, "label-ceiling")
+    if meta is None or "duration_s" not in meta:
         sys.exit(f"label-ceiling: {path}: no meta line (not an rvsim label file)")
-    return nodes, duration
+    nodes = {}
+    for node, person, start, end, act in segments:
+        nodes.setdefault(node, {}).setdefault(person, []).append((start, end, act))
+    return nodes, float(meta["duration_s"])
 
 
 def activity_at(segs, t):

@@ -1,9 +1,9 @@
 /*
  * gstrvclassify.c — rvclassify: applies a classification head
- * (rv_model_head_logits) to every RvEmbeddingMeta, softmax, then per stream
+ * (rv_model_head_logits) to every GstRvEmbeddingMeta, softmax, then per stream
  * (node, antenna): exponential smoothing of the probabilities and a
  * hysteresis decision, both in stream time (gstrvdecision.h). Attaches an
- * RvClassificationMeta (GstAnalyticsClsMtd shape) and posts an
+ * GstRvClassificationMeta (GstAnalyticsClsMtd shape) and posts an
  * "rvclassify" element message when a stream's decision changes.
  * Optionally emits 0xC5110007 classification packets
  * (rv_classification_encode) on the src pad, appended after the frame or
@@ -29,17 +29,17 @@ GST_DEBUG_CATEGORY_STATIC (gst_rv_classify_debug);
 
 typedef enum
 {
-  RV_EMIT_NONE = 0,
-  RV_EMIT_APPEND = 1,
-  RV_EMIT_ONLY = 2,
-} RvEmitPackets;
+  GST_RV_EMIT_NONE = 0,
+  GST_RV_EMIT_APPEND = 1,
+  GST_RV_EMIT_ONLY = 2,
+} GstRvEmitPackets;
 
 /* At 100 Hz CSI: a frame weighs ~0.18 in the average and a change needs
  * ten frames; at 5 Hz feature state: little smoothing, one frame. */
 #define DEFAULT_SMOOTHING_TIME  (50 * GST_MSECOND)
 #define DEFAULT_MIN_CONFIDENCE  0.5
 #define DEFAULT_HOLD_TIME       (100 * GST_MSECOND)
-#define DEFAULT_EMIT            RV_EMIT_NONE
+#define DEFAULT_EMIT            GST_RV_EMIT_NONE
 #define DEFAULT_PACKET_INTERVAL GST_SECOND
 #define DEFAULT_MAX_STREAMS     256
 #define DEFAULT_STREAM_TIMEOUT  (30 * GST_SECOND)
@@ -62,19 +62,19 @@ enum
 /* A model with the head this element applies and its label quarks. */
 typedef struct
 {
-  RvLoadedModel *lm;
+  GstRvLoadedModel *lm;
   guint head;
   guint n_classes;
   GQuark *quarks;
-} RvHead;
+} GstRvHead;
 
 typedef struct
 {
-  const RvHead *head;
-  RvDecision dec;
+  const GstRvHead *head;
+  GstRvDecision dec;
   guint32 packet_seq;
   GstClockTime last_packet;
-} RvClsStream;
+} GstRvClsStream;
 
 struct _GstRvClassify
 {
@@ -83,17 +83,17 @@ struct _GstRvClassify
   /* properties (object lock) */
   gchar *model_path;
   gchar *head_spec;
-  RvDecisionParams decide;
-  RvEmitPackets emit;
+  GstRvDecisionParams decide;
+  GstRvEmitPackets emit;
   GstClockTime packet_interval;
   guint max_streams;
   GstClockTime stream_timeout;
 
   /* running state */
-  RvHead heads[2];
+  GstRvHead heads[2];
   guint n_heads;
   gboolean user_model;
-  RvStreams streams;
+  GstRvStreams streams;
   gfloat logits[RV_RVNE_MAX_DIM > 4096 ? 4096 : RV_RVNE_MAX_DIM];
   GQueue pending;               /* classification packets to push */
   gboolean warned_mismatch;
@@ -102,21 +102,21 @@ struct _GstRvClassify
   guint64 classified, changes, packets, unmatched;
 };
 
-#define GST_TYPE_RV_EMIT_PACKETS (rv_emit_packets_get_type ())
+#define GST_TYPE_RV_EMIT_PACKETS (gst_rv_emit_packets_get_type ())
 static GType
-rv_emit_packets_get_type (void)
+gst_rv_emit_packets_get_type (void)
 {
   static GType type;
   static const GEnumValue values[] = {
-    {RV_EMIT_NONE, "Only metas and bus messages", "none"},
-    {RV_EMIT_APPEND, "Push 0xC5110007 classification packets after the "
+    {GST_RV_EMIT_NONE, "Only metas and bus messages", "none"},
+    {GST_RV_EMIT_APPEND, "Push 0xC5110007 classification packets after the "
           "frames", "append"},
-    {RV_EMIT_ONLY, "Push only 0xC5110007 classification packets (frames "
+    {GST_RV_EMIT_ONLY, "Push only 0xC5110007 classification packets (frames "
           "are dropped)", "only"},
     {0, NULL, NULL}
   };
   if (g_once_init_enter (&type)) {
-    GType t = g_enum_register_static ("RvEmitPackets", values);
+    GType t = g_enum_register_static ("GstRvEmitPackets", values);
     g_once_init_leave (&type, t);
   }
   return type;
@@ -137,8 +137,8 @@ GST_ELEMENT_REGISTER_DEFINE (rvclassify, "rvclassify", GST_RANK_NONE,
 static void
 cls_stream_free (gpointer p)
 {
-  RvClsStream *s = p;
-  rv_decision_clear (&s->dec);
+  GstRvClsStream *s = p;
+  gst_rv_decision_clear (&s->dec);
   g_free (s);
 }
 
@@ -182,7 +182,7 @@ gst_rv_classify_set_property (GObject * object, guint prop_id,
       self->decide.hold_time = g_value_get_uint64 (value);
       break;
     case PROP_EMIT_PACKETS:
-      self->emit = (RvEmitPackets) g_value_get_enum (value);
+      self->emit = (GstRvEmitPackets) g_value_get_enum (value);
       break;
     case PROP_PACKET_INTERVAL:
       self->packet_interval = g_value_get_uint64 (value);
@@ -249,17 +249,17 @@ static void
 clear_heads (GstRvClassify * self)
 {
   for (guint i = 0; i < self->n_heads; i++) {
-    g_clear_pointer (&self->heads[i].lm, rv_loaded_model_unref);
+    g_clear_pointer (&self->heads[i].lm, gst_rv_loaded_model_unref);
     g_clear_pointer (&self->heads[i].quarks, g_free);
   }
   self->n_heads = 0;
 }
 
 static gboolean
-add_head (GstRvClassify * self, RvLoadedModel * lm, const gchar * spec)
+add_head (GstRvClassify * self, GstRvLoadedModel * lm, const gchar * spec)
 {
-  RvHead *h = &self->heads[self->n_heads];
-  gint idx = rv_loaded_model_find_head (lm, spec);
+  GstRvHead *h = &self->heads[self->n_heads];
+  gint idx = gst_rv_loaded_model_find_head (lm, spec);
   guint n;
 
   if (idx < 0) {
@@ -275,7 +275,7 @@ add_head (GstRvClassify * self, RvLoadedModel * lm, const gchar * spec)
         ("model %s has heads: %s. Set head to one of the names or indices",
             lm->origin, names->str));
     g_string_free (names, TRUE);
-    rv_loaded_model_unref (lm);
+    gst_rv_loaded_model_unref (lm);
     return FALSE;
   }
   n = rv_model_n_classes (lm->model, (guint) idx);
@@ -283,7 +283,7 @@ add_head (GstRvClassify * self, RvLoadedModel * lm, const gchar * spec)
     GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
         ("Model head has too many classes"), ("%u classes, at most %u",
             n, (guint) G_N_ELEMENTS (self->logits)));
-    rv_loaded_model_unref (lm);
+    gst_rv_loaded_model_unref (lm);
     return FALSE;
   }
   h->lm = lm;
@@ -291,7 +291,7 @@ add_head (GstRvClassify * self, RvLoadedModel * lm, const gchar * spec)
   h->n_classes = n;
   h->quarks = g_new0 (GQuark, n);
   for (guint c = 0; c < n; c++) {
-    gchar *label = rv_loaded_model_label (lm, h->head, c);
+    gchar *label = gst_rv_loaded_model_label (lm, h->head, c);
     h->quarks[c] = g_quark_from_string (label);
     g_free (label);
   }
@@ -317,19 +317,19 @@ gst_rv_classify_start (GstBaseTransform * trans)
   clear_heads (self);
   self->user_model = path && *path;
   if (self->user_model) {
-    RvLoadedModel *lm = rv_loaded_model_from_file (path, &err);
+    GstRvLoadedModel *lm = gst_rv_loaded_model_from_file (path, &err);
     ok = lm && add_head (self, lm, head);
   } else {
-    RvLoadedModel *a = rv_loaded_model_builtin (RV_MODEL_BUILTIN_CSI, &err);
-    RvLoadedModel *b = a ? rv_loaded_model_builtin (RV_MODEL_BUILTIN_STATE,
+    GstRvLoadedModel *a = gst_rv_loaded_model_builtin (GST_RV_MODEL_BUILTIN_CSI, &err);
+    GstRvLoadedModel *b = a ? gst_rv_loaded_model_builtin (GST_RV_MODEL_BUILTIN_STATE,
         &err) : NULL;
     ok = a && b && add_head (self, a, head);
     if (ok)
       ok = add_head (self, b, head);
     else if (b)
-      rv_loaded_model_unref (b);
+      gst_rv_loaded_model_unref (b);
     else if (a && !ok && !b)
-      rv_loaded_model_unref (a);
+      gst_rv_loaded_model_unref (a);
   }
   if (err) {
     GST_ELEMENT_ERROR (self, RESOURCE, OPEN_READ,
@@ -342,7 +342,7 @@ gst_rv_classify_start (GstBaseTransform * trans)
     clear_heads (self);
     return FALSE;
   }
-  rv_streams_init (&self->streams, max_streams, RV_STREAMS_REFUSE,
+  gst_rv_streams_init (&self->streams, max_streams, GST_RV_STREAMS_REFUSE,
       cls_stream_free);
   self->classified = self->changes = self->packets = self->unmatched = 0;
   self->warned_mismatch = FALSE;
@@ -355,7 +355,7 @@ gst_rv_classify_stop (GstBaseTransform * trans)
   GstRvClassify *self = GST_RV_CLASSIFY (trans);
 
   GST_OBJECT_LOCK (self);
-  rv_streams_free (&self->streams);
+  gst_rv_streams_free (&self->streams);
   GST_OBJECT_UNLOCK (self);
   g_queue_clear_full (&self->pending, (GDestroyNotify) gst_buffer_unref);
   clear_heads (self);
@@ -371,18 +371,18 @@ gst_rv_classify_sink_event (GstBaseTransform * trans, GstEvent * event)
       GST_EVENT_TYPE (event) == GST_EVENT_STREAM_START) {
     GST_OBJECT_LOCK (self);
     if (self->streams.map)
-      rv_streams_clear (&self->streams);
+      gst_rv_streams_clear (&self->streams);
     GST_OBJECT_UNLOCK (self);
     g_queue_clear_full (&self->pending, (GDestroyNotify) gst_buffer_unref);
   }
   return GST_BASE_TRANSFORM_CLASS (parent_class)->sink_event (trans, event);
 }
 
-static const RvHead *
-find_head (GstRvClassify * self, const RvEmbeddingMeta * em)
+static const GstRvHead *
+find_head (GstRvClassify * self, const GstRvEmbeddingMeta * em)
 {
   for (guint i = 0; i < self->n_heads; i++) {
-    const RvHead *h = &self->heads[i];
+    const GstRvHead *h = &self->heads[i];
     if (self->user_model) {
       if (rv_model_d_model (h->lm->model) == em->dims)
         return h;
@@ -409,7 +409,7 @@ softmax (const gfloat * logits, gfloat * p, guint n)
 }
 
 static GstBuffer *
-make_packet (GstRvClassify * self, RvClsStream * s, const RvEmbeddingMeta * em,
+make_packet (GstRvClassify * self, GstRvClsStream * s, const GstRvEmbeddingMeta * em,
     GstBuffer * frame, GstClockTime running)
 {
   rv_classification c;
@@ -418,7 +418,7 @@ make_packet (GstRvClassify * self, RvClsStream * s, const RvEmbeddingMeta * em,
   gint top = s->dec.decision >= 0 ? s->dec.decision : s->dec.candidate;
   gfloat second = -G_MAXFLOAT;
   GstBuffer *buf;
-  RvCsiPacketMeta *pm;
+  GstRvCsiPacketMeta *pm;
 
   memset (&c, 0, sizeof c);
   c.version = 1;
@@ -437,18 +437,18 @@ make_packet (GstRvClassify * self, RvClsStream * s, const RvEmbeddingMeta * em,
   buf = gst_buffer_new_memdup (out, written);
   GST_BUFFER_PTS (buf) = GST_BUFFER_PTS (frame);
   GST_BUFFER_DTS (buf) = GST_BUFFER_DTS (frame);
-  pm = rv_csi_packet_meta_add (buf);
+  pm = gst_rv_csi_packet_meta_add (buf);
   pm->node_id = em->node_id;
-  pm->kind = RV_CSI_KIND_CLASSIFICATION;
+  pm->kind = GST_RV_CSI_KIND_CLASSIFICATION;
   pm->seq = c.seq;
   pm->arrival = GST_BUFFER_PTS (frame);
   return buf;
 }
 
 static GstMessage *
-change_message (GstRvClassify * self, const RvClsStream * s,
-    const RvEmbeddingMeta * em, gint prev, GstBuffer * buf,
-    GstClockTime running, const RvCsiPacketMeta * pm)
+change_message (GstRvClassify * self, const GstRvClsStream * s,
+    const GstRvEmbeddingMeta * em, gint prev, GstBuffer * buf,
+    GstClockTime running, const GstRvCsiPacketMeta * pm)
 {
   GstBaseTransform *trans = GST_BASE_TRANSFORM (self);
   GstStructure *st = gst_structure_new ("rvclassify",
@@ -473,14 +473,14 @@ change_message (GstRvClassify * self, const RvClsStream * s,
 /* Runs under the object lock: messages go to *msgs and are posted after
  * it is released (posting takes the element's lock). */
 static void
-classify_one (GstRvClassify * self, GstBuffer * buf, RvEmbeddingMeta * em,
-    const RvCsiPacketMeta * pm, GstClockTime running, GQueue * msgs)
+classify_one (GstRvClassify * self, GstBuffer * buf, GstRvEmbeddingMeta * em,
+    const GstRvCsiPacketMeta * pm, GstClockTime running, GQueue * msgs)
 {
-  const RvHead *h = find_head (self, em);
-  guint32 key = RV_STREAM_KEY (em->node_id, em->antenna);
-  RvStreamEntry *e;
-  RvClsStream *s;
-  RvClassificationMeta *cm;
+  const GstRvHead *h = find_head (self, em);
+  guint32 key = GST_RV_STREAM_KEY (em->node_id, em->antenna);
+  GstRvStreamEntry *e;
+  GstRvClsStream *s;
+  GstRvClassificationMeta *cm;
   gfloat p[G_N_ELEMENTS (self->logits)];
   gint prev = -1;
   gboolean changed = FALSE;
@@ -499,29 +499,29 @@ classify_one (GstRvClassify * self, GstBuffer * buf, RvEmbeddingMeta * em,
           self->logits) != RV_OK)
     return;
 
-  e = rv_streams_lookup (&self->streams, key, running);
-  if (e && ((RvClsStream *) e->data)->head != h) {
-    rv_streams_remove (&self->streams, e);
+  e = gst_rv_streams_lookup (&self->streams, key, running);
+  if (e && ((GstRvClsStream *) e->data)->head != h) {
+    gst_rv_streams_remove (&self->streams, e);
     e = NULL;
   }
   if (!e) {
-    if (!rv_streams_make_room (&self->streams, running, self->stream_timeout))
+    if (!gst_rv_streams_make_room (&self->streams, running, self->stream_timeout))
       return;
-    s = g_new0 (RvClsStream, 1);
+    s = g_new0 (GstRvClsStream, 1);
     s->head = h;
-    rv_decision_init (&s->dec, h->n_classes);
+    gst_rv_decision_init (&s->dec, h->n_classes);
     s->last_packet = GST_CLOCK_TIME_NONE;
-    e = rv_streams_insert (&self->streams, key, s, running);
+    e = gst_rv_streams_insert (&self->streams, key, s, running);
   }
   s = e->data;
 
   softmax (self->logits, p, h->n_classes);
-  changed = rv_decision_update (&s->dec, &self->decide, p, running, &prev);
+  changed = gst_rv_decision_update (&s->dec, &self->decide, p, running, &prev);
   self->classified++;
   if (changed)
     self->changes++;
 
-  cm = rv_classification_meta_add (buf, h->n_classes, h->quarks);
+  cm = gst_rv_classification_meta_add (buf, h->n_classes, h->quarks);
   memcpy (cm->confidence_levels, s->dec.probs,
       h->n_classes * sizeof (gfloat));
   cm->node_id = em->node_id;
@@ -537,7 +537,7 @@ classify_one (GstRvClassify * self, GstBuffer * buf, RvEmbeddingMeta * em,
 
   /* Before the first decision, packets carry the smoothed argmax (what an
    * on-device head would send). */
-  if (self->emit != RV_EMIT_NONE && (changed ||
+  if (self->emit != GST_RV_EMIT_NONE && (changed ||
           !GST_CLOCK_TIME_IS_VALID (s->last_packet) ||
           !GST_CLOCK_TIME_IS_VALID (running) ||
           running >= s->last_packet + self->packet_interval)) {
@@ -554,8 +554,8 @@ static GstFlowReturn
 gst_rv_classify_transform_ip (GstBaseTransform * trans, GstBuffer * buf)
 {
   GstRvClassify *self = GST_RV_CLASSIFY (trans);
-  RvCsiPacketMeta *pm = RV_CSI_PACKET_META_GET (buf);
-  GType api = rv_embedding_meta_api_get_type ();
+  GstRvCsiPacketMeta *pm = GST_RV_CSI_PACKET_META_GET (buf);
+  GType api = gst_rv_embedding_meta_api_get_type ();
   GstClockTime running = GST_CLOCK_TIME_NONE;
   gpointer state = NULL;
   GstMeta *meta;
@@ -565,14 +565,14 @@ gst_rv_classify_transform_ip (GstBaseTransform * trans, GstBuffer * buf)
     running = gst_segment_to_running_time (&trans->segment, GST_FORMAT_TIME,
         GST_BUFFER_PTS (buf));
   GST_OBJECT_LOCK (self);
-  rv_streams_expire (&self->streams, running, self->stream_timeout);
+  gst_rv_streams_expire (&self->streams, running, self->stream_timeout);
   /* Collect first: adding classification metas while iterating is unsafe. */
   {
-    RvEmbeddingMeta *ems[8];
+    GstRvEmbeddingMeta *ems[8];
     guint n = 0;
     while ((meta = gst_buffer_iterate_meta_filtered (buf, &state, api)) &&
         n < G_N_ELEMENTS (ems))
-      ems[n++] = (RvEmbeddingMeta *) meta;
+      ems[n++] = (GstRvEmbeddingMeta *) meta;
     for (guint i = 0; i < n; i++)
       classify_one (self, buf, ems[i], pm, running, &msgs);
   }
@@ -594,7 +594,7 @@ gst_rv_classify_generate_output (GstBaseTransform * trans, GstBuffer ** outbuf)
 {
   GstRvClassify *self = GST_RV_CLASSIFY (trans);
   GstFlowReturn ret;
-  RvEmitPackets emit;
+  GstRvEmitPackets emit;
 
   *outbuf = NULL;
   if (!g_queue_is_empty (&self->pending)) {
@@ -606,7 +606,7 @@ gst_rv_classify_generate_output (GstBaseTransform * trans, GstBuffer ** outbuf)
   GST_OBJECT_LOCK (self);
   emit = self->emit;
   GST_OBJECT_UNLOCK (self);
-  if (ret == GST_FLOW_OK && *outbuf && emit == RV_EMIT_ONLY) {
+  if (ret == GST_FLOW_OK && *outbuf && emit == GST_RV_EMIT_ONLY) {
     gst_buffer_unref (*outbuf);
     *outbuf = g_queue_pop_head (&self->pending);
   }
@@ -708,8 +708,8 @@ gst_rv_classify_class_init (GstRvClassifyClass * klass)
   gst_element_class_add_static_pad_template (element_class, &src_template);
   gst_element_class_set_static_metadata (element_class,
       "RuView classifier", "Filter/Analyzer",
-      "Classifies RvEmbeddingMeta per stream with smoothing and hysteresis, "
-      "attaches an RvClassificationMeta, posts an \"rvclassify\" element "
+      "Classifies GstRvEmbeddingMeta per stream with smoothing and hysteresis, "
+      "attaches an GstRvClassificationMeta, posts an \"rvclassify\" element "
       "message (node, antenna, label, label-index, confidence, "
       "previous-label, timestamp, stream-time, arrival, seq) when a "
       "stream's decision changes, and can emit 0xC5110007 packets",

@@ -3,27 +3,27 @@
 
 #include <string.h>
 
-static const gchar *kind_nicks[RV_CSI_KIND_COUNT] = {
+static const gchar *kind_nicks[GST_RV_CSI_KIND_COUNT] = {
   "unknown", "csi-raw", "vitals", "features", "fused-vitals", "wasm-output",
   "csi-compressed", "feature-state", "classification", "mesh", "timesync",
 };
 
 const gchar *
-rv_csi_packet_kind_nick (guint kind)
+gst_rv_csi_packet_kind_nick (guint kind)
 {
-  return kind < RV_CSI_KIND_COUNT ? kind_nicks[kind] : "unknown";
+  return kind < GST_RV_CSI_KIND_COUNT ? kind_nicks[kind] : "unknown";
 }
 
 /* ---------------------------------------------------------------- packet */
 
 GType
-rv_csi_packet_meta_api_get_type (void)
+gst_rv_csi_packet_meta_api_get_type (void)
 {
   static GType type;
   static const gchar *tags[] = { NULL };
 
   if (g_once_init_enter (&type)) {
-    GType t = gst_meta_api_type_register ("RvCsiPacketMetaAPI", tags);
+    GType t = gst_meta_api_type_register ("GstRvCsiPacketMetaAPI", tags);
     g_once_init_leave (&type, t);
   }
   return type;
@@ -32,11 +32,11 @@ rv_csi_packet_meta_api_get_type (void)
 static gboolean
 packet_meta_init (GstMeta * meta, gpointer params, GstBuffer * buffer)
 {
-  RvCsiPacketMeta *m = (RvCsiPacketMeta *) meta;
+  GstRvCsiPacketMeta *m = (GstRvCsiPacketMeta *) meta;
   (void) params;
   (void) buffer;
   m->node_id = 0;
-  m->kind = RV_CSI_KIND_UNKNOWN;
+  m->kind = GST_RV_CSI_KIND_UNKNOWN;
   m->flags = 0;
   m->seq = 0;
   m->seq_gap = 0;
@@ -51,51 +51,51 @@ static gboolean
 packet_meta_transform (GstBuffer * dest, GstMeta * meta, GstBuffer * buffer,
     GQuark type, gpointer data)
 {
-  RvCsiPacketMeta *src = (RvCsiPacketMeta *) meta, *dst;
+  GstRvCsiPacketMeta *src = (GstRvCsiPacketMeta *) meta, *dst;
   (void) buffer;
   (void) data;
   /* The meta describes the whole packet: only plain copies keep it. */
   if (!GST_META_TRANSFORM_IS_COPY (type))
     return FALSE;
-  dst = rv_csi_packet_meta_add (dest);
+  dst = gst_rv_csi_packet_meta_add (dest);
   if (!dst)
     return FALSE;
   memcpy ((guint8 *) dst + sizeof (GstMeta), (const guint8 *) src +
-      sizeof (GstMeta), sizeof (RvCsiPacketMeta) - sizeof (GstMeta));
+      sizeof (GstMeta), sizeof (GstRvCsiPacketMeta) - sizeof (GstMeta));
   return TRUE;
 }
 
 const GstMetaInfo *
-rv_csi_packet_meta_get_info (void)
+gst_rv_csi_packet_meta_get_info (void)
 {
   static const GstMetaInfo *info;
 
   if (g_once_init_enter ((GstMetaInfo **) & info)) {
-    const GstMetaInfo *i = gst_meta_register (rv_csi_packet_meta_api_get_type
-        (), "RvCsiPacketMeta", sizeof (RvCsiPacketMeta), packet_meta_init,
+    const GstMetaInfo *i = gst_meta_register (gst_rv_csi_packet_meta_api_get_type
+        (), "GstRvCsiPacketMeta", sizeof (GstRvCsiPacketMeta), packet_meta_init,
         NULL, packet_meta_transform);
     g_once_init_leave ((GstMetaInfo **) & info, (GstMetaInfo *) i);
   }
   return info;
 }
 
-RvCsiPacketMeta *
-rv_csi_packet_meta_add (GstBuffer * buf)
+GstRvCsiPacketMeta *
+gst_rv_csi_packet_meta_add (GstBuffer * buf)
 {
-  return (RvCsiPacketMeta *) gst_buffer_add_meta (buf,
-      rv_csi_packet_meta_get_info (), NULL);
+  return (GstRvCsiPacketMeta *) gst_buffer_add_meta (buf,
+      gst_rv_csi_packet_meta_get_info (), NULL);
 }
 
 /* ------------------------------------------------------------- embedding */
 
 GType
-rv_embedding_meta_api_get_type (void)
+gst_rv_embedding_meta_api_get_type (void)
 {
   static GType type;
   static const gchar *tags[] = { NULL };
 
   if (g_once_init_enter (&type)) {
-    GType t = gst_meta_api_type_register ("RvEmbeddingMetaAPI", tags);
+    GType t = gst_meta_api_type_register ("GstRvEmbeddingMetaAPI", tags);
     g_once_init_leave (&type, t);
   }
   return type;
@@ -104,7 +104,7 @@ rv_embedding_meta_api_get_type (void)
 static gboolean
 embedding_meta_init (GstMeta * meta, gpointer params, GstBuffer * buffer)
 {
-  RvEmbeddingMeta *m = (RvEmbeddingMeta *) meta;
+  GstRvEmbeddingMeta *m = (GstRvEmbeddingMeta *) meta;
   (void) params;
   (void) buffer;
   m->node_id = 0;
@@ -119,7 +119,7 @@ embedding_meta_init (GstMeta * meta, gpointer params, GstBuffer * buffer)
 static void
 embedding_meta_free (GstMeta * meta, GstBuffer * buffer)
 {
-  RvEmbeddingMeta *m = (RvEmbeddingMeta *) meta;
+  GstRvEmbeddingMeta *m = (GstRvEmbeddingMeta *) meta;
   (void) buffer;
   g_free (m->data);
   m->data = NULL;
@@ -129,12 +129,12 @@ static gboolean
 embedding_meta_transform (GstBuffer * dest, GstMeta * meta, GstBuffer * buffer,
     GQuark type, gpointer data)
 {
-  RvEmbeddingMeta *src = (RvEmbeddingMeta *) meta, *dst;
+  GstRvEmbeddingMeta *src = (GstRvEmbeddingMeta *) meta, *dst;
   (void) buffer;
   (void) data;
   if (!GST_META_TRANSFORM_IS_COPY (type))
     return FALSE;
-  dst = rv_embedding_meta_add (dest, src->dims);
+  dst = gst_rv_embedding_meta_add (dest, src->dims);
   if (!dst)
     return FALSE;
   dst->node_id = src->node_id;
@@ -147,28 +147,28 @@ embedding_meta_transform (GstBuffer * dest, GstMeta * meta, GstBuffer * buffer,
 }
 
 const GstMetaInfo *
-rv_embedding_meta_get_info (void)
+gst_rv_embedding_meta_get_info (void)
 {
   static const GstMetaInfo *info;
 
   if (g_once_init_enter ((GstMetaInfo **) & info)) {
-    const GstMetaInfo *i = gst_meta_register (rv_embedding_meta_api_get_type
-        (), "RvEmbeddingMeta", sizeof (RvEmbeddingMeta), embedding_meta_init,
+    const GstMetaInfo *i = gst_meta_register (gst_rv_embedding_meta_api_get_type
+        (), "GstRvEmbeddingMeta", sizeof (GstRvEmbeddingMeta), embedding_meta_init,
         embedding_meta_free, embedding_meta_transform);
     g_once_init_leave ((GstMetaInfo **) & info, (GstMetaInfo *) i);
   }
   return info;
 }
 
-RvEmbeddingMeta *
-rv_embedding_meta_add (GstBuffer * buf, guint dims)
+GstRvEmbeddingMeta *
+gst_rv_embedding_meta_add (GstBuffer * buf, guint dims)
 {
-  RvEmbeddingMeta *m;
+  GstRvEmbeddingMeta *m;
 
-  if (dims > RV_EMBEDDING_META_MAX_DIMS)
+  if (dims > GST_RV_EMBEDDING_META_MAX_DIMS)
     return NULL;
-  m = (RvEmbeddingMeta *) gst_buffer_add_meta (buf,
-      rv_embedding_meta_get_info (), NULL);
+  m = (GstRvEmbeddingMeta *) gst_buffer_add_meta (buf,
+      gst_rv_embedding_meta_get_info (), NULL);
   if (!m)
     return NULL;
   m->dims = (guint16) dims;
@@ -179,13 +179,13 @@ rv_embedding_meta_add (GstBuffer * buf, guint dims)
 /* -------------------------------------------------------- classification */
 
 GType
-rv_classification_meta_api_get_type (void)
+gst_rv_classification_meta_api_get_type (void)
 {
   static GType type;
   static const gchar *tags[] = { NULL };
 
   if (g_once_init_enter (&type)) {
-    GType t = gst_meta_api_type_register ("RvClassificationMetaAPI", tags);
+    GType t = gst_meta_api_type_register ("GstRvClassificationMetaAPI", tags);
     g_once_init_leave (&type, t);
   }
   return type;
@@ -194,7 +194,7 @@ rv_classification_meta_api_get_type (void)
 static gboolean
 cls_meta_init (GstMeta * meta, gpointer params, GstBuffer * buffer)
 {
-  RvClassificationMeta *m = (RvClassificationMeta *) meta;
+  GstRvClassificationMeta *m = (GstRvClassificationMeta *) meta;
   (void) params;
   (void) buffer;
   m->length = 0;
@@ -211,7 +211,7 @@ cls_meta_init (GstMeta * meta, gpointer params, GstBuffer * buffer)
 static void
 cls_meta_free (GstMeta * meta, GstBuffer * buffer)
 {
-  RvClassificationMeta *m = (RvClassificationMeta *) meta;
+  GstRvClassificationMeta *m = (GstRvClassificationMeta *) meta;
   (void) buffer;
   g_free (m->class_quarks);
   g_free (m->confidence_levels);
@@ -223,12 +223,12 @@ static gboolean
 cls_meta_transform (GstBuffer * dest, GstMeta * meta, GstBuffer * buffer,
     GQuark type, gpointer data)
 {
-  RvClassificationMeta *src = (RvClassificationMeta *) meta, *dst;
+  GstRvClassificationMeta *src = (GstRvClassificationMeta *) meta, *dst;
   (void) buffer;
   (void) data;
   if (!GST_META_TRANSFORM_IS_COPY (type))
     return FALSE;
-  dst = rv_classification_meta_add (dest, src->length, src->class_quarks);
+  dst = gst_rv_classification_meta_add (dest, src->length, src->class_quarks);
   if (!dst)
     return FALSE;
   if (src->length)
@@ -243,26 +243,26 @@ cls_meta_transform (GstBuffer * dest, GstMeta * meta, GstBuffer * buffer,
 }
 
 const GstMetaInfo *
-rv_classification_meta_get_info (void)
+gst_rv_classification_meta_get_info (void)
 {
   static const GstMetaInfo *info;
 
   if (g_once_init_enter ((GstMetaInfo **) & info)) {
     const GstMetaInfo *i =
-        gst_meta_register (rv_classification_meta_api_get_type (),
-        "RvClassificationMeta", sizeof (RvClassificationMeta), cls_meta_init,
+        gst_meta_register (gst_rv_classification_meta_api_get_type (),
+        "GstRvClassificationMeta", sizeof (GstRvClassificationMeta), cls_meta_init,
         cls_meta_free, cls_meta_transform);
     g_once_init_leave ((GstMetaInfo **) & info, (GstMetaInfo *) i);
   }
   return info;
 }
 
-RvClassificationMeta *
-rv_classification_meta_add (GstBuffer * buf, gsize length,
+GstRvClassificationMeta *
+gst_rv_classification_meta_add (GstBuffer * buf, gsize length,
     const GQuark * quarks)
 {
-  RvClassificationMeta *m = (RvClassificationMeta *) gst_buffer_add_meta (buf,
-      rv_classification_meta_get_info (), NULL);
+  GstRvClassificationMeta *m = (GstRvClassificationMeta *) gst_buffer_add_meta (buf,
+      gst_rv_classification_meta_get_info (), NULL);
 
   if (!m)
     return NULL;

@@ -2,7 +2,7 @@
  * gstrvcsiparse.c — rvcsiparse: one node packet per input buffer (UDP
  * payloads from pcapparse, appsrc, any packetised source) is validated with
  * the same kernel decoder and counters as rvcsisrc and gets the same
- * RvCsiPacketMeta, so replayed captures run through the same pipeline.
+ * GstRvCsiPacketMeta, so replayed captures run through the same pipeline.
  *
  * Invalid buffers are dropped and counted. pcapparse stamps only the DTS
  * (capture time); the PTS is set from it so downstream per-stream timing
@@ -14,8 +14,8 @@
 #include "gstrvcsimeta.h"
 #include "gstrvcsistats.h"
 
-GST_DEBUG_CATEGORY_STATIC (gst_rvcsi_parse_debug);
-#define GST_CAT_DEFAULT gst_rvcsi_parse_debug
+GST_DEBUG_CATEGORY_STATIC (gst_rv_csi_parse_debug);
+#define GST_CAT_DEFAULT gst_rv_csi_parse_debug
 
 enum
 {
@@ -32,7 +32,7 @@ struct _GstRvCsiParse
   gchar *allowed_nodes;         /* object lock */
   gchar *kinds;
   GMutex stats_lock;
-  RvCsiStats stats;
+  GstRvCsiStats stats;
 };
 
 static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
@@ -40,17 +40,17 @@ static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
 static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
     GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS ("application/x-rvcsi"));
 
-#define gst_rvcsi_parse_parent_class parent_class
-G_DEFINE_TYPE_WITH_CODE (GstRvCsiParse, gst_rvcsi_parse,
-    GST_TYPE_BASE_TRANSFORM, GST_DEBUG_CATEGORY_INIT (gst_rvcsi_parse_debug,
+#define gst_rv_csi_parse_parent_class parent_class
+G_DEFINE_TYPE_WITH_CODE (GstRvCsiParse, gst_rv_csi_parse,
+    GST_TYPE_BASE_TRANSFORM, GST_DEBUG_CATEGORY_INIT (gst_rv_csi_parse_debug,
         "rvcsiparse", 0, "ESP32 CSI packet parser"));
 GST_ELEMENT_REGISTER_DEFINE (rvcsiparse, "rvcsiparse", GST_RANK_NONE,
-    GST_TYPE_RVCSI_PARSE);
+    GST_TYPE_RV_CSI_PARSE);
 
 static void
-gst_rvcsi_parse_finalize (GObject * object)
+gst_rv_csi_parse_finalize (GObject * object)
 {
-  GstRvCsiParse *self = GST_RVCSI_PARSE (object);
+  GstRvCsiParse *self = GST_RV_CSI_PARSE (object);
 
   g_free (self->allowed_nodes);
   g_free (self->kinds);
@@ -59,10 +59,10 @@ gst_rvcsi_parse_finalize (GObject * object)
 }
 
 static void
-gst_rvcsi_parse_set_property (GObject * object, guint prop_id,
+gst_rv_csi_parse_set_property (GObject * object, guint prop_id,
     const GValue * value, GParamSpec * pspec)
 {
-  GstRvCsiParse *self = GST_RVCSI_PARSE (object);
+  GstRvCsiParse *self = GST_RV_CSI_PARSE (object);
 
   GST_OBJECT_LOCK (self);
   switch (prop_id) {
@@ -82,10 +82,10 @@ gst_rvcsi_parse_set_property (GObject * object, guint prop_id,
 }
 
 static void
-gst_rvcsi_parse_get_property (GObject * object, guint prop_id, GValue * value,
+gst_rv_csi_parse_get_property (GObject * object, guint prop_id, GValue * value,
     GParamSpec * pspec)
 {
-  GstRvCsiParse *self = GST_RVCSI_PARSE (object);
+  GstRvCsiParse *self = GST_RV_CSI_PARSE (object);
 
   GST_OBJECT_LOCK (self);
   switch (prop_id) {
@@ -97,7 +97,7 @@ gst_rvcsi_parse_get_property (GObject * object, guint prop_id, GValue * value,
       break;
     case PROP_STATS:
       g_mutex_lock (&self->stats_lock);
-      g_value_take_boxed (value, rv_csi_stats_to_structure (&self->stats,
+      g_value_take_boxed (value, gst_rv_csi_stats_to_structure (&self->stats,
               "rvcsiparse-stats"));
       g_mutex_unlock (&self->stats_lock);
       break;
@@ -109,9 +109,9 @@ gst_rvcsi_parse_get_property (GObject * object, guint prop_id, GValue * value,
 }
 
 static gboolean
-gst_rvcsi_parse_start (GstBaseTransform * trans)
+gst_rv_csi_parse_start (GstBaseTransform * trans)
 {
-  GstRvCsiParse *self = GST_RVCSI_PARSE (trans);
+  GstRvCsiParse *self = GST_RV_CSI_PARSE (trans);
   gchar *nodes, *kinds;
   GError *err = NULL;
   gboolean ok;
@@ -122,9 +122,9 @@ gst_rvcsi_parse_start (GstBaseTransform * trans)
   GST_OBJECT_UNLOCK (self);
 
   g_mutex_lock (&self->stats_lock);
-  rv_csi_stats_clear (&self->stats);
-  ok = rv_csi_stats_set_nodes (&self->stats, nodes, &err) &&
-      rv_csi_stats_set_kinds (&self->stats, kinds, &err);
+  gst_rv_csi_stats_clear (&self->stats);
+  ok = gst_rv_csi_stats_set_nodes (&self->stats, nodes, &err) &&
+      gst_rv_csi_stats_set_kinds (&self->stats, kinds, &err);
   g_mutex_unlock (&self->stats_lock);
   if (!ok) {
     GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
@@ -137,12 +137,12 @@ gst_rvcsi_parse_start (GstBaseTransform * trans)
 }
 
 static GstFlowReturn
-gst_rvcsi_parse_transform_ip (GstBaseTransform * trans, GstBuffer * buf)
+gst_rv_csi_parse_transform_ip (GstBaseTransform * trans, GstBuffer * buf)
 {
-  GstRvCsiParse *self = GST_RVCSI_PARSE (trans);
+  GstRvCsiParse *self = GST_RV_CSI_PARSE (trans);
   GstMapInfo map;
-  RvCsiPacketInfo info;
-  RvCsiPacketMeta *meta;
+  GstRvCsiPacketInfo info;
+  GstRvCsiPacketMeta *meta;
   gboolean ok;
 
   if (!GST_BUFFER_PTS_IS_VALID (buf))
@@ -150,24 +150,24 @@ gst_rvcsi_parse_transform_ip (GstBaseTransform * trans, GstBuffer * buf)
   if (!gst_buffer_map (buf, &map, GST_MAP_READ))
     return GST_BASE_TRANSFORM_FLOW_DROPPED;
   g_mutex_lock (&self->stats_lock);
-  ok = rv_csi_stats_admit (&self->stats, map.data, map.size,
+  ok = gst_rv_csi_stats_admit (&self->stats, map.data, map.size,
       GST_BUFFER_PTS (buf), &info);
   g_mutex_unlock (&self->stats_lock);
   gst_buffer_unmap (buf, &map);
   if (!ok)
     return GST_BASE_TRANSFORM_FLOW_DROPPED;
 
-  meta = RV_CSI_PACKET_META_GET (buf);
+  meta = GST_RV_CSI_PACKET_META_GET (buf);
   if (!meta)
-    meta = rv_csi_packet_meta_add (buf);
-  rv_csi_packet_meta_fill (meta, &info, GST_BUFFER_PTS (buf));
+    meta = gst_rv_csi_packet_meta_add (buf);
+  gst_rv_csi_packet_meta_fill (meta, &info, GST_BUFFER_PTS (buf));
   return GST_FLOW_OK;
 }
 
 /* Whatever upstream calls its payload (or nothing, like pcapparse), what
  * comes out is node packets. */
 static GstCaps *
-gst_rvcsi_parse_transform_caps (GstBaseTransform * trans,
+gst_rv_csi_parse_transform_caps (GstBaseTransform * trans,
     GstPadDirection direction, GstCaps * caps, GstCaps * filter)
 {
   GstCaps *res = direction == GST_PAD_SINK ?
@@ -185,15 +185,15 @@ gst_rvcsi_parse_transform_caps (GstBaseTransform * trans,
 }
 
 static gboolean
-gst_rvcsi_parse_sink_event (GstBaseTransform * trans, GstEvent * event)
+gst_rv_csi_parse_sink_event (GstBaseTransform * trans, GstEvent * event)
 {
-  GstRvCsiParse *self = GST_RVCSI_PARSE (trans);
+  GstRvCsiParse *self = GST_RV_CSI_PARSE (trans);
 
   if (GST_EVENT_TYPE (event) == GST_EVENT_EOS) {
     GstStructure *s;
 
     g_mutex_lock (&self->stats_lock);
-    s = rv_csi_stats_to_structure (&self->stats, "rvcsiparse-stats");
+    s = gst_rv_csi_stats_to_structure (&self->stats, "rvcsiparse-stats");
     g_mutex_unlock (&self->stats_lock);
     gst_element_post_message (GST_ELEMENT (self),
         gst_message_new_element (GST_OBJECT (self), s));
@@ -202,15 +202,15 @@ gst_rvcsi_parse_sink_event (GstBaseTransform * trans, GstEvent * event)
 }
 
 static void
-gst_rvcsi_parse_class_init (GstRvCsiParseClass * klass)
+gst_rv_csi_parse_class_init (GstRvCsiParseClass * klass)
 {
   GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
   GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
   GstBaseTransformClass *trans_class = GST_BASE_TRANSFORM_CLASS (klass);
 
-  gobject_class->set_property = gst_rvcsi_parse_set_property;
-  gobject_class->get_property = gst_rvcsi_parse_get_property;
-  gobject_class->finalize = gst_rvcsi_parse_finalize;
+  gobject_class->set_property = gst_rv_csi_parse_set_property;
+  gobject_class->get_property = gst_rv_csi_parse_get_property;
+  gobject_class->finalize = gst_rv_csi_parse_finalize;
 
   g_object_class_install_property (gobject_class, PROP_ALLOWED_NODES,
       g_param_spec_string ("allowed-nodes", "Allowed nodes",
@@ -237,20 +237,20 @@ gst_rvcsi_parse_class_init (GstRvCsiParseClass * klass)
       "RuView CSI packet parser", "Codec/Parser/Network",
       "Validates one ESP32 CSI node packet per buffer (e.g. UDP payloads "
       "from pcapparse), drops and counts invalid ones, and attaches an "
-      "RvCsiPacketMeta",
+      "GstRvCsiPacketMeta",
       "gst-rvcsi developers");
 
-  trans_class->start = GST_DEBUG_FUNCPTR (gst_rvcsi_parse_start);
-  trans_class->transform_ip = GST_DEBUG_FUNCPTR (gst_rvcsi_parse_transform_ip);
-  trans_class->sink_event = GST_DEBUG_FUNCPTR (gst_rvcsi_parse_sink_event);
+  trans_class->start = GST_DEBUG_FUNCPTR (gst_rv_csi_parse_start);
+  trans_class->transform_ip = GST_DEBUG_FUNCPTR (gst_rv_csi_parse_transform_ip);
+  trans_class->sink_event = GST_DEBUG_FUNCPTR (gst_rv_csi_parse_sink_event);
   trans_class->transform_caps =
-      GST_DEBUG_FUNCPTR (gst_rvcsi_parse_transform_caps);
+      GST_DEBUG_FUNCPTR (gst_rv_csi_parse_transform_caps);
   trans_class->passthrough_on_same_caps = FALSE;
 }
 
 static void
-gst_rvcsi_parse_init (GstRvCsiParse * self)
+gst_rv_csi_parse_init (GstRvCsiParse * self)
 {
   g_mutex_init (&self->stats_lock);
-  rv_csi_stats_init (&self->stats);
+  gst_rv_csi_stats_init (&self->stats);
 }

@@ -7,8 +7,8 @@
 
 G_BEGIN_DECLS
 
-#define GST_TYPE_RVCSI_PARSE (gst_rvcsi_parse_get_type ())
-G_DECLARE_FINAL_TYPE (GstRvCsiParse, gst_rvcsi_parse, GST, RVCSI_PARSE,
+#define GST_TYPE_RV_CSI_PARSE (gst_rv_csi_parse_get_type ())
+G_DECLARE_FINAL_TYPE (GstRvCsiParse, gst_rv_csi_parse, GST, RV_CSI_PARSE,
     GstBaseTransform)
 
 GST_ELEMENT_REGISTER_DECLARE (rvcsiparse);

@@ -12,7 +12,7 @@
  * Timestamps: each datagram's kernel receive time (SO_TIMESTAMPNS) is
  * moved onto the pipeline clock with the offset measured when its batch is
  * read; PTS is that minus the element's base time (running time at
- * arrival), and RvCsiPacketMeta.arrival holds the clock time itself.
+ * arrival), and GstRvCsiPacketMeta.arrival holds the clock time itself.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE             /* recvmmsg */
@@ -28,8 +28,8 @@
 #include <sys/socket.h>
 #include <netinet/in.h>
 
-GST_DEBUG_CATEGORY_STATIC (gst_rvcsi_src_debug);
-#define GST_CAT_DEFAULT gst_rvcsi_src_debug
+GST_DEBUG_CATEGORY_STATIC (gst_rv_csi_src_debug);
+#define GST_CAT_DEFAULT gst_rv_csi_src_debug
 
 #define DEFAULT_ADDRESS         "0.0.0.0"
 #define DEFAULT_PORT            5005
@@ -62,8 +62,8 @@ typedef struct
 {
   guint slot;
   GstClockTime arrival;
-  RvCsiPacketInfo info;
-} RvAccepted;
+  GstRvCsiPacketInfo info;
+} GstRvAccepted;
 
 /* Control data room per datagram: one struct timespec timestamp. */
 #define CMSG_ROOM CMSG_SPACE (sizeof (struct timespec))
@@ -97,51 +97,51 @@ struct _GstRvCsiSrc
   struct iovec *iov;
   struct sockaddr_storage *addrs;
   guint8 *cmsgs;                /* per slot: SO_TIMESTAMPNS control data */
-  RvAccepted *accepted;
+  GstRvAccepted *accepted;
   guint n_accepted, next_accepted;
   GstClockTime last_stats_post;
 
   /* counters (stats_lock) */
   GMutex stats_lock;
-  RvCsiStats stats;
+  GstRvCsiStats stats;
 };
 
 static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
     GST_PAD_SRC, GST_PAD_ALWAYS,
     GST_STATIC_CAPS ("application/x-rvcsi"));
 
-#define gst_rvcsi_src_parent_class parent_class
-G_DEFINE_TYPE_WITH_CODE (GstRvCsiSrc, gst_rvcsi_src, GST_TYPE_PUSH_SRC,
-    GST_DEBUG_CATEGORY_INIT (gst_rvcsi_src_debug, "rvcsisrc", 0,
+#define gst_rv_csi_src_parent_class parent_class
+G_DEFINE_TYPE_WITH_CODE (GstRvCsiSrc, gst_rv_csi_src, GST_TYPE_PUSH_SRC,
+    GST_DEBUG_CATEGORY_INIT (gst_rv_csi_src_debug, "rvcsisrc", 0,
         "ESP32 CSI UDP source"));
 GST_ELEMENT_REGISTER_DEFINE (rvcsisrc, "rvcsisrc", GST_RANK_NONE,
-    GST_TYPE_RVCSI_SRC);
+    GST_TYPE_RV_CSI_SRC);
 
-static void gst_rvcsi_src_set_property (GObject * object, guint prop_id,
+static void gst_rv_csi_src_set_property (GObject * object, guint prop_id,
     const GValue * value, GParamSpec * pspec);
-static void gst_rvcsi_src_get_property (GObject * object, guint prop_id,
+static void gst_rv_csi_src_get_property (GObject * object, guint prop_id,
     GValue * value, GParamSpec * pspec);
-static void gst_rvcsi_src_finalize (GObject * object);
-static GstStateChangeReturn gst_rvcsi_src_change_state (GstElement * element,
+static void gst_rv_csi_src_finalize (GObject * object);
+static GstStateChangeReturn gst_rv_csi_src_change_state (GstElement * element,
     GstStateChange transition);
-static gboolean gst_rvcsi_src_start (GstBaseSrc * bsrc);
-static gboolean gst_rvcsi_src_stop (GstBaseSrc * bsrc);
-static gboolean gst_rvcsi_src_unlock (GstBaseSrc * bsrc);
-static gboolean gst_rvcsi_src_unlock_stop (GstBaseSrc * bsrc);
-static GstFlowReturn gst_rvcsi_src_create (GstPushSrc * psrc,
+static gboolean gst_rv_csi_src_start (GstBaseSrc * bsrc);
+static gboolean gst_rv_csi_src_stop (GstBaseSrc * bsrc);
+static gboolean gst_rv_csi_src_unlock (GstBaseSrc * bsrc);
+static gboolean gst_rv_csi_src_unlock_stop (GstBaseSrc * bsrc);
+static GstFlowReturn gst_rv_csi_src_create (GstPushSrc * psrc,
     GstBuffer ** buf);
 
 static void
-gst_rvcsi_src_class_init (GstRvCsiSrcClass * klass)
+gst_rv_csi_src_class_init (GstRvCsiSrcClass * klass)
 {
   GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
   GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
   GstBaseSrcClass *basesrc_class = GST_BASE_SRC_CLASS (klass);
   GstPushSrcClass *pushsrc_class = GST_PUSH_SRC_CLASS (klass);
 
-  gobject_class->set_property = gst_rvcsi_src_set_property;
-  gobject_class->get_property = gst_rvcsi_src_get_property;
-  gobject_class->finalize = gst_rvcsi_src_finalize;
+  gobject_class->set_property = gst_rv_csi_src_set_property;
+  gobject_class->get_property = gst_rv_csi_src_get_property;
+  gobject_class->finalize = gst_rv_csi_src_finalize;
 
   g_object_class_install_property (gobject_class, PROP_ADDRESS,
       g_param_spec_string ("address", "Address",
@@ -223,19 +223,19 @@ gst_rvcsi_src_class_init (GstRvCsiSrcClass * klass)
   gst_element_class_set_static_metadata (element_class,
       "RuView CSI UDP source", "Source/Network",
       "Receives ESP32 CSI node packets over UDP, validates them and pushes "
-      "one buffer per packet with an RvCsiPacketMeta",
+      "one buffer per packet with an GstRvCsiPacketMeta",
       "gst-rvcsi developers");
 
-  element_class->change_state = GST_DEBUG_FUNCPTR (gst_rvcsi_src_change_state);
-  basesrc_class->start = GST_DEBUG_FUNCPTR (gst_rvcsi_src_start);
-  basesrc_class->stop = GST_DEBUG_FUNCPTR (gst_rvcsi_src_stop);
-  basesrc_class->unlock = GST_DEBUG_FUNCPTR (gst_rvcsi_src_unlock);
-  basesrc_class->unlock_stop = GST_DEBUG_FUNCPTR (gst_rvcsi_src_unlock_stop);
-  pushsrc_class->create = GST_DEBUG_FUNCPTR (gst_rvcsi_src_create);
+  element_class->change_state = GST_DEBUG_FUNCPTR (gst_rv_csi_src_change_state);
+  basesrc_class->start = GST_DEBUG_FUNCPTR (gst_rv_csi_src_start);
+  basesrc_class->stop = GST_DEBUG_FUNCPTR (gst_rv_csi_src_stop);
+  basesrc_class->unlock = GST_DEBUG_FUNCPTR (gst_rv_csi_src_unlock);
+  basesrc_class->unlock_stop = GST_DEBUG_FUNCPTR (gst_rv_csi_src_unlock_stop);
+  pushsrc_class->create = GST_DEBUG_FUNCPTR (gst_rv_csi_src_create);
 }
 
 static void
-gst_rvcsi_src_init (GstRvCsiSrc * self)
+gst_rv_csi_src_init (GstRvCsiSrc * self)
 {
   self->address = g_strdup (DEFAULT_ADDRESS);
   self->port = DEFAULT_PORT;
@@ -249,7 +249,7 @@ gst_rvcsi_src_init (GstRvCsiSrc * self)
   self->stats_interval = DEFAULT_STATS_INTERVAL;
   self->cancellable = g_cancellable_new ();
   g_mutex_init (&self->stats_lock);
-  rv_csi_stats_init (&self->stats);
+  gst_rv_csi_stats_init (&self->stats);
 
   gst_base_src_set_live (GST_BASE_SRC (self), TRUE);
   gst_base_src_set_format (GST_BASE_SRC (self), GST_FORMAT_TIME);
@@ -269,9 +269,9 @@ free_batch (GstRvCsiSrc * self)
 }
 
 static void
-gst_rvcsi_src_finalize (GObject * object)
+gst_rv_csi_src_finalize (GObject * object)
 {
-  GstRvCsiSrc *self = GST_RVCSI_SRC (object);
+  GstRvCsiSrc *self = GST_RV_CSI_SRC (object);
 
   g_clear_object (&self->socket);
   g_clear_object (&self->cancellable);
@@ -286,10 +286,10 @@ gst_rvcsi_src_finalize (GObject * object)
 }
 
 static void
-gst_rvcsi_src_set_property (GObject * object, guint prop_id,
+gst_rv_csi_src_set_property (GObject * object, guint prop_id,
     const GValue * value, GParamSpec * pspec)
 {
-  GstRvCsiSrc *self = GST_RVCSI_SRC (object);
+  GstRvCsiSrc *self = GST_RV_CSI_SRC (object);
   GError *err = NULL;
 
   GST_OBJECT_LOCK (self);
@@ -318,7 +318,7 @@ gst_rvcsi_src_set_property (GObject * object, guint prop_id,
       /* Applied now when valid (also while playing); an invalid list is
        * reported as an error when the element next changes state. */
       g_mutex_lock (&self->stats_lock);
-      if (!rv_csi_stats_set_nodes (&self->stats, self->allowed_nodes, &err)) {
+      if (!gst_rv_csi_stats_set_nodes (&self->stats, self->allowed_nodes, &err)) {
         GST_WARNING_OBJECT (self, "%s", err->message);
         g_clear_error (&err);
       }
@@ -328,7 +328,7 @@ gst_rvcsi_src_set_property (GObject * object, guint prop_id,
       g_free (self->kinds);
       self->kinds = g_value_dup_string (value);
       g_mutex_lock (&self->stats_lock);
-      if (!rv_csi_stats_set_kinds (&self->stats, self->kinds, &err)) {
+      if (!gst_rv_csi_stats_set_kinds (&self->stats, self->kinds, &err)) {
         GST_WARNING_OBJECT (self, "%s", err->message);
         g_clear_error (&err);
       }
@@ -351,10 +351,10 @@ gst_rvcsi_src_set_property (GObject * object, guint prop_id,
 }
 
 static void
-gst_rvcsi_src_get_property (GObject * object, guint prop_id, GValue * value,
+gst_rv_csi_src_get_property (GObject * object, guint prop_id, GValue * value,
     GParamSpec * pspec)
 {
-  GstRvCsiSrc *self = GST_RVCSI_SRC (object);
+  GstRvCsiSrc *self = GST_RV_CSI_SRC (object);
 
   GST_OBJECT_LOCK (self);
   switch (prop_id) {
@@ -390,7 +390,7 @@ gst_rvcsi_src_get_property (GObject * object, guint prop_id, GValue * value,
       break;
     case PROP_STATS:
       g_mutex_lock (&self->stats_lock);
-      g_value_take_boxed (value, rv_csi_stats_to_structure (&self->stats,
+      g_value_take_boxed (value, gst_rv_csi_stats_to_structure (&self->stats,
               "rvcsisrc-stats"));
       g_mutex_unlock (&self->stats_lock);
       break;
@@ -444,8 +444,8 @@ open_socket (GstRvCsiSrc * self)
   GST_OBJECT_UNLOCK (self);
 
   g_mutex_lock (&self->stats_lock);
-  if (!rv_csi_stats_set_nodes (&self->stats, nodes, &err) ||
-      !rv_csi_stats_set_kinds (&self->stats, kinds, &err)) {
+  if (!gst_rv_csi_stats_set_nodes (&self->stats, nodes, &err) ||
+      !gst_rv_csi_stats_set_kinds (&self->stats, kinds, &err)) {
     g_mutex_unlock (&self->stats_lock);
     GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
         ("Invalid rvcsisrc filter property"), ("%s", err->message));
@@ -573,9 +573,9 @@ close_socket (GstRvCsiSrc * self)
 }
 
 static GstStateChangeReturn
-gst_rvcsi_src_change_state (GstElement * element, GstStateChange transition)
+gst_rv_csi_src_change_state (GstElement * element, GstStateChange transition)
 {
-  GstRvCsiSrc *self = GST_RVCSI_SRC (element);
+  GstRvCsiSrc *self = GST_RV_CSI_SRC (element);
   GstStateChangeReturn ret;
 
   if (transition == GST_STATE_CHANGE_NULL_TO_READY && !open_socket (self))
@@ -595,9 +595,9 @@ gst_rvcsi_src_change_state (GstElement * element, GstStateChange transition)
 /* ------------------------------------------------------------ streaming */
 
 static gboolean
-gst_rvcsi_src_start (GstBaseSrc * bsrc)
+gst_rv_csi_src_start (GstBaseSrc * bsrc)
 {
-  GstRvCsiSrc *self = GST_RVCSI_SRC (bsrc);
+  GstRvCsiSrc *self = GST_RV_CSI_SRC (bsrc);
   guint n, size;
 
   GST_OBJECT_LOCK (self);
@@ -614,35 +614,35 @@ gst_rvcsi_src_start (GstBaseSrc * bsrc)
   self->iov = g_new0 (struct iovec, n);
   self->addrs = g_new0 (struct sockaddr_storage, n);
   self->cmsgs = g_malloc0 ((gsize) n * CMSG_ROOM);
-  self->accepted = g_new0 (RvAccepted, n);
+  self->accepted = g_new0 (GstRvAccepted, n);
   self->last_stats_post = GST_CLOCK_TIME_NONE;
 
   g_mutex_lock (&self->stats_lock);
-  rv_csi_stats_clear (&self->stats);
+  gst_rv_csi_stats_clear (&self->stats);
   g_mutex_unlock (&self->stats_lock);
   return TRUE;
 }
 
 static gboolean
-gst_rvcsi_src_stop (GstBaseSrc * bsrc)
+gst_rv_csi_src_stop (GstBaseSrc * bsrc)
 {
-  free_batch (GST_RVCSI_SRC (bsrc));
+  free_batch (GST_RV_CSI_SRC (bsrc));
   return TRUE;
 }
 
 static gboolean
-gst_rvcsi_src_unlock (GstBaseSrc * bsrc)
+gst_rv_csi_src_unlock (GstBaseSrc * bsrc)
 {
-  GstRvCsiSrc *self = GST_RVCSI_SRC (bsrc);
+  GstRvCsiSrc *self = GST_RV_CSI_SRC (bsrc);
 
   g_cancellable_cancel (self->cancellable);
   return TRUE;
 }
 
 static gboolean
-gst_rvcsi_src_unlock_stop (GstBaseSrc * bsrc)
+gst_rv_csi_src_unlock_stop (GstBaseSrc * bsrc)
 {
-  GstRvCsiSrc *self = GST_RVCSI_SRC (bsrc);
+  GstRvCsiSrc *self = GST_RV_CSI_SRC (bsrc);
 
   g_cancellable_reset (self->cancellable);
   return TRUE;
@@ -675,7 +675,7 @@ maybe_post_stats (GstRvCsiSrc * self, GstClockTime now)
   if (!GST_CLOCK_TIME_IS_VALID (self->last_stats_post)) {
     self->last_stats_post = now;
     g_mutex_lock (&self->stats_lock);
-    rv_csi_stats_snapshot (&self->stats, now);
+    gst_rv_csi_stats_snapshot (&self->stats, now);
     g_mutex_unlock (&self->stats_lock);
     return;
   }
@@ -683,8 +683,8 @@ maybe_post_stats (GstRvCsiSrc * self, GstClockTime now)
     return;
   self->last_stats_post = now;
   g_mutex_lock (&self->stats_lock);
-  rv_csi_stats_snapshot (&self->stats, now);
-  s = rv_csi_stats_to_structure (&self->stats, "rvcsisrc-stats");
+  gst_rv_csi_stats_snapshot (&self->stats, now);
+  s = gst_rv_csi_stats_to_structure (&self->stats, "rvcsisrc-stats");
   g_mutex_unlock (&self->stats_lock);
   gst_element_post_message (GST_ELEMENT (self),
       gst_message_new_element (GST_OBJECT (self), s));
@@ -753,14 +753,14 @@ admit_batch (GstRvCsiSrc * self, guint n, GstClockTime now)
   g_mutex_lock (&self->stats_lock);
   for (i = 0; i < n; i++) {
     const struct mmsghdr *m = &self->msgs[i];
-    RvAccepted *a = &self->accepted[self->n_accepted];
+    GstRvAccepted *a = &self->accepted[self->n_accepted];
 
     if ((m->msg_hdr.msg_flags & MSG_TRUNC) || m->msg_len >= self->slot_size) {
       self->stats.received++;
       self->stats.dropped_oversize++;
       continue;
     }
-    if (rv_csi_stats_admit (&self->stats, self->slots +
+    if (gst_rv_csi_stats_admit (&self->stats, self->slots +
             (gsize) i * self->slot_size, m->msg_len, now, &a->info)) {
       a->slot = i;
       a->arrival = arrival_time (&m->msg_hdr, now, real_now_ns);
@@ -771,7 +771,7 @@ admit_batch (GstRvCsiSrc * self, guint n, GstClockTime now)
 }
 
 static void
-fill_address (RvCsiPacketMeta * meta, const struct sockaddr_storage *ss)
+fill_address (GstRvCsiPacketMeta * meta, const struct sockaddr_storage *ss)
 {
   if (ss->ss_family == AF_INET) {
     const struct sockaddr_in *in = (const struct sockaddr_in *) ss;
@@ -793,15 +793,15 @@ fill_address (RvCsiPacketMeta * meta, const struct sockaddr_storage *ss)
 }
 
 static GstBuffer *
-make_buffer (GstRvCsiSrc * self, const RvAccepted * a)
+make_buffer (GstRvCsiSrc * self, const GstRvAccepted * a)
 {
   const struct mmsghdr *m = &self->msgs[a->slot];
   GstBuffer *buf = gst_buffer_new_memdup (self->slots +
       (gsize) a->slot * self->slot_size, m->msg_len);
-  RvCsiPacketMeta *meta = rv_csi_packet_meta_add (buf);
+  GstRvCsiPacketMeta *meta = gst_rv_csi_packet_meta_add (buf);
   GstClockTime base = gst_element_get_base_time (GST_ELEMENT (self));
 
-  rv_csi_packet_meta_fill (meta, &a->info, a->arrival);
+  gst_rv_csi_packet_meta_fill (meta, &a->info, a->arrival);
   fill_address (meta, &self->addrs[a->slot]);
   if (GST_CLOCK_TIME_IS_VALID (a->arrival) && a->arrival >= base)
     GST_BUFFER_PTS (buf) = a->arrival - base;
@@ -810,9 +810,9 @@ make_buffer (GstRvCsiSrc * self, const RvAccepted * a)
 }
 
 static GstFlowReturn
-gst_rvcsi_src_create (GstPushSrc * psrc, GstBuffer ** outbuf)
+gst_rv_csi_src_create (GstPushSrc * psrc, GstBuffer ** outbuf)
 {
-  GstRvCsiSrc *self = GST_RVCSI_SRC (psrc);
+  GstRvCsiSrc *self = GST_RV_CSI_SRC (psrc);
   GSocket *sock;
   GstFlowReturn ret = GST_FLOW_OK;
 

@@ -7,8 +7,8 @@
 
 G_BEGIN_DECLS
 
-#define GST_TYPE_RVCSI_SRC (gst_rvcsi_src_get_type ())
-G_DECLARE_FINAL_TYPE (GstRvCsiSrc, gst_rvcsi_src, GST, RVCSI_SRC, GstPushSrc)
+#define GST_TYPE_RV_CSI_SRC (gst_rv_csi_src_get_type ())
+G_DECLARE_FINAL_TYPE (GstRvCsiSrc, gst_rv_csi_src, GST, RV_CSI_SRC, GstPushSrc)
 
 GST_ELEMENT_REGISTER_DECLARE (rvcsisrc);
 

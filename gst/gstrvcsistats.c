@@ -6,14 +6,14 @@
 
 #include "rv_wire.h"
 
-G_STATIC_ASSERT ((int) RV_CSI_KIND_COUNT == (int) RV_PKT_KIND_COUNT);
-G_STATIC_ASSERT ((int) RV_CSI_KIND_CSI_RAW == (int) RV_PKT_CSI_RAW);
-G_STATIC_ASSERT ((int) RV_CSI_KIND_FEATURE_STATE == (int) RV_PKT_FEATURE_STATE);
-G_STATIC_ASSERT ((int) RV_CSI_KIND_CLASSIFICATION ==
+G_STATIC_ASSERT ((int) GST_RV_CSI_KIND_COUNT == (int) RV_PKT_KIND_COUNT);
+G_STATIC_ASSERT ((int) GST_RV_CSI_KIND_CSI_RAW == (int) RV_PKT_CSI_RAW);
+G_STATIC_ASSERT ((int) GST_RV_CSI_KIND_FEATURE_STATE == (int) RV_PKT_FEATURE_STATE);
+G_STATIC_ASSERT ((int) GST_RV_CSI_KIND_CLASSIFICATION ==
     (int) RV_PKT_CLASSIFICATION);
-G_STATIC_ASSERT ((int) RV_CSI_KIND_TIMESYNC == (int) RV_PKT_TIMESYNC);
+G_STATIC_ASSERT ((int) GST_RV_CSI_KIND_TIMESYNC == (int) RV_PKT_TIMESYNC);
 
-#define ALL_KINDS ((1u << RV_CSI_KIND_COUNT) - 1u)
+#define ALL_KINDS ((1u << GST_RV_CSI_KIND_COUNT) - 1u)
 
 /* Reasons always present in the stats structure, so users see zeros. */
 static const guint listed_reasons[] = {
@@ -22,7 +22,7 @@ static const guint listed_reasons[] = {
 };
 
 const gchar *
-rv_csi_drop_reason_name (guint status)
+gst_rv_csi_drop_reason_name (guint status)
 {
   switch (status) {
     case RV_ERR_TRUNCATED:
@@ -55,7 +55,7 @@ rv_csi_drop_reason_name (guint status)
 }
 
 void
-rv_csi_stats_clear (RvCsiStats * s)
+gst_rv_csi_stats_clear (GstRvCsiStats * s)
 {
   s->received = s->accepted = s->bytes = 0;
   memset (s->dropped_status, 0, sizeof s->dropped_status);
@@ -63,18 +63,18 @@ rv_csi_stats_clear (RvCsiStats * s)
   memset (s->kinds, 0, sizeof s->kinds);
   s->snap_time = GST_CLOCK_TIME_NONE;
   memset (s->nodes, 0, sizeof s->nodes);
-  for (guint i = 0; i < RV_CSI_N_NODES; i++)
+  for (guint i = 0; i < GST_RV_CSI_N_NODES; i++)
     s->nodes[i].last_seen = GST_CLOCK_TIME_NONE;
   memset (s->seq, 0, sizeof s->seq);
 }
 
 void
-rv_csi_stats_init (RvCsiStats * s)
+gst_rv_csi_stats_init (GstRvCsiStats * s)
 {
   memset (s, 0, sizeof *s);
   s->node_filter = FALSE;
   s->kind_mask = ALL_KINDS;
-  rv_csi_stats_clear (s);
+  gst_rv_csi_stats_clear (s);
 }
 
 static gboolean
@@ -97,9 +97,9 @@ parse_uint (const gchar * p, guint max, guint * out)
 }
 
 gboolean
-rv_csi_stats_set_nodes (RvCsiStats * s, const gchar * spec, GError ** err)
+gst_rv_csi_stats_set_nodes (GstRvCsiStats * s, const gchar * spec, GError ** err)
 {
-  guint8 allow[RV_CSI_N_NODES / 8] = { 0 };
+  guint8 allow[GST_RV_CSI_N_NODES / 8] = { 0 };
   gchar **parts;
   gboolean ok = TRUE;
 
@@ -136,7 +136,7 @@ rv_csi_stats_set_nodes (RvCsiStats * s, const gchar * spec, GError ** err)
 }
 
 gboolean
-rv_csi_stats_set_kinds (RvCsiStats * s, const gchar * spec, GError ** err)
+gst_rv_csi_stats_set_kinds (GstRvCsiStats * s, const gchar * spec, GError ** err)
 {
   gchar **parts;
   guint32 mask = 0;
@@ -151,10 +151,10 @@ rv_csi_stats_set_kinds (RvCsiStats * s, const gchar * spec, GError ** err)
     gchar *name = g_strstrip (parts[i]);
     guint k;
 
-    for (k = 1; k < RV_CSI_KIND_COUNT; k++)
+    for (k = 1; k < GST_RV_CSI_KIND_COUNT; k++)
       if (g_strcmp0 (name, rv_pkt_kind_name ((rv_pkt_kind) k)) == 0)
         break;
-    if (k < RV_CSI_KIND_COUNT)
+    if (k < GST_RV_CSI_KIND_COUNT)
       mask |= 1u << k;
     else
       ok = FALSE;
@@ -162,7 +162,7 @@ rv_csi_stats_set_kinds (RvCsiStats * s, const gchar * spec, GError ** err)
   g_strfreev (parts);
   if (!ok) {
     GString *names = g_string_new (NULL);
-    for (guint k = 1; k < RV_CSI_KIND_COUNT; k++)
+    for (guint k = 1; k < GST_RV_CSI_KIND_COUNT; k++)
       g_string_append_printf (names, "%s%s", k > 1 ? ", " : "",
           rv_pkt_kind_name ((rv_pkt_kind) k));
     g_set_error (err, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
@@ -180,11 +180,11 @@ static guint
 seq_bits (guint kind)
 {
   switch (kind) {
-    case RV_CSI_KIND_CSI_RAW:
-    case RV_CSI_KIND_CLASSIFICATION:
+    case GST_RV_CSI_KIND_CSI_RAW:
+    case GST_RV_CSI_KIND_CLASSIFICATION:
       return 32;
-    case RV_CSI_KIND_FEATURES:
-    case RV_CSI_KIND_FEATURE_STATE:
+    case GST_RV_CSI_KIND_FEATURES:
+    case GST_RV_CSI_KIND_FEATURE_STATE:
       return 16;
     default:
       return 0;
@@ -192,11 +192,11 @@ seq_bits (guint kind)
 }
 
 static void
-track_seq (RvCsiStats * s, RvCsiPacketInfo * info)
+track_seq (GstRvCsiStats * s, GstRvCsiPacketInfo * info)
 {
   guint bits = seq_bits (info->kind);
-  RvCsiSeqState *st = &s->seq[info->node_id][info->kind];
-  RvCsiNodeStats *ns = &s->nodes[info->node_id];
+  GstRvCsiSeqState *st = &s->seq[info->node_id][info->kind];
+  GstRvCsiNodeStats *ns = &s->nodes[info->node_id];
   guint32 mask, delta;
 
   info->seq_gap = 0;
@@ -206,13 +206,13 @@ track_seq (RvCsiStats * s, RvCsiPacketInfo * info)
   if (!st->have) {
     st->have = TRUE;
     st->last_seq = info->seq;
-    info->flags |= RV_CSI_PACKET_FLAG_FIRST;
+    info->flags |= GST_RV_CSI_PACKET_FLAG_FIRST;
     return;
   }
   mask = bits == 32 ? 0xffffffffu : 0xffffu;
   delta = (info->seq - st->last_seq) & mask;
   if (delta == 0) {
-    info->flags |= RV_CSI_PACKET_FLAG_DUPLICATE;
+    info->flags |= GST_RV_CSI_PACKET_FLAG_DUPLICATE;
     ns->duplicates++;
     return;
   }
@@ -220,10 +220,10 @@ track_seq (RvCsiStats * s, RvCsiPacketInfo * info)
     /* Backwards: a late (reordered) packet or a node reboot. Restart the
      * reference point only when it is far back (reboot), so one late packet
      * does not turn the following ones into a gap. */
-    info->flags |= RV_CSI_PACKET_FLAG_SEQ_BACKWARD;
+    info->flags |= GST_RV_CSI_PACKET_FLAG_SEQ_BACKWARD;
     ns->backward++;
-    if (((st->last_seq - info->seq) & mask) > RV_CSI_SEQ_REORDER_WINDOW) {
-      info->flags |= RV_CSI_PACKET_FLAG_SEQ_RESET;
+    if (((st->last_seq - info->seq) & mask) > GST_RV_CSI_SEQ_REORDER_WINDOW) {
+      info->flags |= GST_RV_CSI_PACKET_FLAG_SEQ_RESET;
       st->last_seq = info->seq;
     }
     return;
@@ -234,8 +234,8 @@ track_seq (RvCsiStats * s, RvCsiPacketInfo * info)
 }
 
 gboolean
-rv_csi_stats_admit (RvCsiStats * s, const guint8 * data, gsize len,
-    GstClockTime now, RvCsiPacketInfo * info)
+gst_rv_csi_stats_admit (GstRvCsiStats * s, const guint8 * data, gsize len,
+    GstClockTime now, GstRvCsiPacketInfo * info)
 {
   rv_pkt pkt;
   rv_status st;
@@ -244,11 +244,11 @@ rv_csi_stats_admit (RvCsiStats * s, const guint8 * data, gsize len,
   s->received++;
   st = rv_pkt_decode (data, len, &pkt);
   if (st != RV_OK) {
-    s->dropped_status[(guint) st < RV_CSI_N_STATUS ? (guint) st : 0]++;
+    s->dropped_status[(guint) st < GST_RV_CSI_N_STATUS ? (guint) st : 0]++;
     return FALSE;
   }
   kind = (guint) pkt.kind;
-  if (kind >= RV_CSI_KIND_COUNT) {
+  if (kind >= GST_RV_CSI_KIND_COUNT) {
     s->dropped_status[RV_ERR_MAGIC]++;
     return FALSE;
   }
@@ -276,7 +276,7 @@ rv_csi_stats_admit (RvCsiStats * s, const guint8 * data, gsize len,
 }
 
 void
-rv_csi_packet_meta_fill (RvCsiPacketMeta * m, const RvCsiPacketInfo * info,
+gst_rv_csi_packet_meta_fill (GstRvCsiPacketMeta * m, const GstRvCsiPacketInfo * info,
     GstClockTime arrival)
 {
   m->node_id = info->node_id;
@@ -288,21 +288,21 @@ rv_csi_packet_meta_fill (RvCsiPacketMeta * m, const RvCsiPacketInfo * info,
 }
 
 void
-rv_csi_stats_snapshot (RvCsiStats * s, GstClockTime now)
+gst_rv_csi_stats_snapshot (GstRvCsiStats * s, GstClockTime now)
 {
   gdouble dt;
 
   if (!GST_CLOCK_TIME_IS_VALID (now))
     return;
   if (!GST_CLOCK_TIME_IS_VALID (s->snap_time) || now <= s->snap_time) {
-    for (guint i = 0; i < RV_CSI_N_NODES; i++)
+    for (guint i = 0; i < GST_RV_CSI_N_NODES; i++)
       s->nodes[i].snap_packets = s->nodes[i].packets;
     s->snap_time = now;
     return;
   }
   dt = (gdouble) (now - s->snap_time) / GST_SECOND;
-  for (guint i = 0; i < RV_CSI_N_NODES; i++) {
-    RvCsiNodeStats *n = &s->nodes[i];
+  for (guint i = 0; i < GST_RV_CSI_N_NODES; i++) {
+    GstRvCsiNodeStats *n = &s->nodes[i];
     n->rate = (gdouble) (n->packets - n->snap_packets) / dt;
     n->snap_packets = n->packets;
   }
@@ -310,17 +310,17 @@ rv_csi_stats_snapshot (RvCsiStats * s, GstClockTime now)
 }
 
 GstStructure *
-rv_csi_stats_to_structure (const RvCsiStats * s, const gchar * name)
+gst_rv_csi_stats_to_structure (const GstRvCsiStats * s, const gchar * name)
 {
   GstStructure *st = gst_structure_new_empty (name);
   guint64 dropped = s->dropped_node + s->dropped_kind + s->dropped_oversize;
   guint64 other = 0;
   GValue nodes = G_VALUE_INIT;
 
-  for (guint i = 0; i < RV_CSI_N_STATUS; i++)
+  for (guint i = 0; i < GST_RV_CSI_N_STATUS; i++)
     dropped += s->dropped_status[i];
-  for (guint i = 0; i < RV_CSI_N_STATUS; i++)
-    if (g_strcmp0 (rv_csi_drop_reason_name (i), "other") == 0)
+  for (guint i = 0; i < GST_RV_CSI_N_STATUS; i++)
+    if (g_strcmp0 (gst_rv_csi_drop_reason_name (i), "other") == 0)
       other += s->dropped_status[i];
 
   gst_structure_set (st,
@@ -330,7 +330,7 @@ rv_csi_stats_to_structure (const RvCsiStats * s, const gchar * name)
       "dropped", G_TYPE_UINT64, dropped, NULL);
   for (guint i = 0; i < G_N_ELEMENTS (listed_reasons); i++) {
     gchar *f = g_strdup_printf ("dropped-%s",
-        rv_csi_drop_reason_name (listed_reasons[i]));
+        gst_rv_csi_drop_reason_name (listed_reasons[i]));
     gst_structure_set (st, f, G_TYPE_UINT64,
         s->dropped_status[listed_reasons[i]], NULL);
     g_free (f);
@@ -340,7 +340,7 @@ rv_csi_stats_to_structure (const RvCsiStats * s, const gchar * name)
     gchar *f;
     if (!s->dropped_status[i])
       continue;
-    f = g_strdup_printf ("dropped-%s", rv_csi_drop_reason_name (i));
+    f = g_strdup_printf ("dropped-%s", gst_rv_csi_drop_reason_name (i));
     gst_structure_set (st, f, G_TYPE_UINT64, s->dropped_status[i], NULL);
     g_free (f);
   }
@@ -349,15 +349,15 @@ rv_csi_stats_to_structure (const RvCsiStats * s, const gchar * name)
       "dropped-oversize", G_TYPE_UINT64, s->dropped_oversize,
       "dropped-node-filter", G_TYPE_UINT64, s->dropped_node,
       "dropped-kind-filter", G_TYPE_UINT64, s->dropped_kind, NULL);
-  for (guint k = 1; k < RV_CSI_KIND_COUNT; k++) {
-    gchar *f = g_strdup_printf ("kind-%s", rv_csi_packet_kind_nick (k));
+  for (guint k = 1; k < GST_RV_CSI_KIND_COUNT; k++) {
+    gchar *f = g_strdup_printf ("kind-%s", gst_rv_csi_packet_kind_nick (k));
     gst_structure_set (st, f, G_TYPE_UINT64, s->kinds[k], NULL);
     g_free (f);
   }
 
   g_value_init (&nodes, GST_TYPE_ARRAY);
-  for (guint i = 0; i < RV_CSI_N_NODES; i++) {
-    const RvCsiNodeStats *n = &s->nodes[i];
+  for (guint i = 0; i < GST_RV_CSI_N_NODES; i++) {
+    const GstRvCsiNodeStats *n = &s->nodes[i];
     GValue v = G_VALUE_INIT;
 
     if (!n->packets)

@@ -2,7 +2,7 @@
  * gstrvcsistats.h — packet admission and counters shared by rvcsisrc and
  * the parsers (rvcsiparse, rvcsitextparse).
  *
- * One RvCsiStats per element: validates a datagram with the kernel decoder,
+ * One GstRvCsiStats per element: validates a datagram with the kernel decoder,
  * applies the node allowlist and kind filter, tracks per (node, kind)
  * sequence gaps and per-node counters. Node ids are one byte on the wire, so
  * the per-node tables are fixed arrays of 256 entries: memory does not grow
@@ -17,8 +17,8 @@
 
 G_BEGIN_DECLS
 
-#define RV_CSI_N_NODES 256
-#define RV_CSI_N_STATUS 128
+#define GST_RV_CSI_N_NODES 256
+#define GST_RV_CSI_N_STATUS 128
 
 typedef struct {
   guint64 packets;
@@ -29,32 +29,32 @@ typedef struct {
   guint64 snap_packets;    /* packets at the last rate snapshot */
   gdouble rate;            /* packets/s over the last snapshot interval */
   GstClockTime last_seen;
-} RvCsiNodeStats;
+} GstRvCsiNodeStats;
 
 typedef struct {
   guint32 last_seq;
   gboolean have;
-} RvCsiSeqState;
+} GstRvCsiSeqState;
 
 typedef struct {
   /* admission */
-  guint8 node_allow[RV_CSI_N_NODES / 8];
+  guint8 node_allow[GST_RV_CSI_N_NODES / 8];
   gboolean node_filter;    /* FALSE: every node id is accepted */
-  guint32 kind_mask;       /* bit k set: RvCsiPacketKind k accepted */
+  guint32 kind_mask;       /* bit k set: GstRvCsiPacketKind k accepted */
 
   /* counters */
   guint64 received;        /* datagrams / buffers seen */
   guint64 accepted;
   guint64 bytes;
-  guint64 dropped_status[RV_CSI_N_STATUS];  /* by kernel rv_status */
+  guint64 dropped_status[GST_RV_CSI_N_STATUS];  /* by kernel rv_status */
   guint64 dropped_node;    /* valid, but node not in the allowlist */
   guint64 dropped_kind;    /* valid, but kind filtered out */
   guint64 dropped_oversize;  /* datagram larger than the receive slot */
-  guint64 kinds[RV_CSI_KIND_COUNT];
+  guint64 kinds[GST_RV_CSI_KIND_COUNT];
   GstClockTime snap_time;
-  RvCsiNodeStats nodes[RV_CSI_N_NODES];
-  RvCsiSeqState seq[RV_CSI_N_NODES][RV_CSI_KIND_COUNT];
-} RvCsiStats;
+  GstRvCsiNodeStats nodes[GST_RV_CSI_N_NODES];
+  GstRvCsiSeqState seq[GST_RV_CSI_N_NODES][GST_RV_CSI_KIND_COUNT];
+} GstRvCsiStats;
 
 /* What admission learned about an accepted packet. */
 typedef struct {
@@ -63,39 +63,39 @@ typedef struct {
   guint16 flags;
   guint32 seq;
   guint32 seq_gap;
-} RvCsiPacketInfo;
+} GstRvCsiPacketInfo;
 
-void rv_csi_stats_init (RvCsiStats * s);
+void gst_rv_csi_stats_init (GstRvCsiStats * s);
 /* Clears counters and sequence state, keeps the filters. */
-void rv_csi_stats_clear (RvCsiStats * s);
+void gst_rv_csi_stats_clear (GstRvCsiStats * s);
 
 /* "1,2,5-8" (ids 0..255); NULL or "" accepts all. FALSE + error if bad. */
-gboolean rv_csi_stats_set_nodes (RvCsiStats * s, const gchar * spec,
+gboolean gst_rv_csi_stats_set_nodes (GstRvCsiStats * s, const gchar * spec,
     GError ** err);
 /* "csi-raw,feature-state" (kind nicks); NULL or "" accepts all. */
-gboolean rv_csi_stats_set_kinds (RvCsiStats * s, const gchar * spec,
+gboolean gst_rv_csi_stats_set_kinds (GstRvCsiStats * s, const gchar * spec,
     GError ** err);
 
 /* Validate one packet. TRUE: accepted, *info filled. FALSE: dropped and
  * counted (by kernel status or filter). */
-gboolean rv_csi_stats_admit (RvCsiStats * s, const guint8 * data, gsize len,
-    GstClockTime now, RvCsiPacketInfo * info);
+gboolean gst_rv_csi_stats_admit (GstRvCsiStats * s, const guint8 * data, gsize len,
+    GstClockTime now, GstRvCsiPacketInfo * info);
 
 /* Fill a packet meta from admission info. */
-void rv_csi_packet_meta_fill (RvCsiPacketMeta * m, const RvCsiPacketInfo * info,
+void gst_rv_csi_packet_meta_fill (GstRvCsiPacketMeta * m, const GstRvCsiPacketInfo * info,
     GstClockTime arrival);
 
 /* Recompute per-node rates over the time since the previous snapshot. */
-void rv_csi_stats_snapshot (RvCsiStats * s, GstClockTime now);
+void gst_rv_csi_stats_snapshot (GstRvCsiStats * s, GstClockTime now);
 
 /* Counters as a new GstStructure called `name` (documented in
  * docs/elements.md): received, accepted, dropped, dropped-<reason>,
  * kind-<nick>, nodes (array of per-node structures). */
-GstStructure *rv_csi_stats_to_structure (const RvCsiStats * s,
+GstStructure *gst_rv_csi_stats_to_structure (const GstRvCsiStats * s,
     const gchar * name);
 
 /* Short stable names of drop reasons, e.g. "crc", "truncated". */
-const gchar *rv_csi_drop_reason_name (guint status);
+const gchar *gst_rv_csi_drop_reason_name (guint status);
 
 G_END_DECLS
 #endif

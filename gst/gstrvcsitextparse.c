@@ -1,7 +1,7 @@
 /*
  * gstrvcsitextparse.c — rvcsitextparse: turns the serial/text logs of the
  * other ESP32 CSI firmwares (Espressif esp-csi csi_recv, ESP32-CSI-Tool)
- * into binary raw CSI frames (0xC5110001) with RvCsiPacketMeta, so they
+ * into binary raw CSI frames (0xC5110001) with GstRvCsiPacketMeta, so they
  * feed the same rvtemporalhead/rvclassify pipeline as UDP nodes.
  *
  * Input is any byte stream (filesrc, a serial port via fdsrc); lines are
@@ -26,8 +26,8 @@
 #include "rv_csi_text.h"
 #include "rv_wire.h"
 
-GST_DEBUG_CATEGORY_STATIC (gst_rvcsi_text_parse_debug);
-#define GST_CAT_DEFAULT gst_rvcsi_text_parse_debug
+GST_DEBUG_CATEGORY_STATIC (gst_rv_csi_text_parse_debug);
+#define GST_CAT_DEFAULT gst_rv_csi_text_parse_debug
 
 #define MAX_LINE (256 * 1024)
 #define DEFAULT_NODE_ID -1
@@ -52,13 +52,13 @@ struct _GstRvCsiTextParse
   gboolean need_segment;
   gboolean have_t0;
   guint64 t0_us, last_local, wrap_us;
-  guint32 tool_seq[RV_CSI_N_NODES];
+  guint32 tool_seq[GST_RV_CSI_N_NODES];
   guint8 *frame;
   gsize frame_cap;
   int8_t *iq;
 
   GMutex stats_lock;
-  RvCsiStats stats;
+  GstRvCsiStats stats;
 };
 
 static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
@@ -66,12 +66,12 @@ static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
 static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
     GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS ("application/x-rvcsi"));
 
-#define gst_rvcsi_text_parse_parent_class parent_class
-G_DEFINE_TYPE_WITH_CODE (GstRvCsiTextParse, gst_rvcsi_text_parse,
-    GST_TYPE_ELEMENT, GST_DEBUG_CATEGORY_INIT (gst_rvcsi_text_parse_debug,
+#define gst_rv_csi_text_parse_parent_class parent_class
+G_DEFINE_TYPE_WITH_CODE (GstRvCsiTextParse, gst_rv_csi_text_parse,
+    GST_TYPE_ELEMENT, GST_DEBUG_CATEGORY_INIT (gst_rv_csi_text_parse_debug,
         "rvcsitextparse", 0, "ESP32 CSI text log parser"));
 GST_ELEMENT_REGISTER_DEFINE (rvcsitextparse, "rvcsitextparse", GST_RANK_NONE,
-    GST_TYPE_RVCSI_TEXT_PARSE);
+    GST_TYPE_RV_CSI_TEXT_PARSE);
 
 /* Largest frame: 2 * RV_CSI_MAX_SUBCARRIERS I/Q values of one antenna. */
 #define IQ_CAP (2u * RV_CSI_MAX_SUBCARRIERS)
@@ -115,14 +115,14 @@ handle_line (GstRvCsiTextParse * self, const gchar * text, gsize len)
 {
   rv_csi_text_info info;
   rv_csi_frame frame;
-  RvCsiPacketInfo pinfo;
+  GstRvCsiPacketInfo pinfo;
   rv_status st;
   gsize written = 0;
   GstClockTime pts;
   gboolean ok;
   gint node_override;
   GstBuffer *buf;
-  RvCsiPacketMeta *meta;
+  GstRvCsiPacketMeta *meta;
 
   /* Blank lines carry nothing; not worth a counter. */
   while (len && (text[len - 1] == '\r' || text[len - 1] == ' '))
@@ -134,7 +134,7 @@ handle_line (GstRvCsiTextParse * self, const gchar * text, gsize len)
   if (st != RV_OK) {
     g_mutex_lock (&self->stats_lock);
     self->stats.received++;
-    self->stats.dropped_status[(guint) st < RV_CSI_N_STATUS ? st : 0]++;
+    self->stats.dropped_status[(guint) st < GST_RV_CSI_N_STATUS ? st : 0]++;
     g_mutex_unlock (&self->stats_lock);
     GST_LOG_OBJECT (self, "dropped line: %s", rv_status_str (st));
     return GST_FLOW_OK;
@@ -151,13 +151,13 @@ handle_line (GstRvCsiTextParse * self, const gchar * text, gsize len)
   if (st != RV_OK) {
     g_mutex_lock (&self->stats_lock);
     self->stats.received++;
-    self->stats.dropped_status[(guint) st < RV_CSI_N_STATUS ? st : 0]++;
+    self->stats.dropped_status[(guint) st < GST_RV_CSI_N_STATUS ? st : 0]++;
     g_mutex_unlock (&self->stats_lock);
     return GST_FLOW_OK;
   }
   pts = line_time (self, &info);
   g_mutex_lock (&self->stats_lock);
-  ok = rv_csi_stats_admit (&self->stats, self->frame, written, pts, &pinfo);
+  ok = gst_rv_csi_stats_admit (&self->stats, self->frame, written, pts, &pinfo);
   g_mutex_unlock (&self->stats_lock);
   if (!ok)
     return GST_FLOW_OK;
@@ -174,15 +174,15 @@ handle_line (GstRvCsiTextParse * self, const gchar * text, gsize len)
   }
   buf = gst_buffer_new_memdup (self->frame, written);
   GST_BUFFER_PTS (buf) = GST_BUFFER_DTS (buf) = pts;
-  meta = rv_csi_packet_meta_add (buf);
-  rv_csi_packet_meta_fill (meta, &pinfo, pts);
+  meta = gst_rv_csi_packet_meta_add (buf);
+  gst_rv_csi_packet_meta_fill (meta, &pinfo, pts);
   return gst_pad_push (self->srcpad, buf);
 }
 
 static GstFlowReturn
-gst_rvcsi_text_parse_chain (GstPad * pad, GstObject * parent, GstBuffer * buf)
+gst_rv_csi_text_parse_chain (GstPad * pad, GstObject * parent, GstBuffer * buf)
 {
-  GstRvCsiTextParse *self = GST_RVCSI_TEXT_PARSE (parent);
+  GstRvCsiTextParse *self = GST_RV_CSI_TEXT_PARSE (parent);
   GstFlowReturn ret = GST_FLOW_OK;
   GstMapInfo map;
   gsize pos = 0;
@@ -225,10 +225,10 @@ gst_rvcsi_text_parse_chain (GstPad * pad, GstObject * parent, GstBuffer * buf)
 }
 
 static gboolean
-gst_rvcsi_text_parse_sink_event (GstPad * pad, GstObject * parent,
+gst_rv_csi_text_parse_sink_event (GstPad * pad, GstObject * parent,
     GstEvent * event)
 {
-  GstRvCsiTextParse *self = GST_RVCSI_TEXT_PARSE (parent);
+  GstRvCsiTextParse *self = GST_RV_CSI_TEXT_PARSE (parent);
 
   switch (GST_EVENT_TYPE (event)) {
     case GST_EVENT_CAPS:
@@ -256,7 +256,7 @@ gst_rvcsi_text_parse_sink_event (GstPad * pad, GstObject * parent,
         self->need_segment = FALSE;
       }
       g_mutex_lock (&self->stats_lock);
-      s = rv_csi_stats_to_structure (&self->stats, "rvcsitextparse-stats");
+      s = gst_rv_csi_stats_to_structure (&self->stats, "rvcsitextparse-stats");
       g_mutex_unlock (&self->stats_lock);
       gst_element_post_message (GST_ELEMENT (self),
           gst_message_new_element (GST_OBJECT (self), s));
@@ -269,25 +269,25 @@ gst_rvcsi_text_parse_sink_event (GstPad * pad, GstObject * parent,
 }
 
 static GstStateChangeReturn
-gst_rvcsi_text_parse_change_state (GstElement * element,
+gst_rv_csi_text_parse_change_state (GstElement * element,
     GstStateChange transition)
 {
-  GstRvCsiTextParse *self = GST_RVCSI_TEXT_PARSE (element);
+  GstRvCsiTextParse *self = GST_RV_CSI_TEXT_PARSE (element);
 
   if (transition == GST_STATE_CHANGE_READY_TO_PAUSED) {
     reset_stream (self);
     g_mutex_lock (&self->stats_lock);
-    rv_csi_stats_clear (&self->stats);
+    gst_rv_csi_stats_clear (&self->stats);
     g_mutex_unlock (&self->stats_lock);
   }
   return GST_ELEMENT_CLASS (parent_class)->change_state (element, transition);
 }
 
 static void
-gst_rvcsi_text_parse_set_property (GObject * object, guint prop_id,
+gst_rv_csi_text_parse_set_property (GObject * object, guint prop_id,
     const GValue * value, GParamSpec * pspec)
 {
-  GstRvCsiTextParse *self = GST_RVCSI_TEXT_PARSE (object);
+  GstRvCsiTextParse *self = GST_RV_CSI_TEXT_PARSE (object);
 
   GST_OBJECT_LOCK (self);
   switch (prop_id) {
@@ -302,10 +302,10 @@ gst_rvcsi_text_parse_set_property (GObject * object, guint prop_id,
 }
 
 static void
-gst_rvcsi_text_parse_get_property (GObject * object, guint prop_id,
+gst_rv_csi_text_parse_get_property (GObject * object, guint prop_id,
     GValue * value, GParamSpec * pspec)
 {
-  GstRvCsiTextParse *self = GST_RVCSI_TEXT_PARSE (object);
+  GstRvCsiTextParse *self = GST_RV_CSI_TEXT_PARSE (object);
 
   GST_OBJECT_LOCK (self);
   switch (prop_id) {
@@ -314,7 +314,7 @@ gst_rvcsi_text_parse_get_property (GObject * object, guint prop_id,
       break;
     case PROP_STATS:
       g_mutex_lock (&self->stats_lock);
-      g_value_take_boxed (value, rv_csi_stats_to_structure (&self->stats,
+      g_value_take_boxed (value, gst_rv_csi_stats_to_structure (&self->stats,
               "rvcsitextparse-stats"));
       g_mutex_unlock (&self->stats_lock);
       break;
@@ -326,9 +326,9 @@ gst_rvcsi_text_parse_get_property (GObject * object, guint prop_id,
 }
 
 static void
-gst_rvcsi_text_parse_finalize (GObject * object)
+gst_rv_csi_text_parse_finalize (GObject * object)
 {
-  GstRvCsiTextParse *self = GST_RVCSI_TEXT_PARSE (object);
+  GstRvCsiTextParse *self = GST_RV_CSI_TEXT_PARSE (object);
 
   g_byte_array_unref (self->line);
   g_free (self->frame);
@@ -338,14 +338,14 @@ gst_rvcsi_text_parse_finalize (GObject * object)
 }
 
 static void
-gst_rvcsi_text_parse_class_init (GstRvCsiTextParseClass * klass)
+gst_rv_csi_text_parse_class_init (GstRvCsiTextParseClass * klass)
 {
   GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
   GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
 
-  gobject_class->set_property = gst_rvcsi_text_parse_set_property;
-  gobject_class->get_property = gst_rvcsi_text_parse_get_property;
-  gobject_class->finalize = gst_rvcsi_text_parse_finalize;
+  gobject_class->set_property = gst_rv_csi_text_parse_set_property;
+  gobject_class->get_property = gst_rv_csi_text_parse_get_property;
+  gobject_class->finalize = gst_rv_csi_text_parse_finalize;
 
   g_object_class_install_property (gobject_class, PROP_NODE_ID,
       g_param_spec_int ("node-id", "Node id",
@@ -366,20 +366,20 @@ gst_rvcsi_text_parse_class_init (GstRvCsiTextParseClass * klass)
   gst_element_class_set_static_metadata (element_class,
       "RuView CSI text log parser", "Codec/Parser",
       "Parses CSI_DATA lines of Espressif esp-csi and ESP32-CSI-Tool serial "
-      "logs into raw CSI frame packets (0xC5110001) with RvCsiPacketMeta",
+      "logs into raw CSI frame packets (0xC5110001) with GstRvCsiPacketMeta",
       "gst-rvcsi developers");
   element_class->change_state =
-      GST_DEBUG_FUNCPTR (gst_rvcsi_text_parse_change_state);
+      GST_DEBUG_FUNCPTR (gst_rv_csi_text_parse_change_state);
 }
 
 static void
-gst_rvcsi_text_parse_init (GstRvCsiTextParse * self)
+gst_rv_csi_text_parse_init (GstRvCsiTextParse * self)
 {
   self->sinkpad = gst_pad_new_from_static_template (&sink_template, "sink");
   gst_pad_set_chain_function (self->sinkpad,
-      GST_DEBUG_FUNCPTR (gst_rvcsi_text_parse_chain));
+      GST_DEBUG_FUNCPTR (gst_rv_csi_text_parse_chain));
   gst_pad_set_event_function (self->sinkpad,
-      GST_DEBUG_FUNCPTR (gst_rvcsi_text_parse_sink_event));
+      GST_DEBUG_FUNCPTR (gst_rv_csi_text_parse_sink_event));
   gst_element_add_pad (GST_ELEMENT (self), self->sinkpad);
   self->srcpad = gst_pad_new_from_static_template (&src_template, "src");
   gst_pad_use_fixed_caps (self->srcpad);
@@ -391,6 +391,6 @@ gst_rvcsi_text_parse_init (GstRvCsiTextParse * self)
   self->frame_cap = RV_CSI_HEADER_SIZE + IQ_CAP;
   self->frame = g_malloc (self->frame_cap);
   g_mutex_init (&self->stats_lock);
-  rv_csi_stats_init (&self->stats);
+  gst_rv_csi_stats_init (&self->stats);
   reset_stream (self);
 }

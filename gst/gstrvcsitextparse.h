@@ -6,9 +6,9 @@
 
 G_BEGIN_DECLS
 
-#define GST_TYPE_RVCSI_TEXT_PARSE (gst_rvcsi_text_parse_get_type ())
-G_DECLARE_FINAL_TYPE (GstRvCsiTextParse, gst_rvcsi_text_parse, GST,
-    RVCSI_TEXT_PARSE, GstElement)
+#define GST_TYPE_RV_CSI_TEXT_PARSE (gst_rv_csi_text_parse_get_type ())
+G_DECLARE_FINAL_TYPE (GstRvCsiTextParse, gst_rv_csi_text_parse, GST,
+    RV_CSI_TEXT_PARSE, GstElement)
 
 GST_ELEMENT_REGISTER_DECLARE (rvcsitextparse);
 

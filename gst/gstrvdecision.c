@@ -7,7 +7,7 @@
 #include <math.h>
 
 void
-rv_decision_init (RvDecision * d, guint n_classes)
+gst_rv_decision_init (GstRvDecision * d, guint n_classes)
 {
   d->n_classes = n_classes;
   d->probs = g_new0 (gfloat, n_classes);
@@ -18,7 +18,7 @@ rv_decision_init (RvDecision * d, guint n_classes)
 }
 
 void
-rv_decision_clear (RvDecision * d)
+gst_rv_decision_clear (GstRvDecision * d)
 {
   g_clear_pointer (&d->probs, g_free);
 }
@@ -27,9 +27,9 @@ rv_decision_clear (RvDecision * d)
  * (missing, a new segment, duplicates) count as an untimed frame rather
  * than as nothing, so such a stream is still smoothed and decided. */
 static GstClockTime
-frame_gap (RvDecision * d, GstClockTime running)
+frame_gap (GstRvDecision * d, GstClockTime running)
 {
-  GstClockTime gap = RV_DECISION_UNTIMED_GAP;
+  GstClockTime gap = GST_RV_DECISION_UNTIMED_GAP;
 
   if (GST_CLOCK_TIME_IS_VALID (running)) {
     if (GST_CLOCK_TIME_IS_VALID (d->last_running) && running > d->last_running)
@@ -40,7 +40,7 @@ frame_gap (RvDecision * d, GstClockTime running)
 }
 
 gboolean
-rv_decision_update (RvDecision * d, const RvDecisionParams * params,
+gst_rv_decision_update (GstRvDecision * d, const GstRvDecisionParams * params,
     const gfloat * probs, GstClockTime running, gint * previous)
 {
   GstClockTime gap = frame_gap (d, running);

@@ -6,7 +6,7 @@
  *
  * Each frame stands for the stream time since the stream's previous frame
  * (its gap); a stream's first frame, and a frame without a usable
- * timestamp, stands for RV_DECISION_UNTIMED_GAP. A frame's weight in the
+ * timestamp, stands for GST_RV_DECISION_UNTIMED_GAP. A frame's weight in the
  * average is 1 - exp(-gap / smoothing_time). A label that is not the
  * decision becomes it once it has been the average's top class, with at
  * least min_confidence, on consecutive frames whose gaps add up to
@@ -20,13 +20,13 @@
 G_BEGIN_DECLS
 
 /* One 100 Hz CSI frame: what a frame with no known gap counts for. */
-#define RV_DECISION_UNTIMED_GAP (10 * GST_MSECOND)
+#define GST_RV_DECISION_UNTIMED_GAP (10 * GST_MSECOND)
 
 typedef struct {
   GstClockTime smoothing_time;  /* 0: each frame alone */
   GstClockTime hold_time;       /* 0: change on the first leading frame */
   gdouble min_confidence;
-} RvDecisionParams;
+} GstRvDecisionParams;
 
 typedef struct {
   guint n_classes;
@@ -36,15 +36,15 @@ typedef struct {
   gint candidate;               /* top class of the average, -1 at start */
   GstClockTime held;            /* stream time the candidate has led */
   GstClockTime last_running;    /* running time of the previous frame */
-} RvDecision;
+} GstRvDecision;
 
-void rv_decision_init (RvDecision * d, guint n_classes);
-void rv_decision_clear (RvDecision * d);
+void gst_rv_decision_init (GstRvDecision * d, guint n_classes);
+void gst_rv_decision_clear (GstRvDecision * d);
 
 /* Feeds one frame's class probabilities (n_classes, summing to 1) at
  * running time `running` (GST_CLOCK_TIME_NONE if unknown). Returns TRUE if
  * the decision changed; the previous one is then in *previous. */
-gboolean rv_decision_update (RvDecision * d, const RvDecisionParams * params,
+gboolean gst_rv_decision_update (GstRvDecision * d, const GstRvDecisionParams * params,
     const gfloat * probs, GstClockTime running, gint * previous);
 
 G_END_DECLS

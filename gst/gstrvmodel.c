@@ -7,10 +7,10 @@
 
 #include "rv_default_models.h"
 
-static RvLoadedModel *
+static GstRvLoadedModel *
 load_bytes (GBytes * blob, const gchar * origin, GError ** err)
 {
-  RvLoadedModel *m = g_new0 (RvLoadedModel, 1);
+  GstRvLoadedModel *m = g_new0 (GstRvLoadedModel, 1);
   gsize len = 0;
   const guint8 *data = g_bytes_get_data (blob, &len);
   rv_status st;
@@ -26,7 +26,7 @@ load_bytes (GBytes * blob, const gchar * origin, GError ** err)
         "%s%s)", origin, rv_status_str (st), (gsize) m->info.err_offset,
         m->info.err_detail ? ": " : "",
         m->info.err_detail ? m->info.err_detail : "");
-    rv_loaded_model_unref (m);
+    gst_rv_loaded_model_unref (m);
     return NULL;
   }
   size = rv_model_mem_size (&m->info);
@@ -35,21 +35,21 @@ load_bytes (GBytes * blob, const gchar * origin, GError ** err)
   if (!m->model) {
     g_set_error (err, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
         "model %s cannot be built: %s", origin, rv_status_str (st));
-    rv_loaded_model_unref (m);
+    gst_rv_loaded_model_unref (m);
     return NULL;
   }
   m->id = m->info.crc;
   return m;
 }
 
-RvLoadedModel *
-rv_loaded_model_from_file (const gchar * path, GError ** err)
+GstRvLoadedModel *
+gst_rv_loaded_model_from_file (const gchar * path, GError ** err)
 {
   gchar *contents = NULL;
   gsize len = 0;
   GError *ferr = NULL;
   GBytes *blob;
-  RvLoadedModel *m;
+  GstRvLoadedModel *m;
 
   if (!g_file_get_contents (path, &contents, &len, &ferr)) {
     g_set_error (err, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
@@ -64,37 +64,37 @@ rv_loaded_model_from_file (const gchar * path, GError ** err)
   return m;
 }
 
-RvLoadedModel *
-rv_loaded_model_builtin (RvModelBuiltin which, GError ** err)
+GstRvLoadedModel *
+gst_rv_loaded_model_builtin (GstRvModelBuiltin which, GError ** err)
 {
   size_t len = 0;
-  const uint8_t *data = which == RV_MODEL_BUILTIN_CSI ?
+  const uint8_t *data = which == GST_RV_MODEL_BUILTIN_CSI ?
       rv_default_model_csi (&len) : rv_default_model_state (&len);
   GBytes *blob;
-  RvLoadedModel *m;
+  GstRvLoadedModel *m;
 
   if (!data || !len) {
     g_set_error (err, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
         "the built-in %s model is missing from this build",
-        which == RV_MODEL_BUILTIN_CSI ? "CSI" : "feature-state");
+        which == GST_RV_MODEL_BUILTIN_CSI ? "CSI" : "feature-state");
     return NULL;
   }
   blob = g_bytes_new_static (data, len);
-  m = load_bytes (blob, which == RV_MODEL_BUILTIN_CSI ? "built-in csi" :
+  m = load_bytes (blob, which == GST_RV_MODEL_BUILTIN_CSI ? "built-in csi" :
       "built-in state", err);
   g_bytes_unref (blob);
   return m;
 }
 
-RvLoadedModel *
-rv_loaded_model_ref (RvLoadedModel * m)
+GstRvLoadedModel *
+gst_rv_loaded_model_ref (GstRvLoadedModel * m)
 {
   g_atomic_int_inc (&m->refcount);
   return m;
 }
 
 void
-rv_loaded_model_unref (RvLoadedModel * m)
+gst_rv_loaded_model_unref (GstRvLoadedModel * m)
 {
   if (!m || !g_atomic_int_dec_and_test (&m->refcount))
     return;
@@ -105,7 +105,7 @@ rv_loaded_model_unref (RvLoadedModel * m)
 }
 
 gchar *
-rv_loaded_model_label (const RvLoadedModel * m, guint head, guint c)
+gst_rv_loaded_model_label (const GstRvLoadedModel * m, guint head, guint c)
 {
   size_t len = 0;
   const char *s = rv_model_label (m->model, head, c, &len);
@@ -114,7 +114,7 @@ rv_loaded_model_label (const RvLoadedModel * m, guint head, guint c)
 }
 
 gint
-rv_loaded_model_find_head (const RvLoadedModel * m, const gchar * spec)
+gst_rv_loaded_model_find_head (const GstRvLoadedModel * m, const gchar * spec)
 {
   gchar *end = NULL;
   guint64 v;

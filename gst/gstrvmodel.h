@@ -16,9 +16,9 @@
 G_BEGIN_DECLS
 
 typedef enum {
-  RV_MODEL_BUILTIN_CSI,         /* raw CSI frames, input RV_CSI_FEAT_DIM */
-  RV_MODEL_BUILTIN_STATE,       /* feature-state packets, RV_STATE_FEAT_DIM */
-} RvModelBuiltin;
+  GST_RV_MODEL_BUILTIN_CSI,         /* raw CSI frames, input RV_CSI_FEAT_DIM */
+  GST_RV_MODEL_BUILTIN_STATE,       /* feature-state packets, RV_STATE_FEAT_DIM */
+} GstRvModelBuiltin;
 
 typedef struct {
   gint refcount;
@@ -28,17 +28,17 @@ typedef struct {
   gpointer mem;
   guint32 id;                   /* CRC32 of the blob */
   gchar *origin;                /* file path or "built-in csi" / "built-in state" */
-} RvLoadedModel;
+} GstRvLoadedModel;
 
-RvLoadedModel *rv_loaded_model_from_file (const gchar * path, GError ** err);
-RvLoadedModel *rv_loaded_model_builtin (RvModelBuiltin which, GError ** err);
-RvLoadedModel *rv_loaded_model_ref (RvLoadedModel * m);
-void rv_loaded_model_unref (RvLoadedModel * m);
+GstRvLoadedModel *gst_rv_loaded_model_from_file (const gchar * path, GError ** err);
+GstRvLoadedModel *gst_rv_loaded_model_builtin (GstRvModelBuiltin which, GError ** err);
+GstRvLoadedModel *gst_rv_loaded_model_ref (GstRvLoadedModel * m);
+void gst_rv_loaded_model_unref (GstRvLoadedModel * m);
 
 /* Label of class c of head h as a NUL-terminated new string. */
-gchar *rv_loaded_model_label (const RvLoadedModel * m, guint head, guint c);
+gchar *gst_rv_loaded_model_label (const GstRvLoadedModel * m, guint head, guint c);
 /* Head index for "name" or a decimal index; -1 if none. NULL/"" -> 0. */
-gint rv_loaded_model_find_head (const RvLoadedModel * m, const gchar * spec);
+gint gst_rv_loaded_model_find_head (const GstRvLoadedModel * m, const gchar * spec);
 
 G_END_DECLS
 #endif

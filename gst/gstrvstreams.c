@@ -2,26 +2,26 @@
 #include "gstrvstreams.h"
 
 GType
-rv_streams_policy_get_type (void)
+gst_rv_streams_policy_get_type (void)
 {
   static GType type;
   static const GEnumValue values[] = {
-    {RV_STREAMS_REFUSE, "Refuse new streams while the table is full "
+    {GST_RV_STREAMS_REFUSE, "Refuse new streams while the table is full "
           "(established streams keep their state)", "refuse"},
-    {RV_STREAMS_EVICT_OLDEST, "Evict the least recently seen stream",
+    {GST_RV_STREAMS_EVICT_OLDEST, "Evict the least recently seen stream",
         "evict-oldest"},
     {0, NULL, NULL}
   };
 
   if (g_once_init_enter (&type)) {
-    GType t = g_enum_register_static ("RvStreamsPolicy", values);
+    GType t = g_enum_register_static ("GstRvStreamsPolicy", values);
     g_once_init_leave (&type, t);
   }
   return type;
 }
 
 static void
-entry_free (RvStreams * t, RvStreamEntry * e)
+entry_free (GstRvStreams * t, GstRvStreamEntry * e)
 {
   if (t->free_data && e->data)
     t->free_data (e->data);
@@ -29,7 +29,7 @@ entry_free (RvStreams * t, RvStreamEntry * e)
 }
 
 void
-rv_streams_init (RvStreams * t, guint max, RvStreamsPolicy policy,
+gst_rv_streams_init (GstRvStreams * t, guint max, GstRvStreamsPolicy policy,
     GDestroyNotify free_data)
 {
   t->map = g_hash_table_new (g_direct_hash, g_direct_equal);
@@ -41,7 +41,7 @@ rv_streams_init (RvStreams * t, guint max, RvStreamsPolicy policy,
 }
 
 void
-rv_streams_remove (RvStreams * t, RvStreamEntry * e)
+gst_rv_streams_remove (GstRvStreams * t, GstRvStreamEntry * e)
 {
   g_hash_table_remove (t->map, GUINT_TO_POINTER (e->key));
   g_queue_unlink (&t->lru, &e->link);
@@ -49,26 +49,26 @@ rv_streams_remove (RvStreams * t, RvStreamEntry * e)
 }
 
 void
-rv_streams_clear (RvStreams * t)
+gst_rv_streams_clear (GstRvStreams * t)
 {
   while (t->lru.head)
-    rv_streams_remove (t, t->lru.head->data);
+    gst_rv_streams_remove (t, t->lru.head->data);
 }
 
 void
-rv_streams_free (RvStreams * t)
+gst_rv_streams_free (GstRvStreams * t)
 {
   if (!t->map)
     return;
-  rv_streams_clear (t);
+  gst_rv_streams_clear (t);
   g_hash_table_destroy (t->map);
   t->map = NULL;
 }
 
-RvStreamEntry *
-rv_streams_lookup (RvStreams * t, guint32 key, GstClockTime now)
+GstRvStreamEntry *
+gst_rv_streams_lookup (GstRvStreams * t, guint32 key, GstClockTime now)
 {
-  RvStreamEntry *e = g_hash_table_lookup (t->map, GUINT_TO_POINTER (key));
+  GstRvStreamEntry *e = g_hash_table_lookup (t->map, GUINT_TO_POINTER (key));
 
   if (!e)
     return NULL;
@@ -80,17 +80,17 @@ rv_streams_lookup (RvStreams * t, guint32 key, GstClockTime now)
 }
 
 guint
-rv_streams_expire (RvStreams * t, GstClockTime now, GstClockTime timeout)
+gst_rv_streams_expire (GstRvStreams * t, GstClockTime now, GstClockTime timeout)
 {
   guint n = 0;
 
   if (!timeout || !GST_CLOCK_TIME_IS_VALID (now))
     return 0;
   while (t->lru.head) {
-    RvStreamEntry *e = t->lru.head->data;
+    GstRvStreamEntry *e = t->lru.head->data;
     if (GST_CLOCK_TIME_IS_VALID (e->last_seen) && e->last_seen + timeout > now)
       break;
-    rv_streams_remove (t, e);
+    gst_rv_streams_remove (t, e);
     t->expired++;
     n++;
   }
@@ -98,15 +98,15 @@ rv_streams_expire (RvStreams * t, GstClockTime now, GstClockTime timeout)
 }
 
 gboolean
-rv_streams_make_room (RvStreams * t, GstClockTime now, GstClockTime timeout)
+gst_rv_streams_make_room (GstRvStreams * t, GstClockTime now, GstClockTime timeout)
 {
   if (g_hash_table_size (t->map) < t->max)
     return TRUE;
-  rv_streams_expire (t, now, timeout);
+  gst_rv_streams_expire (t, now, timeout);
   if (g_hash_table_size (t->map) < t->max)
     return TRUE;
-  if (t->policy == RV_STREAMS_EVICT_OLDEST && t->lru.head) {
-    rv_streams_remove (t, t->lru.head->data);
+  if (t->policy == GST_RV_STREAMS_EVICT_OLDEST && t->lru.head) {
+    gst_rv_streams_remove (t, t->lru.head->data);
     t->evicted++;
     return TRUE;
   }
@@ -114,10 +114,10 @@ rv_streams_make_room (RvStreams * t, GstClockTime now, GstClockTime timeout)
   return FALSE;
 }
 
-RvStreamEntry *
-rv_streams_insert (RvStreams * t, guint32 key, gpointer data, GstClockTime now)
+GstRvStreamEntry *
+gst_rv_streams_insert (GstRvStreams * t, guint32 key, gpointer data, GstClockTime now)
 {
-  RvStreamEntry *e = g_new0 (RvStreamEntry, 1);
+  GstRvStreamEntry *e = g_new0 (GstRvStreamEntry, 1);
 
   e->key = key;
   e->last_seen = now;

@@ -6,9 +6,9 @@
  * kept in least-recently-seen order so idle streams expire in O(1) per
  * expiry (stream-timeout) and the table never holds more than max entries
  * (max-streams): when full, idle streams are expired first; then either
- * the new stream is refused (RV_STREAMS_REFUSE: established streams keep
+ * the new stream is refused (GST_RV_STREAMS_REFUSE: established streams keep
  * their state under a flood of new ids) or the least recently seen stream
- * is evicted (RV_STREAMS_EVICT_OLDEST). Not thread-safe.
+ * is evicted (GST_RV_STREAMS_EVICT_OLDEST). Not thread-safe.
  */
 #ifndef GST_RV_STREAMS_H
 #define GST_RV_STREAMS_H
@@ -18,48 +18,48 @@
 G_BEGIN_DECLS
 
 typedef enum {
-  RV_STREAMS_REFUSE = 0,
-  RV_STREAMS_EVICT_OLDEST = 1,
-} RvStreamsPolicy;
+  GST_RV_STREAMS_REFUSE = 0,
+  GST_RV_STREAMS_EVICT_OLDEST = 1,
+} GstRvStreamsPolicy;
 
-#define RV_TYPE_STREAMS_POLICY (rv_streams_policy_get_type ())
-GType rv_streams_policy_get_type (void);
+#define GST_TYPE_RV_STREAMS_POLICY (gst_rv_streams_policy_get_type ())
+GType gst_rv_streams_policy_get_type (void);
 
 typedef struct {
   guint32 key;
   GstClockTime last_seen;       /* running time of the last buffer */
   GList link;                   /* in the table's LRU queue */
   gpointer data;
-} RvStreamEntry;
+} GstRvStreamEntry;
 
 typedef struct {
-  GHashTable *map;              /* key -> RvStreamEntry */
+  GHashTable *map;              /* key -> GstRvStreamEntry */
   GQueue lru;                   /* head: least recently seen */
   guint max;
-  RvStreamsPolicy policy;
+  GstRvStreamsPolicy policy;
   GDestroyNotify free_data;
   /* counters */
   guint64 created, expired, evicted, refused;
-} RvStreams;
+} GstRvStreams;
 
-void rv_streams_init (RvStreams * t, guint max, RvStreamsPolicy policy,
+void gst_rv_streams_init (GstRvStreams * t, guint max, GstRvStreamsPolicy policy,
     GDestroyNotify free_data);
-void rv_streams_clear (RvStreams * t);  /* frees all entries, keeps counters */
-void rv_streams_free (RvStreams * t);
+void gst_rv_streams_clear (GstRvStreams * t);  /* frees all entries, keeps counters */
+void gst_rv_streams_free (GstRvStreams * t);
 
-#define RV_STREAM_KEY(node, antenna) (((guint32) (node) << 8) | (guint32) (antenna))
+#define GST_RV_STREAM_KEY(node, antenna) (((guint32) (node) << 8) | (guint32) (antenna))
 
 /* Existing entry (marked seen at now) or NULL. */
-RvStreamEntry *rv_streams_lookup (RvStreams * t, guint32 key, GstClockTime now);
+GstRvStreamEntry *gst_rv_streams_lookup (GstRvStreams * t, guint32 key, GstClockTime now);
 /* Drop entries not seen for longer than timeout (0 = never). */
-guint rv_streams_expire (RvStreams * t, GstClockTime now, GstClockTime timeout);
+guint gst_rv_streams_expire (GstRvStreams * t, GstClockTime now, GstClockTime timeout);
 /* Room for one more stream? May expire/evict per policy. */
-gboolean rv_streams_make_room (RvStreams * t, GstClockTime now,
+gboolean gst_rv_streams_make_room (GstRvStreams * t, GstClockTime now,
     GstClockTime timeout);
 /* Insert a new entry (caller made room); takes data. */
-RvStreamEntry *rv_streams_insert (RvStreams * t, guint32 key, gpointer data,
+GstRvStreamEntry *gst_rv_streams_insert (GstRvStreams * t, guint32 key, gpointer data,
     GstClockTime now);
-void rv_streams_remove (RvStreams * t, RvStreamEntry * e);
+void gst_rv_streams_remove (GstRvStreams * t, GstRvStreamEntry * e);
 
 G_END_DECLS
 #endif

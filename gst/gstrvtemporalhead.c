@@ -4,11 +4,11 @@
  * node), extract the feature vector (kernel rv_csi_feat_extract_ex /
  * rv_state_feat_from_packet), run one streaming step of the model backbone
  * (rv_model_step, per-stream KV caches in ring mode) and attach the
- * embedding as an RvEmbeddingMeta. In place; other packets pass untouched.
+ * embedding as an GstRvEmbeddingMeta. In place; other packets pass untouched.
  *
  * Streams live in a bounded table (max-streams, stream-timeout on buffer
  * running time, gstrvstreams.h). A stream restarts from an empty cache
- * when its node reboots (sequence jumps back, RV_CSI_PACKET_FLAG_SEQ_RESET)
+ * when its node reboots (sequence jumps back, GST_RV_CSI_PACKET_FLAG_SEQ_RESET)
  * or when more than reset-gap sequence numbers went missing at once.
  * Late (reordered) and duplicate packets pass without a step: feeding them
  * would put an old frame after newer ones.
@@ -32,7 +32,7 @@ GST_DEBUG_CATEGORY_STATIC (gst_rv_temporal_head_debug);
 #define DEFAULT_KV_PRECISION    RV_KV_F32
 #define DEFAULT_RESET_ON_REBOOT TRUE
 #define DEFAULT_RESET_GAP       100
-#define DEFAULT_POLICY          RV_STREAMS_REFUSE
+#define DEFAULT_POLICY          GST_RV_STREAMS_REFUSE
 
 enum
 {
@@ -55,7 +55,7 @@ typedef struct
   gpointer mem;                 /* rv_model_stream lives here */
   rv_model_stream *ms;
   rv_csi_feat_state feat;
-} RvHeadStream;
+} GstRvHeadStream;
 
 struct _GstRvTemporalHead
 {
@@ -69,11 +69,11 @@ struct _GstRvTemporalHead
   rv_kv_precision kv_precision;
   gboolean reset_on_reboot;
   guint reset_gap;
-  RvStreamsPolicy policy;
+  GstRvStreamsPolicy policy;
 
   /* running state (streaming thread; stats under the object lock) */
-  RvLoadedModel *csi_model, *state_model;
-  RvStreams streams;
+  GstRvLoadedModel *csi_model, *state_model;
+  GstRvStreams streams;
   rv_model_stream_opts opts;
   gpointer ws;
   gsize ws_size;
@@ -86,9 +86,9 @@ struct _GstRvTemporalHead
       skipped_refused, passed;
 };
 
-#define GST_TYPE_RV_KV_PRECISION (rv_kv_precision_get_type ())
+#define GST_TYPE_RV_KV_PRECISION (gst_rv_kv_precision_get_type ())
 static GType
-rv_kv_precision_get_type (void)
+gst_rv_kv_precision_get_type (void)
 {
   static GType type;
   static const GEnumValue values[] = {
@@ -98,7 +98,7 @@ rv_kv_precision_get_type (void)
     {0, NULL, NULL}
   };
   if (g_once_init_enter (&type)) {
-    GType t = g_enum_register_static ("RvKvPrecision", values);
+    GType t = g_enum_register_static ("GstRvKvPrecision", values);
     g_once_init_leave (&type, t);
   }
   return type;
@@ -120,7 +120,7 @@ GST_ELEMENT_REGISTER_DEFINE (rvtemporalhead, "rvtemporalhead", GST_RANK_NONE,
 static void
 head_stream_free (gpointer p)
 {
-  RvHeadStream *s = p;
+  GstRvHeadStream *s = p;
   g_free (s->mem);
   g_free (s);
 }
@@ -182,7 +182,7 @@ gst_rv_temporal_head_set_property (GObject * object, guint prop_id,
       self->reset_gap = g_value_get_uint (value);
       break;
     case PROP_FULL_POLICY:
-      self->policy = (RvStreamsPolicy) g_value_get_enum (value);
+      self->policy = (GstRvStreamsPolicy) g_value_get_enum (value);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -240,23 +240,23 @@ gst_rv_temporal_head_get_property (GObject * object, guint prop_id,
  * exactly the features this build computes; one without is only checked
  * by input_dim. */
 static gboolean
-input_fits (const RvLoadedModel * m, guint32 want_kind, guint32 want_layout)
+input_fits (const GstRvLoadedModel * m, guint32 want_kind, guint32 want_layout)
 {
   return m->info.input_kind == RV_RVNE_INPUT_NONE ||
       (m->info.input_kind == want_kind && m->info.input_layout == want_layout);
 }
 
-static RvLoadedModel *
+static GstRvLoadedModel *
 load_model (GstRvTemporalHead * self, const gchar * path,
-    RvModelBuiltin builtin, guint want_dim, const gchar * what)
+    GstRvModelBuiltin builtin, guint want_dim, const gchar * what)
 {
-  const guint32 want_kind = builtin == RV_MODEL_BUILTIN_CSI ?
+  const guint32 want_kind = builtin == GST_RV_MODEL_BUILTIN_CSI ?
       RV_RVNE_INPUT_CSI : RV_RVNE_INPUT_FEATURE_STATE;
-  const guint32 want_layout = builtin == RV_MODEL_BUILTIN_CSI ?
+  const guint32 want_layout = builtin == GST_RV_MODEL_BUILTIN_CSI ?
       RV_CSI_FEAT_LAYOUT : RV_STATE_FEAT_LAYOUT;
   GError *err = NULL;
-  RvLoadedModel *m = path && *path ? rv_loaded_model_from_file (path, &err) :
-      rv_loaded_model_builtin (builtin, &err);
+  GstRvLoadedModel *m = path && *path ? gst_rv_loaded_model_from_file (path, &err) :
+      gst_rv_loaded_model_builtin (builtin, &err);
 
   if (!m) {
     GST_ELEMENT_ERROR (self, RESOURCE, OPEN_READ,
@@ -272,7 +272,7 @@ load_model (GstRvTemporalHead * self, const gchar * path,
             "models (property state-model) take %u", m->origin,
             rv_model_input_dim (m->model), what, want_dim,
             RV_CSI_FEAT_DIM, RV_STATE_FEAT_DIM));
-    rv_loaded_model_unref (m);
+    gst_rv_loaded_model_unref (m);
     return NULL;
   }
   if (!input_fits (m, want_kind, want_layout)) {
@@ -284,7 +284,7 @@ load_model (GstRvTemporalHead * self, const gchar * path,
             rv_rvne_input_kind_name (m->info.input_kind),
             m->info.input_layout, what, rv_rvne_input_kind_name (want_kind),
             want_layout));
-    rv_loaded_model_unref (m);
+    gst_rv_loaded_model_unref (m);
     return NULL;
   }
   return m;
@@ -308,10 +308,10 @@ gst_rv_temporal_head_start (GstBaseTransform * trans)
   self->opts.max_landmark_blocks = 0;
   GST_OBJECT_UNLOCK (self);
 
-  self->csi_model = load_model (self, path, RV_MODEL_BUILTIN_CSI,
+  self->csi_model = load_model (self, path, GST_RV_MODEL_BUILTIN_CSI,
       RV_CSI_FEAT_DIM, "raw CSI");
   if (self->csi_model)
-    self->state_model = load_model (self, state_path, RV_MODEL_BUILTIN_STATE,
+    self->state_model = load_model (self, state_path, GST_RV_MODEL_BUILTIN_STATE,
         RV_STATE_FEAT_DIM, "feature-state");
   g_free (path);
   g_free (state_path);
@@ -328,8 +328,8 @@ gst_rv_temporal_head_start (GstBaseTransform * trans)
             "this model", self->opts.cache_frames));
     goto fail;
   }
-  self->csi_stream_bytes += sizeof (RvHeadStream);
-  self->state_stream_bytes += sizeof (RvHeadStream);
+  self->csi_stream_bytes += sizeof (GstRvHeadStream);
+  self->state_stream_bytes += sizeof (GstRvHeadStream);
   ws1 = rv_model_step_workspace_size (self->csi_model->model);
   ws2 = rv_model_step_workspace_size (self->state_model->model);
   self->ws_size = MAX (ws1, ws2);
@@ -337,7 +337,7 @@ gst_rv_temporal_head_start (GstBaseTransform * trans)
   d = MAX (rv_model_d_model (self->csi_model->model),
       rv_model_d_model (self->state_model->model));
   self->emb = g_new0 (gfloat, d);
-  rv_streams_init (&self->streams, max_streams, self->policy,
+  gst_rv_streams_init (&self->streams, max_streams, self->policy,
       head_stream_free);
   self->frames = self->resets_reboot = self->resets_gap = 0;
   self->skipped_late = self->skipped_features = self->skipped_refused = 0;
@@ -349,8 +349,8 @@ gst_rv_temporal_head_start (GstBaseTransform * trans)
   return TRUE;
 
 fail:
-  g_clear_pointer (&self->csi_model, rv_loaded_model_unref);
-  g_clear_pointer (&self->state_model, rv_loaded_model_unref);
+  g_clear_pointer (&self->csi_model, gst_rv_loaded_model_unref);
+  g_clear_pointer (&self->state_model, gst_rv_loaded_model_unref);
   return FALSE;
 }
 
@@ -360,12 +360,12 @@ gst_rv_temporal_head_stop (GstBaseTransform * trans)
   GstRvTemporalHead *self = GST_RV_TEMPORAL_HEAD (trans);
 
   GST_OBJECT_LOCK (self);
-  rv_streams_free (&self->streams);
+  gst_rv_streams_free (&self->streams);
   GST_OBJECT_UNLOCK (self);
   g_clear_pointer (&self->ws, g_free);
   g_clear_pointer (&self->emb, g_free);
-  g_clear_pointer (&self->csi_model, rv_loaded_model_unref);
-  g_clear_pointer (&self->state_model, rv_loaded_model_unref);
+  g_clear_pointer (&self->csi_model, gst_rv_loaded_model_unref);
+  g_clear_pointer (&self->state_model, gst_rv_loaded_model_unref);
   return TRUE;
 }
 
@@ -379,29 +379,29 @@ gst_rv_temporal_head_sink_event (GstBaseTransform * trans, GstEvent * event)
       GST_EVENT_TYPE (event) == GST_EVENT_STREAM_START) {
     GST_OBJECT_LOCK (self);
     if (self->streams.map)
-      rv_streams_clear (&self->streams);
+      gst_rv_streams_clear (&self->streams);
     GST_OBJECT_UNLOCK (self);
   }
   return GST_BASE_TRANSFORM_CLASS (parent_class)->sink_event (trans, event);
 }
 
-static RvHeadStream *
+static GstRvHeadStream *
 get_stream (GstRvTemporalHead * self, guint8 node, guint8 antenna,
     gboolean is_state, GstClockTime now)
 {
-  guint32 key = RV_STREAM_KEY (node, antenna);
-  RvStreamEntry *e = rv_streams_lookup (&self->streams, key, now);
-  RvLoadedModel *lm = is_state ? self->state_model : self->csi_model;
-  RvHeadStream *s;
+  guint32 key = GST_RV_STREAM_KEY (node, antenna);
+  GstRvStreamEntry *e = gst_rv_streams_lookup (&self->streams, key, now);
+  GstRvLoadedModel *lm = is_state ? self->state_model : self->csi_model;
+  GstRvHeadStream *s;
   gsize size;
   rv_status st = RV_OK;
 
   if (e)
     return e->data;
-  if (!rv_streams_make_room (&self->streams, now, self->stream_timeout))
+  if (!gst_rv_streams_make_room (&self->streams, now, self->stream_timeout))
     return NULL;
   size = rv_model_stream_mem_size (lm->model, &self->opts);
-  s = g_new0 (RvHeadStream, 1);
+  s = g_new0 (GstRvHeadStream, 1);
   s->is_state = is_state;
   s->mem = g_malloc (size);
   s->ms = rv_model_stream_init (s->mem, size, lm->model, &self->opts, &st);
@@ -410,12 +410,12 @@ get_stream (GstRvTemporalHead * self, guint8 node, guint8 antenna,
     head_stream_free (s);
     return NULL;
   }
-  rv_streams_insert (&self->streams, key, s, now);
+  gst_rv_streams_insert (&self->streams, key, s, now);
   return s;
 }
 
 static void
-reset_stream (RvHeadStream * s)
+reset_stream (GstRvHeadStream * s)
 {
   rv_model_stream_reset (s->ms);
   if (!s->is_state)
@@ -425,12 +425,12 @@ reset_stream (RvHeadStream * s)
 /* One step of one stream; TRUE when an embedding meta was attached. */
 static gboolean
 step_stream (GstRvTemporalHead * self, GstBuffer * buf, const rv_pkt * pkt,
-    guint8 node, guint8 antenna, const RvCsiPacketMeta * pm, GstClockTime now)
+    guint8 node, guint8 antenna, const GstRvCsiPacketMeta * pm, GstClockTime now)
 {
   gboolean is_state = pkt->kind == RV_PKT_FEATURE_STATE;
-  RvLoadedModel *lm = is_state ? self->state_model : self->csi_model;
-  RvHeadStream *s = get_stream (self, node, antenna, is_state, now);
-  RvEmbeddingMeta *em;
+  GstRvLoadedModel *lm = is_state ? self->state_model : self->csi_model;
+  GstRvHeadStream *s = get_stream (self, node, antenna, is_state, now);
+  GstRvEmbeddingMeta *em;
   rv_status st;
   guint d;
 
@@ -438,13 +438,13 @@ step_stream (GstRvTemporalHead * self, GstBuffer * buf, const rv_pkt * pkt,
     self->skipped_refused++;
     return FALSE;
   }
-  if (pm && (pm->flags & RV_CSI_PACKET_FLAG_SEQ_RESET)) {
+  if (pm && (pm->flags & GST_RV_CSI_PACKET_FLAG_SEQ_RESET)) {
     if (self->reset_on_reboot) {
       reset_stream (s);
       self->resets_reboot++;
     }
-  } else if (pm && (pm->flags & (RV_CSI_PACKET_FLAG_SEQ_BACKWARD |
-              RV_CSI_PACKET_FLAG_DUPLICATE))) {
+  } else if (pm && (pm->flags & (GST_RV_CSI_PACKET_FLAG_SEQ_BACKWARD |
+              GST_RV_CSI_PACKET_FLAG_DUPLICATE))) {
     self->skipped_late++;
     return FALSE;
   } else if (pm && self->reset_gap && pm->seq_gap > self->reset_gap) {
@@ -469,7 +469,7 @@ step_stream (GstRvTemporalHead * self, GstBuffer * buf, const rv_pkt * pkt,
     return FALSE;
   }
   d = rv_model_d_model (lm->model);
-  em = rv_embedding_meta_add (buf, d);
+  em = gst_rv_embedding_meta_add (buf, d);
   if (!em)
     return FALSE;
   em->node_id = node;
@@ -485,14 +485,14 @@ static GstFlowReturn
 gst_rv_temporal_head_transform_ip (GstBaseTransform * trans, GstBuffer * buf)
 {
   GstRvTemporalHead *self = GST_RV_TEMPORAL_HEAD (trans);
-  RvCsiPacketMeta *pm = RV_CSI_PACKET_META_GET (buf);
+  GstRvCsiPacketMeta *pm = GST_RV_CSI_PACKET_META_GET (buf);
   GstClockTime now = GST_CLOCK_TIME_NONE;
   GstMapInfo map;
   rv_pkt pkt;
   guint8 node;
 
-  if (pm && pm->kind != RV_CSI_KIND_CSI_RAW &&
-      pm->kind != RV_CSI_KIND_FEATURE_STATE) {
+  if (pm && pm->kind != GST_RV_CSI_KIND_CSI_RAW &&
+      pm->kind != GST_RV_CSI_KIND_FEATURE_STATE) {
     GST_OBJECT_LOCK (self);
     self->passed++;
     GST_OBJECT_UNLOCK (self);
@@ -514,9 +514,9 @@ gst_rv_temporal_head_transform_ip (GstBaseTransform * trans, GstBuffer * buf)
   node = rv_pkt_node_id (&pkt);
 
   GST_OBJECT_LOCK (self);
-  rv_streams_expire (&self->streams, now, self->stream_timeout);
+  gst_rv_streams_expire (&self->streams, now, self->stream_timeout);
   if (pkt.kind == RV_PKT_FEATURE_STATE) {
-    step_stream (self, buf, &pkt, node, RV_STATE_STREAM_ANTENNA, pm, now);
+    step_stream (self, buf, &pkt, node, GST_RV_STATE_STREAM_ANTENNA, pm, now);
   } else {
     for (guint a = 0; a < pkt.u.csi.n_antennas; a++)
       step_stream (self, buf, &pkt, node, (guint8) a, pm, now);
@@ -603,7 +603,7 @@ gst_rv_temporal_head_class_init (GstRvTemporalHeadClass * klass)
   g_object_class_install_property (gobject_class, PROP_FULL_POLICY,
       g_param_spec_enum ("full-policy", "Full policy",
           "What a new stream gets when max-streams streams are active and "
-          "none has timed out", RV_TYPE_STREAMS_POLICY, DEFAULT_POLICY,
+          "none has timed out", GST_TYPE_RV_STREAMS_POLICY, DEFAULT_POLICY,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
           GST_PARAM_MUTABLE_READY));
   g_object_class_install_property (gobject_class, PROP_STATS,
@@ -621,7 +621,7 @@ gst_rv_temporal_head_class_init (GstRvTemporalHeadClass * klass)
       "RuView temporal head", "Filter/Analyzer",
       "Runs one streaming step of the temporal-head model per CSI frame or "
       "feature-state packet, per node and antenna, and attaches the "
-      "embedding as an RvEmbeddingMeta", "gst-rvcsi developers");
+      "embedding as an GstRvEmbeddingMeta", "gst-rvcsi developers");
 
   trans_class->start = GST_DEBUG_FUNCPTR (gst_rv_temporal_head_start);
   trans_class->stop = GST_DEBUG_FUNCPTR (gst_rv_temporal_head_stop);
@@ -630,7 +630,7 @@ gst_rv_temporal_head_class_init (GstRvTemporalHeadClass * klass)
       GST_DEBUG_FUNCPTR (gst_rv_temporal_head_transform_ip);
   trans_class->passthrough_on_same_caps = FALSE;
   gst_type_mark_as_plugin_api (GST_TYPE_RV_KV_PRECISION, 0);
-  gst_type_mark_as_plugin_api (RV_TYPE_STREAMS_POLICY, 0);
+  gst_type_mark_as_plugin_api (GST_TYPE_RV_STREAMS_POLICY, 0);
 }
 
 static void

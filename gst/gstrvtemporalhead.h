@@ -14,7 +14,7 @@ G_DECLARE_FINAL_TYPE (GstRvTemporalHead, gst_rv_temporal_head, GST,
 GST_ELEMENT_REGISTER_DECLARE (rvtemporalhead);
 
 /* Antenna value of feature-state streams in stream keys and metas. */
-#define RV_STATE_STREAM_ANTENNA 255
+#define GST_RV_STATE_STREAM_ANTENNA 255
 
 G_END_DECLS
 #endif

@@ -19,9 +19,9 @@ plugin_init (GstPlugin * plugin)
 
   /* Register the metas up front so applications and tests can look them
    * up by name (gst_meta_get_info) as soon as the plugin is loaded. */
-  rv_csi_packet_meta_get_info ();
-  rv_embedding_meta_get_info ();
-  rv_classification_meta_get_info ();
+  gst_rv_csi_packet_meta_get_info ();
+  gst_rv_embedding_meta_get_info ();
+  gst_rv_classification_meta_get_info ();
 
   ok |= GST_ELEMENT_REGISTER (rvcsisrc, plugin);
   ok |= GST_ELEMENT_REGISTER (rvcsiparse, plugin);

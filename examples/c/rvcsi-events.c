@@ -82,8 +82,8 @@ on_message (GstBus * bus, GstMessage * msg, gpointer data)
 static GstPadProbeReturn
 count_decisions (GstPad * pad, GstPadProbeInfo * info, gpointer data)
 {
-  RvClassificationMeta *m =
-      rv_buffer_get_classification_meta (GST_PAD_PROBE_INFO_BUFFER (info));
+  GstRvClassificationMeta *m =
+      gst_rv_buffer_get_classification_meta (GST_PAD_PROBE_INFO_BUFFER (info));
   (void) pad;
   if (m && m->decision >= 0)
     (*(guint64 *) data)++;

@@ -11,7 +11,7 @@
  *           (= per core) and how many 100 Hz nodes one core serves.
  * latency   rvcsisrc ! queue ! rvtemporalhead ! rvclassify ! fakesink fed
  *           200 nodes x 100 Hz (20,000 frames/s) over loopback: time from
- *           packet arrival (RvCsiPacketMeta.arrival) to the end of
+ *           packet arrival (GstRvCsiPacketMeta.arrival) to the end of
  *           rvclassify, p50/p99, and dropped packets.
  * memory    bytes per stream (rvtemporalhead's stats, fp32 and fp16) and
  *           the process RSS growth for 200 streams.
@@ -366,8 +366,8 @@ static GstPadProbeReturn
 lat_probe (GstPad * pad, GstPadProbeInfo * info, gpointer data)
 {
   Lat *l = data;
-  RvCsiPacketMeta *pm =
-      rv_buffer_get_csi_packet_meta (GST_PAD_PROBE_INFO_BUFFER (info));
+  GstRvCsiPacketMeta *pm =
+      gst_rv_buffer_get_csi_packet_meta (GST_PAD_PROBE_INFO_BUFFER (info));
   (void) pad;
   if (pm && GST_CLOCK_TIME_IS_VALID (pm->arrival) && l->clock) {
     gdouble us = (gdouble) (gst_clock_get_time (l->clock) - pm->arrival) /

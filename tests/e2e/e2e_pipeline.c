@@ -61,8 +61,8 @@ tally_probe (GstPad * pad, GstPadProbeInfo * info, gpointer user)
 {
   Tally *t = user;
   GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER (info);
-  RvClassificationMeta *cm = rv_buffer_get_classification_meta (buf);
-  RvCsiPacketMeta *pm = rv_buffer_get_csi_packet_meta (buf);
+  GstRvClassificationMeta *cm = gst_rv_buffer_get_classification_meta (buf);
+  GstRvCsiPacketMeta *pm = gst_rv_buffer_get_csi_packet_meta (buf);
   double ts;
   int truth;
 
@@ -90,7 +90,7 @@ tally_probe (GstPad * pad, GstPadProbeInfo * info, gpointer user)
     const gchar *want = rvsim_activity_name (truth);
     /* The built-in model is trained with apnea and lying as "still"
      * (docs/training.md): a few seconds of CSI cannot tell them apart. */
-    if (rv_classification_meta_get_index_by_quark (cm,
+    if (gst_rv_classification_meta_get_index_by_quark (cm,
             g_quark_from_string (want)) < 0 &&
         (truth == RVSIM_ACT_APNEA || truth == RVSIM_ACT_LYING))
       want = "still";

@@ -47,11 +47,11 @@ emb_buffer (guint8 node, guint cls, gfloat margin, GstClockTime pts)
   guint8 pkt[512];
   gsize n = rvt_csi_frame (node, 0, 0, pkt, sizeof pkt);
   GstBuffer *b = gst_buffer_new_memdup (pkt, n);
-  const GstMetaInfo *info = gst_meta_get_info ("RvEmbeddingMeta");
-  RvEmbeddingMeta *em;
+  const GstMetaInfo *info = gst_meta_get_info ("GstRvEmbeddingMeta");
+  GstRvEmbeddingMeta *em;
 
   fail_unless (info != NULL);
-  em = (RvEmbeddingMeta *) gst_buffer_add_meta (b, info, NULL);
+  em = (GstRvEmbeddingMeta *) gst_buffer_add_meta (b, info, NULL);
   em->node_id = node;
   em->antenna = 0;
   em->dims = D;
@@ -78,23 +78,23 @@ GST_START_TEST (test_meta_and_softmax)
   GstBus *bus;
   GstHarness *h = cls_harness ("smoothing-time=0 hold-time=0", &bus);
   GstBuffer *out;
-  RvClassificationMeta *cm;
+  GstRvClassificationMeta *cm;
   gfloat sum = 0;
 
   gst_harness_push (h, emb_buffer (1, 2, 3.0f, 0));
   out = gst_harness_pull (h);
-  cm = rv_buffer_get_classification_meta (out);
+  cm = gst_rv_buffer_get_classification_meta (out);
   fail_unless (cm != NULL);
-  fail_unless_equals_int (rv_classification_meta_get_length (cm), C);
+  fail_unless_equals_int (gst_rv_classification_meta_get_length (cm), C);
   for (gsize i = 0; i < C; i++)
-    sum += rv_classification_meta_get_level (cm, i);
+    sum += gst_rv_classification_meta_get_level (cm, i);
   fail_unless (fabsf (sum - 1.0f) < 1e-5f);
   /* softmax of (0,0,3,0): e^3 / (3 + e^3) */
-  fail_unless (fabsf (rv_classification_meta_get_level (cm, 2) -
+  fail_unless (fabsf (gst_rv_classification_meta_get_level (cm, 2) -
           (gfloat) (exp (3.0) / (3.0 + exp (3.0)))) < 1e-5f);
   fail_unless_equals_string (g_quark_to_string
-      (rv_classification_meta_get_quark (cm, 2)), "fall");
-  fail_unless_equals_int (rv_classification_meta_get_index_by_quark (cm,
+      (gst_rv_classification_meta_get_quark (cm, 2)), "fall");
+  fail_unless_equals_int (gst_rv_classification_meta_get_index_by_quark (cm,
           g_quark_from_string ("walking")), 1);
   fail_unless_equals_int (cm->decision, 2);
   fail_unless (cm->decision_changed);
@@ -255,8 +255,8 @@ GST_START_TEST (test_emit_packets)
   fail_unless_equals_int (pkt.u.cls.n_classes, C);
   fail_unless (fabsf (pkt.u.cls.top1_minus_top2 - 4.0f) < 1e-5f);
   gst_buffer_unmap (out, &map);
-  fail_unless_equals_int (rv_buffer_get_csi_packet_meta (out)->kind,
-      RV_CSI_KIND_CLASSIFICATION);
+  fail_unless_equals_int (gst_rv_buffer_get_csi_packet_meta (out)->kind,
+      GST_RV_CSI_KIND_CLASSIFICATION);
   gst_buffer_unref (out);
   /* same decision 0.5 s later: nothing; 1 s later: periodic packet */
   gst_harness_push (h, emb_buffer (6, 3, 4.0f, 500 * GST_MSECOND));

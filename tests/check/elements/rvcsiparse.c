@@ -19,7 +19,7 @@ GST_START_TEST (test_validate_and_meta)
   guint8 pkt[512];
   gsize n;
   GstBuffer *out;
-  RvCsiPacketMeta *m;
+  GstRvCsiPacketMeta *m;
 
   gst_harness_set_src_caps_str (h, "application/x-rvcsi");
   n = rvt_csi_frame (7, 100, 0, pkt, sizeof pkt);
@@ -35,17 +35,17 @@ GST_START_TEST (test_validate_and_meta)
 
   fail_unless_equals_int (gst_harness_buffers_in_queue (h), 2);
   out = gst_harness_pull (h);
-  m = rv_buffer_get_csi_packet_meta (out);
+  m = gst_rv_buffer_get_csi_packet_meta (out);
   fail_unless (m != NULL);
   fail_unless_equals_int (m->node_id, 7);
   fail_unless_equals_int (m->seq, 100);
   fail_unless_equals_uint64 (GST_BUFFER_PTS (out), GST_SECOND);
   fail_unless_equals_uint64 (m->arrival, GST_SECOND);
   fail_unless_equals_int (m->src_family, G_SOCKET_FAMILY_INVALID);
-  fail_unless (rv_csi_packet_meta_get_address (m) == NULL);
+  fail_unless (gst_rv_csi_packet_meta_get_address (m) == NULL);
   gst_buffer_unref (out);
   out = gst_harness_pull (h);
-  m = rv_buffer_get_csi_packet_meta (out);
+  m = gst_rv_buffer_get_csi_packet_meta (out);
   fail_unless_equals_int (m->seq_gap, 3);
   gst_buffer_unref (out);
 
@@ -60,9 +60,9 @@ GST_START_TEST (test_sequence_backward_and_duplicate)
 {
   GstHarness *h = gst_harness_new ("rvcsiparse");
   guint32 seqs[] = { 1000, 1001, 1001, 999, 1002, 5 };
-  guint16 want_flags[] = { RV_CSI_PACKET_FLAG_FIRST, 0,
-    RV_CSI_PACKET_FLAG_DUPLICATE, RV_CSI_PACKET_FLAG_SEQ_BACKWARD, 0,
-    RV_CSI_PACKET_FLAG_SEQ_BACKWARD | RV_CSI_PACKET_FLAG_SEQ_RESET
+  guint16 want_flags[] = { GST_RV_CSI_PACKET_FLAG_FIRST, 0,
+    GST_RV_CSI_PACKET_FLAG_DUPLICATE, GST_RV_CSI_PACKET_FLAG_SEQ_BACKWARD, 0,
+    GST_RV_CSI_PACKET_FLAG_SEQ_BACKWARD | GST_RV_CSI_PACKET_FLAG_SEQ_RESET
   };
   guint8 pkt[512];
 
@@ -70,11 +70,11 @@ GST_START_TEST (test_sequence_backward_and_duplicate)
   for (guint i = 0; i < G_N_ELEMENTS (seqs); i++) {
     gsize n = rvt_csi_frame (1, seqs[i], 0, pkt, sizeof pkt);
     GstBuffer *out;
-    RvCsiPacketMeta *m;
+    GstRvCsiPacketMeta *m;
 
     gst_harness_push (h, packet_buffer (pkt, n, i * GST_MSECOND));
     out = gst_harness_pull (h);
-    m = rv_buffer_get_csi_packet_meta (out);
+    m = gst_rv_buffer_get_csi_packet_meta (out);
     fail_unless_equals_int (m->flags, want_flags[i]);
     fail_unless_equals_int (m->seq_gap, 0);
     gst_buffer_unref (out);
@@ -140,7 +140,7 @@ GST_START_TEST (test_pcap_replay)
 
   while (gst_harness_buffers_in_queue (h)) {
     GstBuffer *b = gst_harness_pull (h);
-    RvCsiPacketMeta *m = rv_buffer_get_csi_packet_meta (b);
+    GstRvCsiPacketMeta *m = gst_rv_buffer_get_csi_packet_meta (b);
     fail_unless (m != NULL);
     fail_unless_equals_int (m->node_id, 2);
     if (!GST_CLOCK_TIME_IS_VALID (t0))

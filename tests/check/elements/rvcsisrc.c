@@ -54,7 +54,7 @@ GST_START_TEST (test_packets_meta_and_drops)
   guint8 pkt[512];
   gsize n;
   GstBuffer *buf;
-  RvCsiPacketMeta *m;
+  GstRvCsiPacketMeta *m;
   GstTestClock *clock = gst_harness_get_testclock (h);
 
   gst_test_clock_set_time (clock, 5 * GST_SECOND);
@@ -77,13 +77,13 @@ GST_START_TEST (test_packets_meta_and_drops)
   rvt_send (tx, port, pkt, n);
 
   buf = gst_harness_pull (h);
-  m = rv_buffer_get_csi_packet_meta (buf);
+  m = gst_rv_buffer_get_csi_packet_meta (buf);
   fail_unless (m != NULL);
   fail_unless_equals_int (m->node_id, 3);
-  fail_unless_equals_int (m->kind, RV_CSI_KIND_CSI_RAW);
+  fail_unless_equals_int (m->kind, GST_RV_CSI_KIND_CSI_RAW);
   fail_unless_equals_int (m->seq, 10);
   fail_unless_equals_int (m->seq_gap, 0);
-  fail_unless (m->flags & RV_CSI_PACKET_FLAG_FIRST);
+  fail_unless (m->flags & GST_RV_CSI_PACKET_FLAG_FIRST);
   fail_unless_equals_int (m->src_family, G_SOCKET_FAMILY_IPV4);
   fail_unless_equals_int (m->src_port, rvt_local_port (tx));
   fail_unless_equals_int (m->src_addr[0], 127);
@@ -96,7 +96,7 @@ GST_START_TEST (test_packets_meta_and_drops)
       m->arrival - gst_element_get_base_time (h->element));
   fail_unless_equals_int (gst_buffer_get_size (buf), 148);
   {
-    GSocketAddress *sa = rv_csi_packet_meta_get_address (m);
+    GSocketAddress *sa = gst_rv_csi_packet_meta_get_address (m);
     fail_unless (sa != NULL);
     fail_unless_equals_int (g_inet_socket_address_get_port
         (G_INET_SOCKET_ADDRESS (sa)), rvt_local_port (tx));
@@ -105,7 +105,7 @@ GST_START_TEST (test_packets_meta_and_drops)
   gst_buffer_unref (buf);
 
   buf = gst_harness_pull (h);
-  m = rv_buffer_get_csi_packet_meta (buf);
+  m = gst_rv_buffer_get_csi_packet_meta (buf);
   fail_unless_equals_int (m->seq, 12);
   fail_unless_equals_int (m->seq_gap, 1);
   gst_buffer_unref (buf);
@@ -135,7 +135,7 @@ GST_START_TEST (test_filters)
   guint8 pkt[512];
   gsize n;
   GstBuffer *buf;
-  RvCsiPacketMeta *m;
+  GstRvCsiPacketMeta *m;
 
   n = rvt_feature_state (3, 1, pkt, sizeof pkt);        /* node filtered */
   rvt_send (tx, port, pkt, n);
@@ -145,9 +145,9 @@ GST_START_TEST (test_filters)
   rvt_send (tx, port, pkt, n);
 
   buf = gst_harness_pull (h);
-  m = rv_buffer_get_csi_packet_meta (buf);
+  m = gst_rv_buffer_get_csi_packet_meta (buf);
   fail_unless_equals_int (m->node_id, 6);
-  fail_unless_equals_int (m->kind, RV_CSI_KIND_FEATURE_STATE);
+  fail_unless_equals_int (m->kind, GST_RV_CSI_KIND_FEATURE_STATE);
   fail_unless_equals_int (m->seq, 7);
   gst_buffer_unref (buf);
   fail_unless_equals_uint64 (rvt_stat (h->element, "dropped-node-filter"), 1);
@@ -287,9 +287,9 @@ GST_START_TEST (test_hostile_traffic)
     /* drain this round */
     while (TRUE) {
       GstBuffer *b = gst_harness_pull (h);
-      RvCsiPacketMeta *m = rv_buffer_get_csi_packet_meta (b);
+      GstRvCsiPacketMeta *m = gst_rv_buffer_get_csi_packet_meta (b);
       gboolean legit = m->node_id == 200 && m->seq == round;
-      fail_unless (m->kind == RV_CSI_KIND_CSI_RAW);
+      fail_unless (m->kind == GST_RV_CSI_KIND_CSI_RAW);
       gst_buffer_unref (b);
       if (legit)
         break;
@@ -390,7 +390,7 @@ GST_START_TEST (test_ipv6_loopback)
   gsize n;
   gint port = 0;
   GstBuffer *buf;
-  RvCsiPacketMeta *m;
+  GstRvCsiPacketMeta *m;
 
   tx = g_socket_new (G_SOCKET_FAMILY_IPV6, G_SOCKET_TYPE_DATAGRAM,
       G_SOCKET_PROTOCOL_UDP, &err);
@@ -416,7 +416,7 @@ GST_START_TEST (test_ipv6_loopback)
   fail_unless (g_socket_send_to (tx, sa, (const gchar *) pkt, n, NULL,
           NULL) == (gssize) n);
   buf = gst_harness_pull (h);
-  m = rv_buffer_get_csi_packet_meta (buf);
+  m = gst_rv_buffer_get_csi_packet_meta (buf);
   fail_unless_equals_int (m->src_family, G_SOCKET_FAMILY_IPV6);
   fail_unless_equals_int (m->src_addr[15], 1);
   gst_buffer_unref (buf);
@@ -460,7 +460,7 @@ GST_START_TEST (test_multicast_loopback)
   fail_unless (g_socket_send_to (tx, to, (const gchar *) pkt, n, NULL,
           NULL) == (gssize) n);
   buf = gst_harness_pull (h);
-  fail_unless_equals_int (rv_buffer_get_csi_packet_meta (buf)->node_id, 12);
+  fail_unless_equals_int (gst_rv_buffer_get_csi_packet_meta (buf)->node_id, 12);
   gst_buffer_unref (buf);
   g_object_unref (to);
   g_object_unref (grp);
@@ -478,7 +478,7 @@ GST_START_TEST (test_dual_stack_ipv4_sender)
   gsize n;
   gint port = 0;
   GstBuffer *buf;
-  RvCsiPacketMeta *m;
+  GstRvCsiPacketMeta *m;
 
   if (gst_element_set_state (h->element, GST_STATE_READY) !=
       GST_STATE_CHANGE_SUCCESS) {
@@ -492,7 +492,7 @@ GST_START_TEST (test_dual_stack_ipv4_sender)
   n = rvt_csi_frame (5, 1, 0, pkt, sizeof pkt);
   rvt_send (tx, (guint16) port, pkt, n);
   buf = gst_harness_pull (h);
-  m = rv_buffer_get_csi_packet_meta (buf);
+  m = gst_rv_buffer_get_csi_packet_meta (buf);
   /* the v4-mapped source address is reported as plain IPv4 */
   fail_unless_equals_int (m->src_family, G_SOCKET_FAMILY_IPV4);
   fail_unless_equals_int (m->src_addr[0], 127);

@@ -35,7 +35,7 @@ GST_START_TEST (test_esp_csi_lines)
       l2, NULL);
   gsize half = strlen (all) / 2;
   GstBuffer *out;
-  RvCsiPacketMeta *m;
+  GstRvCsiPacketMeta *m;
   rv_pkt pkt;
   GstMapInfo map;
 
@@ -45,7 +45,7 @@ GST_START_TEST (test_esp_csi_lines)
   fail_unless_equals_int (gst_harness_buffers_in_queue (h), 2);
 
   out = gst_harness_pull (h);
-  m = rv_buffer_get_csi_packet_meta (out);
+  m = gst_rv_buffer_get_csi_packet_meta (out);
   fail_unless (m != NULL);
   fail_unless_equals_int (m->node_id, 0x0a);
   fail_unless_equals_int (m->seq, 5);
@@ -84,7 +84,7 @@ GST_START_TEST (test_node_override_and_wrap)
   gst_harness_push (h, text_buffer (l1));
   gst_harness_push (h, text_buffer (l2));
   out = gst_harness_pull (h);
-  fail_unless_equals_int (rv_buffer_get_csi_packet_meta (out)->node_id, 42);
+  fail_unless_equals_int (gst_rv_buffer_get_csi_packet_meta (out)->node_id, 42);
   gst_buffer_unref (out);
   out = gst_harness_pull (h);
   /* the 32-bit radio clock wrapped: 0x2000 us later, not 71 minutes back */
@@ -144,20 +144,20 @@ GST_START_TEST (test_csi_tool_lines)
   gchar *l1 = csi_tool_line ("1700000000.500000");
   gchar *l2 = csi_tool_line ("1700000000.750000");
   GstBuffer *out;
-  RvCsiPacketMeta *m;
+  GstRvCsiPacketMeta *m;
 
   gst_harness_set_src_caps_str (h, "text/plain");
   gst_harness_push (h, text_buffer (l1));
   gst_harness_push (h, text_buffer (l2));
   fail_unless_equals_int (gst_harness_buffers_in_queue (h), 2);
   out = gst_harness_pull (h);
-  m = rv_buffer_get_csi_packet_meta (out);
+  m = gst_rv_buffer_get_csi_packet_meta (out);
   fail_unless_equals_int (m->node_id, 5);
   fail_unless_equals_int (m->seq, 0);
   fail_unless_equals_uint64 (GST_BUFFER_PTS (out), 0);
   gst_buffer_unref (out);
   out = gst_harness_pull (h);
-  m = rv_buffer_get_csi_packet_meta (out);
+  m = gst_rv_buffer_get_csi_packet_meta (out);
   fail_unless_equals_int (m->seq, 1);
   fail_unless_equals_int (m->seq_gap, 0);
   fail_unless_equals_uint64 (GST_BUFFER_PTS (out), 250 * GST_MSECOND);

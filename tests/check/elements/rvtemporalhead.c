@@ -51,13 +51,13 @@ push_frame (GstHarness * h, guint8 node, guint32 seq, GstClockTime pts,
   guint8 pkt[512];
   gsize n = rvt_csi_frame (node, seq, 1, pkt, sizeof pkt);
   GstBuffer *b = gst_buffer_new_memdup (pkt, n), *out;
-  RvEmbeddingMeta *em;
+  GstRvEmbeddingMeta *em;
   guint64 step = 0;
 
   GST_BUFFER_PTS (b) = pts;
   fail_unless_equals_int (gst_harness_push (h, b), GST_FLOW_OK);
   out = gst_harness_pull (h);
-  em = rv_buffer_get_embedding_meta (out);
+  em = gst_rv_buffer_get_embedding_meta (out);
   if (em) {
     fail_unless_equals_int (em->dims, RV_CSI_FEAT_DIM);
     for (guint i = 0; i < em->dims; i++)
@@ -114,12 +114,12 @@ GST_START_TEST (test_same_input_same_embedding)
   for (guint i = 0; i < 3; i++) {
     gsize n = rvt_csi_frame (1, i, 1, pkt, sizeof pkt);
     GstBuffer *b = gst_buffer_new_memdup (pkt, n), *out;
-    RvEmbeddingMeta *em;
+    GstRvEmbeddingMeta *em;
 
     GST_BUFFER_PTS (b) = i * GST_MSECOND;
     gst_harness_push (h, b);
     out = gst_harness_pull (h);
-    em = rv_buffer_get_embedding_meta (out);
+    em = gst_rv_buffer_get_embedding_meta (out);
     if (i == 0)
       memcpy (emb0, em->data, sizeof emb0);
     gst_buffer_unref (out);
@@ -128,14 +128,14 @@ GST_START_TEST (test_same_input_same_embedding)
   {
     gsize n = rvt_csi_frame (1, 0, 1, pkt, sizeof pkt);
     GstBuffer *b, *out;
-    RvEmbeddingMeta *em;
+    GstRvEmbeddingMeta *em;
     /* same I/Q as seq 0, but a sequence number 10 further */
     GST_WRITE_UINT32_LE (pkt + 12, 13);
     b = gst_buffer_new_memdup (pkt, n);
     GST_BUFFER_PTS (b) = 10 * GST_MSECOND;
     gst_harness_push (h, b);
     out = gst_harness_pull (h);
-    em = rv_buffer_get_embedding_meta (out);
+    em = gst_rv_buffer_get_embedding_meta (out);
     fail_unless_equals_uint64 (em->step, 1);
     for (guint d = 0; d < RV_CSI_FEAT_DIM; d++)
       fail_unless (fabsf (em->data[d] - emb0[d]) < 1e-6f,
@@ -203,7 +203,7 @@ GST_START_TEST (test_feature_state_and_passthrough)
   guint8 pkt[512];
   gsize n = rvt_feature_state (9, 4, pkt, sizeof pkt);
   GstBuffer *b = gst_buffer_new_memdup (pkt, n), *out;
-  RvEmbeddingMeta *em;
+  GstRvEmbeddingMeta *em;
   rv_vitals v;
   size_t written = 0;
   GstMapInfo map;
@@ -211,7 +211,7 @@ GST_START_TEST (test_feature_state_and_passthrough)
   GST_BUFFER_PTS (b) = 0;
   gst_harness_push (h, b);
   out = gst_harness_pull (h);
-  em = rv_buffer_get_embedding_meta (out);
+  em = gst_rv_buffer_get_embedding_meta (out);
   fail_unless (em != NULL);
   fail_unless_equals_int (em->dims, RV_STATE_FEAT_DIM);
   fail_unless_equals_int (em->node_id, 9);
@@ -227,7 +227,7 @@ GST_START_TEST (test_feature_state_and_passthrough)
   GST_BUFFER_PTS (b) = GST_MSECOND;
   gst_harness_push (h, b);
   out = gst_harness_pull (h);
-  fail_unless (rv_buffer_get_embedding_meta (out) == NULL);
+  fail_unless (gst_rv_buffer_get_embedding_meta (out) == NULL);
   gst_buffer_map (out, &map, GST_MAP_READ);
   fail_unless (map.size == written && memcmp (map.data, pkt, written) == 0);
   gst_buffer_unmap (out, &map);

@@ -105,7 +105,7 @@ static inline void brute(const rv_attn_cfg *cfg, uint32_t i, uint32_t n, brute_s
 }
 
 
-/* The generator of the golden inputs (see /work/shared/golden/README.md). */
+/* The generator of the golden inputs (see tests/data/golden/README.md). */
 static inline void golden_fill(float *x, size_t n, uint32_t seed)
 {
     uint32_t s = seed;

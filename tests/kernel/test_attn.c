@@ -104,10 +104,10 @@ static void assert_close_d(const float *a, const double *b, size_t n, double tol
 
 static float *read_f32(const char *name, size_t n)
 {
-    const char *dir = getenv("RV_SHARED_DIR");
-    ck_assert_msg(dir != NULL, "RV_SHARED_DIR not set");
+    const char *dir = getenv("RV_SOURCE_DIR");
+    ck_assert_msg(dir != NULL, "RV_SOURCE_DIR not set");
     char path[4096];
-    snprintf(path, sizeof path, "%s/golden/%s", dir, name);
+    snprintf(path, sizeof path, "%s/tests/data/golden/%s", dir, name);
     FILE *f = fopen(path, "rb");
     ck_assert_msg(f != NULL, "cannot open %s", path);
     unsigned char *raw = malloc(n * 4 + 1);

@@ -94,7 +94,7 @@ def main():
     segs, rate = load_labels(labels_path)
 
     loop = GLib.MainLoop()
-    stats = {"decisions": 0, "agree": 0, "room": None}
+    stats = {"decisions": 0, "agree": 0, "room": None, "error": None}
     current = {}  # node -> (label, confidence)
 
     def room_decision():
@@ -132,6 +132,7 @@ def main():
                         flush=True)
         elif msg.type == Gst.MessageType.ERROR:
             err, dbg = msg.parse_error()
+            stats["error"] = err.message
             print("error: %s (%s)" % (err.message, dbg), file=sys.stderr)
             loop.quit()
         return True
@@ -155,7 +156,8 @@ def main():
     try:
         loop.run()
     finally:
-        if sim.poll() is None:
+        sim_done = sim.poll()  # None: stopped early by Ctrl-C or an error
+        if sim_done is None:
             sim.terminate()
             sim.wait()
         src_stats = pipeline.get_by_name("src").get_property("stats")
@@ -166,6 +168,13 @@ def main():
           "activity: %d; source: %s received, %s dropped" % (
               stats["decisions"], stats["agree"],
               src_stats.get_value("received"), src_stats.get_value("dropped")))
+    # A failed run must fail the command (CI runs the demo briefly).
+    if stats["error"]:
+        sys.exit("demo: the pipeline failed: %s" % stats["error"])
+    if sim_done is not None and sim_done != 0:
+        sys.exit("demo: rvsim failed (exit status %d)" % sim_done)
+    if sim_done is not None and stats["decisions"] == 0:
+        sys.exit("demo: the simulation ended without a single decision")
 
 
 if __name__ == "__main__":

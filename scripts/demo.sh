@@ -11,10 +11,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh
 
-if [[ ! -d build ]]; then
-  meson setup build >/dev/null
+# Build output stays visible: a failed step must say why.
+if [[ ! -f build/build.ninja ]]; then
+  meson setup build
 fi
-meson compile -C build >/dev/null
+meson compile -C build
 
 export GST_PLUGIN_PATH="$PWD/build/gst${GST_PLUGIN_PATH:+:$GST_PLUGIN_PATH}"
 # PyGObject comes from Debian's python3-gi: prefer an interpreter that has it

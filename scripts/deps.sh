@@ -1,16 +1,20 @@
 #!/usr/bin/env bash
 # Install everything gst-rvcsi needs on Debian 12 (bookworm) from Debian's
 # own archive. Idempotent: does nothing when all packages are present.
-#   scripts/deps.sh           build + run deps (plugin, tools, demo)
-#   scripts/deps.sh --test    also test, sanitizer, fuzz, firmware deps
+#   scripts/deps.sh           everything the default build needs (plugin,
+#                             tools, demo, and the unit/element tests that
+#                             `meson setup build` configures: Check)
+#   scripts/deps.sh --test    also the sanitizer, fuzz, firmware and pcap
+#                             tools that scripts/test.sh uses
 set -euo pipefail
 
 pkgs=(build-essential meson ninja-build pkg-config
       libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev
       gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
-      gstreamer1.0-plugins-bad python3 python3-gi gir1.2-gstreamer-1.0)
+      gstreamer1.0-plugins-bad python3 python3-gi gir1.2-gstreamer-1.0
+      check)
 if [[ "${1:-}" == "--test" ]]; then
-  pkgs+=(check clang libclang-rt-14-dev tshark
+  pkgs+=(clang libclang-rt-14-dev tshark
          gcc-arm-none-eabi libnewlib-arm-none-eabi binutils-arm-none-eabi
          gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf
          gcc-xtensa-lx106 picolibc-xtensa-lx106-elf

@@ -10,7 +10,11 @@ scripts/deps.sh --test
 fuzz_seconds=${RV_FUZZ_SECONDS:-20}
 status=0
 
-meson setup build --reconfigure >/dev/null 2>&1 || meson setup build
+if [[ -f build/build.ninja ]]; then
+  meson setup build --reconfigure
+else
+  meson setup build
+fi
 meson compile -C build
 meson test -C build --print-errorlogs --num-processes 2 || status=1
 scripts/test-summary.py build release

@@ -55,7 +55,16 @@ typedef struct
   gpointer mem;                 /* rv_model_stream lives here */
   rv_model_stream *ms;
   rv_csi_feat_state feat;
+  gboolean warned_subcarriers;  /* unsupported-count warning posted */
 } GstRvHeadStream;
+
+/* An unsupported subcarrier count seen on a stream for the first time;
+ * posted once the object lock is released. */
+typedef struct
+{
+  guint8 node, antenna;
+  guint n_subcarriers;
+} GstRvHeadWarning;
 
 struct _GstRvTemporalHead
 {
@@ -83,7 +92,9 @@ struct _GstRvTemporalHead
   gsize csi_stream_bytes, state_stream_bytes;
 
   guint64 frames, resets_reboot, resets_gap, skipped_late, skipped_features,
-      skipped_refused, passed;
+      skipped_subcarriers, skipped_refused, passed;
+  GstRvHeadWarning warn[RV_CSI_MAX_ANTENNAS];
+  guint n_warn;
 };
 
 #define GST_TYPE_RV_KV_PRECISION (gst_rv_kv_precision_get_type ())
@@ -140,6 +151,7 @@ make_stats (GstRvTemporalHead * self)
       "resets-gap", G_TYPE_UINT64, self->resets_gap,
       "skipped-late", G_TYPE_UINT64, self->skipped_late,
       "skipped-features", G_TYPE_UINT64, self->skipped_features,
+      "skipped-subcarriers", G_TYPE_UINT64, self->skipped_subcarriers,
       "skipped-refused", G_TYPE_UINT64, self->skipped_refused,
       "passed-through", G_TYPE_UINT64, self->passed,
       "csi-stream-bytes", G_TYPE_UINT64, (guint64) self->csi_stream_bytes,
@@ -341,6 +353,7 @@ gst_rv_temporal_head_start (GstBaseTransform * trans)
       head_stream_free);
   self->frames = self->resets_reboot = self->resets_gap = 0;
   self->skipped_late = self->skipped_features = self->skipped_refused = 0;
+  self->skipped_subcarriers = 0;
   self->passed = 0;
   GST_INFO_OBJECT (self, "models: %s (%u-dim embedding), %s; %" G_GSIZE_FORMAT
       " bytes per CSI stream", self->csi_model->origin,
@@ -454,6 +467,15 @@ step_stream (GstRvTemporalHead * self, GstBuffer * buf, const rv_pkt * pkt,
 
   st = is_state ? rv_state_feat_from_packet (&pkt->u.state, self->x) :
       rv_csi_feat_extract_ex (&s->feat, &pkt->u.csi, antenna, self->x, NULL);
+  if (st == RV_ERR_SUBCARRIERS) {
+    self->skipped_subcarriers++;
+    if (!s->warned_subcarriers && self->n_warn < G_N_ELEMENTS (self->warn)) {
+      s->warned_subcarriers = TRUE;
+      self->warn[self->n_warn++] = (GstRvHeadWarning) {
+      node, antenna, pkt->u.csi.n_subcarriers};
+    }
+    return FALSE;
+  }
   if (st != RV_OK) {
     GST_LOG_OBJECT (self, "node %u: no features: %s", node,
         rv_status_str (st));
@@ -490,6 +512,8 @@ gst_rv_temporal_head_transform_ip (GstBaseTransform * trans, GstBuffer * buf)
   GstMapInfo map;
   rv_pkt pkt;
   guint8 node;
+  GstRvHeadWarning warn[RV_CSI_MAX_ANTENNAS];
+  guint n_warn;
 
   if (pm && pm->kind != GST_RV_CSI_KIND_CSI_RAW &&
       pm->kind != GST_RV_CSI_KIND_FEATURE_STATE) {
@@ -521,8 +545,21 @@ gst_rv_temporal_head_transform_ip (GstBaseTransform * trans, GstBuffer * buf)
     for (guint a = 0; a < pkt.u.csi.n_antennas; a++)
       step_stream (self, buf, &pkt, node, (guint8) a, pm, now);
   }
+  n_warn = self->n_warn;
+  memcpy (warn, self->warn, sizeof (warn));
+  self->n_warn = 0;
   GST_OBJECT_UNLOCK (self);
   gst_buffer_unmap (buf, &map);
+  /* posting takes the object lock: after releasing it */
+  for (guint i = 0; i < n_warn; i++)
+    GST_ELEMENT_WARNING (self, STREAM, FORMAT,
+        ("Node %u antenna %u sends CSI frames with %u subcarriers, a count "
+            "with no known ESP32 layout; its frames are skipped.",
+            warn[i].node, warn[i].antenna, warn[i].n_subcarriers),
+        ("supported I/Q pair counts: 53, 57, 64, 114, 117, 128, 192, 234, "
+            "245, 256, 384, and other counts up to %u taken as one frequency "
+            "axis (docs/features.md); counted in stats skipped-subcarriers",
+            RV_CSI_FEAT_MAX_SC));
   return GST_FLOW_OK;
 }
 

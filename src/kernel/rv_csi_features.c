@@ -7,10 +7,10 @@
 #include <string.h>
 
 #include "rv_csi_features.h"
+#include "rv_csi_layout.h"
 
 #define FEAT_MAGIC      0x52564654u /* "RVFT" */
-#define LAYOUT_LLTF     1u
-#define LAYOUT_GENERIC  2u
+#define LAYOUT_GENERIC  0x100u      /* beside the rv_csi_field values */
 #define VAR_FLOOR_AMP   1e-4f       /* (0.01 relative amplitude)^2 */
 #define VAR_FLOOR_PHASE 1e-3f       /* (0.03 rad)^2 */
 #define ENERGY_EPS      1e-5f
@@ -42,58 +42,64 @@ rv_status rv_csi_feat_reset(rv_csi_feat_state *st)
     return rv_csi_feat_init(st, st->tau_frames);
 }
 
-/* Scratch for one frame, frequency order. ~3.8 KB of stack at MAX_SC 256. */
+/* Scratch for one frame: the used subcarriers in frequency order. ~3.3 KB
+ * of stack at MAX_SC 256; load_frame adds the layout (~1.5 KB). */
 typedef struct {
     uint32_t n;
-    uint16_t layout;
-    int8_t   iq[2u * RV_CSI_FEAT_MAX_SC];
+    uint16_t layout;                /* rv_csi_field, or LAYOUT_GENERIC */
     float    amp[RV_CSI_FEAT_MAX_SC];
     float    phase[RV_CSI_FEAT_MAX_SC];
     float    x[RV_CSI_FEAT_MAX_SC];
     uint8_t  valid[RV_CSI_FEAT_MAX_SC];
 } frame_scratch;
 
+/* A documented layout (rv_csi_layout.h): its informative subcarriers, x = k. */
+static void load_layout(const int8_t *iq, const rv_csi_layout *l, frame_scratch *s)
+{
+    s->n = l->n_sc;
+    s->layout = (uint16_t)l->field;
+    for (uint32_t i = 0; i < l->n_sc; i++) {
+        const int8_t *pair = iq + 2u * (size_t)l->sc[i].index;
+        rv_csi_amplitude(pair, 1, &s->amp[i]);
+        rv_csi_phase_raw(pair, 1, &s->phase[i]);
+        s->x[i] = (float)l->sc[i].k;
+        s->valid[i] = s->amp[i] > 0.0f ? 1u : 0u;
+    }
+}
+
+/* Any other count up to RV_CSI_FEAT_MAX_SC: one frequency axis centred at
+ * n/2; nulls and guards recognised by their amplitude. */
+static void load_generic(const int8_t *iq, uint32_t n_sc, frame_scratch *s)
+{
+    s->n = n_sc;
+    s->layout = LAYOUT_GENERIC;
+    rv_csi_amplitude(iq, n_sc, s->amp);
+    rv_csi_phase_raw(iq, n_sc, s->phase);
+    const int32_t centre = (int32_t)(n_sc / 2u);
+    float mean_all = 0.0f;
+    for (uint32_t j = 0; j < n_sc; j++) {
+        s->x[j] = (float)((int32_t)j - centre);
+        mean_all += s->amp[j];
+    }
+    mean_all /= (float)n_sc;
+    for (uint32_t j = 0; j < n_sc; j++)
+        s->valid[j] = s->amp[j] > 0.0f && s->amp[j] >= RV_CSI_FEAT_NULL_FRAC * mean_all;
+}
+
 static rv_status load_frame(const rv_csi_frame *f, uint8_t antenna, frame_scratch *s)
 {
     const uint32_t n_sc = f->n_subcarriers;
     const int8_t *iq = f->iq + 2u * (size_t)antenna * n_sc;
-    rv_status st;
-    if (n_sc % RV_CSI_LLTF_SC == 0) {
-        s->n = RV_CSI_LLTF_SC;
-        s->layout = LAYOUT_LLTF;
-        st = rv_csi_lltf_reorder(iq, RV_CSI_LLTF_SC, s->iq);
-        if (st != RV_OK)
-            return st;
-    } else {
-        if (n_sc > RV_CSI_FEAT_MAX_SC)
-            return RV_ERR_SUBCARRIERS;
-        s->n = n_sc;
-        s->layout = LAYOUT_GENERIC;
-        memcpy(s->iq, iq, 2u * (size_t)n_sc);
-    }
-    rv_csi_amplitude(s->iq, s->n, s->amp);
-    rv_csi_phase_raw(s->iq, s->n, s->phase);
-
-    const int32_t centre = (int32_t)(s->n / 2u);
-    float mean_all = 0.0f;
-    for (uint32_t j = 0; j < s->n; j++) {
-        s->x[j] = (float)((int32_t)j - centre);
-        mean_all += s->amp[j];
-    }
-    mean_all /= (float)s->n;
+    rv_csi_layout layout;
+    if (rv_csi_layout_get(n_sc, &layout) == RV_OK)
+        load_layout(iq, &layout, s);
+    else if (n_sc <= RV_CSI_FEAT_MAX_SC)
+        load_generic(iq, n_sc, s);
+    else
+        return RV_ERR_SUBCARRIERS;
     uint32_t nv = 0;
-    for (uint32_t j = 0; j < s->n; j++) {
-        bool ok;
-        if (s->layout == LAYOUT_LLTF) {
-            int32_t k = (int32_t)j - centre;
-            int32_t ak = k < 0 ? -k : k;
-            ok = ak >= 1 && ak <= RV_CSI_LLTF_EDGE && s->amp[j] > 0.0f;
-        } else {
-            ok = s->amp[j] > 0.0f && s->amp[j] >= RV_CSI_FEAT_NULL_FRAC * mean_all;
-        }
-        s->valid[j] = ok ? 1u : 0u;
-        nv += ok ? 1u : 0u;
-    }
+    for (uint32_t j = 0; j < s->n; j++)
+        nv += s->valid[j];
     if (nv < RV_CSI_FEAT_MIN_VALID)
         return RV_ERR_CSI_EMPTY;
     return rv_csi_phase_sanitize(s->phase, s->x, s->valid, s->n, NULL, NULL);

@@ -3,14 +3,17 @@
  *
  * Contract (maths in docs/features.md):
  *  - I/Q pairs are (imaginary, real) int8, as ESP-IDF documents them.
- *  - Frames whose subcarrier count is a multiple of 64 are treated as
- *    concatenated 64-subcarrier training fields (64 = LLTF, 128 = LLTF +
- *    HT-LTF, 192 = LLTF + HT-LTF + STBC-HT-LTF); only the first field, the
- *    LLTF, is used, reordered from buffer order 0..31,-32..-1 to frequency
- *    order -32..31, with the 52 data/pilot subcarriers |k| = 1..26 valid.
- *  - Any other count n (<= RV_CSI_FEAT_MAX_SC) is taken as already in
+ *  - Which pairs are used comes from the frame's pair count per antenna:
+ *    counts with a documented ESP-IDF layout (rv_csi_layout.h: 64 = LLTF,
+ *    128/192 = LLTF + HT-LTF (+ STBC-HT-LTF), 256 = HE-LTF, 384 = HT40, and
+ *    the ESP32-C5's trimmed 53/57/114/117/234/245) use the informative tones
+ *    of one field, the HT/HE field where the frame has one, in frequency
+ *    order (x = subcarrier number). 64-pair frames use the LLTF's 52 tones
+ *    1 <= |k| <= 26, exactly as feature layout 1 was defined.
+ *  - Any other count n <= RV_CSI_FEAT_MAX_SC is taken as already in
  *    frequency order, centred at n/2; subcarriers whose amplitude is below
- *    RV_CSI_FEAT_NULL_FRAC of the frame's mean are nulls/guards.
+ *    RV_CSI_FEAT_NULL_FRAC of the frame's mean are nulls/guards. Larger
+ *    counts without a layout return RV_ERR_SUBCARRIERS.
  *  - Phase: unwrapped across valid subcarriers in frequency order, then the
  *    least-squares line over subcarrier index (STO slope + CFO/PLL offset)
  *    is removed.
@@ -90,7 +93,8 @@ extern "C" {
 
 #define RV_CSI_LLTF_SC           64u   /* one training field */
 #define RV_CSI_LLTF_EDGE         26    /* valid LLTF subcarriers: 1 <= |k| <= 26 */
-#define RV_CSI_FEAT_MAX_SC       256u  /* longest non-multiple-of-64 frame handled */
+#define RV_CSI_FEAT_MAX_SC       256u  /* longest frame without a documented layout, and
+                                          most subcarriers one frame yields */
 #define RV_CSI_FEAT_NULL_FRAC    0.05f /* generic layout: null if amp < frac * mean */
 #define RV_CSI_FEAT_DEFAULT_TAU  1000u /* frames; 10 s at 100 Hz */
 #define RV_CSI_FEAT_MIN_VALID    13u   /* fewer valid subcarriers -> RV_ERR_CSI_EMPTY */
@@ -137,7 +141,7 @@ typedef struct {
     uint32_t tau_frames;
     uint32_t n_frames;            /* frames folded into the running stats */
     uint16_t prev_n;              /* subcarriers in prev_* (0 = no previous frame) */
-    uint16_t prev_layout;         /* layout of the previous frame */
+    uint16_t prev_layout;         /* field (rv_csi_field) of the previous frame */
     float    prev_amp[RV_CSI_FEAT_MAX_SC];   /* relative amplitude, frequency order */
     float    prev_phase[RV_CSI_FEAT_MAX_SC]; /* sanitised phase, frequency order */
     uint8_t  prev_valid[RV_CSI_FEAT_MAX_SC];

@@ -231,21 +231,111 @@ START_TEST(test_extract_basic_and_guards)
 }
 END_TEST
 
-START_TEST(test_extract_192_uses_lltf)
+/* Write H(k) for lo <= |k| <= hi into a field of len pairs at iq + 2*offset,
+ * in the driver's order (k >= 0 at pair k, k < 0 at pair len + k). */
+static void put_field(int8_t *iq, int offset, int len, int pos, int lo, int hi)
 {
-    int8_t iq64[128], iq192[384];
-    make_lltf(iq64, amp_shape, ph_shape);
-    memcpy(iq192, iq64, sizeof(iq64));
-    for (int i = 128; i < 384; i++)
-        iq192[i] = (int8_t)((i * 37) % 200 - 100);
-    rv_csi_feat_state a, b;
-    rv_csi_feat_init(&a, 50);
-    rv_csi_feat_init(&b, 50);
+    for (int p = 0; p < len; p++) {
+        int k = p < pos ? p : p - len;
+        int ak = k < 0 ? -k : k;
+        double a = (ak >= lo && ak <= hi) ? amp_shape(k) : 0.0;
+        iq[2 * (offset + p)] = q8(a * sin(ph_shape(k)));
+        iq[2 * (offset + p) + 1] = q8(a * cos(ph_shape(k)));
+    }
+}
+
+static void garbage(int8_t *iq, int from, int to)
+{
+    for (int i = from; i < to; i++)
+        iq[i] = (int8_t)((i * 37) % 200 - 100);
+}
+
+/* Features of two frames fed to fresh states must be identical. */
+static void assert_same_features(const int8_t *a, uint16_t na, const int8_t *b, uint16_t nb)
+{
+    rv_csi_feat_state sa, sb;
+    rv_csi_feat_init(&sa, 50);
+    rv_csi_feat_init(&sb, 50);
     float oa[RV_CSI_FEAT_DIM], ob[RV_CSI_FEAT_DIM];
-    rv_csi_frame fa = frame_of(iq64, 64), fb = frame_of(iq192, 192);
-    ck_assert_int_eq(rv_csi_feat_extract(&a, &fa, oa), RV_OK);
-    ck_assert_int_eq(rv_csi_feat_extract(&b, &fb, ob), RV_OK);
-    ck_assert_mem_eq(oa, ob, sizeof(oa));
+    rv_csi_frame fa = frame_of(a, na), fb = frame_of(b, nb);
+    for (int t = 0; t < 3; t++) {
+        ck_assert_int_eq(rv_csi_feat_extract(&sa, &fa, oa), RV_OK);
+        ck_assert_int_eq(rv_csi_feat_extract(&sb, &fb, ob), RV_OK);
+        ck_assert_mem_eq(oa, ob, sizeof(oa));
+    }
+}
+
+/* 128 and 192 pairs use the HT-LTF (second field, 1 <= |k| <= 28): the
+ * LLTF and STBC-HT-LTF bytes do not matter, and the ESP32-C5's trimmed
+ * HT-LTF (57 pairs) gives the same features. */
+START_TEST(test_extract_uses_ht_ltf)
+{
+    static int8_t h128[256], h192[384], c57[114], c114[228];
+    garbage(h128, 0, 128);
+    put_field(h128, 64, 64, 32, 1, 28);
+    garbage(h192, 0, 384);
+    put_field(h192, 64, 64, 32, 1, 28);
+    put_field(c57, 0, 57, 29, 1, 28);
+    garbage(c114, 0, 228);
+    put_field(c114, 0, 57, 29, 1, 28);
+    assert_same_features(h128, 128, h192, 192);
+    assert_same_features(h128, 128, c57, 57);
+    assert_same_features(h128, 128, c114, 114);
+    /* the HT-LTF's edge tones 27, 28 are used: changing them changes a band */
+    rv_csi_feat_state st;
+    rv_csi_feat_init(&st, 50);
+    float o1[RV_CSI_FEAT_DIM], o2[RV_CSI_FEAT_DIM];
+    rv_csi_frame f = frame_of(h128, 128);
+    ck_assert_int_eq(rv_csi_feat_extract_ex(&st, &f, 0, o1, o1), RV_OK);
+    rv_csi_feat_init(&st, 50);
+    h128[2 * (64 + 28)] = 90;
+    ck_assert_int_eq(rv_csi_feat_extract_ex(&st, &f, 0, o2, o2), RV_OK);
+    ck_assert(o1[RV_CSI_FEAT_BANDS - 1] != o2[RV_CSI_FEAT_BANDS - 1]);
+}
+END_TEST
+
+/* 64 pairs keep the LLTF (features unchanged for models trained on them);
+ * the C5's trimmed LLTF (53 pairs) reads the same; the HE-LTF as 256 and
+ * as 245 pairs agree; HT40 as 384 (three 128-point fields, HT-LTF second)
+ * and as the C5's 117 agree. */
+START_TEST(test_extract_other_layouts)
+{
+    static int8_t l64[128], c53[106], he256[512], he245[490], ht384[768], c117[234];
+    make_lltf(l64, amp_shape, ph_shape);
+    put_field(c53, 0, 53, 27, 1, 26);
+    assert_same_features(l64, 64, c53, 53);
+    put_field(he256, 0, 256, 128, 2, 122);
+    put_field(he245, 0, 245, 123, 2, 122);
+    assert_same_features(he256, 256, he245, 245);
+    garbage(ht384, 0, 768);
+    put_field(ht384, 128, 128, 64, 2, 58);
+    put_field(c117, 0, 117, 59, 2, 58);
+    assert_same_features(ht384, 384, c117, 117);
+}
+END_TEST
+
+/* A node switching between 128 and 192 pairs stays one comparable stream
+ * (same field); switching to 64 (LLTF) restarts the change energies. */
+START_TEST(test_extract_mixed_counts)
+{
+    static int8_t h128[256], h192[384], l64[128];
+    put_field(h128, 64, 64, 32, 1, 28);
+    put_field(h128, 0, 64, 32, 1, 26);
+    memcpy(h192, h128, sizeof(h128));
+    put_field(h192, 128, 64, 32, 1, 28);
+    make_lltf(l64, amp_shape, ph_shape);
+    rv_csi_feat_state st;
+    rv_csi_feat_init(&st, 50);
+    float o[RV_CSI_FEAT_DIM];
+    rv_csi_frame fa = frame_of(h128, 128), fb = frame_of(h192, 192), fc = frame_of(l64, 64);
+    const float none = 0.5f * (log10f(1e-5f) + 3.0f);   /* E = 0 */
+    ck_assert_int_eq(rv_csi_feat_extract(&st, &fa, o), RV_OK);
+    ck_assert_int_eq(rv_csi_feat_extract(&st, &fb, o), RV_OK);
+    ck_assert_uint_eq(st.n_frames, 2);
+    ck_assert(fabsf(o[RV_CSI_FEAT_IDX_MOTION] - none) < 1e-6f);  /* same channel */
+    ck_assert_int_eq(rv_csi_feat_extract(&st, &fc, o), RV_OK);
+    ck_assert_uint_eq(st.prev_n, 52);
+    ck_assert_uint_eq(st.n_frames, 3);
 }
 END_TEST
 
@@ -516,7 +606,9 @@ START_TEST(test_bad_inputs)
     ck_assert_int_eq(rv_csi_feat_extract_ex(&st, &g, 2, out, NULL), RV_ERR_ARG);
     g = f; g.n_subcarriers = 0;
     ck_assert_int_eq(rv_csi_feat_extract(&st, &g, out), RV_ERR_SUBCARRIERS);
-    g = f; g.n_subcarriers = 300;   /* not a multiple of 64 and above MAX_SC */
+    g = f; g.n_subcarriers = 300;   /* no documented layout and above MAX_SC */
+    ck_assert_int_eq(rv_csi_feat_extract(&st, &g, out), RV_ERR_SUBCARRIERS);
+    g = f; g.n_subcarriers = 320;   /* five 64-point fields: no ESP-IDF layout */
     ck_assert_int_eq(rv_csi_feat_extract(&st, &g, out), RV_ERR_SUBCARRIERS);
     int8_t zero[128];
     memset(zero, 0, sizeof(zero));
@@ -584,7 +676,9 @@ static Suite *suite(void)
     tcase_add_test(tc, test_unwrap);
     tcase_add_test(tc, test_sanitize_recovers_shape);
     tcase_add_test(tc, test_extract_basic_and_guards);
-    tcase_add_test(tc, test_extract_192_uses_lltf);
+    tcase_add_test(tc, test_extract_uses_ht_ltf);
+    tcase_add_test(tc, test_extract_other_layouts);
+    tcase_add_test(tc, test_extract_mixed_counts);
     tcase_add_test(tc, test_determinism_and_motion);
     tcase_add_test(tc, test_motion_levels);
     tcase_add_test(tc, test_common_levels);

@@ -237,6 +237,95 @@ GST_START_TEST (test_feature_state_and_passthrough)
 
 GST_END_TEST;
 
+/* A frame of n subcarriers per antenna from node, with a smooth channel. */
+static GstBuffer *
+csi_buffer (guint8 node, guint32 seq, guint8 n_ant, guint16 n_sc,
+    GstClockTime pts)
+{
+  static int8_t iq[2 * 2 * 384];
+  static guint8 pkt[20 + sizeof iq];
+  rv_csi_frame f;
+  size_t written = 0;
+  GstBuffer *b;
+
+  for (guint p = 0; p < (guint) n_ant * n_sc; p++) {
+    iq[2 * p] = (int8_t) (20.0 * sin (0.2 * p + 0.1 * seq));
+    iq[2 * p + 1] = (int8_t) (30.0 + 10.0 * cos (0.2 * p));
+  }
+  memset (&f, 0, sizeof f);
+  f.node_id = node;
+  f.n_antennas = n_ant;
+  f.n_subcarriers = n_sc;
+  f.freq_mhz = 2437;
+  f.seq = seq;
+  f.rssi = -50;
+  f.noise_floor = -95;
+  f.iq = iq;
+  fail_unless_equals_int (rv_csi_frame_encode (&f, pkt, sizeof pkt, &written),
+      RV_OK);
+  b = gst_buffer_new_memdup (pkt, written);
+  GST_BUFFER_PTS (b) = pts;
+  return b;
+}
+
+GST_START_TEST (test_subcarrier_layouts)
+{
+  /* Documented counts (a node mixing 64/128/192) give embeddings; an
+   * unsupported count (300) is skipped, counted, and warned about once per
+   * stream (node, antenna) on the bus, however many frames follow. */
+  GstHarness *h = head_harness (NULL);
+  GstElement *e = gst_harness_find_element (h, "rvtemporalhead");
+  GstBus *bus = gst_bus_new ();
+  static const guint16 mixed[] = { 64, 128, 192, 128, 64, 256, 384 };
+  GstStructure *st = NULL;
+  guint64 frames = 0, skipped = 0;
+  GstMessage *msg;
+  guint warnings = 0, seen_node2 = 0;
+
+  gst_element_set_bus (e, bus);
+  for (guint i = 0; i < G_N_ELEMENTS (mixed); i++) {
+    GstBuffer *out;
+    fail_unless_equals_int (gst_harness_push (h, csi_buffer (1, i, 1,
+                mixed[i], i * 10 * GST_MSECOND)), GST_FLOW_OK);
+    out = gst_harness_pull (h);
+    fail_unless (gst_rv_buffer_get_embedding_meta (out) != NULL,
+        "no embedding for %u subcarriers", mixed[i]);
+    gst_buffer_unref (out);
+  }
+  for (guint i = 0; i < 5; i++) {
+    gst_buffer_unref (gst_harness_push_and_pull (h, csi_buffer (2, i, 2, 300,
+                (10 + i) * 10 * GST_MSECOND)));
+    gst_buffer_unref (gst_harness_push_and_pull (h, csi_buffer (3, i, 1, 320,
+                (10 + i) * 10 * GST_MSECOND)));
+  }
+  while ((msg = gst_bus_pop_filtered (bus, GST_MESSAGE_WARNING))) {
+    GError *err = NULL;
+    gst_message_parse_warning (msg, &err, NULL);
+    fail_unless (strstr (err->message, "subcarriers") != NULL, "%s",
+        err->message);
+    if (strstr (err->message, "Node 2 "))
+      seen_node2++;
+    g_clear_error (&err);
+    gst_message_unref (msg);
+    warnings++;
+  }
+  /* node 2 has two antennas: two streams; node 3 one */
+  fail_unless_equals_int (warnings, 3);
+  fail_unless_equals_int (seen_node2, 2);
+  g_object_get (e, "stats", &st, NULL);
+  fail_unless (gst_structure_get_uint64 (st, "frames", &frames));
+  fail_unless (gst_structure_get_uint64 (st, "skipped-subcarriers", &skipped));
+  fail_unless_equals_uint64 (frames, G_N_ELEMENTS (mixed));
+  fail_unless_equals_uint64 (skipped, 15);
+  gst_structure_free (st);
+  gst_element_set_bus (e, NULL);
+  gst_object_unref (bus);
+  gst_object_unref (e);
+  gst_harness_teardown (h);
+}
+
+GST_END_TEST;
+
 static void
 expect_start_error (const gchar * desc, const gchar * needle)
 {
@@ -330,6 +419,7 @@ rvtemporalhead_suite (void)
   tcase_add_test (tc, test_max_streams_and_timeout);
   tcase_add_test (tc, test_feature_state_and_passthrough);
   tcase_add_test (tc, test_model_errors);
+  tcase_add_test (tc, test_subcarrier_layouts);
   return s;
 }
 

@@ -46,14 +46,15 @@ typedef enum {
   GST_RV_CSI_KIND_COUNT
 } GstRvCsiPacketKind;
 
-/* GstRvCsiPacketMeta.flags */
-#define GST_RV_CSI_PACKET_FLAG_SEQ_BACKWARD  (1u << 0) /* seq went back: reorder or node reboot */
-#define GST_RV_CSI_PACKET_FLAG_DUPLICATE     (1u << 1) /* same seq as the previous packet */
+/* GstRvCsiPacketMeta.flags: how the packet's sequence number relates to the
+ * node's previous packets of the same kind, judged by number and arrival
+ * time against the node's own rate (kernel rv_seq.h). */
+#define GST_RV_CSI_PACKET_FLAG_SEQ_BACKWARD  (1u << 0) /* late: a skipped number arriving
+                                                    * after newer ones (reordered) */
+#define GST_RV_CSI_PACKET_FLAG_DUPLICATE     (1u << 1) /* a number already received */
 #define GST_RV_CSI_PACKET_FLAG_FIRST         (1u << 2) /* first packet of this node+kind */
-#define GST_RV_CSI_PACKET_FLAG_SEQ_RESET     (1u << 3) /* seq went back by more than
-                                                    * GST_RV_CSI_SEQ_REORDER_WINDOW:
-                                                    * the node restarted */
-#define GST_RV_CSI_SEQ_REORDER_WINDOW 64
+#define GST_RV_CSI_PACKET_FLAG_SEQ_RESET     (1u << 3) /* the node restarted its sequence
+                                                    * (reboot): a new boot starts here */
 
 typedef struct {
   GstMeta meta;

@@ -282,6 +282,7 @@ gst_rv_csi_src_finalize (GObject * object)
   g_free (self->allowed_nodes);
   g_free (self->kinds);
   g_mutex_clear (&self->stats_lock);
+  gst_rv_csi_stats_finalize (&self->stats);
   G_OBJECT_CLASS (parent_class)->finalize (object);
 }
 

@@ -65,16 +65,24 @@ gst_rv_csi_stats_clear (GstRvCsiStats * s)
   memset (s->nodes, 0, sizeof s->nodes);
   for (guint i = 0; i < GST_RV_CSI_N_NODES; i++)
     s->nodes[i].last_seen = GST_CLOCK_TIME_NONE;
-  memset (s->seq, 0, sizeof s->seq);
+  memset (s->seq, 0, sizeof (rv_seq_state) * GST_RV_CSI_N_NODES *
+      GST_RV_CSI_SEQ_KINDS);
 }
 
 void
 gst_rv_csi_stats_init (GstRvCsiStats * s)
 {
   memset (s, 0, sizeof *s);
+  s->seq = g_new0 (rv_seq_state, GST_RV_CSI_N_NODES * GST_RV_CSI_SEQ_KINDS);
   s->node_filter = FALSE;
   s->kind_mask = ALL_KINDS;
   gst_rv_csi_stats_clear (s);
+}
+
+void
+gst_rv_csi_stats_finalize (GstRvCsiStats * s)
+{
+  g_clear_pointer (&s->seq, g_free);
 }
 
 static gboolean
@@ -175,16 +183,23 @@ gst_rv_csi_stats_set_kinds (GstRvCsiStats * s, const gchar * spec, GError ** err
   return TRUE;
 }
 
-/* Sequence width per kind; 0 means the kind carries no sequence number. */
+/* Sequence width per kind (0: the kind carries no sequence number) and
+ * its slot in the per-node tracker table. */
 static guint
-seq_bits (guint kind)
+seq_bits (guint kind, guint * slot)
 {
   switch (kind) {
     case GST_RV_CSI_KIND_CSI_RAW:
+      *slot = 0;
+      return 32;
     case GST_RV_CSI_KIND_CLASSIFICATION:
+      *slot = 1;
       return 32;
     case GST_RV_CSI_KIND_FEATURES:
+      *slot = 2;
+      return 16;
     case GST_RV_CSI_KIND_FEATURE_STATE:
+      *slot = 3;
       return 16;
     default:
       return 0;
@@ -192,45 +207,44 @@ seq_bits (guint kind)
 }
 
 static void
-track_seq (GstRvCsiStats * s, GstRvCsiPacketInfo * info)
+track_seq (GstRvCsiStats * s, GstRvCsiPacketInfo * info, GstClockTime now)
 {
-  guint bits = seq_bits (info->kind);
-  GstRvCsiSeqState *st = &s->seq[info->node_id][info->kind];
+  guint slot = 0, bits = seq_bits (info->kind, &slot);
   GstRvCsiNodeStats *ns = &s->nodes[info->node_id];
-  guint32 mask, delta;
+  rv_seq_state *st;
+  guint32 skipped = 0;
 
   info->seq_gap = 0;
   info->flags = 0;
   if (!bits)
     return;
-  if (!st->have) {
-    st->have = TRUE;
-    st->last_seq = info->seq;
-    info->flags |= GST_RV_CSI_PACKET_FLAG_FIRST;
-    return;
-  }
-  mask = bits == 32 ? 0xffffffffu : 0xffffu;
-  delta = (info->seq - st->last_seq) & mask;
-  if (delta == 0) {
-    info->flags |= GST_RV_CSI_PACKET_FLAG_DUPLICATE;
-    ns->duplicates++;
-    return;
-  }
-  if (delta > (mask >> 1)) {
-    /* Backwards: a late (reordered) packet or a node reboot. Restart the
-     * reference point only when it is far back (reboot), so one late packet
-     * does not turn the following ones into a gap. */
-    info->flags |= GST_RV_CSI_PACKET_FLAG_SEQ_BACKWARD;
-    ns->backward++;
-    if (((st->last_seq - info->seq) & mask) > GST_RV_CSI_SEQ_REORDER_WINDOW) {
+  st = &s->seq[info->node_id * GST_RV_CSI_SEQ_KINDS + slot];
+  if (!st->mask)
+    rv_seq_init (st, bits);
+  switch (rv_seq_track (st, info->seq, GST_CLOCK_TIME_IS_VALID (now) ?
+          now / GST_USECOND : RV_SEQ_TIME_NONE, &skipped)) {
+    case RV_SEQ_FIRST:
+      info->flags |= GST_RV_CSI_PACKET_FLAG_FIRST;
+      break;
+    case RV_SEQ_GAP:
+      info->seq_gap = skipped;
+      ns->seq_skipped += skipped;
+      break;
+    case RV_SEQ_DUPLICATE:
+      info->flags |= GST_RV_CSI_PACKET_FLAG_DUPLICATE;
+      ns->duplicates++;
+      break;
+    case RV_SEQ_REORDERED:
+      info->flags |= GST_RV_CSI_PACKET_FLAG_SEQ_BACKWARD;
+      ns->reordered++;
+      break;
+    case RV_SEQ_REBOOT:
       info->flags |= GST_RV_CSI_PACKET_FLAG_SEQ_RESET;
-      st->last_seq = info->seq;
-    }
-    return;
+      ns->reboots++;
+      break;
+    default:
+      break;
   }
-  info->seq_gap = delta - 1;
-  ns->gaps += delta - 1;
-  st->last_seq = info->seq;
 }
 
 gboolean
@@ -264,7 +278,7 @@ gst_rv_csi_stats_admit (GstRvCsiStats * s, const guint8 * data, gsize len,
   info->node_id = (guint8) node;
   info->kind = (guint8) kind;
   info->seq = rv_pkt_seq (&pkt);
-  track_seq (s, info);
+  track_seq (s, info, now);
 
   s->accepted++;
   s->bytes += len;
@@ -367,9 +381,10 @@ gst_rv_csi_stats_to_structure (const GstRvCsiStats * s, const gchar * name)
             "id", G_TYPE_UINT, i,
             "packets", G_TYPE_UINT64, n->packets,
             "bytes", G_TYPE_UINT64, n->bytes,
-            "gaps", G_TYPE_UINT64, n->gaps,
-            "backward", G_TYPE_UINT64, n->backward,
+            "seq-skipped", G_TYPE_UINT64, n->seq_skipped,
+            "reordered", G_TYPE_UINT64, n->reordered,
             "duplicates", G_TYPE_UINT64, n->duplicates,
+            "reboots", G_TYPE_UINT64, n->reboots,
             "rate", G_TYPE_DOUBLE, n->rate, NULL));
     gst_value_array_append_and_take_value (&nodes, &v);
   }

@@ -14,27 +14,26 @@
 
 #include <gst/gst.h>
 #include "gstrvcsimeta.h"
+#include "rv_seq.h"
 
 G_BEGIN_DECLS
 
 #define GST_RV_CSI_N_NODES 256
 #define GST_RV_CSI_N_STATUS 128
+#define GST_RV_CSI_SEQ_KINDS 4
 
 typedef struct {
   guint64 packets;
   guint64 bytes;
-  guint64 gaps;            /* sum of missing sequence numbers */
-  guint64 backward;        /* seq went back (reorder or reboot) */
+  guint64 seq_skipped;     /* sequence numbers jumped over (not all lost:
+                            * the firmware counts before its send gate) */
+  guint64 reordered;       /* skipped numbers that arrived late */
   guint64 duplicates;
+  guint64 reboots;         /* sequence restarts (rv_seq.h) */
   guint64 snap_packets;    /* packets at the last rate snapshot */
   gdouble rate;            /* packets/s over the last snapshot interval */
   GstClockTime last_seen;
 } GstRvCsiNodeStats;
-
-typedef struct {
-  guint32 last_seq;
-  gboolean have;
-} GstRvCsiSeqState;
 
 typedef struct {
   /* admission */
@@ -53,7 +52,9 @@ typedef struct {
   guint64 kinds[GST_RV_CSI_KIND_COUNT];
   GstClockTime snap_time;
   GstRvCsiNodeStats nodes[GST_RV_CSI_N_NODES];
-  GstRvCsiSeqState seq[GST_RV_CSI_N_NODES][GST_RV_CSI_KIND_COUNT];
+  /* per node and sequenced kind (raw CSI, features, feature state,
+   * classification): GST_RV_CSI_N_NODES * GST_RV_CSI_SEQ_KINDS, owned */
+  rv_seq_state *seq;
 } GstRvCsiStats;
 
 /* What admission learned about an accepted packet. */
@@ -66,6 +67,8 @@ typedef struct {
 } GstRvCsiPacketInfo;
 
 void gst_rv_csi_stats_init (GstRvCsiStats * s);
+/* Frees what init allocated. */
+void gst_rv_csi_stats_finalize (GstRvCsiStats * s);
 /* Clears counters and sequence state, keeps the filters. */
 void gst_rv_csi_stats_clear (GstRvCsiStats * s);
 

@@ -334,6 +334,7 @@ gst_rv_csi_text_parse_finalize (GObject * object)
   g_free (self->frame);
   g_free (self->iq);
   g_mutex_clear (&self->stats_lock);
+  gst_rv_csi_stats_finalize (&self->stats);
   G_OBJECT_CLASS (parent_class)->finalize (object);
 }
 

@@ -8,10 +8,12 @@
  *
  * Streams live in a bounded table (max-streams, stream-timeout on buffer
  * running time, gstrvstreams.h). A stream restarts from an empty cache
- * when its node reboots (sequence jumps back, GST_RV_CSI_PACKET_FLAG_SEQ_RESET)
- * or when more than reset-gap sequence numbers went missing at once.
- * Late (reordered) and duplicate packets pass without a step: feeding them
- * would put an old frame after newer ones.
+ * when its node reboots (GST_RV_CSI_PACKET_FLAG_SEQ_RESET: the sources'
+ * time-based sequence tracker, kernel rv_seq.h, saw the node restart its
+ * sequence; every boot of a crash-looping node is one) or when more than
+ * reset-gap sequence numbers went missing at once. Reordered and duplicate
+ * packets pass without a step: feeding them would put an old frame after
+ * newer ones.
  */
 #include "gstrvtemporalhead.h"
 #include "gstrvcsimeta.h"
@@ -91,8 +93,9 @@ struct _GstRvTemporalHead
   gfloat *emb;
   gsize csi_stream_bytes, state_stream_bytes;
 
-  guint64 frames, resets_reboot, resets_gap, skipped_late, skipped_features,
-      skipped_subcarriers, skipped_refused, passed;
+  guint64 frames, resets_reboot, resets_gap, skipped_reordered,
+      skipped_duplicate, skipped_features, skipped_subcarriers,
+      skipped_refused, passed;
   GstRvHeadWarning warn[RV_CSI_MAX_ANTENNAS];
   guint n_warn;
 };
@@ -149,7 +152,8 @@ make_stats (GstRvTemporalHead * self)
       "frames", G_TYPE_UINT64, self->frames,
       "resets-reboot", G_TYPE_UINT64, self->resets_reboot,
       "resets-gap", G_TYPE_UINT64, self->resets_gap,
-      "skipped-late", G_TYPE_UINT64, self->skipped_late,
+      "skipped-reordered", G_TYPE_UINT64, self->skipped_reordered,
+      "skipped-duplicate", G_TYPE_UINT64, self->skipped_duplicate,
       "skipped-features", G_TYPE_UINT64, self->skipped_features,
       "skipped-subcarriers", G_TYPE_UINT64, self->skipped_subcarriers,
       "skipped-refused", G_TYPE_UINT64, self->skipped_refused,
@@ -352,7 +356,8 @@ gst_rv_temporal_head_start (GstBaseTransform * trans)
   gst_rv_streams_init (&self->streams, max_streams, self->policy,
       head_stream_free);
   self->frames = self->resets_reboot = self->resets_gap = 0;
-  self->skipped_late = self->skipped_features = self->skipped_refused = 0;
+  self->skipped_reordered = self->skipped_duplicate = 0;
+  self->skipped_features = self->skipped_refused = 0;
   self->skipped_subcarriers = 0;
   self->passed = 0;
   GST_INFO_OBJECT (self, "models: %s (%u-dim embedding), %s; %" G_GSIZE_FORMAT
@@ -456,9 +461,11 @@ step_stream (GstRvTemporalHead * self, GstBuffer * buf, const rv_pkt * pkt,
       reset_stream (s);
       self->resets_reboot++;
     }
-  } else if (pm && (pm->flags & (GST_RV_CSI_PACKET_FLAG_SEQ_BACKWARD |
-              GST_RV_CSI_PACKET_FLAG_DUPLICATE))) {
-    self->skipped_late++;
+  } else if (pm && (pm->flags & GST_RV_CSI_PACKET_FLAG_SEQ_BACKWARD)) {
+    self->skipped_reordered++;
+    return FALSE;
+  } else if (pm && (pm->flags & GST_RV_CSI_PACKET_FLAG_DUPLICATE)) {
+    self->skipped_duplicate++;
     return FALSE;
   } else if (pm && self->reset_gap && pm->seq_gap > self->reset_gap) {
     reset_stream (s);
@@ -627,8 +634,8 @@ gst_rv_temporal_head_class_init (GstRvTemporalHeadClass * klass)
           GST_PARAM_MUTABLE_READY));
   g_object_class_install_property (gobject_class, PROP_RESET_ON_REBOOT,
       g_param_spec_boolean ("reset-on-reboot", "Reset on reboot",
-          "Restart a stream when its node's sequence number jumps back "
-          "(the node rebooted)", DEFAULT_RESET_ON_REBOOT,
+          "Restart a stream when its node restarts its sequence (a reboot, "
+          "told from reordering by arrival time and the node's own rate)", DEFAULT_RESET_ON_REBOOT,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
           GST_PARAM_MUTABLE_PLAYING));
   g_object_class_install_property (gobject_class, PROP_RESET_GAP,
@@ -646,8 +653,9 @@ gst_rv_temporal_head_class_init (GstRvTemporalHeadClass * klass)
   g_object_class_install_property (gobject_class, PROP_STATS,
       g_param_spec_boxed ("stats", "Statistics",
           "streams (active), streams-created/-expired/-evicted/-refused, "
-          "frames (steps run), resets-reboot, resets-gap, skipped-late "
-          "(reordered or duplicate), skipped-features (frame unusable), "
+          "frames (steps run), resets-reboot, resets-gap, skipped-reordered "
+          "and skipped-duplicate (late or repeated packets: no step), "
+          "skipped-features (frame unusable), "
           "skipped-refused (table full), passed-through (other packets), "
           "csi-stream-bytes and state-stream-bytes (memory per stream)",
           GST_TYPE_STRUCTURE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));

@@ -166,6 +166,100 @@ GST_START_TEST (test_reboot_and_reorder)
 
 GST_END_TEST;
 
+/* A node crash-looping with boots of boot_ms at hz: every boot restarts
+ * the stream (step 1 on its first packet) and every packet is stepped. */
+static void
+crash_loop (guint hz, guint boot_ms, guint boots)
+{
+  GstHarness *h = head_harness (NULL);
+  GstClockTime period = GST_SECOND / hz, t = 0;
+  guint per_boot = MAX (1, boot_ms * hz / 1000);
+  GstStructure *st;
+  guint64 v;
+
+  for (guint b = 0; b < boots; b++)
+    for (guint i = 0; i < per_boot; i++, t += period)
+      fail_unless_equals_uint64 (push_frame (h, 4, i, t, NULL), i + 1);
+  g_object_get (gst_harness_find_element (h, "rvtemporalhead"), "stats", &st,
+      NULL);
+  fail_unless (gst_structure_get_uint64 (st, "resets-reboot", &v));
+  fail_unless_equals_uint64 (v, boots - 1);
+  fail_unless (gst_structure_get_uint64 (st, "frames", &v));
+  fail_unless_equals_uint64 (v, (guint64) boots * per_boot);
+  gst_structure_free (st);
+  gst_object_unref (gst_harness_find_element (h, "rvtemporalhead"));
+  gst_harness_teardown (h);
+}
+
+GST_START_TEST (test_crash_loops_every_boot_classified)
+{
+  static const guint rates[] = { 1, 20, 100 };
+
+  for (guint r = 0; r < G_N_ELEMENTS (rates); r++)
+    for (guint boot = 1000; boot <= 3000; boot += 1000)
+      crash_loop (rates[r], boot, 5);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_early_reboot_loses_nothing)
+{
+  static const guint rates[] = { 1, 20, 100 };
+
+  for (guint r = 0; r < G_N_ELEMENTS (rates); r++) {
+    GstHarness *h = head_harness (NULL);
+    GstClockTime period = GST_SECOND / rates[r], t = 0;
+    guint n = 2 * rates[r];
+
+    for (guint i = 0; i < n; i++, t += period)
+      push_frame (h, 5, 7000 + i, t, NULL);
+    /* reboot after 2 s: the next 2 s are all stepped, in a fresh stream */
+    for (guint i = 0; i < n; i++, t += period)
+      fail_unless_equals_uint64 (push_frame (h, 5, i, t, NULL), i + 1);
+    gst_harness_teardown (h);
+  }
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_reorder_and_duplicates_per_rate)
+{
+  static const guint rates[] = { 1, 20, 100 };
+
+  for (guint r = 0; r < G_N_ELEMENTS (rates); r++) {
+    GstHarness *h = head_harness (NULL);
+    GstElement *head = gst_harness_find_element (h, "rvtemporalhead");
+    GstClockTime period = GST_SECOND / rates[r], t = 0;
+    GstStructure *st;
+    guint64 v;
+    guint i;
+
+    for (i = 0; i < 10; i++, t += period)
+      push_frame (h, 6, i, t, NULL);
+    /* 11 overtakes 10, which arrives 2 ms later, then twice more */
+    fail_unless_equals_uint64 (push_frame (h, 6, 11, t, NULL), 11);
+    fail_unless_equals_uint64 (push_frame (h, 6, 10, t + 2 * GST_MSECOND,
+            NULL), 0);
+    fail_unless_equals_uint64 (push_frame (h, 6, 10, t + 3 * GST_MSECOND,
+            NULL), 0);
+    fail_unless_equals_uint64 (push_frame (h, 6, 11, t + 4 * GST_MSECOND,
+            NULL), 0);
+    fail_unless_equals_uint64 (push_frame (h, 6, 12, t + period, NULL), 12);
+    g_object_get (head, "stats", &st, NULL);
+    fail_unless (gst_structure_get_uint64 (st, "skipped-reordered", &v));
+    fail_unless_equals_uint64 (v, 1);
+    fail_unless (gst_structure_get_uint64 (st, "skipped-duplicate", &v));
+    fail_unless_equals_uint64 (v, 2);
+    fail_unless (gst_structure_get_uint64 (st, "resets-reboot", &v));
+    fail_unless_equals_uint64 (v, 0);
+    gst_structure_free (st);
+    gst_object_unref (head);
+    gst_harness_teardown (h);
+  }
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_max_streams_and_timeout)
 {
   GstHarness *h = head_harness ("max-streams=2 stream-timeout=1000000000");
@@ -416,6 +510,9 @@ rvtemporalhead_suite (void)
   tcase_add_test (tc, test_steps_per_stream);
   tcase_add_test (tc, test_same_input_same_embedding);
   tcase_add_test (tc, test_reboot_and_reorder);
+  tcase_add_test (tc, test_crash_loops_every_boot_classified);
+  tcase_add_test (tc, test_early_reboot_loses_nothing);
+  tcase_add_test (tc, test_reorder_and_duplicates_per_rate);
   tcase_add_test (tc, test_max_streams_and_timeout);
   tcase_add_test (tc, test_feature_state_and_passthrough);
   tcase_add_test (tc, test_model_errors);

@@ -8,7 +8,7 @@
 #                             tools that scripts/test.sh uses
 set -euo pipefail
 
-pkgs=(build-essential meson ninja-build pkg-config
+pkgs=(build-essential meson ninja-build pkg-config zlib1g-dev
       libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev
       gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
       gstreamer1.0-plugins-bad python3 python3-gi gir1.2-gstreamer-1.0

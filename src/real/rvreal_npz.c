@@ -82,6 +82,14 @@ static int read_csi(const rvreal_npy *a, rvreal_recording *r, char *err, size_t 
     return RVREAL_NPZ_OK;
 }
 
+static uint64_t le64(const uint8_t *p)
+{
+    uint64_t v = 0;
+    for (int i = 7; i >= 0; i--)
+        v = (v << 8) | p[i];
+    return v;
+}
+
 static int read_member(int which, const rvreal_npy *a, rvreal_recording *r, int64_t *nsc,
                        char *err, size_t cap)
 {
@@ -93,9 +101,7 @@ static int read_member(int which, const rvreal_npy *a, rvreal_recording *r, int6
     case M_DURATION: {
         if ((st = need_scalar(a, name, "<f8", err, cap)) != RVREAL_NPZ_OK)
             return st;
-        uint64_t bits = 0;
-        for (int i = 7; i >= 0; i--)
-            bits = (bits << 8) | a->data[i];
+        uint64_t bits = le64(a->data);
         double d;
         memcpy(&d, &bits, sizeof d);
         if (!(d > 0.0 && d <= 86400000.0))
@@ -106,10 +112,7 @@ static int read_member(int which, const rvreal_npy *a, rvreal_recording *r, int6
     case M_NSC: {
         if ((st = need_scalar(a, name, "<i8", err, cap)) != RVREAL_NPZ_OK)
             return st;
-        uint64_t v = 0;
-        for (int i = 7; i >= 0; i--)
-            v = (v << 8) | a->data[i];
-        *nsc = (int64_t)v;
+        *nsc = (int64_t)le64(a->data);
         return RVREAL_NPZ_OK;
     }
     case M_GAIN:

@@ -8,7 +8,6 @@
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +17,7 @@
 #include "rvreal_npz.h"
 #include "rvreal_play.h"
 #include "rvsim_pcap.h"
+#include "rvtool_args.h"
 
 typedef struct {
     const char *output, *truth;
@@ -57,38 +57,12 @@ static void usage(FILE *f)
         RVSIM_PCAP_EPOCH);
 }
 
-static int die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int die(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fprintf(stderr, "rvconvert: ");
-    vfprintf(stderr, fmt, ap);
-    fprintf(stderr, "\n(see rvconvert --help)\n");
-    va_end(ap);
-    return 2;
-}
+#define die(...) rvtool_usage_error("rvconvert", __VA_ARGS__)
 
-static int parse_num(const char *s, double lo, double hi, double *out)
+/* Whole numbers given as digits in [lo, hi]. */
+static int parse_uint(const char *s, uint64_t lo, uint64_t hi, uint64_t *out)
 {
-    if (s == NULL || *s == '\0')
-        return -1;
-    errno = 0;
-    char *end;
-    double v = strtod(s, &end);
-    if (errno || *end || !isfinite(v) || v < lo || v > hi)
-        return -1;
-    *out = v;
-    return 0;
-}
-
-static int parse_uint(const char *s, double lo, double hi, uint64_t *out)
-{
-    double v;
-    if (s == NULL || strspn(s, "0123456789") != strlen(s) || parse_num(s, lo, hi, &v))
-        return -1;
-    *out = strtoull(s, NULL, 10);
-    return 0;
+    return rvtool_parse_u64(s, hi, out) == 0 && *out >= lo ? 0 : -1;
 }
 
 static int parse_args(int argc, char **argv, options *o)
@@ -119,15 +93,15 @@ static int parse_args(int argc, char **argv, options *o)
             o->channel = (unsigned)u;
             break;
         case 's':
-            if (parse_num(optarg, 0, 1e6, &o->start_s))
+            if (rvtool_parse_double(optarg, 0, 1e6, &o->start_s))
                 return die("--start: '%s' is not a time 0..1e6 s", optarg);
             break;
         case 'j':
-            if (parse_num(optarg, 0, 1000, &o->jitter_ms))
+            if (rvtool_parse_double(optarg, 0, 1000, &o->jitter_ms))
                 return die("--jitter: '%s' is not a jitter 0..1000 ms", optarg);
             break;
         case 'S':
-            if (parse_uint(optarg, 0, 1.8446744073709552e19, &o->seed))
+            if (rvtool_parse_u64(optarg, UINT64_MAX, &o->seed))
                 return die("--seed: '%s' is not an unsigned 64-bit integer", optarg);
             break;
         case 'q': o->quiet = 1; break;

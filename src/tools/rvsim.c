@@ -8,7 +8,6 @@
 #include <math.h>
 #include <netdb.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +19,7 @@
 #include "rvsim.h"
 #include "rvsim_labels.h"
 #include "rvsim_pcap.h"
+#include "rvtool_args.h"
 
 static volatile sig_atomic_t g_stop;
 
@@ -75,47 +75,7 @@ static void usage(FILE *f)
     fprintf(f, "\n");
 }
 
-/* Usage error: message, pointer to --help, exit status 2. */
-static int die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int die(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fprintf(stderr, "rvsim: ");
-    vfprintf(stderr, fmt, ap);
-    fprintf(stderr, "\n(see rvsim --help)\n");
-    va_end(ap);
-    return 2;
-}
-
-static int parse_u64(const char *s, uint64_t max, uint64_t *out)
-{
-    if (!s || !*s || *s == '-' || *s == '+')
-        return -1;
-    for (const char *p = s; *p; p++)
-        if (*p < '0' || *p > '9')
-            return -1;
-    errno = 0;
-    char *end;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (errno || *end || v > max)
-        return -1;
-    *out = v;
-    return 0;
-}
-
-static int parse_double(const char *s, double lo, double hi, double *out)
-{
-    if (!s || !*s)
-        return -1;
-    errno = 0;
-    char *end;
-    double v = strtod(s, &end);
-    if (errno || *end || !isfinite(v) || v < lo || v > hi)
-        return -1;
-    *out = v;
-    return 0;
-}
+#define die(...) rvtool_usage_error("rvsim", __VA_ARGS__)
 
 static int open_udp(const char *spec, int *fd, struct sockaddr_storage *addr, socklen_t *alen)
 {
@@ -136,7 +96,7 @@ static int open_udp(const char *spec, int *fd, struct sockaddr_storage *addr, so
         host[colon - spec] = 0;
     }
     uint64_t pn;
-    if (parse_u64(colon + 1, 65535, &pn) || pn == 0)
+    if (rvtool_parse_u64(colon + 1, 65535, &pn) || pn == 0)
         return -1;
     snprintf(port, sizeof(port), "%u", (unsigned)pn);
     struct addrinfo hints, *res = NULL;
@@ -216,17 +176,17 @@ int main(int argc, char **argv)
             return die("option %s needs a value", o);
         i++;
         if (strcmp(o, "--nodes") == 0) {
-            if (parse_u64(v, 255, &u) || u == 0)
+            if (rvtool_parse_u64(v, 255, &u) || u == 0)
                 return die("--nodes: '%s' is not an integer in 1..255", v);
             cfg.n_nodes = (uint32_t)u;
         } else if (strcmp(o, "--rate") == 0) {
-            if (parse_double(v, 1.0, 1000.0, &cfg.rate_hz))
+            if (rvtool_parse_double(v, 1.0, 1000.0, &cfg.rate_hz))
                 return die("--rate: '%s' is not a number in 1..1000", v);
         } else if (strcmp(o, "--duration") == 0) {
-            if (parse_double(v, 1e-3, 7 * 86400.0, &cfg.duration_s))
+            if (rvtool_parse_double(v, 1e-3, 7 * 86400.0, &cfg.duration_s))
                 return die("--duration: '%s' is not a positive number of seconds (max a week)", v);
         } else if (strcmp(o, "--seed") == 0) {
-            if (parse_u64(v, UINT64_MAX, &cfg.seed))
+            if (rvtool_parse_u64(v, UINT64_MAX, &cfg.seed))
                 return die("--seed: '%s' is not an unsigned 64-bit integer", v);
         } else if (strcmp(o, "--scenario") == 0) {
             if (!rvsim_scenario_description(v))
@@ -239,16 +199,16 @@ int main(int argc, char **argv)
         } else if (strcmp(o, "--labels") == 0) {
             labels = v;
         } else if (strcmp(o, "--speed") == 0) {
-            if (parse_double(v, 0.01, 1000.0, &speed))
+            if (rvtool_parse_double(v, 0.01, 1000.0, &speed))
                 return die("--speed: '%s' is not a number in 0.01..1000", v);
         } else if (strcmp(o, "--loss") == 0) {
-            if (parse_double(v, 0, 1, &cfg.loss))
+            if (rvtool_parse_double(v, 0, 1, &cfg.loss))
                 return die("--loss: '%s' is not a probability in 0..1", v);
         } else if (strcmp(o, "--dup") == 0) {
-            if (parse_double(v, 0, 1, &cfg.dup))
+            if (rvtool_parse_double(v, 0, 1, &cfg.dup))
                 return die("--dup: '%s' is not a probability in 0..1", v);
         } else if (strcmp(o, "--reorder") == 0) {
-            if (parse_double(v, 0, 1, &cfg.reorder))
+            if (rvtool_parse_double(v, 0, 1, &cfg.reorder))
                 return die("--reorder: '%s' is not a probability in 0..1", v);
         } else if (strcmp(o, "--reboot-at") == 0) {
             char buf[64];
@@ -257,14 +217,14 @@ int main(int argc, char **argv)
             cfg.reboot_node = 1;
             if (c) {
                 *c = 0;
-                if (parse_u64(c + 1, 255, &u) || u == 0)
+                if (rvtool_parse_u64(c + 1, 255, &u) || u == 0)
                     return die("--reboot-at: bad node in '%s'", v);
                 cfg.reboot_node = (uint32_t)u;
             }
-            if (parse_double(buf, 0, 7 * 86400.0, &cfg.reboot_at_s))
+            if (rvtool_parse_double(buf, 0, 7 * 86400.0, &cfg.reboot_at_s))
                 return die("--reboot-at: '%s' is not SECONDS[:NODE]", v);
         } else if (strcmp(o, "--subcarriers") == 0) {
-            if (parse_u64(v, 192, &u) || (u != 64 && u != 192))
+            if (rvtool_parse_u64(v, 192, &u) || (u != 64 && u != 192))
                 return die("--subcarriers: '%s' must be 64 or 192", v);
             cfg.n_subcarriers = (uint16_t)u;
         }

@@ -12,7 +12,7 @@
  */
 #include "gstrvcsiparse.h"
 #include "gstrvcsimeta.h"
-#include "gstrvcsistats.h"
+#include "gstrvpacketfilter.h"
 
 GST_DEBUG_CATEGORY_STATIC (gst_rv_csi_parse_debug);
 #define GST_CAT_DEFAULT gst_rv_csi_parse_debug
@@ -31,8 +31,7 @@ struct _GstRvCsiParse
 
   gchar *allowed_nodes;         /* object lock */
   gchar *kinds;
-  GMutex stats_lock;
-  GstRvCsiStats stats;
+  GstRvPacketFilter *filter;    /* admission and counters, own lock */
 };
 
 static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
@@ -54,8 +53,7 @@ gst_rv_csi_parse_finalize (GObject * object)
 
   g_free (self->allowed_nodes);
   g_free (self->kinds);
-  g_mutex_clear (&self->stats_lock);
-  gst_rv_csi_stats_finalize (&self->stats);
+  gst_rv_packet_filter_free (self->filter);
   G_OBJECT_CLASS (parent_class)->finalize (object);
 }
 
@@ -97,10 +95,7 @@ gst_rv_csi_parse_get_property (GObject * object, guint prop_id, GValue * value,
       g_value_set_string (value, self->kinds);
       break;
     case PROP_STATS:
-      g_mutex_lock (&self->stats_lock);
-      g_value_take_boxed (value, gst_rv_csi_stats_to_structure (&self->stats,
-              "rvcsiparse-stats"));
-      g_mutex_unlock (&self->stats_lock);
+      g_value_take_boxed (value, gst_rv_packet_filter_stats (self->filter));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -122,11 +117,9 @@ gst_rv_csi_parse_start (GstBaseTransform * trans)
   kinds = g_strdup (self->kinds);
   GST_OBJECT_UNLOCK (self);
 
-  g_mutex_lock (&self->stats_lock);
-  gst_rv_csi_stats_clear (&self->stats);
-  ok = gst_rv_csi_stats_set_nodes (&self->stats, nodes, &err) &&
-      gst_rv_csi_stats_set_kinds (&self->stats, kinds, &err);
-  g_mutex_unlock (&self->stats_lock);
+  gst_rv_packet_filter_reset (self->filter);
+  ok = gst_rv_packet_filter_set_nodes (self->filter, nodes, &err) &&
+      gst_rv_packet_filter_set_kinds (self->filter, kinds, &err);
   if (!ok) {
     GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
         ("Invalid rvcsiparse filter property"), ("%s", err->message));
@@ -150,10 +143,8 @@ gst_rv_csi_parse_transform_ip (GstBaseTransform * trans, GstBuffer * buf)
     GST_BUFFER_PTS (buf) = GST_BUFFER_DTS (buf);
   if (!gst_buffer_map (buf, &map, GST_MAP_READ))
     return GST_BASE_TRANSFORM_FLOW_DROPPED;
-  g_mutex_lock (&self->stats_lock);
-  ok = gst_rv_csi_stats_admit (&self->stats, map.data, map.size,
+  ok = gst_rv_packet_filter_admit (self->filter, map.data, map.size,
       GST_BUFFER_PTS (buf), &info);
-  g_mutex_unlock (&self->stats_lock);
   gst_buffer_unmap (buf, &map);
   if (!ok)
     return GST_BASE_TRANSFORM_FLOW_DROPPED;
@@ -191,13 +182,9 @@ gst_rv_csi_parse_sink_event (GstBaseTransform * trans, GstEvent * event)
   GstRvCsiParse *self = GST_RV_CSI_PARSE (trans);
 
   if (GST_EVENT_TYPE (event) == GST_EVENT_EOS) {
-    GstStructure *s;
-
-    g_mutex_lock (&self->stats_lock);
-    s = gst_rv_csi_stats_to_structure (&self->stats, "rvcsiparse-stats");
-    g_mutex_unlock (&self->stats_lock);
     gst_element_post_message (GST_ELEMENT (self),
-        gst_message_new_element (GST_OBJECT (self), s));
+        gst_message_new_element (GST_OBJECT (self),
+            gst_rv_packet_filter_stats (self->filter)));
   }
   return GST_BASE_TRANSFORM_CLASS (parent_class)->sink_event (trans, event);
 }
@@ -252,6 +239,6 @@ gst_rv_csi_parse_class_init (GstRvCsiParseClass * klass)
 static void
 gst_rv_csi_parse_init (GstRvCsiParse * self)
 {
-  g_mutex_init (&self->stats_lock);
-  gst_rv_csi_stats_init (&self->stats);
+  self->filter = gst_rv_packet_filter_new (GST_ELEMENT (self),
+      "rvcsiparse-stats");
 }

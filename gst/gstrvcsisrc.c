@@ -6,7 +6,7 @@
  * serves accepted packets from the current receive batch and, when the batch
  * is used up, waits (cancellable, see unlock()) and pulls the next batch of
  * up to batch-size datagrams with one recvmmsg() call. Each datagram is
- * validated by the kernel decoder (gstrvcsistats.c); invalid ones are
+ * validated by the kernel decoder (gstrvpacketfilter.c); invalid ones are
  * counted by reason and never reach the src pad.
  *
  * Timestamps: each datagram's kernel receive time (SO_TIMESTAMPNS) is
@@ -19,7 +19,7 @@
 #endif
 #include "gstrvcsisrc.h"
 #include "gstrvcsimeta.h"
-#include "gstrvcsistats.h"
+#include "gstrvpacketfilter.h"
 
 #include <gio/gio.h>
 #include <errno.h>
@@ -101,9 +101,7 @@ struct _GstRvCsiSrc
   guint n_accepted, next_accepted;
   GstClockTime last_stats_post;
 
-  /* counters (stats_lock) */
-  GMutex stats_lock;
-  GstRvCsiStats stats;
+  GstRvPacketFilter *filter;    /* admission and counters, own lock */
 };
 
 static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
@@ -248,8 +246,8 @@ gst_rv_csi_src_init (GstRvCsiSrc * self)
   self->max_packet_size = DEFAULT_MAX_PACKET_SIZE;
   self->stats_interval = DEFAULT_STATS_INTERVAL;
   self->cancellable = g_cancellable_new ();
-  g_mutex_init (&self->stats_lock);
-  gst_rv_csi_stats_init (&self->stats);
+  self->filter = gst_rv_packet_filter_new (GST_ELEMENT (self),
+      "rvcsisrc-stats");
 
   gst_base_src_set_live (GST_BASE_SRC (self), TRUE);
   gst_base_src_set_format (GST_BASE_SRC (self), GST_FORMAT_TIME);
@@ -281,8 +279,7 @@ gst_rv_csi_src_finalize (GObject * object)
   g_free (self->multicast_iface);
   g_free (self->allowed_nodes);
   g_free (self->kinds);
-  g_mutex_clear (&self->stats_lock);
-  gst_rv_csi_stats_finalize (&self->stats);
+  gst_rv_packet_filter_free (self->filter);
   G_OBJECT_CLASS (parent_class)->finalize (object);
 }
 
@@ -318,22 +315,19 @@ gst_rv_csi_src_set_property (GObject * object, guint prop_id,
       self->allowed_nodes = g_value_dup_string (value);
       /* Applied now when valid (also while playing); an invalid list is
        * reported as an error when the element next changes state. */
-      g_mutex_lock (&self->stats_lock);
-      if (!gst_rv_csi_stats_set_nodes (&self->stats, self->allowed_nodes, &err)) {
+      if (!gst_rv_packet_filter_set_nodes (self->filter, self->allowed_nodes,
+              &err)) {
         GST_WARNING_OBJECT (self, "%s", err->message);
         g_clear_error (&err);
       }
-      g_mutex_unlock (&self->stats_lock);
       break;
     case PROP_KINDS:
       g_free (self->kinds);
       self->kinds = g_value_dup_string (value);
-      g_mutex_lock (&self->stats_lock);
-      if (!gst_rv_csi_stats_set_kinds (&self->stats, self->kinds, &err)) {
+      if (!gst_rv_packet_filter_set_kinds (self->filter, self->kinds, &err)) {
         GST_WARNING_OBJECT (self, "%s", err->message);
         g_clear_error (&err);
       }
-      g_mutex_unlock (&self->stats_lock);
       break;
     case PROP_BATCH_SIZE:
       self->batch_size = g_value_get_uint (value);
@@ -390,10 +384,7 @@ gst_rv_csi_src_get_property (GObject * object, guint prop_id, GValue * value,
       g_value_set_uint64 (value, self->stats_interval);
       break;
     case PROP_STATS:
-      g_mutex_lock (&self->stats_lock);
-      g_value_take_boxed (value, gst_rv_csi_stats_to_structure (&self->stats,
-              "rvcsisrc-stats"));
-      g_mutex_unlock (&self->stats_lock);
+      g_value_take_boxed (value, gst_rv_packet_filter_stats (self->filter));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -444,15 +435,12 @@ open_socket (GstRvCsiSrc * self)
   bufsize = self->buffer_size;
   GST_OBJECT_UNLOCK (self);
 
-  g_mutex_lock (&self->stats_lock);
-  if (!gst_rv_csi_stats_set_nodes (&self->stats, nodes, &err) ||
-      !gst_rv_csi_stats_set_kinds (&self->stats, kinds, &err)) {
-    g_mutex_unlock (&self->stats_lock);
+  if (!gst_rv_packet_filter_set_nodes (self->filter, nodes, &err) ||
+      !gst_rv_packet_filter_set_kinds (self->filter, kinds, &err)) {
     GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
         ("Invalid rvcsisrc filter property"), ("%s", err->message));
     goto done;
   }
-  g_mutex_unlock (&self->stats_lock);
 
   bind_ia = resolve_address (address, &err);
   if (!bind_ia) {
@@ -618,9 +606,7 @@ gst_rv_csi_src_start (GstBaseSrc * bsrc)
   self->accepted = g_new0 (GstRvAccepted, n);
   self->last_stats_post = GST_CLOCK_TIME_NONE;
 
-  g_mutex_lock (&self->stats_lock);
-  gst_rv_csi_stats_clear (&self->stats);
-  g_mutex_unlock (&self->stats_lock);
+  gst_rv_packet_filter_reset (self->filter);
   return TRUE;
 }
 
@@ -675,18 +661,14 @@ maybe_post_stats (GstRvCsiSrc * self, GstClockTime now)
     return;
   if (!GST_CLOCK_TIME_IS_VALID (self->last_stats_post)) {
     self->last_stats_post = now;
-    g_mutex_lock (&self->stats_lock);
-    gst_rv_csi_stats_snapshot (&self->stats, now);
-    g_mutex_unlock (&self->stats_lock);
+    gst_rv_packet_filter_snapshot (self->filter, now);
     return;
   }
   if (now < self->last_stats_post + interval)
     return;
   self->last_stats_post = now;
-  g_mutex_lock (&self->stats_lock);
-  gst_rv_csi_stats_snapshot (&self->stats, now);
-  s = gst_rv_csi_stats_to_structure (&self->stats, "rvcsisrc-stats");
-  g_mutex_unlock (&self->stats_lock);
+  gst_rv_packet_filter_snapshot (self->filter, now);
+  s = gst_rv_packet_filter_stats (self->filter);
   gst_element_post_message (GST_ELEMENT (self),
       gst_message_new_element (GST_OBJECT (self), s));
 }
@@ -751,24 +733,21 @@ admit_batch (GstRvCsiSrc * self, guint n, GstClockTime now)
   gint64 real_now_ns = g_get_real_time () * 1000;
 
   self->n_accepted = self->next_accepted = 0;
-  g_mutex_lock (&self->stats_lock);
   for (i = 0; i < n; i++) {
     const struct mmsghdr *m = &self->msgs[i];
     GstRvAccepted *a = &self->accepted[self->n_accepted];
 
     if ((m->msg_hdr.msg_flags & MSG_TRUNC) || m->msg_len >= self->slot_size) {
-      self->stats.received++;
-      self->stats.dropped_oversize++;
+      gst_rv_packet_filter_reject_oversize (self->filter);
       continue;
     }
-    if (gst_rv_csi_stats_admit (&self->stats, self->slots +
+    if (gst_rv_packet_filter_admit (self->filter, self->slots +
             (gsize) i * self->slot_size, m->msg_len, now, &a->info)) {
       a->slot = i;
       a->arrival = arrival_time (&m->msg_hdr, now, real_now_ns);
       self->n_accepted++;
     }
   }
-  g_mutex_unlock (&self->stats_lock);
 }
 
 static void

@@ -1,13 +1,13 @@
 /*
- * gstrvcsistats.h — packet admission and counters shared by rvcsisrc and
- * the parsers (rvcsiparse, rvcsitextparse).
+ * gstrvcsistats.h — packet admission and counters behind the sources'
+ * packet filter (gstrvpacketfilter.h).
  *
- * One GstRvCsiStats per element: validates a datagram with the kernel decoder,
+ * One GstRvCsiStats per filter: validates a datagram with the kernel decoder,
  * applies the node allowlist and kind filter, tracks per (node, kind)
  * sequence gaps and per-node counters. Node ids are one byte on the wire, so
  * the per-node tables are fixed arrays of 256 entries: memory does not grow
  * whatever node ids hostile traffic claims. Not thread-safe; the owning
- * element serialises calls with its own lock.
+ * GstRvPacketFilter serialises calls with its lock.
  */
 #ifndef GST_RVCSI_STATS_H
 #define GST_RVCSI_STATS_H

@@ -19,7 +19,7 @@
  */
 #include "gstrvcsitextparse.h"
 #include "gstrvcsimeta.h"
-#include "gstrvcsistats.h"
+#include "gstrvpacketfilter.h"
 
 #include <string.h>
 
@@ -57,8 +57,7 @@ struct _GstRvCsiTextParse
   gsize frame_cap;
   int8_t *iq;
 
-  GMutex stats_lock;
-  GstRvCsiStats stats;
+  GstRvPacketFilter *filter;    /* admission and counters, own lock */
 };
 
 static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
@@ -132,10 +131,7 @@ handle_line (GstRvCsiTextParse * self, const gchar * text, gsize len)
 
   st = rv_csi_text_parse (text, len, &info, &frame, self->iq, IQ_CAP);
   if (st != RV_OK) {
-    g_mutex_lock (&self->stats_lock);
-    self->stats.received++;
-    self->stats.dropped_status[(guint) st < GST_RV_CSI_N_STATUS ? st : 0]++;
-    g_mutex_unlock (&self->stats_lock);
+    gst_rv_packet_filter_reject (self->filter, st);
     GST_LOG_OBJECT (self, "dropped line: %s", rv_status_str (st));
     return GST_FLOW_OK;
   }
@@ -149,16 +145,12 @@ handle_line (GstRvCsiTextParse * self, const gchar * text, gsize len)
 
   st = rv_csi_frame_encode (&frame, self->frame, self->frame_cap, &written);
   if (st != RV_OK) {
-    g_mutex_lock (&self->stats_lock);
-    self->stats.received++;
-    self->stats.dropped_status[(guint) st < GST_RV_CSI_N_STATUS ? st : 0]++;
-    g_mutex_unlock (&self->stats_lock);
+    gst_rv_packet_filter_reject (self->filter, st);
     return GST_FLOW_OK;
   }
   pts = line_time (self, &info);
-  g_mutex_lock (&self->stats_lock);
-  ok = gst_rv_csi_stats_admit (&self->stats, self->frame, written, pts, &pinfo);
-  g_mutex_unlock (&self->stats_lock);
+  ok = gst_rv_packet_filter_admit (self->filter, self->frame, written, pts,
+      &pinfo);
   if (!ok)
     return GST_FLOW_OK;
 
@@ -199,10 +191,7 @@ gst_rv_csi_text_parse_chain (GstPad * pad, GstObject * parent, GstBuffer * buf)
 
     if (!self->skipping) {
       if (self->line->len + chunk > MAX_LINE) {
-        g_mutex_lock (&self->stats_lock);
-        self->stats.received++;
-        self->stats.dropped_status[RV_ERR_TEXT_FIELDS]++;
-        g_mutex_unlock (&self->stats_lock);
+        gst_rv_packet_filter_reject (self->filter, RV_ERR_TEXT_FIELDS);
         g_byte_array_set_size (self->line, 0);
         self->skipping = TRUE;
       } else {
@@ -255,9 +244,7 @@ gst_rv_csi_text_parse_sink_event (GstPad * pad, GstObject * parent,
         gst_pad_push_event (self->srcpad, gst_event_new_segment (&seg));
         self->need_segment = FALSE;
       }
-      g_mutex_lock (&self->stats_lock);
-      s = gst_rv_csi_stats_to_structure (&self->stats, "rvcsitextparse-stats");
-      g_mutex_unlock (&self->stats_lock);
+      s = gst_rv_packet_filter_stats (self->filter);
       gst_element_post_message (GST_ELEMENT (self),
           gst_message_new_element (GST_OBJECT (self), s));
       break;
@@ -276,9 +263,7 @@ gst_rv_csi_text_parse_change_state (GstElement * element,
 
   if (transition == GST_STATE_CHANGE_READY_TO_PAUSED) {
     reset_stream (self);
-    g_mutex_lock (&self->stats_lock);
-    gst_rv_csi_stats_clear (&self->stats);
-    g_mutex_unlock (&self->stats_lock);
+    gst_rv_packet_filter_reset (self->filter);
   }
   return GST_ELEMENT_CLASS (parent_class)->change_state (element, transition);
 }
@@ -313,10 +298,7 @@ gst_rv_csi_text_parse_get_property (GObject * object, guint prop_id,
       g_value_set_int (value, self->node_id);
       break;
     case PROP_STATS:
-      g_mutex_lock (&self->stats_lock);
-      g_value_take_boxed (value, gst_rv_csi_stats_to_structure (&self->stats,
-              "rvcsitextparse-stats"));
-      g_mutex_unlock (&self->stats_lock);
+      g_value_take_boxed (value, gst_rv_packet_filter_stats (self->filter));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -333,8 +315,7 @@ gst_rv_csi_text_parse_finalize (GObject * object)
   g_byte_array_unref (self->line);
   g_free (self->frame);
   g_free (self->iq);
-  g_mutex_clear (&self->stats_lock);
-  gst_rv_csi_stats_finalize (&self->stats);
+  gst_rv_packet_filter_free (self->filter);
   G_OBJECT_CLASS (parent_class)->finalize (object);
 }
 
@@ -391,7 +372,7 @@ gst_rv_csi_text_parse_init (GstRvCsiTextParse * self)
   self->iq = g_malloc (IQ_CAP);
   self->frame_cap = RV_CSI_HEADER_SIZE + IQ_CAP;
   self->frame = g_malloc (self->frame_cap);
-  g_mutex_init (&self->stats_lock);
-  gst_rv_csi_stats_init (&self->stats);
+  self->filter = gst_rv_packet_filter_new (GST_ELEMENT (self),
+      "rvcsitextparse-stats");
   reset_stream (self);
 }

@@ -17,20 +17,11 @@
 GST_DEBUG_CATEGORY_STATIC (gst_rv_csi_parse_debug);
 #define GST_CAT_DEFAULT gst_rv_csi_parse_debug
 
-enum
-{
-  PROP_0,
-  PROP_ALLOWED_NODES,
-  PROP_KINDS,
-  PROP_STATS,
-};
 
 struct _GstRvCsiParse
 {
   GstBaseTransform parent;
 
-  gchar *allowed_nodes;         /* object lock */
-  gchar *kinds;
   GstRvPacketFilter *filter;    /* admission and counters, own lock */
 };
 
@@ -51,8 +42,6 @@ gst_rv_csi_parse_finalize (GObject * object)
 {
   GstRvCsiParse *self = GST_RV_CSI_PARSE (object);
 
-  g_free (self->allowed_nodes);
-  g_free (self->kinds);
   gst_rv_packet_filter_free (self->filter);
   G_OBJECT_CLASS (parent_class)->finalize (object);
 }
@@ -63,21 +52,8 @@ gst_rv_csi_parse_set_property (GObject * object, guint prop_id,
 {
   GstRvCsiParse *self = GST_RV_CSI_PARSE (object);
 
-  GST_OBJECT_LOCK (self);
-  switch (prop_id) {
-    case PROP_ALLOWED_NODES:
-      g_free (self->allowed_nodes);
-      self->allowed_nodes = g_value_dup_string (value);
-      break;
-    case PROP_KINDS:
-      g_free (self->kinds);
-      self->kinds = g_value_dup_string (value);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-      break;
-  }
-  GST_OBJECT_UNLOCK (self);
+  if (!gst_rv_packet_filter_set_property (self->filter, prop_id, value))
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
 }
 
 static void
@@ -86,48 +62,17 @@ gst_rv_csi_parse_get_property (GObject * object, guint prop_id, GValue * value,
 {
   GstRvCsiParse *self = GST_RV_CSI_PARSE (object);
 
-  GST_OBJECT_LOCK (self);
-  switch (prop_id) {
-    case PROP_ALLOWED_NODES:
-      g_value_set_string (value, self->allowed_nodes);
-      break;
-    case PROP_KINDS:
-      g_value_set_string (value, self->kinds);
-      break;
-    case PROP_STATS:
-      g_value_take_boxed (value, gst_rv_packet_filter_stats (self->filter));
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-      break;
-  }
-  GST_OBJECT_UNLOCK (self);
+  if (!gst_rv_packet_filter_get_property (self->filter, prop_id, value))
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
 }
 
 static gboolean
 gst_rv_csi_parse_start (GstBaseTransform * trans)
 {
   GstRvCsiParse *self = GST_RV_CSI_PARSE (trans);
-  gchar *nodes, *kinds;
-  GError *err = NULL;
-  gboolean ok;
-
-  GST_OBJECT_LOCK (self);
-  nodes = g_strdup (self->allowed_nodes);
-  kinds = g_strdup (self->kinds);
-  GST_OBJECT_UNLOCK (self);
 
   gst_rv_packet_filter_reset (self->filter);
-  ok = gst_rv_packet_filter_set_nodes (self->filter, nodes, &err) &&
-      gst_rv_packet_filter_set_kinds (self->filter, kinds, &err);
-  if (!ok) {
-    GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
-        ("Invalid rvcsiparse filter property"), ("%s", err->message));
-    g_clear_error (&err);
-  }
-  g_free (nodes);
-  g_free (kinds);
-  return ok;
+  return gst_rv_packet_filter_start (self->filter);
 }
 
 static GstFlowReturn
@@ -200,24 +145,9 @@ gst_rv_csi_parse_class_init (GstRvCsiParseClass * klass)
   gobject_class->get_property = gst_rv_csi_parse_get_property;
   gobject_class->finalize = gst_rv_csi_parse_finalize;
 
-  g_object_class_install_property (gobject_class, PROP_ALLOWED_NODES,
-      g_param_spec_string ("allowed-nodes", "Allowed nodes",
-          "Node ids to accept, as ids and ranges separated by commas "
-          "(e.g. \"1,2,5-8\"); unset or empty accepts every node", NULL,
-          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-          GST_PARAM_MUTABLE_READY));
-  g_object_class_install_property (gobject_class, PROP_KINDS,
-      g_param_spec_string ("kinds", "Packet kinds",
-          "Packet kinds to accept, separated by commas (same names as "
-          "rvcsisrc's kinds, e.g. \"csi-raw,feature-state\"); unset or "
-          "empty accepts all", NULL,
-          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-          GST_PARAM_MUTABLE_READY));
-  g_object_class_install_property (gobject_class, PROP_STATS,
-      g_param_spec_boxed ("stats", "Statistics",
-          "Same counters as rvcsisrc's stats (also posted as an "
-          "\"rvcsiparse-stats\" element message at end of stream)",
-          GST_TYPE_STRUCTURE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  gst_rv_packet_filter_install_properties (gobject_class,
+      "Same counters as rvcsisrc's stats (also posted as an "
+      "\"rvcsiparse-stats\" element message at end of stream)");
 
   gst_element_class_add_static_pad_template (element_class, &sink_template);
   gst_element_class_add_static_pad_template (element_class, &src_template);

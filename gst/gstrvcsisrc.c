@@ -36,8 +36,6 @@ GST_DEBUG_CATEGORY_STATIC (gst_rv_csi_src_debug);
 #define DEFAULT_MULTICAST_GROUP NULL
 #define DEFAULT_MULTICAST_IFACE NULL
 #define DEFAULT_BUFFER_SIZE     (4 * 1024 * 1024)
-#define DEFAULT_ALLOWED_NODES   NULL
-#define DEFAULT_KINDS           NULL
 #define DEFAULT_BATCH_SIZE      64
 #define DEFAULT_MAX_PACKET_SIZE 4096
 #define DEFAULT_STATS_INTERVAL  GST_SECOND
@@ -50,12 +48,10 @@ enum
   PROP_MULTICAST_GROUP,
   PROP_MULTICAST_IFACE,
   PROP_BUFFER_SIZE,
-  PROP_ALLOWED_NODES,
-  PROP_KINDS,
   PROP_BATCH_SIZE,
   PROP_MAX_PACKET_SIZE,
   PROP_STATS_INTERVAL,
-  PROP_STATS,
+  /* allowed-nodes, kinds, stats: gstrvpacketfilter.h */
 };
 
 typedef struct
@@ -78,8 +74,6 @@ struct _GstRvCsiSrc
   gchar *multicast_group;
   gchar *multicast_iface;
   gint buffer_size;
-  gchar *allowed_nodes;
-  gchar *kinds;
   guint batch_size;
   guint max_packet_size;
   GstClockTime stats_interval;
@@ -173,21 +167,6 @@ gst_rv_csi_src_class_init (GstRvCsiSrcClass * klass)
           "sysctl if a warning says the size was reduced", 0, G_MAXINT,
           DEFAULT_BUFFER_SIZE, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
           GST_PARAM_MUTABLE_READY));
-  g_object_class_install_property (gobject_class, PROP_ALLOWED_NODES,
-      g_param_spec_string ("allowed-nodes", "Allowed nodes",
-          "Node ids to accept, as ids and ranges separated by commas "
-          "(e.g. \"1,2,5-8\"); unset or empty accepts every node. Other "
-          "nodes are dropped and counted as dropped-node-filter",
-          DEFAULT_ALLOWED_NODES, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-          GST_PARAM_MUTABLE_PLAYING));
-  g_object_class_install_property (gobject_class, PROP_KINDS,
-      g_param_spec_string ("kinds", "Packet kinds",
-          "Packet kinds to accept, separated by commas, from: csi-raw, "
-          "vitals, features, fused-vitals, wasm-output, csi-compressed, "
-          "feature-state, classification, mesh, timesync; unset or empty "
-          "accepts all. Others are counted as dropped-kind-filter",
-          DEFAULT_KINDS, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-          GST_PARAM_MUTABLE_PLAYING));
   g_object_class_install_property (gobject_class, PROP_BATCH_SIZE,
       g_param_spec_uint ("batch-size", "Batch size",
           "Datagrams read per recvmmsg() call; larger batches cost fewer "
@@ -207,15 +186,13 @@ gst_rv_csi_src_class_init (GstRvCsiSrcClass * klass)
           "bus (pipeline clock); 0 disables them", 0, G_MAXUINT64,
           DEFAULT_STATS_INTERVAL, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
           GST_PARAM_MUTABLE_PLAYING));
-  g_object_class_install_property (gobject_class, PROP_STATS,
-      g_param_spec_boxed ("stats", "Statistics",
-          "Counters: received, accepted, dropped and dropped-<reason> "
-          "(truncated, magic, length, crc, antennas, subcarriers, version, "
-          "field, other, oversize, node-filter, kind-filter), kind-<kind>, "
-          "and nodes: one structure per node seen (id, packets, bytes, "
-          "gaps, backward, duplicates, rate in packets/s over the last "
-          "stats-interval, 0 while stats-interval is 0)",
-          GST_TYPE_STRUCTURE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  gst_rv_packet_filter_install_properties (gobject_class,
+      "Counters: received, accepted, dropped and dropped-<reason> "
+      "(truncated, magic, length, crc, antennas, subcarriers, version, "
+      "field, other, oversize, node-filter, kind-filter), kind-<kind>, "
+      "and nodes: one structure per node seen (id, packets, bytes, "
+      "gaps, backward, duplicates, rate in packets/s over the last "
+      "stats-interval, 0 while stats-interval is 0)");
 
   gst_element_class_add_static_pad_template (element_class, &src_template);
   gst_element_class_set_static_metadata (element_class,
@@ -240,8 +217,6 @@ gst_rv_csi_src_init (GstRvCsiSrc * self)
   self->multicast_group = g_strdup (DEFAULT_MULTICAST_GROUP);
   self->multicast_iface = g_strdup (DEFAULT_MULTICAST_IFACE);
   self->buffer_size = DEFAULT_BUFFER_SIZE;
-  self->allowed_nodes = g_strdup (DEFAULT_ALLOWED_NODES);
-  self->kinds = g_strdup (DEFAULT_KINDS);
   self->batch_size = DEFAULT_BATCH_SIZE;
   self->max_packet_size = DEFAULT_MAX_PACKET_SIZE;
   self->stats_interval = DEFAULT_STATS_INTERVAL;
@@ -277,8 +252,6 @@ gst_rv_csi_src_finalize (GObject * object)
   g_free (self->address);
   g_free (self->multicast_group);
   g_free (self->multicast_iface);
-  g_free (self->allowed_nodes);
-  g_free (self->kinds);
   gst_rv_packet_filter_free (self->filter);
   G_OBJECT_CLASS (parent_class)->finalize (object);
 }
@@ -288,8 +261,9 @@ gst_rv_csi_src_set_property (GObject * object, guint prop_id,
     const GValue * value, GParamSpec * pspec)
 {
   GstRvCsiSrc *self = GST_RV_CSI_SRC (object);
-  GError *err = NULL;
 
+  if (gst_rv_packet_filter_set_property (self->filter, prop_id, value))
+    return;
   GST_OBJECT_LOCK (self);
   switch (prop_id) {
     case PROP_ADDRESS:
@@ -309,25 +283,6 @@ gst_rv_csi_src_set_property (GObject * object, guint prop_id,
       break;
     case PROP_BUFFER_SIZE:
       self->buffer_size = g_value_get_int (value);
-      break;
-    case PROP_ALLOWED_NODES:
-      g_free (self->allowed_nodes);
-      self->allowed_nodes = g_value_dup_string (value);
-      /* Applied now when valid (also while playing); an invalid list is
-       * reported as an error when the element next changes state. */
-      if (!gst_rv_packet_filter_set_nodes (self->filter, self->allowed_nodes,
-              &err)) {
-        GST_WARNING_OBJECT (self, "%s", err->message);
-        g_clear_error (&err);
-      }
-      break;
-    case PROP_KINDS:
-      g_free (self->kinds);
-      self->kinds = g_value_dup_string (value);
-      if (!gst_rv_packet_filter_set_kinds (self->filter, self->kinds, &err)) {
-        GST_WARNING_OBJECT (self, "%s", err->message);
-        g_clear_error (&err);
-      }
       break;
     case PROP_BATCH_SIZE:
       self->batch_size = g_value_get_uint (value);
@@ -351,6 +306,8 @@ gst_rv_csi_src_get_property (GObject * object, guint prop_id, GValue * value,
 {
   GstRvCsiSrc *self = GST_RV_CSI_SRC (object);
 
+  if (gst_rv_packet_filter_get_property (self->filter, prop_id, value))
+    return;
   GST_OBJECT_LOCK (self);
   switch (prop_id) {
     case PROP_ADDRESS:
@@ -368,12 +325,6 @@ gst_rv_csi_src_get_property (GObject * object, guint prop_id, GValue * value,
     case PROP_BUFFER_SIZE:
       g_value_set_int (value, self->buffer_size);
       break;
-    case PROP_ALLOWED_NODES:
-      g_value_set_string (value, self->allowed_nodes);
-      break;
-    case PROP_KINDS:
-      g_value_set_string (value, self->kinds);
-      break;
     case PROP_BATCH_SIZE:
       g_value_set_uint (value, self->batch_size);
       break;
@@ -382,9 +333,6 @@ gst_rv_csi_src_get_property (GObject * object, guint prop_id, GValue * value,
       break;
     case PROP_STATS_INTERVAL:
       g_value_set_uint64 (value, self->stats_interval);
-      break;
-    case PROP_STATS:
-      g_value_take_boxed (value, gst_rv_packet_filter_stats (self->filter));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -417,7 +365,7 @@ resolve_address (const gchar * host, GError ** err)
 static gboolean
 open_socket (GstRvCsiSrc * self)
 {
-  gchar *address, *group, *iface, *nodes, *kinds;
+  gchar *address, *group, *iface;
   gint port, bufsize;
   GInetAddress *bind_ia = NULL, *group_ia = NULL;
   GSocketAddress *bind_sa = NULL, *local = NULL;
@@ -429,18 +377,12 @@ open_socket (GstRvCsiSrc * self)
   address = g_strdup (self->address ? self->address : DEFAULT_ADDRESS);
   group = g_strdup (self->multicast_group);
   iface = g_strdup (self->multicast_iface);
-  nodes = g_strdup (self->allowed_nodes);
-  kinds = g_strdup (self->kinds);
   port = self->port;
   bufsize = self->buffer_size;
   GST_OBJECT_UNLOCK (self);
 
-  if (!gst_rv_packet_filter_set_nodes (self->filter, nodes, &err) ||
-      !gst_rv_packet_filter_set_kinds (self->filter, kinds, &err)) {
-    GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
-        ("Invalid rvcsisrc filter property"), ("%s", err->message));
+  if (!gst_rv_packet_filter_start (self->filter))
     goto done;
-  }
 
   bind_ia = resolve_address (address, &err);
   if (!bind_ia) {
@@ -541,8 +483,6 @@ done:
   g_free (address);
   g_free (group);
   g_free (iface);
-  g_free (nodes);
-  g_free (kinds);
   return ok;
 }
 

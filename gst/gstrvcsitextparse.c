@@ -36,7 +36,7 @@ enum
 {
   PROP_0,
   PROP_NODE_ID,
-  PROP_STATS,
+  /* allowed-nodes, kinds, stats: gstrvpacketfilter.h */
 };
 
 struct _GstRvCsiTextParse
@@ -264,6 +264,8 @@ gst_rv_csi_text_parse_change_state (GstElement * element,
   if (transition == GST_STATE_CHANGE_READY_TO_PAUSED) {
     reset_stream (self);
     gst_rv_packet_filter_reset (self->filter);
+    if (!gst_rv_packet_filter_start (self->filter))
+      return GST_STATE_CHANGE_FAILURE;
   }
   return GST_ELEMENT_CLASS (parent_class)->change_state (element, transition);
 }
@@ -274,6 +276,8 @@ gst_rv_csi_text_parse_set_property (GObject * object, guint prop_id,
 {
   GstRvCsiTextParse *self = GST_RV_CSI_TEXT_PARSE (object);
 
+  if (gst_rv_packet_filter_set_property (self->filter, prop_id, value))
+    return;
   GST_OBJECT_LOCK (self);
   switch (prop_id) {
     case PROP_NODE_ID:
@@ -292,13 +296,12 @@ gst_rv_csi_text_parse_get_property (GObject * object, guint prop_id,
 {
   GstRvCsiTextParse *self = GST_RV_CSI_TEXT_PARSE (object);
 
+  if (gst_rv_packet_filter_get_property (self->filter, prop_id, value))
+    return;
   GST_OBJECT_LOCK (self);
   switch (prop_id) {
     case PROP_NODE_ID:
       g_value_set_int (value, self->node_id);
-      break;
-    case PROP_STATS:
-      g_value_take_boxed (value, gst_rv_packet_filter_stats (self->filter));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -335,13 +338,11 @@ gst_rv_csi_text_parse_class_init (GstRvCsiTextParseClass * klass)
           "MAC address printed on each line", -1, 255, DEFAULT_NODE_ID,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
           GST_PARAM_MUTABLE_PLAYING));
-  g_object_class_install_property (gobject_class, PROP_STATS,
-      g_param_spec_boxed ("stats", "Statistics",
-          "Same counters as rvcsisrc's stats, plus dropped-text-prefix "
-          "(not a CSI_DATA line), dropped-text-fields, dropped-text-number "
-          "and dropped-text-array once they occur; posted as an "
-          "\"rvcsitextparse-stats\" element message at end of stream",
-          GST_TYPE_STRUCTURE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  gst_rv_packet_filter_install_properties (gobject_class,
+      "Same counters as rvcsisrc's stats, plus dropped-text-prefix "
+      "(not a CSI_DATA line), dropped-text-fields, dropped-text-number "
+      "and dropped-text-array once they occur; posted as an "
+      "\"rvcsitextparse-stats\" element message at end of stream");
 
   gst_element_class_add_static_pad_template (element_class, &sink_template);
   gst_element_class_add_static_pad_template (element_class, &src_template);

@@ -4,9 +4,16 @@
  *
  * One GstRvPacketFilter per element owns admission (kernel decode, node
  * allowlist, kind filter), the counters behind the `stats` property
- * (gstrvcsistats.h) and the lock that guards them. Every call takes that
- * lock itself; elements never hold their object lock while calling in, so
- * the two locks never nest.
+ * (gstrvcsistats.h), the properties `allowed-nodes`, `kinds` and `stats`
+ * (specs, get/set) and the lock that guards all of them. The properties
+ * behave the same in every source: a valid new value applies at once, also
+ * in PLAYING; a malformed one is refused with a warning on the bus (the
+ * previous filter stays in force) and, if still set, fails the element's
+ * start with an error.
+ *
+ * Locking: every call takes the filter's lock itself. Elements keep their
+ * own fields under the object lock and never call the filter while holding
+ * it, so the two locks never nest.
  */
 #ifndef GST_RV_PACKET_FILTER_H
 #define GST_RV_PACKET_FILTER_H
@@ -18,6 +25,24 @@ G_BEGIN_DECLS
 
 typedef struct _GstRvPacketFilter GstRvPacketFilter;
 
+/* Property ids from here on belong to the filter; an element numbers its
+ * own properties below it. */
+#define GST_RV_PACKET_FILTER_PROP_FIRST 0x100
+
+/* Installs allowed-nodes, kinds and stats on an element class.
+ * `stats_blurb` describes the element's stats property. */
+void gst_rv_packet_filter_install_properties (GObjectClass * klass,
+    const gchar * stats_blurb);
+/* TRUE if prop_id is one of the filter's (then handled). Call before
+ * taking the object lock. */
+gboolean gst_rv_packet_filter_set_property (GstRvPacketFilter * f,
+    guint prop_id, const GValue * value);
+gboolean gst_rv_packet_filter_get_property (GstRvPacketFilter * f,
+    guint prop_id, GValue * value);
+/* For the element's start: FALSE, with an error posted on the element,
+ * while a filter property holds a malformed value. */
+gboolean gst_rv_packet_filter_start (GstRvPacketFilter * f);
+
 /* `owner` is the element (not referenced: it owns the filter); `stats_name`
  * names the stats structure, e.g. "rvcsisrc-stats". */
 GstRvPacketFilter *gst_rv_packet_filter_new (GstElement * owner,
@@ -26,13 +51,6 @@ void gst_rv_packet_filter_free (GstRvPacketFilter * f);
 
 /* Clears counters and sequence state; the filters stay. */
 void gst_rv_packet_filter_reset (GstRvPacketFilter * f);
-
-/* Node allowlist "1,2,5-8" and kind list "csi-raw,feature-state"; NULL or
- * "" accepts all. FALSE + error (filter unchanged) if malformed. */
-gboolean gst_rv_packet_filter_set_nodes (GstRvPacketFilter * f,
-    const gchar * spec, GError ** err);
-gboolean gst_rv_packet_filter_set_kinds (GstRvPacketFilter * f,
-    const gchar * spec, GError ** err);
 
 /* Validates one packet. TRUE: accepted, *info filled. FALSE: dropped and
  * counted. */

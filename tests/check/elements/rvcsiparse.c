@@ -181,6 +181,52 @@ GST_START_TEST (test_bad_filter_fails_start)
 
 GST_END_TEST;
 
+/* The filter properties apply while playing, like rvcsisrc's; a malformed
+ * value is refused with a warning and the previous filter stays. */
+GST_START_TEST (test_filter_changes_while_playing)
+{
+  GstHarness *h = rvt_harness ("rvcsiparse allowed-nodes=1");
+  GstBus *bus = gst_bus_new ();
+  GstMessage *msg;
+  guint8 pkt[512];
+  gsize n;
+  gchar *v = NULL;
+
+  gst_element_set_bus (h->element, bus);
+  gst_harness_set_src_caps_str (h, "application/x-rvcsi");
+  n = rvt_csi_frame (2, 1, 0, pkt, sizeof pkt);
+  gst_harness_push (h, packet_buffer (pkt, n, GST_SECOND));
+  fail_unless_equals_int (gst_harness_buffers_in_queue (h), 0);
+
+  g_object_set (h->element, "allowed-nodes", "2", NULL);
+  gst_harness_push (h, packet_buffer (pkt, n, 2 * GST_SECOND));
+  fail_unless_equals_int (gst_harness_buffers_in_queue (h), 1);
+
+  g_object_set (h->element, "allowed-nodes", "2,x", NULL);
+  msg = gst_bus_pop_filtered (bus, GST_MESSAGE_WARNING);
+  fail_unless (msg != NULL);
+  gst_message_unref (msg);
+  g_object_get (h->element, "allowed-nodes", &v, NULL);
+  fail_unless_equals_string (v, "2,x");
+  g_free (v);
+  n = rvt_csi_frame (2, 2, 0, pkt, sizeof pkt);
+  gst_harness_push (h, packet_buffer (pkt, n, 3 * GST_SECOND));
+  fail_unless_equals_int (gst_harness_buffers_in_queue (h), 2);
+
+  g_object_set (h->element, "kinds", "feature-state", NULL);
+  n = rvt_csi_frame (2, 3, 0, pkt, sizeof pkt);
+  gst_harness_push (h, packet_buffer (pkt, n, 4 * GST_SECOND));
+  fail_unless_equals_int (gst_harness_buffers_in_queue (h), 2);
+  fail_unless_equals_uint64 (rvt_stat (h->element, "dropped-node-filter"), 1);
+  fail_unless_equals_uint64 (rvt_stat (h->element, "dropped-kind-filter"), 1);
+
+  gst_element_set_bus (h->element, NULL);
+  gst_object_unref (bus);
+  gst_harness_teardown (h);
+}
+
+GST_END_TEST;
+
 static Suite *
 rvcsiparse_suite (void)
 {
@@ -192,6 +238,7 @@ rvcsiparse_suite (void)
   tcase_add_test (tc, test_sequence_backward_and_duplicate);
   tcase_add_test (tc, test_pcap_replay);
   tcase_add_test (tc, test_bad_filter_fails_start);
+  tcase_add_test (tc, test_filter_changes_while_playing);
   return s;
 }
 

@@ -169,6 +169,35 @@ GST_START_TEST (test_csi_tool_lines)
 
 GST_END_TEST;
 
+/* The sources' shared filter: node allowlist on the MAC-derived id,
+ * changeable while playing; a malformed list fails the start. */
+GST_START_TEST (test_allowed_nodes)
+{
+  GstHarness *h = rvt_harness ("rvcsitextparse allowed-nodes=7");
+  gchar *l1 = esp_csi_line (1, 1000000), *l2 = esp_csi_line (2, 1010000);
+  GstElement *bad;
+
+  gst_harness_set_src_caps_str (h, "text/plain");
+  gst_harness_push (h, text_buffer (l1));
+  fail_unless_equals_int (gst_harness_buffers_in_queue (h), 0);
+  g_object_set (h->element, "allowed-nodes", "10", NULL);       /* 0x0a */
+  gst_harness_push (h, text_buffer (l2));
+  fail_unless_equals_int (gst_harness_buffers_in_queue (h), 1);
+  fail_unless_equals_uint64 (rvt_stat (h->element, "dropped-node-filter"), 1);
+  gst_harness_teardown (h);
+
+  bad = gst_element_factory_make ("rvcsitextparse", NULL);
+  g_object_set (bad, "kinds", "csi-raw,nope", NULL);
+  fail_unless_equals_int (gst_element_set_state (bad, GST_STATE_PAUSED),
+      GST_STATE_CHANGE_FAILURE);
+  gst_element_set_state (bad, GST_STATE_NULL);
+  gst_object_unref (bad);
+  g_free (l1);
+  g_free (l2);
+}
+
+GST_END_TEST;
+
 static Suite *
 rvcsitextparse_suite (void)
 {
@@ -180,6 +209,7 @@ rvcsitextparse_suite (void)
   tcase_add_test (tc, test_node_override_and_wrap);
   tcase_add_test (tc, test_garbage_bounded);
   tcase_add_test (tc, test_csi_tool_lines);
+  tcase_add_test (tc, test_allowed_nodes);
   return s;
 }
 

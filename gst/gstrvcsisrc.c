@@ -191,7 +191,7 @@ gst_rv_csi_src_class_init (GstRvCsiSrcClass * klass)
       "(truncated, magic, length, crc, antennas, subcarriers, version, "
       "field, other, oversize, node-filter, kind-filter), kind-<kind>, "
       "and nodes: one structure per node seen (id, packets, bytes, "
-      "gaps, backward, duplicates, rate in packets/s over the last "
+      "seq-skipped, reordered, duplicates, reboots, rate in packets/s over the last "
       "stats-interval, 0 while stats-interval is 0)");
 
   gst_element_class_add_static_pad_template (element_class, &src_template);

@@ -9,6 +9,15 @@
  * (rv_classification_encode) on the src pad, appended after the frame or
  * instead of it, so udpsink can forward results like node output.
  *
+ * A stream makes no decision before it has run min-context of stream time.
+ * When a stream that had a decision restarts (rvtemporalhead restarted it:
+ * the node rebooted, changed channel, or its context was reset; seen as the
+ * embedding's step going back), its decision becomes `unknown` (a message
+ * with label-index -1, confidence 0) until min-context has passed again.
+ * An `rvcsi-node` event saying a node went offline (gstrvnodeevent.h)
+ * turns each of that node's streams into `offline` the same way and drops
+ * their state; the event travels on downstream.
+ *
  * Extra output buffers use GstBaseTransform's generate_output loop: the
  * packets made while transforming a frame are queued and returned by the
  * following generate_output calls.
@@ -17,6 +26,7 @@
 #include "gstrvcsimeta.h"
 #include "gstrvdecision.h"
 #include "gstrvmodel.h"
+#include "gstrvnodeevent.h"
 #include "gstrvstreams.h"
 
 #include <math.h>
@@ -43,6 +53,13 @@ typedef enum
 #define DEFAULT_PACKET_INTERVAL GST_SECOND
 #define DEFAULT_MAX_STREAMS     256
 #define DEFAULT_STREAM_TIMEOUT  (30 * GST_SECOND)
+/* Cold start: the feature normalisers and the KV cache need about this much
+ * context before the head's output means anything (docs/elements.md). */
+#define DEFAULT_MIN_CONTEXT     (2 * GST_SECOND)
+
+/* Labels of the decision messages a stream without a decision gets. */
+#define LABEL_UNKNOWN "unknown"
+#define LABEL_OFFLINE "offline"
 
 enum
 {
@@ -56,6 +73,7 @@ enum
   PROP_PACKET_INTERVAL,
   PROP_MAX_STREAMS,
   PROP_STREAM_TIMEOUT,
+  PROP_MIN_CONTEXT,
   PROP_STATS,
 };
 
@@ -74,6 +92,7 @@ typedef struct
   GstRvDecision dec;
   guint32 packet_seq;
   GstClockTime last_packet;
+  guint64 last_step;            /* embedding step of the previous frame */
 } GstRvClsStream;
 
 struct _GstRvClassify
@@ -99,7 +118,7 @@ struct _GstRvClassify
   gboolean warned_mismatch;
   gchar *mismatch_detail;       /* warning to post once unlocked */
 
-  guint64 classified, changes, packets, unmatched;
+  guint64 classified, changes, packets, unmatched, restarts, offline;
 };
 
 #define GST_TYPE_RV_EMIT_PACKETS (gst_rv_emit_packets_get_type ())
@@ -153,7 +172,9 @@ make_stats (GstRvClassify * self)
       "classified", G_TYPE_UINT64, self->classified,
       "decision-changes", G_TYPE_UINT64, self->changes,
       "packets", G_TYPE_UINT64, self->packets,
-      "unmatched", G_TYPE_UINT64, self->unmatched, NULL);
+      "unmatched", G_TYPE_UINT64, self->unmatched,
+      "stream-restarts", G_TYPE_UINT64, self->restarts,
+      "streams-offline", G_TYPE_UINT64, self->offline, NULL);
 }
 
 static void
@@ -192,6 +213,9 @@ gst_rv_classify_set_property (GObject * object, guint prop_id,
       break;
     case PROP_STREAM_TIMEOUT:
       self->stream_timeout = g_value_get_uint64 (value);
+      break;
+    case PROP_MIN_CONTEXT:
+      self->decide.min_context = g_value_get_uint64 (value);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -234,6 +258,9 @@ gst_rv_classify_get_property (GObject * object, guint prop_id, GValue * value,
       break;
     case PROP_STREAM_TIMEOUT:
       g_value_set_uint64 (value, self->stream_timeout);
+      break;
+    case PROP_MIN_CONTEXT:
+      g_value_set_uint64 (value, self->decide.min_context);
       break;
     case PROP_STATS:
       g_value_take_boxed (value, make_stats (self));
@@ -345,6 +372,7 @@ gst_rv_classify_start (GstBaseTransform * trans)
   gst_rv_streams_init (&self->streams, max_streams, GST_RV_STREAMS_REFUSE,
       cls_stream_free);
   self->classified = self->changes = self->packets = self->unmatched = 0;
+  self->restarts = self->offline = 0;
   self->warned_mismatch = FALSE;
   return TRUE;
 }
@@ -362,10 +390,75 @@ gst_rv_classify_stop (GstBaseTransform * trans)
   return TRUE;
 }
 
+/* A decision message for a stream that has no decision (any more): label
+ * `unknown` (restarted) or `offline` (its node went silent). */
+static GstMessage *
+no_decision_message (GstRvClassify * self, guint node, guint antenna,
+    const gchar * label, const gchar * previous, const gchar * reason,
+    GstClockTime running, GstClockTime stream_time,
+    const GstRvCsiPacketMeta * pm)
+{
+  GstStructure *st = gst_structure_new ("rvclassify",
+      "node", G_TYPE_UINT, node,
+      "antenna", G_TYPE_UINT, antenna,
+      "label", G_TYPE_STRING, label,
+      "label-index", G_TYPE_INT, -1,
+      "confidence", G_TYPE_DOUBLE, 0.0,
+      "previous-label", G_TYPE_STRING, previous ? previous : "",
+      "reason", G_TYPE_STRING, reason,
+      "timestamp", G_TYPE_UINT64, (guint64) running,
+      "stream-time", G_TYPE_UINT64, (guint64) stream_time,
+      "arrival", G_TYPE_UINT64, (guint64) (pm ? pm->arrival :
+          GST_CLOCK_TIME_NONE),
+      "seq", G_TYPE_UINT, pm ? pm->seq : 0u, NULL);
+
+  return gst_message_new_element (GST_OBJECT (self), st);
+}
+
+static const gchar *
+decision_label (const GstRvClsStream * s)
+{
+  return s->dec.decision >= 0 ?
+      g_quark_to_string (s->head->quarks[s->dec.decision]) : NULL;
+}
+
+/* The node went silent: each of its streams reads `offline` and loses its
+ * state, so a node that comes back starts from a cold context. */
+static void
+node_offline (GstRvClassify * self, guint node, GstClockTime stream_time)
+{
+  GQueue msgs = G_QUEUE_INIT;
+  GList *l, *next;
+
+  GST_OBJECT_LOCK (self);
+  for (l = self->streams.map ? self->streams.lru.head : NULL; l; l = next) {
+    GstRvStreamEntry *e = l->data;
+    GstRvClsStream *s = e->data;
+
+    next = l->next;
+    if ((e->key >> 8) != node)
+      continue;
+    g_queue_push_tail (&msgs, no_decision_message (self, node, e->key & 0xff,
+            LABEL_OFFLINE, decision_label (s), "offline", stream_time,
+            stream_time, NULL));
+    gst_rv_streams_remove (&self->streams, e);
+    self->offline++;
+  }
+  GST_OBJECT_UNLOCK (self);
+  while (!g_queue_is_empty (&msgs))
+    gst_element_post_message (GST_ELEMENT (self), g_queue_pop_head (&msgs));
+}
+
 static gboolean
 gst_rv_classify_sink_event (GstBaseTransform * trans, GstEvent * event)
 {
   GstRvClassify *self = GST_RV_CLASSIFY (trans);
+  guint node;
+  gboolean online;
+  GstClockTime when;
+
+  if (gst_rv_node_event_parse (event, &node, &online, &when) && !online)
+    node_offline (self, node, when);
 
   if (GST_EVENT_TYPE (event) == GST_EVENT_FLUSH_STOP ||
       GST_EVENT_TYPE (event) == GST_EVENT_STREAM_START) {
@@ -470,6 +563,33 @@ change_message (GstRvClassify * self, const GstRvClsStream * s,
   return gst_message_new_element (GST_OBJECT (self), st);
 }
 
+/* rvtemporalhead restarted the stream (its step went back): forget the
+ * smoothed probabilities and the decision; say so if there was one. */
+static void
+check_restart (GstRvClassify * self, GstRvClsStream * s,
+    const GstRvEmbeddingMeta * em, const GstRvCsiPacketMeta * pm,
+    GstBuffer * buf, GstClockTime running, GQueue * msgs)
+{
+  gboolean restarted = em->step && s->last_step && em->step <= s->last_step;
+
+  s->last_step = em->step;
+  if (!restarted)
+    return;
+  self->restarts++;
+  if (s->dec.decision >= 0) {
+    GstBaseTransform *trans = GST_BASE_TRANSFORM (self);
+    GstClockTime st = GST_BUFFER_PTS_IS_VALID (buf) ?
+        gst_segment_to_stream_time (&trans->segment, GST_FORMAT_TIME,
+        GST_BUFFER_PTS (buf)) : GST_CLOCK_TIME_NONE;
+    g_queue_push_tail (msgs, no_decision_message (self, em->node_id,
+            em->antenna, LABEL_UNKNOWN, decision_label (s),
+            pm && (pm->flags & GST_RV_CSI_PACKET_FLAG_SEQ_RESET) ? "reboot" :
+            "restart", running, st, pm));
+    self->changes++;
+  }
+  gst_rv_decision_reset (&s->dec);
+}
+
 /* Runs under the object lock: messages go to *msgs and are posted after
  * it is released (posting takes the element's lock). */
 static void
@@ -514,6 +634,7 @@ classify_one (GstRvClassify * self, GstBuffer * buf, GstRvEmbeddingMeta * em,
     e = gst_rv_streams_insert (&self->streams, key, s, running);
   }
   s = e->data;
+  check_restart (self, s, em, pm, buf, running, msgs);
 
   softmax (self->logits, p, h->n_classes);
   changed = gst_rv_decision_update (&s->dec, &self->decide, p, running, &prev);
@@ -697,11 +818,22 @@ gst_rv_classify_class_init (GstRvClassifyClass * klass)
           "stream's decision is forgotten; 0 never", 0, G_MAXUINT64,
           DEFAULT_STREAM_TIMEOUT, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
           GST_PARAM_MUTABLE_PLAYING));
+  g_object_class_install_property (gobject_class, PROP_MIN_CONTEXT,
+      g_param_spec_uint64 ("min-context", "Minimum context",
+          "Stream time (ns) a stream runs, from its first frame or its "
+          "last restart (reboot, channel change, node back online), before "
+          "its first decision; the same at every packet rate. Until then "
+          "the stream has no decision (a restarted one reads \"unknown\"). "
+          "0 decides from the first frame", 0, 3600 * GST_SECOND,
+          DEFAULT_MIN_CONTEXT, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_PLAYING));
   g_object_class_install_property (gobject_class, PROP_STATS,
       g_param_spec_boxed ("stats", "Statistics",
           "streams (active), streams-refused, streams-expired, classified "
           "(embeddings), decision-changes, packets (emitted), unmatched "
-          "(embeddings no loaded head fits)", GST_TYPE_STRUCTURE,
+          "(embeddings no loaded head fits), stream-restarts (streams "
+          "restarted upstream), streams-offline (streams dropped because "
+          "their node went offline)", GST_TYPE_STRUCTURE,
           G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
 
   gst_element_class_add_static_pad_template (element_class, &sink_template);
@@ -712,7 +844,9 @@ gst_rv_classify_class_init (GstRvClassifyClass * klass)
       "attaches an GstRvClassificationMeta, posts an \"rvclassify\" element "
       "message (node, antenna, label, label-index, confidence, "
       "previous-label, timestamp, stream-time, arrival, seq) when a "
-      "stream's decision changes, and can emit 0xC5110007 packets",
+      "stream's decision changes (to \"unknown\" when the stream restarts, "
+      "\"offline\" when its node goes silent), and can emit 0xC5110007 "
+      "packets",
       "gst-rvcsi developers");
 
   trans_class->start = GST_DEBUG_FUNCPTR (gst_rv_classify_start);
@@ -735,5 +869,6 @@ gst_rv_classify_init (GstRvClassify * self)
   self->packet_interval = DEFAULT_PACKET_INTERVAL;
   self->max_streams = DEFAULT_MAX_STREAMS;
   self->stream_timeout = DEFAULT_STREAM_TIMEOUT;
+  self->decide.min_context = DEFAULT_MIN_CONTEXT;
   g_queue_init (&self->pending);
 }

@@ -681,10 +681,11 @@ admit_batch (GstRvCsiSrc * self, guint n, GstClockTime now)
       gst_rv_packet_filter_reject_oversize (self->filter);
       continue;
     }
+    /* the sequence tracker judges by each datagram's own arrival */
+    a->arrival = arrival_time (&m->msg_hdr, now, real_now_ns);
     if (gst_rv_packet_filter_admit (self->filter, self->slots +
-            (gsize) i * self->slot_size, m->msg_len, now, &a->info)) {
+            (gsize) i * self->slot_size, m->msg_len, a->arrival, &a->info)) {
       a->slot = i;
-      a->arrival = arrival_time (&m->msg_hdr, now, real_now_ns);
       self->n_accepted++;
     }
   }

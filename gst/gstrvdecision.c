@@ -11,10 +11,19 @@ gst_rv_decision_init (GstRvDecision * d, guint n_classes)
 {
   d->n_classes = n_classes;
   d->probs = g_new0 (gfloat, n_classes);
+  gst_rv_decision_reset (d);
+}
+
+void
+gst_rv_decision_reset (GstRvDecision * d)
+{
+  for (guint i = 0; i < d->n_classes; i++)
+    d->probs[i] = 0.0f;
   d->have_probs = FALSE;
   d->decision = d->candidate = -1;
   d->held = 0;
   d->last_running = GST_CLOCK_TIME_NONE;
+  d->context = 0;
 }
 
 void
@@ -55,6 +64,9 @@ gst_rv_decision_update (GstRvDecision * d, const GstRvDecisionParams * params,
     if (d->probs[i] > d->probs[best])
       best = (gint) i;
   }
+  if (d->have_probs)
+    d->context = d->context + gap < d->context ? GST_CLOCK_TIME_NONE - 1 :
+        d->context + gap;
   d->have_probs = TRUE;
 
   if (best == d->decision) {
@@ -67,7 +79,7 @@ gst_rv_decision_update (GstRvDecision * d, const GstRvDecisionParams * params,
     d->held = 0;
   }
   d->held = d->held + gap < d->held ? GST_CLOCK_TIME_NONE - 1 : d->held + gap;
-  if (d->held < params->hold_time ||
+  if (d->held < params->hold_time || d->context < params->min_context ||
       d->probs[best] < params->min_confidence)
     return FALSE;
   *previous = d->decision;

@@ -10,7 +10,9 @@
  * average is 1 - exp(-gap / smoothing_time). A label that is not the
  * decision becomes it once it has been the average's top class, with at
  * least min_confidence, on consecutive frames whose gaps add up to
- * hold_time. Not thread-safe.
+ * hold_time. No decision is made before the stream has run min_context of
+ * stream time (the gaps since its first frame add up to it): a cold
+ * context gives confident nonsense. Not thread-safe.
  */
 #ifndef GST_RV_DECISION_H
 #define GST_RV_DECISION_H
@@ -26,6 +28,7 @@ typedef struct {
   GstClockTime smoothing_time;  /* 0: each frame alone */
   GstClockTime hold_time;       /* 0: change on the first leading frame */
   gdouble min_confidence;
+  GstClockTime min_context;     /* 0: decide from the first frame */
 } GstRvDecisionParams;
 
 typedef struct {
@@ -36,10 +39,13 @@ typedef struct {
   gint candidate;               /* top class of the average, -1 at start */
   GstClockTime held;            /* stream time the candidate has led */
   GstClockTime last_running;    /* running time of the previous frame */
+  GstClockTime context;         /* stream time since the first frame */
 } GstRvDecision;
 
 void gst_rv_decision_init (GstRvDecision * d, guint n_classes);
 void gst_rv_decision_clear (GstRvDecision * d);
+/* Back to the state after init: no probabilities, no decision, no context. */
+void gst_rv_decision_reset (GstRvDecision * d);
 
 /* Feeds one frame's class probabilities (n_classes, summing to 1) at
  * running time `running` (GST_CLOCK_TIME_NONE if unknown). Returns TRUE if

@@ -5,6 +5,7 @@
 #include <glib/gstdio.h>
 
 #include "gstrvcsimeta.h"
+#include "gstrvnodeevent.h"
 #include "rvtestutil.h"
 #include "rvtestmodel.h"
 
@@ -29,8 +30,25 @@ model_teardown (void)
 static GstHarness *
 cls_harness (const gchar * extra, GstBus ** bus)
 {
-  gchar *desc = g_strdup_printf ("rvclassify model=%s %s", probe_model,
-      extra ? extra : "");
+  /* min-context=0 unless the test sets it: the other tests are about
+   * smoothing and hysteresis from the first frame */
+  gchar *desc = g_strdup_printf ("rvclassify model=%s min-context=0 %s",
+      probe_model, extra ? extra : "");
+  GstHarness *h = rvt_harness (desc);
+
+  g_free (desc);
+  *bus = gst_bus_new ();
+  gst_element_set_bus (h->element, *bus);
+  gst_harness_set_src_caps_str (h, "application/x-rvcsi");
+  return h;
+}
+
+/* rvclassify with its default min-context, no smoothing or hold. */
+static GstHarness *
+rvt_harness_classify_default (GstBus ** bus)
+{
+  gchar *desc = g_strdup_printf ("rvclassify model=%s smoothing-time=0 "
+      "hold-time=0", probe_model);
   GstHarness *h = rvt_harness (desc);
 
   g_free (desc);
@@ -58,6 +76,20 @@ emb_buffer (guint8 node, guint cls, gfloat margin, GstClockTime pts)
   em->data = g_new0 (gfloat, D);
   em->data[cls] = margin;
   GST_BUFFER_PTS (b) = pts;
+  return b;
+}
+
+/* The same with the stream's step (frames since its last restart) and
+ * antenna, as rvtemporalhead sets them. */
+static GstBuffer *
+step_buffer (guint8 node, guint8 antenna, guint cls, guint64 step,
+    GstClockTime pts)
+{
+  GstBuffer *b = emb_buffer (node, cls, 6.0f, pts);
+  GstRvEmbeddingMeta *em = gst_rv_buffer_get_embedding_meta (b);
+
+  em->antenna = antenna;
+  em->step = step;
   return b;
 }
 
@@ -333,6 +365,166 @@ GST_START_TEST (test_streams_bounded)
 
 GST_END_TEST;
 
+static void
+expect_label (GstBus * bus, const gchar * label, gint index,
+    const gchar * previous, GstClockTime ts)
+{
+  GstMessage *m = pop_decision (bus);
+  const GstStructure *s;
+  gint idx = -2;
+  gdouble conf = -1;
+  guint64 t = 0;
+
+  fail_unless (m != NULL, "no decision message, wanted %s", label);
+  s = gst_message_get_structure (m);
+  fail_unless_equals_string (gst_structure_get_string (s, "label"), label);
+  fail_unless (gst_structure_get_int (s, "label-index", &idx));
+  fail_unless_equals_int (idx, index);
+  fail_unless (gst_structure_get_double (s, "confidence", &conf));
+  if (index < 0)
+    fail_unless (conf == 0.0);
+  if (previous)
+    fail_unless_equals_string (gst_structure_get_string (s,
+            "previous-label"), previous);
+  fail_unless (gst_structure_get_uint64 (s, "timestamp", &t));
+  fail_unless_equals_uint64 (t, ts);
+  gst_message_unref (m);
+}
+
+/* No decision before min-context of stream time, whatever the rate: the
+ * first one comes on the frame at 2 s (default), at 1, 20 and 100 Hz. */
+GST_START_TEST (test_min_context_same_at_every_rate)
+{
+  static const guint rates[] = { 1, 20, 100 };
+
+  for (guint r = 0; r < G_N_ELEMENTS (rates); r++) {
+    GstBus *bus;
+    GstHarness *h = rvt_harness_classify_default (&bus);
+    GstClockTime period = GST_SECOND / rates[r], t;
+
+    for (t = 0; t < 2 * GST_SECOND; t += period) {
+      gst_buffer_unref (gst_harness_push_and_pull (h, emb_buffer (1, 2, 6.0f,
+                  t)));
+      fail_unless (pop_decision (bus) == NULL, "decision at %" GST_TIME_FORMAT
+          " at %u Hz", GST_TIME_ARGS (t), rates[r]);
+    }
+    gst_buffer_unref (gst_harness_push_and_pull (h, emb_buffer (1, 2, 6.0f,
+                t)));
+    expect_label (bus, "fall", 2, "", 2 * GST_SECOND);
+    gst_harness_teardown (h);
+    gst_object_unref (bus);
+  }
+}
+
+GST_END_TEST;
+
+/* A stream restarted upstream (its step goes back: reboot, channel change)
+ * reads "unknown" until min-context has passed again. */
+GST_START_TEST (test_restart_posts_unknown)
+{
+  GstBus *bus;
+  GstHarness *h = cls_harness ("smoothing-time=0 hold-time=0 "
+      "min-context=1000000000", &bus);
+  GstClockTime period = 50 * GST_MSECOND, t = 0;
+  guint64 step = 1;
+  GstStructure *st;
+  guint64 v;
+
+  for (; t <= GST_SECOND; t += period)
+    gst_buffer_unref (gst_harness_push_and_pull (h, step_buffer (3, 0, 1,
+                step++, t)));
+  expect_label (bus, "walking", 1, "", GST_SECOND);
+  /* the node rebooted at t: step 1 again */
+  step = 1;
+  gst_buffer_unref (gst_harness_push_and_pull (h, step_buffer (3, 0, 2,
+              step++, t)));
+  expect_label (bus, "unknown", -1, "walking", t);
+  for (GstClockTime r = t; t < r + GST_SECOND; ) {
+    t += period;
+    gst_buffer_unref (gst_harness_push_and_pull (h, step_buffer (3, 0, 2,
+                step++, t)));
+    if (t < r + GST_SECOND)
+      fail_unless (pop_decision (bus) == NULL);
+  }
+  expect_label (bus, "fall", 2, "", t);
+  /* a restart before any decision says nothing */
+  for (guint i = 0; i < 3; i++)
+    gst_buffer_unref (gst_harness_push_and_pull (h, step_buffer (3, 0, 2,
+                1 + i, t += period)));
+  fail_unless (pop_decision (bus) != NULL);     /* unknown after "fall" */
+  gst_buffer_unref (gst_harness_push_and_pull (h, step_buffer (3, 0, 2, 1,
+              t += period)));
+  fail_unless (pop_decision (bus) == NULL);
+  g_object_get (gst_harness_find_element (h, "rvclassify"), "stats", &st,
+      NULL);
+  fail_unless (gst_structure_get_uint64 (st, "stream-restarts", &v));
+  fail_unless_equals_uint64 (v, 3);
+  gst_structure_free (st);
+  gst_object_unref (gst_harness_find_element (h, "rvclassify"));
+  gst_harness_teardown (h);
+  gst_object_unref (bus);
+}
+
+GST_END_TEST;
+
+/* rvcsi-node offline: every stream of that node reads "offline" and loses
+ * its state; other nodes keep theirs; the event goes on downstream; when
+ * the node is back its decisions resume after min-context. */
+GST_START_TEST (test_offline_event)
+{
+  GstBus *bus;
+  GstHarness *h = cls_harness ("smoothing-time=0 hold-time=0 "
+      "min-context=500000000", &bus);
+  GstElement *e = gst_harness_find_element (h, "rvclassify");
+  GstClockTime t = 0, period = 100 * GST_MSECOND;
+  GstEvent *ev;
+  GstStructure *st;
+  guint streams = 0, node = 0;
+  gboolean online = TRUE, got = FALSE;
+
+  for (; t <= 500 * GST_MSECOND; t += period) {
+    gst_buffer_unref (gst_harness_push_and_pull (h, step_buffer (7, 0, 1,
+                1 + t / period, t)));
+    gst_buffer_unref (gst_harness_push_and_pull (h, step_buffer (7, 1, 1,
+                1 + t / period, t)));
+    gst_buffer_unref (gst_harness_push_and_pull (h, step_buffer (8, 0, 3,
+                1 + t / period, t)));
+  }
+  for (guint i = 0; i < 3; i++)
+    fail_unless (pop_decision (bus) != NULL);
+  fail_unless (gst_harness_push_event (h, gst_rv_node_event_new (7, FALSE,
+              6 * GST_SECOND)));
+  for (guint a = 0; a < 2; a++)
+    expect_label (bus, "offline", -1, "walking", 6 * GST_SECOND);
+  fail_unless (pop_decision (bus) == NULL);
+  while ((ev = gst_harness_try_pull_event (h))) {
+    if (gst_rv_node_event_parse (ev, &node, &online, NULL))
+      got = TRUE;
+    gst_event_unref (ev);
+  }
+  fail_unless (got && node == 7 && !online);
+  g_object_get (e, "stats", &st, NULL);
+  fail_unless (gst_structure_get_uint (st, "streams", &streams));
+  fail_unless_equals_int (streams, 1);
+  gst_structure_free (st);
+
+  /* back: a cold stream, no decision for min-context */
+  for (GstClockTime b = t = 7 * GST_SECOND; t < b + 500 * GST_MSECOND;
+      t += period) {
+    gst_buffer_unref (gst_harness_push_and_pull (h, step_buffer (7, 0, 2,
+                1 + (t - b) / period, t)));
+    fail_unless (pop_decision (bus) == NULL);
+  }
+  gst_buffer_unref (gst_harness_push_and_pull (h, step_buffer (7, 0, 2, 6,
+              t)));
+  expect_label (bus, "fall", 2, "", t);
+  gst_object_unref (e);
+  gst_harness_teardown (h);
+  gst_object_unref (bus);
+}
+
+GST_END_TEST;
+
 static Suite *
 rvclassify_suite (void)
 {
@@ -349,6 +541,9 @@ rvclassify_suite (void)
   tcase_add_test (tc, test_emit_append);
   tcase_add_test (tc, test_bad_head_and_values);
   tcase_add_test (tc, test_streams_bounded);
+  tcase_add_test (tc, test_min_context_same_at_every_rate);
+  tcase_add_test (tc, test_restart_posts_unknown);
+  tcase_add_test (tc, test_offline_event);
   return s;
 }
 

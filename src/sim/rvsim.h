@@ -45,6 +45,18 @@ int         rvsim_activity_from_name(const char *name); /* -1 if unknown */
 const char *const *rvsim_scenario_names(void);
 const char *rvsim_scenario_description(const char *name); /* NULL if unknown */
 
+/* Receiver model (docs/simulator.md, "Receiver"). */
+typedef enum {
+    RVSIM_RX_FIXED = 0,       /* one receiver for every node: 1.5 dB AGC re-chosen
+                                 per packet, EVM -33 dB white noise, LLTF tones
+                                 1..26, the configured rate with +-20 % jitter */
+    RVSIM_RX_CALIBRATED = 1   /* per node, drawn from the seed over ranges that
+                                 cover real ESP32/S3/C3/C5/C6 recordings: noise
+                                 level and colour, gain locked / hunting /
+                                 glitching, the chip's filled tones, rate x
+                                 0.7..1.45 of rate_hz, jitter 2..45 % */
+} rvsim_receiver;
+
 typedef struct {
     uint32_t    n_nodes;          /* 1..255, node ids 1..n */
     double      rate_hz;          /* CSI frames per second per node, 1..1000 */
@@ -59,6 +71,7 @@ typedef struct {
     uint16_t    n_subcarriers;    /* 64 (LLTF) or 192 (LLTF + HT-LTF + STBC) */
     bool        ideal_receiver;   /* analysis only: no noise, no per-packet phase
                                      or timing offset (gain steps and int8 stay) */
+    rvsim_receiver receiver;      /* default RVSIM_RX_FIXED */
 } rvsim_config;
 
 void rvsim_config_default(rvsim_config *c);

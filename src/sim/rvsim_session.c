@@ -15,6 +15,7 @@
 
 #include "rv_wire.h"
 #include "rvsim_internal.h"
+#include "rvsim_receiver.h"
 
 #define PI          3.141592653589793
 #define TWO_PI      6.283185307179586
@@ -22,7 +23,9 @@
 #define FC_HZ       2437e6           /* channel 6 */
 #define DF_HZ       312.5e3
 #define KMAX        28               /* HT-LTF uses |k| <= 28, LLTF |k| <= 26 */
-#define NK          (2 * KMAX + 1)
+#define KEXT        RVSIM_RX_KEXT    /* synthesised: -32..32 (calibrated chips fill up to 31) */
+#define NK          RVSIM_RX_NK
+#define KI(k)       ((k) + KEXT)     /* array index of tone k */
 #define PTX_DBM     5.0              /* effective EIRP incl. antenna losses */
 #define NOISE_DBM   (-95.0)
 #define EVM_DB      (-33.0)          /* receiver impairment floor */
@@ -61,6 +64,7 @@ typedef struct {
     int      rebooted;
     int      has_held;
     qpkt     held;
+    rvsim_rx rx;                          /* calibrated receiver (cfg.receiver) */
 } node_state;
 
 struct rvsim_session {
@@ -120,19 +124,29 @@ static double dist3(rvsim_vec3 a, rvsim_vec3 b)
     return sqrt(dx * dx + dy * dy + dz * dz);
 }
 
-/* Add a * exp(-j 2 pi f_k tau) for k = -KMAX..KMAX by rotation recurrence. */
+/* Add a * exp(-j 2 pi f_k tau) for k = -KEXT..KEXT by rotation recurrence,
+ * started at -KMAX and run outwards both ways, so |k| <= KMAX get exactly
+ * the values they had before the outer tones were added. */
 static void add_path(double *re, double *im, double a, double tau)
 {
     double th = -TWO_PI * (FC_HZ - KMAX * DF_HZ) * tau;
     double st = -TWO_PI * DF_HZ * tau;
     double cr = a * cos(th), ci = a * sin(th);
     double sr = cos(st), si = sin(st);
-    for (int k = 0; k < NK; k++) {
-        re[k] += cr;
-        im[k] += ci;
+    double br = cr, bi = ci;
+    for (int k = -KMAX; k <= KEXT; k++) {
+        re[KI(k)] += cr;
+        im[KI(k)] += ci;
         double nr = cr * sr - ci * si;
         ci = cr * si + ci * sr;
         cr = nr;
+    }
+    for (int k = -KMAX - 1; k >= -KEXT; k--) {
+        double nr = br * sr + bi * si;
+        bi = bi * sr - br * si;
+        br = nr;
+        re[KI(k)] += br;
+        im[KI(k)] += bi;
     }
 }
 
@@ -195,7 +209,7 @@ static void build_node_static(rvsim_session *s, node_state *n)
     double g1 = rvsim_rng_range(&r, 0.04, 0.12), p1 = rvsim_rng_range(&r, 0, TWO_PI);
     double w1 = rvsim_rng_range(&r, 0.08, 0.2), q1 = rvsim_rng_range(&r, -0.002, 0.002);
     for (int k = 0; k < NK; k++) {
-        double kk = k - KMAX;
+        double kk = k - KEXT;
         double g = 1.0 + g1 * sin(w1 * kk + p1);
         double ph = q1 * kk * kk;
         n->rip_re[k] = g * cos(ph);
@@ -301,23 +315,34 @@ static int8_t clamp_i8(double v)
     return (int8_t)(r > 127 ? 127 : (r < -127 ? -127 : r));
 }
 
+/* Tone k of field fld carries signal: LLTF |k| <= 26 (the calibrated
+ * receiver: its chip's tones), HT-LTF |k| <= 28. */
+static int field_valid(const rvsim_session *s, const node_state *n, int k, int fld)
+{
+    if (fld == 0 && s->cfg.receiver == RVSIM_RX_CALIBRATED)
+        return rvsim_rx_lltf_valid(&n->rx, k);
+    return valid_k(k, fld == 0);
+}
+
 /* Receiver: noise, random phase offset + STO slope, AGC, int8 (imag, real)
  * pairs in ESP buffer order. Returns the frame length in bytes. */
 static size_t make_csi(rvsim_session *s, node_state *n, double t, uint8_t *out)
 {
+    const bool cal = s->cfg.receiver == RVSIM_RX_CALIBRATED;
     double re[NK], im[NK];
     synth_channel(s, n, t, re, im);
     double pm = 0;
     int cnt = 0;
     for (int k = -26; k <= 26; k++)
         if (valid_k(k, 1)) {
-            pm += re[k + KMAX] * re[k + KMAX] + im[k + KMAX] * im[k + KMAX];
+            pm += re[KI(k)] * re[KI(k)] + im[KI(k)] * im[KI(k)];
             cnt++;
         }
     pm /= cnt;
     double prx_dbm = PTX_DBM + 10 * log10(pm);
     double snr_th = pow(10, (prx_dbm - NOISE_DBM) / 10);
-    double sigma = sqrt(pm * (1.0 / snr_th + pow(10, EVM_DB / 10)) / 2);
+    double evm_db = cal ? n->rx.evm_db : EVM_DB;
+    double sigma = sqrt(pm * (1.0 / snr_th + pow(10, evm_db / 10)) / 2);
     rvsim_rng *r = &n->noise_rng;
     double ph0 = rvsim_rng_range(r, 0, TWO_PI);
     double sto = n->sto_const + rvsim_rng_range(r, -50e-9, 50e-9);
@@ -330,33 +355,39 @@ static size_t make_csi(rvsim_session *s, node_state *n, double t, uint8_t *out)
     double fr[3][NK], fi[3][NK];
     double peak = 1e-30;
     for (int fld = 0; fld < nfields; fld++)
-        for (int k = -KMAX; k <= KMAX; k++) {
-            int idx = k + KMAX;
-            if (!valid_k(k, fld == 0)) {
+        for (int k = -KEXT; k <= KEXT; k++) {
+            int idx = KI(k);
+            if (!field_valid(s, n, k, fld)) {
                 fr[fld][idx] = fi[fld][idx] = 0;
                 continue;
             }
             double a = ph0 + slope * k, c = cos(a), sn = sin(a);
-            double xr = re[idx] + sigma * rvsim_rng_gauss(r);
-            double xi = im[idx] + sigma * rvsim_rng_gauss(r);
+            double nr = cal ? rvsim_rx_noise(&n->rx, r, fld, idx, false) : rvsim_rng_gauss(r);
+            double ni = cal ? rvsim_rx_noise(&n->rx, r, fld, idx, true) : rvsim_rng_gauss(r);
+            double xr = re[idx] + sigma * nr;
+            double xi = im[idx] + sigma * ni;
             fr[fld][idx] = xr * c - xi * sn;
             fi[fld][idx] = xr * sn + xi * c;
             double m = fabs(fr[fld][idx]) > fabs(fi[fld][idx]) ? fabs(fr[fld][idx]) : fabs(fi[fld][idx]);
             if (m > peak)
                 peak = m;
         }
-    /* AGC in 1.5 dB steps, peak lands in (84, 100]. */
-    double gain = pow(2.0, floor(log2(AGC_TARGET / peak) * 4.0) / 4.0);
+    if (cal && n->rx.nulls->dc_fill) {     /* ESP32: DC interpolated from +-1 */
+        fr[0][KI(0)] = 0.5 * (fr[0][KI(-1)] + fr[0][KI(1)]);
+        fi[0][KI(0)] = 0.5 * (fi[0][KI(-1)] + fi[0][KI(1)]);
+    }
+    /* AGC in 1.5 dB steps, peak lands in (84, 100]; the calibrated receiver
+     * locks, hunts or glitches per node (rvsim_receiver.c). */
+    double gain = cal ? rvsim_rx_gain(&n->rx, peak, AGC_TARGET)
+                      : pow(2.0, floor(log2(AGC_TARGET / peak) * 4.0) / 4.0);
 
     int8_t iq[2 * 192];
     memset(iq, 0, sizeof(iq));
     for (int fld = 0; fld < nfields; fld++)
         for (int k = -32; k < 32; k++) {
             int bi = fld * 64 + (k >= 0 ? k : k + 64);   /* ESP order 0..31, -32..-1 */
-            if (k < -KMAX || k > KMAX)
-                continue;
-            iq[2 * bi] = clamp_i8(gain * fi[fld][k + KMAX]);       /* imag first */
-            iq[2 * bi + 1] = clamp_i8(gain * fr[fld][k + KMAX]);
+            iq[2 * bi] = clamp_i8(gain * fi[fld][KI(k)]);       /* imag first */
+            iq[2 * bi + 1] = clamp_i8(gain * fr[fld][KI(k)]);
         }
     double rssi = prx_dbm + 0.7 * rvsim_rng_gauss(r);
     rssi = rssi > -1 ? -1 : (rssi < -127 ? -127 : rssi);
@@ -529,8 +560,13 @@ static int build_segments(rvsim_session *s)
 
 static void schedule_csi(rvsim_session *s, node_state *n)
 {
-    double per = 1.0 / s->cfg.rate_hz;
-    n->next_csi = n->t_off + (double)n->csi_k * per + rvsim_rng_range(&n->time_rng, -0.2, 0.2) * per;
+    if (s->cfg.receiver == RVSIM_RX_CALIBRATED) {
+        n->next_csi = n->t_off + (double)n->csi_k / n->rx.rate_hz + rvsim_rx_jitter(&n->rx);
+    } else {
+        double per = 1.0 / s->cfg.rate_hz;
+        n->next_csi = n->t_off + (double)n->csi_k * per +
+                      rvsim_rng_range(&n->time_rng, -0.2, 0.2) * per;
+    }
     n->csi_k++;
 }
 
@@ -559,6 +595,10 @@ rvsim_session *rvsim_session_new(const rvsim_config *cfg, char *err, size_t err_
     }
     if (cfg->n_subcarriers != 64 && cfg->n_subcarriers != 192) {
         set_err(err, err_len, "subcarriers must be 64 or 192");
+        return NULL;
+    }
+    if (cfg->receiver != RVSIM_RX_FIXED && cfg->receiver != RVSIM_RX_CALIBRATED) {
+        set_err(err, err_len, "receiver must be fixed or calibrated");
         return NULL;
     }
     if (cfg->reboot_at_s >= 0 && (cfg->reboot_node < 1 || cfg->reboot_node > cfg->n_nodes)) {
@@ -607,7 +647,9 @@ rvsim_session *rvsim_session_new(const rvsim_config *cfg, char *err, size_t err_
         rvsim_rng_fork(&n->time_rng, cfg->seed, 20000u + i);
         rvsim_rng_fork(&n->imp_rng, cfg->seed, 30000u + i);
         rvsim_rng_fork(&n->fs_rng, cfg->seed, 40000u + i);
-        double per = 1.0 / cfg->rate_hz;
+        if (cfg->receiver == RVSIM_RX_CALIBRATED)
+            rvsim_rx_draw(&n->rx, cfg->seed, i, cfg->rate_hz);
+        double per = 1.0 / (cfg->receiver == RVSIM_RX_CALIBRATED ? n->rx.rate_hz : cfg->rate_hz);
         n->t_off = rvsim_rng_range(&n->time_rng, 0.25, 1.0) * per;
         n->fs_off = rvsim_rng_range(&n->time_rng, 0.0, FS_PERIOD);
         n->vit_off = rvsim_rng_range(&n->time_rng, 0.0, VITALS_PERIOD);

@@ -46,6 +46,10 @@ static void usage(FILE *f)
         fprintf(f, "      %-10s %s\n", *n, rvsim_scenario_description(*n));
     fprintf(f,
         "  --subcarriers N      64 (LLTF, 148-byte frames) or 192 (LLTF+HT-LTF+STBC, 404 bytes)\n"
+        "  --receiver MODEL     fixed (default): one idealised ESP32 receiver for every node;\n"
+        "                       calibrated: each node draws its noise, gain behaviour (locked,\n"
+        "                       hunting, glitching), filled subcarriers, rate (x 0.7..1.45 of\n"
+        "                       --rate) and jitter over ranges measured on real recordings\n"
         "  --feature-state      also send feature-state packets (0xC5110006) at 5 Hz per node\n"
         "  --vitals             also send vitals packets (0xC5110002) at 1 Hz per node\n"
         "Impairments:\n"
@@ -165,7 +169,7 @@ int main(int argc, char **argv)
         static const char *const with_value[] = {
             "--nodes", "--rate", "--duration", "--seed", "--scenario", "--udp", "--pcap",
             "--labels", "--speed", "--loss", "--dup", "--reorder", "--reboot-at",
-            "--subcarriers", NULL
+            "--subcarriers", "--receiver", NULL
         };
         int known = 0;
         for (const char *const *w = with_value; *w; w++)
@@ -227,6 +231,13 @@ int main(int argc, char **argv)
             if (rvtool_parse_u64(v, 192, &u) || (u != 64 && u != 192))
                 return die("--subcarriers: '%s' must be 64 or 192", v);
             cfg.n_subcarriers = (uint16_t)u;
+        } else if (strcmp(o, "--receiver") == 0) {
+            if (strcmp(v, "fixed") == 0)
+                cfg.receiver = RVSIM_RX_FIXED;
+            else if (strcmp(v, "calibrated") == 0)
+                cfg.receiver = RVSIM_RX_CALIBRATED;
+            else
+                return die("--receiver: '%s' must be fixed or calibrated", v);
         }
     }
     if (!udp && !pcap && !labels)

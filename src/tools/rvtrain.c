@@ -31,6 +31,9 @@ static void usage(FILE *f)
 "  --sim-scenarios L    comma-separated rvsim scenarios used round-robin\n"
 "                       (default random,mixed,fall,sit,gestures,walking,empty,\n"
 "                       breathing,apnea)\n"
+"  --sim-receiver M     fixed (default), calibrated or mixed (odd sessions\n"
+"                       calibrated): rvsim's receiver model for training and\n"
+"                       test sessions (docs/simulator.md, Receiver)\n"
 "  --sim-ideal-receiver simulate training and test sessions without receiver\n"
 "                       noise and per-packet phase/timing offsets (analysis:\n"
 "                       what the channel itself carries; docs/training.md §6)\n"
@@ -205,6 +208,7 @@ int main(int argc, char **argv)
 #undef U64
 #undef DBL
         if (strcmp(a, "--sim-scenarios") == 0 || strcmp(a, "--input") == 0 ||
+            strcmp(a, "--sim-receiver") == 0 ||
             strcmp(a, "--map") == 0 || strcmp(a, "--out") == 0 ||
             strcmp(a, "--min-recall") == 0 ||
             strcmp(a, "--dump-windows") == 0 ||
@@ -215,6 +219,15 @@ int main(int argc, char **argv)
             i++;
             if (strcmp(a, "--sim-scenarios") == 0) {
                 o.sim.scenarios = v;
+            } else if (strcmp(a, "--sim-receiver") == 0) {
+                if (strcmp(v, "fixed") == 0)
+                    o.sim.receiver = RVT_RX_FIXED;
+                else if (strcmp(v, "calibrated") == 0)
+                    o.sim.receiver = RVT_RX_CALIBRATED;
+                else if (strcmp(v, "mixed") == 0)
+                    o.sim.receiver = RVT_RX_MIXED;
+                else
+                    return bad(a, v);
             } else if (strcmp(a, "--input") == 0) {
                 if (strcmp(v, "csi") == 0)
                     o.input = RVT_INPUT_CSI;
@@ -277,6 +290,7 @@ int main(int argc, char **argv)
     o.test_sim.duration_s = o.sim.duration_s;
     o.test_sim.rate_hz = o.sim.rate_hz;
     o.test_sim.nodes = o.sim.nodes;
+    o.test_sim.receiver = o.sim.receiver;
     if (!o.sim.sessions && !o.n_files && !o.synthetic) {
         fprintf(stderr, "rvtrain: no training data: give --sim-sessions, --pcap/--labels or --synthetic\n");
         return 2;

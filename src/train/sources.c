@@ -68,6 +68,9 @@ bool rvt_collect_sim(const rvt_sim_opts *so, const rvt_cut_opts *co,
         cfg.scenario = scen;
         cfg.feature_state = co->input == RVT_INPUT_STATE;
         cfg.ideal_receiver = so->ideal_receiver;
+        cfg.receiver = so->receiver == RVT_RX_CALIBRATED ||
+                       (so->receiver == RVT_RX_MIXED && i % 2 == 1)
+                     ? RVSIM_RX_CALIBRATED : RVSIM_RX_FIXED;
         rvsim_session *s = rvsim_session_new(&cfg, err, err_len);
         if (!s)
             return false;

@@ -19,6 +19,14 @@ typedef struct {
     uint32_t ctx_min;       /* frames of history before a window frame counts */
 } rvt_cut_opts;
 
+/* Receiver of the simulated sessions: rvsim's fixed or calibrated one, or
+ * alternating (odd sessions calibrated). */
+typedef enum {
+    RVT_RX_FIXED = 0,
+    RVT_RX_CALIBRATED,
+    RVT_RX_MIXED
+} rvt_sim_receiver;
+
 typedef struct {
     uint32_t sessions;      /* number of sessions */
     uint64_t seed;          /* session i uses seed + i (its room, nodes, people) */
@@ -27,6 +35,7 @@ typedef struct {
     uint32_t nodes;         /* nodes per session; each node is one stream */
     const char *scenarios;  /* comma-separated, used round-robin */
     bool ideal_receiver;    /* rvsim_config.ideal_receiver (analysis) */
+    rvt_sim_receiver receiver;
 } rvt_sim_opts;
 
 /* All simulator activity names, in canonical order, into c (after c's

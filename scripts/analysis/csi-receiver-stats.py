@@ -201,10 +201,26 @@ def fmt_nulls(nulls):
     return ",".join(out) or "-"
 
 
+def summary_row(name, cols, rows):
+    """name | streams | ranges of the numeric columns | distinct null patterns."""
+    cells = [name, str(len(rows))]
+    for i, c in enumerate(cols):
+        if c in ("file", "chip", "label", "lock", "packets"):
+            continue
+        if c == "nulls":
+            cells.append("; ".join(sorted(set(r[i] for r in rows))))
+            continue
+        v = [float(r[i]) for r in rows if r[i] != "-"]
+        cells.append(f"{min(v):g}..{max(v):g}" if v else "-")
+    return "| " + " | ".join(cells) + " |"
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("files", nargs="+", help=".npz (ESPectre) or .pcap (rvsim)")
     ap.add_argument("--markdown", action="store_true", help="print a markdown table")
+    ap.add_argument("--summary", metavar="NAME",
+                    help="one markdown row NAME with the min..max of every column over all streams")
     a = ap.parse_args()
     cols = ("file", "chip", "label", "lock", "packets", "rate", "jitter", "nulls",
             "noise%", "rho1", "gain_sd", "jumps/s", "jump_db")
@@ -225,7 +241,9 @@ def main():
                          f"{s['gain_sd']:.2f}",
                          f"{s['jumps']:.2f}" if s["jumps"] is not None else "-",
                          f"{s['jump_db']:.1f}"))
-    if a.markdown:
+    if a.summary:
+        print(summary_row(a.summary, cols, rows))
+    elif a.markdown:
         print("| " + " | ".join(cols) + " |")
         print("|" + "---|" * len(cols))
         for r in rows:

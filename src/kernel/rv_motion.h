@@ -31,10 +31,30 @@ extern "C" {
 
 #define RV_MOTION_DEFAULT_SENSITIVITY     1.0f
 #define RV_MOTION_DEFAULT_CALIBRATION_NS  3000000000ull  /* 3 s */
+#define RV_MOTION_MIN_CALIBRATION_NS      500000000ull   /* 0.5 s */
+#define RV_MOTION_MAX_CALIBRATION_NS      600000000000ull /* 10 min */
+/* Subcarriers used per frame layout (evenly subsampled above this). */
+#define RV_MOTION_MAX_TONES  64u
+/* Frame layouts (subcarrier counts) tracked at once per stream. */
+#define RV_MOTION_SLOTS      3u
+
+/* Tuning of the algorithm (docs/features.md, "Motion detector"). The
+ * defaults from rv_motion_cfg_default() are one set for every chip and
+ * room; rvmotionbench shows how they were chosen. Times are stream time. */
+typedef struct {
+    uint64_t window_ns;        /* smoothing of each subcarrier's squared deviation */
+    uint64_t reference_ns;     /* window of each subcarrier's reference level */
+    uint64_t hold_ns;          /* motion is kept this long below the exit level */
+    float    factor;           /* threshold = quiet level * factor / sensitivity */
+    float    exit_ratio;       /* leave motion below threshold * exit_ratio (0..1] */
+    float    trim;             /* fraction of subcarriers dropped at each end of
+                                * the sorted variances (0..0.45) */
+} rv_motion_tuning;
 
 typedef struct {
     float    sensitivity;      /* > 0; 1 = default, larger = more sensitive */
     uint64_t calibration_ns;   /* quiet stream time used to (re)calibrate */
+    rv_motion_tuning tuning;
 } rv_motion_cfg;
 
 typedef struct {
@@ -51,11 +71,15 @@ typedef struct rv_motion rv_motion;
 
 size_t    rv_motion_state_size(void);
 void      rv_motion_cfg_default(rv_motion_cfg *cfg);
-/* mem must hold rv_motion_state_size() bytes with malloc alignment. */
+/* mem must hold rv_motion_state_size() bytes with malloc alignment. NULL
+ * when mem is NULL or too small, or cfg is out of range (sensitivity in
+ * (0, 100], calibration_ns in [RV_MOTION_MIN_CALIBRATION_NS,
+ * RV_MOTION_MAX_CALIBRATION_NS], tuning as documented); cfg NULL = defaults. */
 rv_motion *rv_motion_init(void *mem, size_t mem_size, const rv_motion_cfg *cfg);
 /* Forget everything learned (calibration included); keeps cfg. */
 rv_status rv_motion_reset(rv_motion *m);
-/* Change sensitivity live (calibration is kept). */
+/* Change sensitivity live (calibration is kept). RV_ERR_ARG unless
+ * 0 < sensitivity <= 100. */
 rv_status rv_motion_set_sensitivity(rv_motion *m, float sensitivity);
 
 /* One antenna of one raw CSI frame at stream time t_ns (non-decreasing per

@@ -6,6 +6,7 @@
 #include "gstrvcsitextparse.h"
 #include "gstrvtemporalhead.h"
 #include "gstrvclassify.h"
+#include "gstrvcsiviz.h"
 #include "gstrvcsimeta.h"
 
 #ifndef PACKAGE
@@ -28,6 +29,7 @@ plugin_init (GstPlugin * plugin)
   ok |= GST_ELEMENT_REGISTER (rvcsitextparse, plugin);
   ok |= GST_ELEMENT_REGISTER (rvtemporalhead, plugin);
   ok |= GST_ELEMENT_REGISTER (rvclassify, plugin);
+  ok |= GST_ELEMENT_REGISTER (rvcsiviz, plugin);
   return ok;
 }
 

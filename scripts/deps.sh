@@ -12,7 +12,8 @@ pkgs=(build-essential meson ninja-build pkg-config zlib1g-dev
       libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev
       gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
       gstreamer1.0-plugins-bad python3 python3-gi gir1.2-gstreamer-1.0
-      check)
+      check libcairo2-dev libpango1.0-dev fonts-dejavu-core
+      gstreamer1.0-plugins-ugly)
 if [[ "${1:-}" == "--test" ]]; then
   pkgs+=(clang libclang-rt-14-dev tshark
          gcc-arm-none-eabi libnewlib-arm-none-eabi binutils-arm-none-eabi

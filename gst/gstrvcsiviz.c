@@ -763,6 +763,8 @@ gst_rv_csi_viz_change_state (GstElement * element, GstStateChange transition)
     case GST_STATE_CHANGE_PAUSED_TO_PLAYING:
       g_mutex_lock (&self->lock);
       self->playing = TRUE;
+      /* upstream's liveness and latency are asked again on every start */
+      self->latency_checked = FALSE;
       g_cond_broadcast (&self->cond);
       g_mutex_unlock (&self->lock);
       break;

@@ -58,16 +58,28 @@ node_buffer (guint8 node, guint32 seq, GstClockTime pts, gint decision,
   return b;
 }
 
+static GstStaticPadTemplate h_src = GST_STATIC_PAD_TEMPLATE ("src",
+    GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS_ANY);
+static GstStaticPadTemplate h_sink = GST_STATIC_PAD_TEMPLATE ("sink",
+    GST_PAD_SINK, GST_PAD_ALWAYS, GST_STATIC_CAPS_ANY);
+
+/* The harness answers the latency query live or not; it must say so
+ * before the element goes to PLAYING (the element asks then). */
 static GstHarness *
 viz_harness (const gchar * props, const gchar * sink_caps, gboolean live)
 {
   gchar *desc = g_strdup_printf ("rvcsiviz %s", props ? props : "");
-  GstHarness *h = rvt_harness (desc);
+  GstElement *e = gst_parse_launch (desc, NULL);
+  GstHarness *h = gst_harness_new_empty ();
 
+  fail_unless (e != NULL);
   g_free (desc);
   gst_harness_set_live (h, live);
+  gst_harness_add_element_full (h, e, &h_src, "sink", &h_sink, "src");
+  gst_object_unref (e);
   gst_harness_set_sink_caps_str (h, sink_caps);
   gst_harness_set_src_caps_str (h, "application/x-rvcsi");
+  gst_harness_play (h);
   return h;
 }
 

@@ -424,29 +424,34 @@ decision_label (const GstRvClsStream * s)
 
 /* The node went silent: each of its streams reads `offline` and loses its
  * state, so a node that comes back starts from a cold context. */
+typedef struct
+{
+  GstRvClassify *self;
+  GQueue msgs;
+  GstClockTime when;
+} GstRvOffline;
+
+static void
+offline_message (GstRvStreamEntry * e, gpointer user_data)
+{
+  GstRvOffline *o = user_data;
+
+  g_queue_push_tail (&o->msgs, no_decision_message (o->self, e->key >> 8,
+          e->key & 0xff, LABEL_OFFLINE, decision_label (e->data), "offline",
+          o->when, o->when, NULL));
+}
+
 static void
 node_offline (GstRvClassify * self, guint node, GstClockTime stream_time)
 {
-  GQueue msgs = G_QUEUE_INIT;
-  GList *l, *next;
+  GstRvOffline o = { self, G_QUEUE_INIT, stream_time };
 
   GST_OBJECT_LOCK (self);
-  for (l = self->streams.map ? self->streams.lru.head : NULL; l; l = next) {
-    GstRvStreamEntry *e = l->data;
-    GstRvClsStream *s = e->data;
-
-    next = l->next;
-    if ((e->key >> 8) != node)
-      continue;
-    g_queue_push_tail (&msgs, no_decision_message (self, node, e->key & 0xff,
-            LABEL_OFFLINE, decision_label (s), "offline", stream_time,
-            stream_time, NULL));
-    gst_rv_streams_remove (&self->streams, e);
-    self->offline++;
-  }
+  self->offline += gst_rv_streams_remove_node (&self->streams, node,
+      offline_message, &o);
   GST_OBJECT_UNLOCK (self);
-  while (!g_queue_is_empty (&msgs))
-    gst_element_post_message (GST_ELEMENT (self), g_queue_pop_head (&msgs));
+  while (!g_queue_is_empty (&o.msgs))
+    gst_element_post_message (GST_ELEMENT (self), g_queue_pop_head (&o.msgs));
 }
 
 static gboolean

@@ -75,6 +75,28 @@ gst_rv_csi_parse_start (GstBaseTransform * trans)
   return gst_rv_packet_filter_start (self->filter);
 }
 
+static GstClockTime
+to_running (gpointer user_data, GstClockTime t)
+{
+  GstBaseTransform *trans = user_data;
+
+  return gst_segment_to_running_time (&trans->segment, GST_FORMAT_TIME, t);
+}
+
+/* Node presence: a node silent for its offline time (seen from the stream
+ * time of later packets, or at EOS) or back. */
+static void
+push_presence (GstRvCsiParse * self, GstClockTime now, gboolean all)
+{
+  GstBaseTransform *trans = GST_BASE_TRANSFORM (self);
+  GList *events = gst_rv_packet_filter_presence_events (self->filter, now,
+      all, to_running, trans);
+
+  for (GList * l = events; l; l = l->next)
+    gst_pad_push_event (trans->srcpad, l->data);
+  g_list_free (events);
+}
+
 static GstFlowReturn
 gst_rv_csi_parse_transform_ip (GstBaseTransform * trans, GstBuffer * buf)
 {
@@ -93,6 +115,7 @@ gst_rv_csi_parse_transform_ip (GstBaseTransform * trans, GstBuffer * buf)
   gst_buffer_unmap (buf, &map);
   if (!ok)
     return GST_BASE_TRANSFORM_FLOW_DROPPED;
+  push_presence (self, GST_BUFFER_PTS (buf), FALSE);
 
   meta = GST_RV_CSI_PACKET_META_GET (buf);
   if (!meta)
@@ -127,6 +150,8 @@ gst_rv_csi_parse_sink_event (GstBaseTransform * trans, GstEvent * event)
   GstRvCsiParse *self = GST_RV_CSI_PARSE (trans);
 
   if (GST_EVENT_TYPE (event) == GST_EVENT_EOS) {
+    /* the capture ended: every node still online is gone */
+    push_presence (self, GST_CLOCK_TIME_NONE, TRUE);
     gst_element_post_message (GST_ELEMENT (self),
         gst_message_new_element (GST_OBJECT (self),
             gst_rv_packet_filter_stats (self->filter)));

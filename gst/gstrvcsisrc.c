@@ -39,6 +39,8 @@ GST_DEBUG_CATEGORY_STATIC (gst_rv_csi_src_debug);
 #define DEFAULT_BATCH_SIZE      64
 #define DEFAULT_MAX_PACKET_SIZE 4096
 #define DEFAULT_STATS_INTERVAL  GST_SECOND
+/* Longest wait for packets between two checks for silent nodes. */
+#define PRESENCE_CHECK_US       (G_USEC_PER_SEC / 4)
 
 enum
 {
@@ -613,6 +615,27 @@ maybe_post_stats (GstRvCsiSrc * self, GstClockTime now)
       gst_message_new_element (GST_OBJECT (self), s));
 }
 
+static GstClockTime
+to_running (gpointer user_data, GstClockTime t)
+{
+  GstClockTime base = gst_element_get_base_time (GST_ELEMENT (user_data));
+
+  return GST_CLOCK_TIME_IS_VALID (t) && t >= base ? t - base : 0;
+}
+
+/* Node presence from the pipeline clock: runs while waiting for packets
+ * too, so a node is reported offline even when every node is silent. */
+static void
+push_presence (GstRvCsiSrc * self, GstClockTime now)
+{
+  GList *events = gst_rv_packet_filter_presence_events (self->filter, now,
+      FALSE, to_running, self);
+
+  for (GList * l = events; l; l = l->next)
+    gst_pad_push_event (GST_BASE_SRC_PAD (self), l->data);
+  g_list_free (events);
+}
+
 /* Read up to n_slots datagrams without blocking. Returns the count, 0 when
  * nothing is pending, -1 on a socket error. */
 static gint
@@ -764,15 +787,20 @@ gst_rv_csi_src_create (GstPushSrc * psrc, GstBuffer ** outbuf)
     maybe_post_stats (self, now);
     if (n > 0) {
       admit_batch (self, (guint) n, now);
+      /* a node that is back says so before its packets */
+      push_presence (self, now);
       continue;
     }
+    push_presence (self, now);
 
-    /* Nothing pending: wait, waking up for the next stats message. */
+    /* Nothing pending: wait, waking up for the next stats message and to
+     * notice silent nodes. */
     GST_OBJECT_LOCK (self);
     interval = self->stats_interval;
     GST_OBJECT_UNLOCK (self);
-    timeout_us = interval ? (gint64) MIN (interval / GST_USECOND,
-        G_USEC_PER_SEC) : -1;
+    timeout_us = PRESENCE_CHECK_US;
+    if (interval)
+      timeout_us = MIN ((gint64) (interval / GST_USECOND), timeout_us);
     if (!g_socket_condition_timed_wait (sock, G_IO_IN, timeout_us,
             self->cancellable, &err)) {
       if (g_error_matches (err, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {

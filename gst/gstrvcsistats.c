@@ -67,6 +67,7 @@ gst_rv_csi_stats_clear (GstRvCsiStats * s)
     s->nodes[i].last_seen = GST_CLOCK_TIME_NONE;
   memset (s->seq, 0, sizeof (rv_seq_state) * GST_RV_CSI_N_NODES *
       GST_RV_CSI_SEQ_KINDS);
+  s->n_pending = 0;
 }
 
 void
@@ -247,6 +248,90 @@ track_seq (GstRvCsiStats * s, GstRvCsiPacketInfo * info, GstClockTime now)
   }
 }
 
+GstClockTime
+gst_rv_csi_stats_offline_after (const GstRvCsiNodeStats * n)
+{
+  GstClockTime t = (GstClockTime) n->interval_us * GST_USECOND *
+      GST_RV_NODE_OFFLINE_INTERVALS;
+
+  return MAX (t, GST_RV_NODE_OFFLINE_MIN);
+}
+
+static void
+add_change (GstRvCsiStats * s, guint node, gboolean online, GstClockTime t)
+{
+  GstRvNodeChange *c;
+
+  if (s->n_pending >= GST_RV_NODE_CHANGES_MAX)
+    return;
+  c = &s->pending[s->n_pending++];
+  c->node = (guint8) node;
+  c->online = online;
+  c->time = t;
+}
+
+static void
+go_offline (GstRvCsiStats * s, guint node, GstRvNodeChange * out, guint * n)
+{
+  GstRvCsiNodeStats *ns = &s->nodes[node];
+
+  ns->presence = GST_RV_NODE_OFFLINE;
+  ns->offline_count++;
+  out[*n].node = (guint8) node;
+  out[*n].online = FALSE;
+  out[*n].time = ns->last_seen + gst_rv_csi_stats_offline_after (ns);
+  (*n)++;
+}
+
+/* A packet of `node` at `now`: learn its rate; a node that was offline (or
+ * silent for its offline time without anyone noticing) is back. */
+static void
+node_seen (GstRvCsiStats * s, guint node, GstClockTime now)
+{
+  GstRvCsiNodeStats *ns = &s->nodes[node];
+
+  if (!GST_CLOCK_TIME_IS_VALID (now))
+    return;
+  if (ns->presence == GST_RV_NODE_ONLINE &&
+      GST_CLOCK_TIME_IS_VALID (ns->last_seen) && now > ns->last_seen &&
+      now - ns->last_seen >= gst_rv_csi_stats_offline_after (ns)) {
+    GstRvNodeChange c;
+    guint n = 0;
+    go_offline (s, node, &c, &n);
+    add_change (s, node, FALSE, c.time);
+  }
+  if (ns->presence == GST_RV_NODE_OFFLINE)
+    add_change (s, node, TRUE, now);
+  if (GST_CLOCK_TIME_IS_VALID (ns->last_seen) && now > ns->last_seen &&
+      ns->presence == GST_RV_NODE_ONLINE)
+    rv_seq_interval_update (&ns->interval_us, (now - ns->last_seen) /
+        GST_USECOND);
+  ns->presence = GST_RV_NODE_ONLINE;
+  if (!GST_CLOCK_TIME_IS_VALID (ns->last_seen) || now > ns->last_seen)
+    ns->last_seen = now;
+}
+
+guint
+gst_rv_csi_stats_presence (GstRvCsiStats * s, GstClockTime now,
+    gboolean all, GstRvNodeChange * out)
+{
+  guint n = s->n_pending;
+
+  memcpy (out, s->pending, n * sizeof *out);
+  s->n_pending = 0;
+  for (guint i = 0; i < GST_RV_CSI_N_NODES; i++) {
+    const GstRvCsiNodeStats *ns = &s->nodes[i];
+
+    if (ns->presence != GST_RV_NODE_ONLINE ||
+        !GST_CLOCK_TIME_IS_VALID (ns->last_seen))
+      continue;
+    if (all || (GST_CLOCK_TIME_IS_VALID (now) && now > ns->last_seen &&
+            now - ns->last_seen >= gst_rv_csi_stats_offline_after (ns)))
+      go_offline (s, i, out, &n);
+  }
+  return n;
+}
+
 gboolean
 gst_rv_csi_stats_admit (GstRvCsiStats * s, const guint8 * data, gsize len,
     GstClockTime now, GstRvCsiPacketInfo * info)
@@ -285,7 +370,7 @@ gst_rv_csi_stats_admit (GstRvCsiStats * s, const guint8 * data, gsize len,
   s->kinds[kind]++;
   s->nodes[node].packets++;
   s->nodes[node].bytes += len;
-  s->nodes[node].last_seen = now;
+  node_seen (s, node, now);
   return TRUE;
 }
 
@@ -385,8 +470,17 @@ gst_rv_csi_stats_to_structure (const GstRvCsiStats * s, const gchar * name)
             "reordered", G_TYPE_UINT64, n->reordered,
             "duplicates", G_TYPE_UINT64, n->duplicates,
             "reboots", G_TYPE_UINT64, n->reboots,
+            "online", G_TYPE_BOOLEAN, n->presence == GST_RV_NODE_ONLINE,
+            "offline-count", G_TYPE_UINT64, n->offline_count,
+            "interval", G_TYPE_UINT64, (guint64) n->interval_us * GST_USECOND,
             "rate", G_TYPE_DOUBLE, n->rate, NULL));
     gst_value_array_append_and_take_value (&nodes, &v);
+  }
+  {
+    guint online = 0;
+    for (guint i = 0; i < GST_RV_CSI_N_NODES; i++)
+      online += s->nodes[i].presence == GST_RV_NODE_ONLINE;
+    gst_structure_set (st, "nodes-online", G_TYPE_UINT, online, NULL);
   }
   gst_structure_take_value (st, "nodes", &nodes);
   return st;

@@ -33,7 +33,31 @@ typedef struct {
   guint64 snap_packets;    /* packets at the last rate snapshot */
   gdouble rate;            /* packets/s over the last snapshot interval */
   GstClockTime last_seen;
+  guint32 interval_us;     /* smoothed arrival interval, all kinds (0 = unknown) */
+  guint8 presence;         /* GstRvNodePresence */
+  guint64 offline_count;   /* times it went offline */
 } GstRvCsiNodeStats;
+
+typedef enum {
+  GST_RV_NODE_UNSEEN = 0,
+  GST_RV_NODE_ONLINE,
+  GST_RV_NODE_OFFLINE,
+} GstRvNodePresence;
+
+/* A node went offline or came back, at `time` (the admission time domain:
+ * what the element passes as `now`). */
+typedef struct {
+  guint8 node;
+  gboolean online;
+  GstClockTime time;
+} GstRvNodeChange;
+
+/* A node is offline after max(GST_RV_NODE_OFFLINE_MIN, 5 of its own packet
+ * intervals) without a packet. */
+#define GST_RV_NODE_OFFLINE_MIN (5 * GST_SECOND)
+#define GST_RV_NODE_OFFLINE_INTERVALS 5
+/* Room gst_rv_csi_stats_presence() may need: every node back and offline. */
+#define GST_RV_NODE_CHANGES_MAX (2 * GST_RV_CSI_N_NODES)
 
 typedef struct {
   /* admission */
@@ -55,6 +79,9 @@ typedef struct {
   /* per node and sequenced kind (raw CSI, features, feature state,
    * classification): GST_RV_CSI_N_NODES * GST_RV_CSI_SEQ_KINDS, owned */
   rv_seq_state *seq;
+  /* presence changes found by admission, not yet taken */
+  GstRvNodeChange pending[GST_RV_NODE_CHANGES_MAX];
+  guint n_pending;
 } GstRvCsiStats;
 
 /* What admission learned about an accepted packet. */
@@ -87,6 +114,17 @@ gboolean gst_rv_csi_stats_admit (GstRvCsiStats * s, const guint8 * data, gsize l
 /* Fill a packet meta from admission info. */
 void gst_rv_csi_packet_meta_fill (GstRvCsiPacketMeta * m, const GstRvCsiPacketInfo * info,
     GstClockTime arrival);
+
+/* Presence changes since the last call, oldest first: nodes that came back
+ * (found by admission), then nodes silent for their offline time as of
+ * `now` (GST_CLOCK_TIME_NONE: none), or every online node when `all` (end
+ * of stream). An offline change is dated when the node's offline time ran
+ * out, so the result does not depend on when this is called. Returns the
+ * count written to out (room: GST_RV_NODE_CHANGES_MAX). */
+guint gst_rv_csi_stats_presence (GstRvCsiStats * s, GstClockTime now,
+    gboolean all, GstRvNodeChange * out);
+/* max(5 s, 5 of the node's packet intervals). */
+GstClockTime gst_rv_csi_stats_offline_after (const GstRvCsiNodeStats * n);
 
 /* Recompute per-node rates over the time since the previous snapshot. */
 void gst_rv_csi_stats_snapshot (GstRvCsiStats * s, GstClockTime now);

@@ -109,6 +109,34 @@ line_time (GstRvCsiTextParse * self, const rv_csi_text_info * info)
   return t >= self->t0_us ? (t - self->t0_us) * GST_USECOND : 0;
 }
 
+/* Our caps and TIME segment, once, before the first frame or event. */
+static void
+push_segment (GstRvCsiTextParse * self)
+{
+  GstSegment seg;
+
+  if (!self->need_segment)
+    return;
+  gst_pad_push_event (self->srcpad,
+      gst_event_new_caps (gst_static_pad_template_get_caps (&src_template)));
+  gst_segment_init (&seg, GST_FORMAT_TIME);
+  gst_pad_push_event (self->srcpad, gst_event_new_segment (&seg));
+  self->need_segment = FALSE;
+}
+
+/* Node presence: a node silent for its offline time, seen from the time of
+ * later lines (or at EOS), or back. */
+static void
+push_presence (GstRvCsiTextParse * self, GstClockTime now, gboolean all)
+{
+  GList *events = gst_rv_packet_filter_presence_events (self->filter, now,
+      all, NULL, NULL);
+
+  for (GList * l = events; l; l = l->next)
+    gst_pad_push_event (self->srcpad, l->data);
+  g_list_free (events);
+}
+
 static GstFlowReturn
 handle_line (GstRvCsiTextParse * self, const gchar * text, gsize len)
 {
@@ -154,16 +182,9 @@ handle_line (GstRvCsiTextParse * self, const gchar * text, gsize len)
   if (!ok)
     return GST_FLOW_OK;
 
-  if (self->need_segment) {
-    GstSegment seg;
-
-    gst_pad_push_event (self->srcpad,
-        gst_event_new_caps (gst_static_pad_template_get_caps
-            (&src_template)));
-    gst_segment_init (&seg, GST_FORMAT_TIME);
-    gst_pad_push_event (self->srcpad, gst_event_new_segment (&seg));
-    self->need_segment = FALSE;
-  }
+  push_segment (self);
+  /* its TIME segment starts at 0: stream time is the line time */
+  push_presence (self, pts, FALSE);
   buf = gst_buffer_new_memdup (self->frame, written);
   GST_BUFFER_PTS (buf) = GST_BUFFER_DTS (buf) = pts;
   meta = gst_rv_csi_packet_meta_add (buf);
@@ -235,15 +256,9 @@ gst_rv_csi_text_parse_sink_event (GstPad * pad, GstObject * parent,
       if (self->line->len && !self->skipping)
         handle_line (self, (const gchar *) self->line->data, self->line->len);
       g_byte_array_set_size (self->line, 0);
-      if (self->need_segment) {
-        GstSegment seg;
-        gst_pad_push_event (self->srcpad,
-            gst_event_new_caps (gst_static_pad_template_get_caps
-                (&src_template)));
-        gst_segment_init (&seg, GST_FORMAT_TIME);
-        gst_pad_push_event (self->srcpad, gst_event_new_segment (&seg));
-        self->need_segment = FALSE;
-      }
+      push_segment (self);
+      /* the capture ended: every node still online is gone */
+      push_presence (self, GST_CLOCK_TIME_NONE, TRUE);
       s = gst_rv_packet_filter_stats (self->filter);
       gst_element_post_message (GST_ELEMENT (self),
           gst_message_new_element (GST_OBJECT (self), s));

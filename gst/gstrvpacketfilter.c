@@ -1,6 +1,7 @@
 /* gstrvpacketfilter.c — the sources' shared packet filter: properties,
  * counters and filters (gstrvcsistats.c) behind one lock. */
 #include "gstrvpacketfilter.h"
+#include "gstrvnodeevent.h"
 
 GST_DEBUG_CATEGORY_STATIC (gst_rv_packet_filter_debug);
 #define GST_CAT_DEFAULT gst_rv_packet_filter_debug
@@ -236,4 +237,28 @@ gst_rv_packet_filter_stats (GstRvPacketFilter * f)
   s = gst_rv_csi_stats_to_structure (&f->stats, f->stats_name);
   g_mutex_unlock (&f->lock);
   return s;
+}
+
+GList *
+gst_rv_packet_filter_presence_events (GstRvPacketFilter * f,
+    GstClockTime now, gboolean all, GstRvToRunning to_running,
+    gpointer user_data)
+{
+  GstRvNodeChange changes[GST_RV_NODE_CHANGES_MAX];
+  GList *events = NULL;
+  guint n;
+
+  g_mutex_lock (&f->lock);
+  n = gst_rv_csi_stats_presence (&f->stats, now, all, changes);
+  g_mutex_unlock (&f->lock);
+  for (guint i = 0; i < n; i++) {
+    GstClockTime t = to_running ? to_running (user_data, changes[i].time) :
+        changes[i].time;
+    GST_INFO_OBJECT (f->owner, "node %u %s at %" GST_TIME_FORMAT,
+        changes[i].node, changes[i].online ? "back" : "offline",
+        GST_TIME_ARGS (t));
+    events = g_list_prepend (events, gst_rv_node_event_new (changes[i].node,
+            changes[i].online, t));
+  }
+  return g_list_reverse (events);
 }

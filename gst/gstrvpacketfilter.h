@@ -62,6 +62,15 @@ gboolean gst_rv_packet_filter_admit (GstRvPacketFilter * f,
 void gst_rv_packet_filter_reject (GstRvPacketFilter * f, guint status);
 void gst_rv_packet_filter_reject_oversize (GstRvPacketFilter * f);
 
+/* Node presence changes (gst_rv_csi_stats_presence) as a list of
+ * rvcsi-node events (gstrvnodeevent.h), oldest first. `now` and the
+ * changes' times are in the admission time domain; `to_running` maps them
+ * to the events' stream-time (NULL: unchanged). */
+typedef GstClockTime (*GstRvToRunning) (gpointer user_data, GstClockTime t);
+GList *gst_rv_packet_filter_presence_events (GstRvPacketFilter * f,
+    GstClockTime now, gboolean all, GstRvToRunning to_running,
+    gpointer user_data);
+
 /* Recomputes per-node rates over the time since the previous snapshot. */
 void gst_rv_packet_filter_snapshot (GstRvPacketFilter * f, GstClockTime now);
 /* The counters as a new structure (docs/elements.md, Counters). */

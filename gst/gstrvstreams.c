@@ -128,3 +128,27 @@ gst_rv_streams_insert (GstRvStreams * t, guint32 key, gpointer data, GstClockTim
   t->created++;
   return e;
 }
+
+guint
+gst_rv_streams_remove_node (GstRvStreams * t, guint node,
+    void (*before) (GstRvStreamEntry * e, gpointer user_data),
+    gpointer user_data)
+{
+  GList *l, *next;
+  guint n = 0;
+
+  if (!t->map)
+    return 0;
+  for (l = t->lru.head; l; l = next) {
+    GstRvStreamEntry *e = l->data;
+
+    next = l->next;
+    if ((e->key >> 8) != node)
+      continue;
+    if (before)
+      before (e, user_data);
+    gst_rv_streams_remove (t, e);
+    n++;
+  }
+  return n;
+}

@@ -60,6 +60,11 @@ gboolean gst_rv_streams_make_room (GstRvStreams * t, GstClockTime now,
 GstRvStreamEntry *gst_rv_streams_insert (GstRvStreams * t, guint32 key, gpointer data,
     GstClockTime now);
 void gst_rv_streams_remove (GstRvStreams * t, GstRvStreamEntry * e);
+/* Removes every stream of `node` (all antennas); `before` (may be NULL) sees
+ * each entry first. Returns how many were removed. */
+guint gst_rv_streams_remove_node (GstRvStreams * t, guint node,
+    void (*before) (GstRvStreamEntry * e, gpointer user_data),
+    gpointer user_data);
 
 G_END_DECLS
 #endif

@@ -18,6 +18,7 @@
 #include "gstrvtemporalhead.h"
 #include "gstrvcsimeta.h"
 #include "gstrvmodel.h"
+#include "gstrvnodeevent.h"
 #include "gstrvstreams.h"
 
 #include <string.h>
@@ -387,10 +388,25 @@ gst_rv_temporal_head_stop (GstBaseTransform * trans)
   return TRUE;
 }
 
+/* The node went silent (rvcsi-node event): its context is stale; when it
+ * is back its streams start from scratch. */
+static void
+forget_node (GstRvTemporalHead * self, guint node)
+{
+  GST_OBJECT_LOCK (self);
+  gst_rv_streams_remove_node (&self->streams, node, NULL, NULL);
+  GST_OBJECT_UNLOCK (self);
+}
+
 static gboolean
 gst_rv_temporal_head_sink_event (GstBaseTransform * trans, GstEvent * event)
 {
   GstRvTemporalHead *self = GST_RV_TEMPORAL_HEAD (trans);
+  guint node;
+  gboolean online;
+
+  if (gst_rv_node_event_parse (event, &node, &online, NULL) && !online)
+    forget_node (self, node);
 
   /* A flush or a new stream restarts every stream: old context is stale. */
   if (GST_EVENT_TYPE (event) == GST_EVENT_FLUSH_STOP ||

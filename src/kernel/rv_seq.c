@@ -82,25 +82,31 @@ static uint64_t dup_time(const rv_seq_state *s)
     return t > RV_SEQ_DUP_MAX_US ? RV_SEQ_DUP_MAX_US : t;
 }
 
-/* Arrival interval: a smoothed mean of gaps between newest packets; a gap
- * far above it (a silence) only nudges it up, so an outage does not
- * inflate it but a sender that slows down for good is followed. */
-static void learn_interval(rv_seq_state *s, uint64_t dt)
+void rv_seq_interval_update(uint32_t *interval_us, uint64_t dt)
 {
-    if (!dt)
+    uint32_t iv;
+
+    if (!interval_us || !dt)
         return;
+    iv = *interval_us;
     if (dt > 0xffffffffu)
         dt = 0xffffffffu;
-    if (!s->interval_us) {
-        s->interval_us = (uint32_t)dt;
-    } else if (dt <= 4u * (uint64_t)s->interval_us) {
-        int64_t d = (int64_t)dt - (int64_t)s->interval_us;
-        s->interval_us = (uint32_t)((int64_t)s->interval_us + d / 8);
-        if (!s->interval_us)
-            s->interval_us = 1u;
-    } else if (s->interval_us < 0xffffffffu / 2u) {
-        s->interval_us += s->interval_us / 4u + 1u;
+    if (!iv) {
+        iv = (uint32_t)dt;
+    } else if (dt <= 4u * (uint64_t)iv) {
+        int64_t d = (int64_t)dt - (int64_t)iv;
+        iv = (uint32_t)((int64_t)iv + d / 8);
+        if (!iv)
+            iv = 1u;
+    } else if (iv < 0xffffffffu / 2u) {
+        iv += iv / 4u + 1u;
     }
+    *interval_us = iv;
+}
+
+static void learn_interval(rv_seq_state *s, uint64_t dt)
+{
+    rv_seq_interval_update(&s->interval_us, dt);
 }
 
 static void learn_step(rv_seq_state *s, uint32_t delta)

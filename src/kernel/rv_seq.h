@@ -93,6 +93,13 @@ rv_seq_class rv_seq_track(rv_seq_state *s, uint32_t seq, uint64_t now_us,
 /* Smoothed arrival interval of the stream in microseconds, 0 if unknown. */
 uint32_t rv_seq_interval_us(const rv_seq_state *s);
 
+/* The smoothing behind it, for any packet stream (e.g. all kinds of one
+ * node): *interval_us (0 = unknown) learns one gap dt_us between arrivals.
+ * A gap above 4 intervals (an outage) only raises the estimate by a
+ * quarter, so a silence does not make the sender look slow but a sender
+ * that slowed down for good is followed. dt_us 0 is ignored. */
+void rv_seq_interval_update(uint32_t *interval_us, uint64_t dt_us);
+
 /* "first", "in-order", "gap", "duplicate", "reordered", "reboot". */
 const char *rv_seq_class_name(rv_seq_class c);
 

@@ -114,6 +114,10 @@ add_change (GstMessage * m, GPtrArray * into)
 
   if (!gst_structure_has_name (s, "rvclassify"))
     return;
+  /* A replay ends with EOS, where the parser reports every node offline;
+   * the live run has no end of stream: compare the decisions only. */
+  if (g_strcmp0 (gst_structure_get_string (s, "label"), "offline") == 0)
+    return;
   c = g_new0 (Change, 1);
   gst_structure_get_uint (s, "node", &c->node);
   gst_structure_get_uint (s, "seq", &seq);
@@ -542,9 +546,11 @@ GST_START_TEST (test_hostile_session)
   fail_unless (stat_u64 (src, "dropped-crc") >= 2000);
   hs = gst_structure_copy (last_head_stats);
   fail_unless (gst_structure_get_uint (hs, "streams", &streams));
-  /* the spoofed ids filled the table up to max-streams and no further;
-   * the legitimate nodes, there first, kept their streams (refuse policy) */
-  fail_unless_equals_int (streams, 64);
+  /* the spoofed ids filled the table up to max-streams and no further
+   * (refused > 0 below); the legitimate nodes, there first, kept their
+   * streams (refuse policy); spoofed ids that went silent were reported
+   * offline by the source and their streams freed */
+  fail_unless (streams >= N_NODES && streams <= 64, "%u streams", streams);
   {
     guint64 refused = 0, reboots = 0, late = 0, dups = 0;
     fail_unless (gst_structure_get_uint64 (hs, "skipped-refused", &refused));

@@ -3,6 +3,7 @@
 #include <gst/check/gstharness.h>
 
 #include "gstrvcsimeta.h"
+#include "gstrvnodeevent.h"
 #include "rvtestutil.h"
 
 static GstBuffer *
@@ -82,6 +83,152 @@ GST_START_TEST (test_sequence_backward_and_duplicate)
     fail_unless_equals_int (m->seq_gap, 0);
     gst_buffer_unref (out);
   }
+  gst_harness_teardown (h);
+}
+
+GST_END_TEST;
+
+/* Pushes one CSI frame of `node` at `t`; pulls it. */
+static void
+push_node (GstHarness * h, guint8 node, guint32 seq, GstClockTime t)
+{
+  guint8 pkt[512];
+  gsize n = rvt_csi_frame (node, seq, 0, pkt, sizeof pkt);
+
+  fail_unless_equals_int (gst_harness_push (h, packet_buffer (pkt, n, t)),
+      GST_FLOW_OK);
+  gst_buffer_unref (gst_harness_pull (h));
+}
+
+/* The next rvcsi-node event downstream, if any (others are skipped). */
+static gboolean
+next_node_event (GstHarness * h, guint * node, gboolean * online,
+    GstClockTime * t)
+{
+  GstEvent *ev;
+
+  while ((ev = gst_harness_try_pull_event (h))) {
+    gboolean is = gst_rv_node_event_parse (ev, node, online, t);
+    gst_event_unref (ev);
+    if (is)
+      return TRUE;
+  }
+  return FALSE;
+}
+
+static gboolean
+node_online (GstElement * e, guint id)
+{
+  GstStructure *st;
+  const GValue *nodes;
+  gboolean online = FALSE;
+
+  g_object_get (e, "stats", &st, NULL);
+  nodes = gst_structure_get_value (st, "nodes");
+  for (guint i = 0; i < gst_value_array_get_size (nodes); i++) {
+    const GstStructure *n =
+        gst_value_get_structure (gst_value_array_get_value (nodes, i));
+    guint nid = 0;
+    gst_structure_get_uint (n, "id", &nid);
+    if (nid == id)
+      gst_structure_get_boolean (n, "online", &online);
+  }
+  gst_structure_free (st);
+  return online;
+}
+
+/* A silent node goes offline when later packets (of other nodes) show its
+ * offline time has passed: max(5 s, 5 intervals), dated when it ran out;
+ * it is back with its next packet; at EOS every node still online goes. */
+GST_START_TEST (test_silent_node_offline_and_back)
+{
+  GstHarness *h = gst_harness_new ("rvcsiparse");
+  GstClockTime t = 0, period = 50 * GST_MSECOND;
+  guint32 seq1 = 0, seq2 = 0, seq3 = 0;
+  guint node = 0;
+  gboolean online = TRUE;
+  GstClockTime when = 0;
+
+  gst_harness_set_src_caps_str (h, "application/x-rvcsi");
+  /* nodes 1 and 2 at 20 Hz, node 3 every 2 s (offline after 10 s) */
+  for (; t < 2 * GST_SECOND; t += period) {
+    push_node (h, 1, seq1++, t);
+    push_node (h, 2, seq2++, t);
+    if (t == 0)
+      push_node (h, 3, seq3++, t);
+  }
+  fail_unless (node_online (h->element, 2));
+  fail_unless (!next_node_event (h, &node, &online, &when));
+  /* node 2 stops at 2 s, node 3 after its second packet; node 1 goes on */
+  for (; t < 6950 * GST_MSECOND; t += period) {
+    push_node (h, 1, seq1++, t);
+    if (t == 2 * GST_SECOND)
+      push_node (h, 3, seq3++, t);
+    fail_if (next_node_event (h, &node, &online, &when),
+        "node %u at %" GST_TIME_FORMAT, node, GST_TIME_ARGS (t));
+  }
+  push_node (h, 1, seq1++, t);
+  fail_unless (next_node_event (h, &node, &online, &when));
+  fail_unless_equals_int (node, 2);
+  fail_unless (!online);
+  fail_unless_equals_uint64 (when, 1950 * GST_MSECOND + 5 * GST_SECOND);
+  fail_unless (!node_online (h->element, 2));
+  fail_unless (node_online (h->element, 3));
+  /* node 3's offline time is 5 of its 2 s intervals: 10 s after 2 s */
+  for (t += period; t < 12 * GST_SECOND; t += period)
+    push_node (h, 1, seq1++, t);
+  fail_unless (!next_node_event (h, &node, &online, &when));
+  push_node (h, 1, seq1++, t);
+  fail_unless (next_node_event (h, &node, &online, &when));
+  fail_unless_equals_int (node, 3);
+  fail_unless_equals_uint64 (when, 12 * GST_SECOND);
+  /* node 2 is back */
+  push_node (h, 2, seq2++, t);
+  fail_unless (next_node_event (h, &node, &online, &when));
+  fail_unless_equals_int (node, 2);
+  fail_unless (online);
+  fail_unless_equals_uint64 (when, t);
+  fail_unless (node_online (h->element, 2));
+  /* end of the capture: nodes 1 and 2 are gone */
+  fail_unless (gst_harness_push_event (h, gst_event_new_eos ()));
+  fail_unless (next_node_event (h, &node, &online, &when));
+  fail_unless_equals_int (node, 1);
+  fail_unless (!online);
+  fail_unless (next_node_event (h, &node, &online, &when));
+  fail_unless_equals_int (node, 2);
+  fail_unless (!online);
+  {
+    GstStructure *st;
+    guint n_online = 9;
+    g_object_get (h->element, "stats", &st, NULL);
+    fail_unless (gst_structure_get_uint (st, "nodes-online", &n_online));
+    fail_unless_equals_int (n_online, 0);
+    gst_structure_free (st);
+  }
+  gst_harness_teardown (h);
+}
+
+GST_END_TEST;
+
+/* A node that is silent for its offline time and then sends again, with no
+ * other node in between, is reported offline and back in that order. */
+GST_START_TEST (test_offline_found_by_own_packet)
+{
+  GstHarness *h = gst_harness_new ("rvcsiparse");
+  guint node = 0;
+  gboolean online = TRUE;
+  GstClockTime when = 0;
+
+  gst_harness_set_src_caps_str (h, "application/x-rvcsi");
+  for (guint i = 0; i < 20; i++)
+    push_node (h, 4, i, i * 100 * GST_MSECOND);
+  push_node (h, 4, 20, 30 * GST_SECOND);
+  fail_unless (next_node_event (h, &node, &online, &when));
+  fail_unless (node == 4 && !online);
+  fail_unless_equals_uint64 (when, 1900 * GST_MSECOND + 5 * GST_SECOND);
+  fail_unless (next_node_event (h, &node, &online, &when));
+  fail_unless (node == 4 && online);
+  fail_unless_equals_uint64 (when, 30 * GST_SECOND);
   gst_harness_teardown (h);
 }
 
@@ -236,6 +383,8 @@ rvcsiparse_suite (void)
   suite_add_tcase (s, tc);
   tcase_add_test (tc, test_validate_and_meta);
   tcase_add_test (tc, test_sequence_backward_and_duplicate);
+  tcase_add_test (tc, test_silent_node_offline_and_back);
+  tcase_add_test (tc, test_offline_found_by_own_packet);
   tcase_add_test (tc, test_pcap_replay);
   tcase_add_test (tc, test_bad_filter_fails_start);
   tcase_add_test (tc, test_filter_changes_while_playing);

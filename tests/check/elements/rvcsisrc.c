@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 
 #include "gstrvcsimeta.h"
+#include "gstrvnodeevent.h"
 #include "rvtestutil.h"
 
 static GstHarness *
@@ -225,6 +226,90 @@ GST_START_TEST (test_stats_message_on_test_clock)
 
   gst_element_set_bus (h->element, NULL);
   gst_object_unref (bus);
+  gst_object_unref (clock);
+  g_object_unref (tx);
+  gst_harness_teardown (h);
+}
+
+GST_END_TEST;
+
+static guint
+nodes_online (GstElement * e)
+{
+  GstStructure *st = NULL;
+  guint n = G_MAXUINT;
+
+  g_object_get (e, "stats", &st, NULL);
+  fail_unless (gst_structure_get_uint (st, "nodes-online", &n));
+  gst_structure_free (st);
+  return n;
+}
+
+/* Waits for the next rvcsi-node event downstream (other events skipped). */
+static void
+pull_node_event (GstHarness * h, guint * node, gboolean * online,
+    GstClockTime * t)
+{
+  for (;;) {
+    GstEvent *ev = gst_harness_pull_event (h);
+    gboolean is;
+
+    fail_unless (ev != NULL, "no rvcsi-node event");
+    is = gst_rv_node_event_parse (ev, node, online, t);
+    gst_event_unref (ev);
+    if (is)
+      return;
+  }
+}
+
+/* Every node silent: rvcsisrc notices from its clock while it waits, and
+ * reports the node offline 5 s after its last packet; its next packet
+ * brings it back, the event before the packet. */
+GST_START_TEST (test_silent_node_offline_from_clock)
+{
+  GstHarness *h = rvt_harness ("rvcsisrc port=0 stats-interval=0");
+  GstTestClock *clock;
+  gint port = 0;
+  GSocket *tx = rvt_sender ();
+  guint8 pkt[512];
+  gsize n;
+  guint node = 0;
+  gboolean online = TRUE;
+  GstClockTime when = 0;
+  GstEvent *ev;
+
+  gst_harness_use_testclock (h);
+  clock = gst_harness_get_testclock (h);
+  gst_test_clock_set_time (clock, 10 * GST_SECOND);
+  fail_unless_equals_int (gst_element_set_state (h->element,
+          GST_STATE_READY), GST_STATE_CHANGE_SUCCESS);
+  g_object_get (h->element, "port", &port, NULL);
+  gst_harness_play (h);
+  for (guint i = 0; i < 3; i++) {
+    n = rvt_csi_frame (12, i, 0, pkt, sizeof pkt);
+    rvt_send (tx, port, pkt, n);
+    gst_buffer_unref (gst_harness_pull (h));
+  }
+  fail_unless_equals_int (nodes_online (h->element), 1);
+  gst_test_clock_set_time (clock, 16 * GST_SECOND);
+  pull_node_event (h, &node, &online, &when);
+  fail_unless_equals_int (node, 12);
+  fail_unless (!online);
+  /* dated 5 s after the last packet's arrival (10 s, less the time it
+   * waited in the socket) */
+  fail_unless (when <= 15 * GST_SECOND && when > 14 * GST_SECOND,
+      "%" GST_TIME_FORMAT, GST_TIME_ARGS (when));
+  fail_unless_equals_int (nodes_online (h->element), 0);
+
+  n = rvt_csi_frame (12, 3, 0, pkt, sizeof pkt);
+  rvt_send (tx, port, pkt, n);
+  pull_node_event (h, &node, &online, &when);
+  fail_unless (node == 12 && online);
+  fail_unless (when <= 16 * GST_SECOND && when > 15 * GST_SECOND);
+  /* the event came before the packet: nothing else queued in between */
+  while ((ev = gst_harness_try_pull_event (h)))
+    gst_event_unref (ev);
+  gst_buffer_unref (gst_harness_pull (h));
   gst_object_unref (clock);
   g_object_unref (tx);
   gst_harness_teardown (h);
@@ -515,6 +600,7 @@ rvcsisrc_suite (void)
   tcase_add_test (tc, test_packets_meta_and_drops);
   tcase_add_test (tc, test_filters);
   tcase_add_test (tc, test_stats_message_on_test_clock);
+  tcase_add_test (tc, test_silent_node_offline_from_clock);
   tcase_add_test (tc, test_hostile_traffic);
   tcase_add_test (tc, test_invalid_properties_error_on_state_change);
   tcase_add_test (tc, test_port_in_use);

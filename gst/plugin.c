@@ -35,5 +35,6 @@ plugin_init (GstPlugin * plugin)
 
 GST_PLUGIN_DEFINE (GST_VERSION_MAJOR, GST_VERSION_MINOR, rvcsi,
     "WiFi CSI sensing: ESP32 node packets, streaming temporal-head model, "
-    "activity classification", plugin_init, RVCSI_VERSION, "MIT", "gst-rvcsi",
+    "activity classification", plugin_init, RVCSI_VERSION, "MIT/X11",
+    "gst-rvcsi",
     "https://github.com/ruvnet/RuView")

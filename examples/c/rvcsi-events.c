@@ -1,9 +1,11 @@
 /*
  * rvcsi-events — embed an rvcsi pipeline in a C application and print its
  * events from the bus: decision changes of rvclassify, the source's
- * periodic statistics, warnings and errors.
+ * periodic statistics, warnings and errors, and the nodes going offline
+ * and coming back (rvcsi-node events, read with a pad probe).
  *
  *   rvcsi-events                       live: UDP port 5005, built-in model
+ *   rvcsi-events --help                usage and GStreamer's options
  *   rvcsi-events "filesrc location=cap.pcap ! pcapparse ! rvcsiparse ! \
  *       rvtemporalhead ! rvclassify ! fakesink sync=true"
  *
@@ -15,6 +17,7 @@
 #include <glib-unix.h>
 
 #include "gstrvcsimeta.h"
+#include "gstrvnodeevent.h"
 
 #define DEFAULT_PIPELINE "rvcsisrc port=5005 stats-interval=5000000000 ! " \
   "queue ! rvtemporalhead ! rvclassify ! fakesink name=sink sync=false"
@@ -90,6 +93,23 @@ count_decisions (GstPad * pad, GstPadProbeInfo * info, gpointer data)
   return GST_PAD_PROBE_OK;
 }
 
+/* Node presence straight from the stream: the rvcsi-node event. */
+static GstPadProbeReturn
+print_presence (GstPad * pad, GstPadProbeInfo * info, gpointer data)
+{
+  guint node;
+  gboolean online;
+  GstClockTime t;
+
+  (void) pad;
+  (void) data;
+  if (gst_rv_node_event_parse (GST_PAD_PROBE_INFO_EVENT (info), &node,
+          &online, &t))
+    g_print ("%10.3f s  node %3u  %s\n", GST_CLOCK_TIME_IS_VALID (t) ?
+        (double) t / GST_SECOND : 0.0, node, online ? "back" : "offline");
+  return GST_PAD_PROBE_OK;
+}
+
 static gboolean
 on_sigint (gpointer data)
 {
@@ -106,7 +126,26 @@ main (int argc, char **argv)
   GstBus *bus;
   guint64 decided = 0;
 
-  gst_init (&argc, &argv);
+  GOptionContext *ctx = g_option_context_new ("[PIPELINE]");
+
+  g_option_context_set_summary (ctx, "Runs an rvcsi pipeline (a "
+      "gst-launch-1.0 description; default: \"" DEFAULT_PIPELINE "\") "
+      "and prints its decision changes, statistics, node presence, warnings "
+      "and errors. Name the sink \"sink\" to count decided buffers. The "
+      "plugin must be on GST_PLUGIN_PATH.");
+  g_option_context_add_group (ctx, gst_init_get_option_group ());
+  if (!g_option_context_parse (ctx, &argc, &argv, &err)) {
+    g_printerr ("rvcsi-events: %s (see rvcsi-events --help)\n",
+        err->message);
+    g_option_context_free (ctx);
+    return 2;
+  }
+  g_option_context_free (ctx);
+  if (argc > 2) {
+    g_printerr ("rvcsi-events: give the pipeline as one argument (quote "
+        "it); see rvcsi-events --help\n");
+    return 2;
+  }
   pipeline = gst_parse_launch (argc > 1 ? argv[1] : DEFAULT_PIPELINE, &err);
   if (!pipeline) {
     g_printerr ("cannot build pipeline: %s (is GST_PLUGIN_PATH set?)\n",
@@ -122,6 +161,8 @@ main (int argc, char **argv)
     GstPad *pad = gst_element_get_static_pad (sink, "sink");
     gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, count_decisions,
         &decided, NULL);
+    gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM,
+        print_presence, NULL, NULL);
     gst_object_unref (pad);
     gst_object_unref (sink);
   }

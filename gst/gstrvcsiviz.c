@@ -78,6 +78,7 @@ struct _GstRvCsiViz
   GstClockTime page_time;
 
   GMutex render_lock;           /* one producer renders and pushes at a time */
+  PangoContext *pango;          /* fonts for drawing (render_lock) */
 
   GMutex lock;                  /* everything below */
   GCond cond;
@@ -311,7 +312,9 @@ draw_frame (GstRvCsiViz * self, GstClockTime t)
           0), alpha ? CAIRO_FORMAT_ARGB32 : CAIRO_FORMAT_RGB24, sc.width,
       sc.height, GST_VIDEO_FRAME_PLANE_STRIDE (&vf, 0));
   cr = cairo_create (surf);
-  gst_rv_viz_draw (cr, &sc);
+  if (!self->pango)
+    self->pango = gst_rv_viz_draw_context_new ();
+  gst_rv_viz_draw (cr, self->pango, &sc);
   cairo_destroy (cr);
   cairo_surface_flush (surf);
   cairo_surface_destroy (surf);
@@ -780,6 +783,9 @@ gst_rv_csi_viz_change_state (GstElement * element, GstStateChange transition)
   }
   ret = GST_ELEMENT_CLASS (parent_class)->change_state (element, transition);
   if (transition == GST_STATE_CHANGE_PAUSED_TO_READY) {
+    g_mutex_lock (&self->render_lock);
+    g_clear_object (&self->pango);
+    g_mutex_unlock (&self->render_lock);
     g_mutex_lock (&self->lock);
     clear_nodes (self);
     g_mutex_unlock (&self->lock);
@@ -852,6 +858,7 @@ gst_rv_csi_viz_finalize (GObject * object)
   GstRvCsiViz *self = GST_RV_CSI_VIZ (object);
 
   clear_nodes (self);
+  g_clear_object (&self->pango);
   g_mutex_clear (&self->lock);
   g_mutex_clear (&self->render_lock);
   g_cond_clear (&self->cond);

@@ -365,17 +365,29 @@ draw_card (cairo_t * cr, PangoLayout * pl, const GstRvVizScene * sc,
   }
 }
 
+PangoContext *
+gst_rv_viz_draw_context_new (void)
+{
+  PangoFontMap *fm = pango_cairo_font_map_new ();
+  PangoContext *ctx = pango_font_map_create_context (fm);
+
+  g_object_unref (fm);
+  return ctx;
+}
+
 void
-gst_rv_viz_draw (cairo_t * cr, const GstRvVizScene * sc)
+gst_rv_viz_draw (cairo_t * cr, PangoContext * ctx, const GstRvVizScene * sc)
 {
   GstRvVizPageLayout page;
-  PangoLayout *pl = pango_cairo_create_layout (cr);
+  PangoLayout *pl;
   gchar s[160];
   guint64 t = sc->running_time / (1000 * G_GUINT64_CONSTANT (1000000));
   guint i, offline = 0;
 
   gst_rv_viz_layout_page (sc->width, sc->height, sc->n_nodes, sc->per_page,
       sc->page, &page);
+  pango_cairo_update_context (cr, ctx);
+  pl = pango_layout_new (ctx);
   set_rgb (cr, BG);
   cairo_paint (cr);
 

@@ -8,6 +8,7 @@
 
 #include <cairo.h>
 #include <glib.h>
+#include <pango/pango.h>
 
 #include "gstrvvizhistory.h"
 
@@ -23,7 +24,12 @@ typedef struct
   guint n_nodes;
 } GstRvVizScene;
 
-void gst_rv_viz_draw (cairo_t * cr, const GstRvVizScene * scene);
+/* The element owns one font map and context (pango's default font map is
+ * one per thread, and the drawing thread changes between the streaming
+ * thread and the live task). */
+PangoContext *gst_rv_viz_draw_context_new (void);
+void gst_rv_viz_draw (cairo_t * cr, PangoContext * ctx,
+    const GstRvVizScene * scene);
 
 G_END_DECLS
 #endif

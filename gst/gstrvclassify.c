@@ -568,6 +568,16 @@ change_message (GstRvClassify * self, const GstRvClsStream * s,
   return gst_message_new_element (GST_OBJECT (self), st);
 }
 
+static const gchar *
+restart_reason (const GstRvCsiPacketMeta * pm)
+{
+  if (pm && (pm->flags & GST_RV_CSI_PACKET_FLAG_SEQ_RESET))
+    return "reboot";
+  if (pm && (pm->flags & GST_RV_CSI_PACKET_FLAG_CHANNEL))
+    return "channel";
+  return "restart";
+}
+
 /* rvtemporalhead restarted the stream (its step went back): forget the
  * smoothed probabilities and the decision; say so if there was one. */
 static void
@@ -588,8 +598,7 @@ check_restart (GstRvClassify * self, GstRvClsStream * s,
         GST_BUFFER_PTS (buf)) : GST_CLOCK_TIME_NONE;
     g_queue_push_tail (msgs, no_decision_message (self, em->node_id,
             em->antenna, LABEL_UNKNOWN, decision_label (s),
-            pm && (pm->flags & GST_RV_CSI_PACKET_FLAG_SEQ_RESET) ? "reboot" :
-            "restart", running, st, pm));
+            restart_reason (pm), running, st, pm));
     self->changes++;
   }
   gst_rv_decision_reset (&s->dec);

@@ -55,6 +55,8 @@ typedef enum {
 #define GST_RV_CSI_PACKET_FLAG_FIRST         (1u << 2) /* first packet of this node+kind */
 #define GST_RV_CSI_PACKET_FLAG_SEQ_RESET     (1u << 3) /* the node restarted its sequence
                                                     * (reboot): a new boot starts here */
+#define GST_RV_CSI_PACKET_FLAG_CHANNEL       (1u << 4) /* raw CSI on another frequency than
+                                                    * the node's previous raw CSI frame */
 
 typedef struct {
   GstMeta meta;

@@ -364,6 +364,14 @@ gst_rv_csi_stats_admit (GstRvCsiStats * s, const guint8 * data, gsize len,
   info->kind = (guint8) kind;
   info->seq = rv_pkt_seq (&pkt);
   track_seq (s, info, now);
+  if (pkt.kind == RV_PKT_CSI_RAW) {
+    GstRvCsiNodeStats *ns = &s->nodes[node];
+    if (ns->freq_mhz && ns->freq_mhz != pkt.u.csi.freq_mhz) {
+      info->flags |= GST_RV_CSI_PACKET_FLAG_CHANNEL;
+      ns->channel_changes++;
+    }
+    ns->freq_mhz = pkt.u.csi.freq_mhz;
+  }
 
   s->accepted++;
   s->bytes += len;
@@ -472,6 +480,8 @@ gst_rv_csi_stats_to_structure (const GstRvCsiStats * s, const gchar * name)
             "reboots", G_TYPE_UINT64, n->reboots,
             "online", G_TYPE_BOOLEAN, n->presence == GST_RV_NODE_ONLINE,
             "offline-count", G_TYPE_UINT64, n->offline_count,
+            "channel-changes", G_TYPE_UINT64, n->channel_changes,
+            "frequency", G_TYPE_UINT, n->freq_mhz,
             "interval", G_TYPE_UINT64, (guint64) n->interval_us * GST_USECOND,
             "rate", G_TYPE_DOUBLE, n->rate, NULL));
     gst_value_array_append_and_take_value (&nodes, &v);

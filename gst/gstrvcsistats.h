@@ -36,6 +36,8 @@ typedef struct {
   guint32 interval_us;     /* smoothed arrival interval, all kinds (0 = unknown) */
   guint8 presence;         /* GstRvNodePresence */
   guint64 offline_count;   /* times it went offline */
+  guint32 freq_mhz;        /* frequency of its last raw CSI frame */
+  guint64 channel_changes; /* raw CSI frames on a new frequency */
 } GstRvCsiNodeStats;
 
 typedef enum {

@@ -55,6 +55,7 @@ enum
 typedef struct
 {
   gboolean is_state;
+  guint32 freq_mhz;             /* raw CSI: frequency the context is on */
   gpointer mem;                 /* rv_model_stream lives here */
   rv_model_stream *ms;
   rv_csi_feat_state feat;
@@ -94,6 +95,7 @@ struct _GstRvTemporalHead
   gfloat *emb;
   gsize csi_stream_bytes, state_stream_bytes;
 
+  guint64 resets_channel;
   guint64 frames, resets_reboot, resets_gap, skipped_reordered,
       skipped_duplicate, skipped_features, skipped_subcarriers,
       skipped_refused, passed;
@@ -153,6 +155,7 @@ make_stats (GstRvTemporalHead * self)
       "frames", G_TYPE_UINT64, self->frames,
       "resets-reboot", G_TYPE_UINT64, self->resets_reboot,
       "resets-gap", G_TYPE_UINT64, self->resets_gap,
+      "resets-channel", G_TYPE_UINT64, self->resets_channel,
       "skipped-reordered", G_TYPE_UINT64, self->skipped_reordered,
       "skipped-duplicate", G_TYPE_UINT64, self->skipped_duplicate,
       "skipped-features", G_TYPE_UINT64, self->skipped_features,
@@ -357,6 +360,7 @@ gst_rv_temporal_head_start (GstBaseTransform * trans)
   gst_rv_streams_init (&self->streams, max_streams, self->policy,
       head_stream_free);
   self->frames = self->resets_reboot = self->resets_gap = 0;
+  self->resets_channel = 0;
   self->skipped_reordered = self->skipped_duplicate = 0;
   self->skipped_features = self->skipped_refused = 0;
   self->skipped_subcarriers = 0;
@@ -486,6 +490,15 @@ step_stream (GstRvTemporalHead * self, GstBuffer * buf, const rv_pkt * pkt,
   } else if (pm && self->reset_gap && pm->seq_gap > self->reset_gap) {
     reset_stream (s);
     self->resets_gap++;
+  }
+  /* CSI from another channel is another channel: the features and the
+   * context of the old one do not carry over (the stream identity does). */
+  if (!is_state) {
+    if (s->freq_mhz && s->freq_mhz != pkt->u.csi.freq_mhz) {
+      reset_stream (s);
+      self->resets_channel++;
+    }
+    s->freq_mhz = pkt->u.csi.freq_mhz;
   }
 
   st = is_state ? rv_state_feat_from_packet (&pkt->u.state, self->x) :
@@ -669,7 +682,8 @@ gst_rv_temporal_head_class_init (GstRvTemporalHeadClass * klass)
   g_object_class_install_property (gobject_class, PROP_STATS,
       g_param_spec_boxed ("stats", "Statistics",
           "streams (active), streams-created/-expired/-evicted/-refused, "
-          "frames (steps run), resets-reboot, resets-gap, skipped-reordered "
+          "frames (steps run), resets-reboot, resets-gap, resets-channel "
+          "(raw CSI on a new channel or frequency), skipped-reordered "
           "and skipped-duplicate (late or repeated packets: no step), "
           "skipped-features (frame unusable), "
           "skipped-refused (table full), passed-through (other packets), "

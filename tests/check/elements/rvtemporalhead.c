@@ -260,6 +260,58 @@ GST_START_TEST (test_reorder_and_duplicates_per_rate)
 
 GST_END_TEST;
 
+/* A channel hop (1 -> 6 -> 11, then to 5 GHz) restarts the raw CSI
+ * stream each time; the stream stays (node, antenna); feature-state
+ * streams carry no frequency and are not affected. */
+GST_START_TEST (test_channel_hop_restarts_stream)
+{
+  static const guint freqs[] = { 2412, 2437, 2462, 5180 };
+  GstHarness *h = head_harness (NULL);
+  GstElement *head = gst_harness_find_element (h, "rvtemporalhead");
+  GstClockTime t = 0, period = 50 * GST_MSECOND;
+  guint32 seq = 0;
+  GstStructure *st;
+  guint64 v;
+  guint streams = 0;
+
+  for (guint c = 0; c < G_N_ELEMENTS (freqs); c++)
+    for (guint i = 0; i < 10; i++, t += period) {
+      guint8 pkt[512];
+      gsize n = rvt_csi_frame_on (9, seq++, 1, freqs[c], pkt, sizeof pkt);
+      GstBuffer *b = gst_buffer_new_memdup (pkt, n), *out;
+      GstRvEmbeddingMeta *em;
+      GstRvCsiPacketMeta *pm;
+
+      GST_BUFFER_PTS (b) = t;
+      out = gst_harness_push_and_pull (h, b);
+      em = gst_rv_buffer_get_embedding_meta (out);
+      pm = gst_rv_buffer_get_csi_packet_meta (out);
+      fail_unless (em != NULL);
+      fail_unless_equals_uint64 (em->step, i + 1);
+      fail_unless_equals_int (! !(pm->flags & GST_RV_CSI_PACKET_FLAG_CHANNEL),
+          c > 0 && i == 0);
+      gst_buffer_unref (out);
+      /* a feature-state stream of the same node alongside */
+      n = rvt_feature_state (9, (guint16) (c * 10 + i), pkt, sizeof pkt);
+      b = gst_buffer_new_memdup (pkt, n);
+      GST_BUFFER_PTS (b) = t;
+      out = gst_harness_push_and_pull (h, b);
+      em = gst_rv_buffer_get_embedding_meta (out);
+      fail_unless_equals_uint64 (em->step, c * 10 + i + 1);
+      gst_buffer_unref (out);
+    }
+  g_object_get (head, "stats", &st, NULL);
+  fail_unless (gst_structure_get_uint64 (st, "resets-channel", &v));
+  fail_unless_equals_uint64 (v, 3);
+  fail_unless (gst_structure_get_uint (st, "streams", &streams));
+  fail_unless_equals_int (streams, 2);
+  gst_structure_free (st);
+  gst_object_unref (head);
+  gst_harness_teardown (h);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_max_streams_and_timeout)
 {
   GstHarness *h = head_harness ("max-streams=2 stream-timeout=1000000000");
@@ -513,6 +565,7 @@ rvtemporalhead_suite (void)
   tcase_add_test (tc, test_crash_loops_every_boot_classified);
   tcase_add_test (tc, test_early_reboot_loses_nothing);
   tcase_add_test (tc, test_reorder_and_duplicates_per_rate);
+  tcase_add_test (tc, test_channel_hop_restarts_stream);
   tcase_add_test (tc, test_max_streams_and_timeout);
   tcase_add_test (tc, test_feature_state_and_passthrough);
   tcase_add_test (tc, test_model_errors);

@@ -13,9 +13,21 @@
 
 /* A 148-byte LLTF raw CSI frame (64 subcarriers) with a deterministic
  * pattern varying with seq and `activity` (amplitude modulation). */
+/* The same on frequency freq_mhz (channel 6, 2437 MHz, above). */
+static inline gsize
+rvt_csi_frame_on (guint8 node, guint32 seq, guint activity, guint freq_mhz,
+    guint8 * out, gsize cap);
+
 static inline gsize
 rvt_csi_frame (guint8 node, guint32 seq, guint activity, guint8 * out,
     gsize cap)
+{
+  return rvt_csi_frame_on (node, seq, activity, 2437, out, cap);
+}
+
+static inline gsize
+rvt_csi_frame_on (guint8 node, guint32 seq, guint activity, guint freq_mhz,
+    guint8 * out, gsize cap)
 {
   int8_t iq[128];
   rv_csi_frame f;
@@ -31,7 +43,7 @@ rvt_csi_frame (guint8 node, guint32 seq, guint activity, guint8 * out,
   f.node_id = node;
   f.n_antennas = 1;
   f.n_subcarriers = 64;
-  f.freq_mhz = 2437;
+  f.freq_mhz = freq_mhz;
   f.seq = seq;
   f.rssi = -50;
   f.noise_floor = -95;

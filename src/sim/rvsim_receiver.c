@@ -3,8 +3,13 @@
  * gain, noise and timing (rvsim_receiver.h). The ranges cover what
  * scripts/analysis/csi-receiver-stats.py measures on the vendored ESPectre
  * recordings (docs/simulator.md has both tables):
- *   noise      1.5..7.7 % of the relative amplitude per tone, lag-1
- *              correlation 0.02..0.28  -> EVM -36..-20 dB, AR(1) 0..0.35
+ *   noise      frame-to-frame change of the relative amplitude per tone
+ *              1.5..3 % rms (feature dim 26: -0.17..0.13; the 1.5..7.7 %
+ *              std of csi-receiver-stats includes gain-glitch frames), lag-1
+ *              correlation 0.02..0.28  -> EVM -36..-27 dB, AR(1) 0..0.35;
+ *              sanitised phase changes of 0.02..0.22 rad rms per tone from
+ *              frame to frame, far more than that amplitude noise implies
+ *              -> per-tone phase jitter 0.005..0.2 rad (log-uniform)
  *   gain       locked: no steps, level std 0.22..0.26 dB (C3, C5, S3);
  *              no lock (ESP32): 45..56 steps/s
  *              of ~2.6 dB; locked with excursions (C6, one S3 file): 7..11
@@ -38,9 +43,10 @@ void rvsim_rx_draw(rvsim_rx *rx, uint64_t seed, uint32_t node, double nominal_ra
     rx->p_hunt = rvsim_rng_range(r, 0.1, 0.6);
     rx->p_glitch = rvsim_rng_range(r, 0.01, 0.08);
     rx->glitch_db = rvsim_rng_range(r, 4.0, 8.0);
-    rx->evm_db = rvsim_rng_range(r, -36.0, -20.0);
+    rx->evm_db = rvsim_rng_range(r, -36.0, -27.0);
     rx->common_db = rvsim_rng_range(r, 0.08, 0.3);
     rx->ar = rvsim_rng_range(r, 0.0, 0.35);
+    rx->phase_sd = exp(rvsim_rng_range(r, log(0.005), log(0.2)));
     rx->rate_hz = nominal_rate_hz * pow(2.0, rvsim_rng_range(r, -0.5, 0.54));
     rx->jitter = exp(rvsim_rng_range(r, log(0.02), log(0.45)));
     rx->hunt = 0;
@@ -61,6 +67,11 @@ double rvsim_rx_noise(rvsim_rx *rx, rvsim_rng *r, int fld, int idx, bool im)
     double *st = im ? &rx->ns_im[fld][idx] : &rx->ns_re[fld][idx];
     *st = rx->ar * *st + sqrt(1.0 - rx->ar * rx->ar) * rvsim_rng_gauss(r);
     return *st;
+}
+
+double rvsim_rx_phase_jitter(rvsim_rx *rx)
+{
+    return rx->phase_sd * rvsim_rng_gauss(&rx->rng);
 }
 
 double rvsim_rx_gain(rvsim_rx *rx, double peak, double target)

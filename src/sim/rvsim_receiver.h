@@ -37,6 +37,7 @@ typedef struct {
     double          common_db;  /* std of the per-packet common level, dB */
     double          evm_db;     /* impairment floor (the fixed receiver: -33) */
     double          ar;         /* lag-1 correlation of the noise, 0 = white */
+    double          phase_sd;   /* per-tone phase jitter per packet, rad */
     double          rate_hz;    /* this node's packet rate */
     double          jitter;     /* std of the send time, fraction of the period */
     int             hunt;       /* current AGC offset, steps */
@@ -52,6 +53,8 @@ bool   rvsim_rx_lltf_valid(const rvsim_rx *rx, int k);
 /* Unit-variance noise sample for tone index idx of field fld, correlated
  * over packets with coefficient ar; white is drawn from r (one gauss). */
 double rvsim_rx_noise(rvsim_rx *rx, rvsim_rng *r, int fld, int idx, bool im);
+/* Phase jitter of one tone in one packet, rad. */
+double rvsim_rx_phase_jitter(rvsim_rx *rx);
 /* Linear gain for this packet, given the peak |re|/|im| before gain and the
  * target the fixed receiver aims at. */
 double rvsim_rx_gain(rvsim_rx *rx, double peak, double target);

@@ -361,7 +361,10 @@ static size_t make_csi(rvsim_session *s, node_state *n, double t, uint8_t *out)
                 fr[fld][idx] = fi[fld][idx] = 0;
                 continue;
             }
-            double a = ph0 + slope * k, c = cos(a), sn = sin(a);
+            double a = ph0 + slope * k;
+            if (cal && !s->cfg.ideal_receiver)
+                a += rvsim_rx_phase_jitter(&n->rx);
+            double c = cos(a), sn = sin(a);
             double nr = cal ? rvsim_rx_noise(&n->rx, r, fld, idx, false) : rvsim_rng_gauss(r);
             double ni = cal ? rvsim_rx_noise(&n->rx, r, fld, idx, true) : rvsim_rng_gauss(r);
             double xr = re[idx] + sigma * nr;

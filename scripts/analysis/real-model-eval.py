@@ -20,6 +20,9 @@ time at the start of each stream:
   quiet changes  decision changes during the quiet part, per session
   top quiet      the decision held longest on the quiet part
 
+The recordings carry no RSSI or noise floor; the frames get --rssi (default
+-50 dBm) and -95 dBm, typical of the simulator and of indoor nodes.
+
 No chip's recordings were used to train the shipped models, so every row is
 a chip the model did not train on (leave-one-chip-out holds trivially).
 Needs Debian's python3-gi and gstreamer1.0 GObject introspection (the
@@ -29,6 +32,7 @@ import argparse
 import collections
 import json
 import os
+import struct
 import subprocess
 import sys
 import tempfile
@@ -79,6 +83,25 @@ def convert(build, files, tmp, tag):
         except (ValueError, KeyError) as e:
             fail(f"{truth}:{n}: {e}")
     return pcap, rows
+
+
+def set_rssi(pcap, rssi, noise_floor):
+    """Write RSSI and noise floor into every raw CSI frame of a pcap in place.
+    The recordings carry neither, so rvconvert leaves both 0 dBm, a level
+    no receiver reports and no model was trained on (features 28, 29)."""
+    raw = bytearray(open(pcap, "rb").read())
+    off = 24
+    while off + 16 <= len(raw):
+        incl = struct.unpack_from("<I", raw, off + 8)[0]
+        pkt = off + 16
+        ihl = (raw[pkt + 14] & 0x0F) * 4
+        pay = pkt + 14 + ihl + 8
+        if struct.unpack_from("<I", raw, pay)[0] == 0xC5110001:
+            raw[pay + 16] = rssi & 0xFF
+            raw[pay + 17] = noise_floor & 0xFF
+            raw[pkt + 14 + ihl + 6:pkt + 14 + ihl + 8] = b"\0\0"   # no UDP checksum
+        off = pkt + incl
+    open(pcap, "wb").write(raw)
 
 
 def decisions(pcap, model):
@@ -138,6 +161,9 @@ def main():
     ap.add_argument("--build", default=os.path.join(ROOT, "build"), help="meson build dir")
     ap.add_argument("--model", action="append", default=[],
                     help=".rvne to evaluate (repeatable; default: the built-in model)")
+    ap.add_argument("--rssi", type=int, default=-50,
+                    help="RSSI written into the frames, dBm (the recordings have none; "
+                         "0 keeps rvconvert's 0 dBm); noise floor -95 dBm")
     a = ap.parse_args()
     os.environ["GST_PLUGIN_PATH"] = os.path.join(a.build, "gst")
     Gst.init(None)
@@ -146,6 +172,8 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         for k, (chip, base, move) in enumerate(sessions()):
             pcap, rows = convert(a.build, [base, move], tmp, f"s{k}")
+            if a.rssi:
+                set_rssi(pcap, a.rssi, -95)
             for m in models:
                 r = score(rows, decisions(pcap, m))
                 agg = per.setdefault((m, chip), {"n": 0, "held": collections.Counter()})

@@ -16,6 +16,10 @@
  *              steps/s of 5..7 dB
  *   nulls      C3/S3 fill |k| <= 28, ESP32 |k| <= 29 with DC filled, C5/C6
  *              4 <= |k| <= 31 (-32 empty); the classic LLTF 1..26 stays
+ *   RSSI       not in the recordings; indoor nodes report about -30..-85 dBm
+ *              and noise floors of -90..-98 dBm -> the reported RSSI moves by
+ *              -30..+10 dB (transmit power, antennas), the noise floor by
+ *              -3..+5 dB; the channel itself is unchanged
  *   rate       73..143 Hz at a nominal 100 -> x 0.7..1.45 of the configured
  *              rate; jitter (not in the recordings) 2..45 % of the period
  */
@@ -47,6 +51,8 @@ void rvsim_rx_draw(rvsim_rx *rx, uint64_t seed, uint32_t node, double nominal_ra
     rx->common_db = rvsim_rng_range(r, 0.08, 0.3);
     rx->ar = rvsim_rng_range(r, 0.0, 0.35);
     rx->phase_sd = exp(rvsim_rng_range(r, log(0.005), log(0.2)));
+    rx->rssi_db = rvsim_rng_range(r, -30.0, 10.0);
+    rx->noise_floor_db = rvsim_rng_range(r, -3.0, 5.0);
     rx->rate_hz = nominal_rate_hz * pow(2.0, rvsim_rng_range(r, -0.5, 0.54));
     rx->jitter = exp(rvsim_rng_range(r, log(0.02), log(0.45)));
     rx->hunt = 0;

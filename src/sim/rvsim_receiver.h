@@ -38,6 +38,8 @@ typedef struct {
     double          evm_db;     /* impairment floor (the fixed receiver: -33) */
     double          ar;         /* lag-1 correlation of the noise, 0 = white */
     double          phase_sd;   /* per-tone phase jitter per packet, rad */
+    double          rssi_db;    /* offset of the reported RSSI (TX power, antennas) */
+    double          noise_floor_db; /* offset of the reported noise floor */
     double          rate_hz;    /* this node's packet rate */
     double          jitter;     /* std of the send time, fraction of the period */
     int             hunt;       /* current AGC offset, steps */

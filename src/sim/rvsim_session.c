@@ -392,7 +392,7 @@ static size_t make_csi(rvsim_session *s, node_state *n, double t, uint8_t *out)
             iq[2 * bi] = clamp_i8(gain * fi[fld][KI(k)]);       /* imag first */
             iq[2 * bi + 1] = clamp_i8(gain * fr[fld][KI(k)]);
         }
-    double rssi = prx_dbm + 0.7 * rvsim_rng_gauss(r);
+    double rssi = prx_dbm + 0.7 * rvsim_rng_gauss(r) + (cal ? n->rx.rssi_db : 0.0);
     rssi = rssi > -1 ? -1 : (rssi < -127 ? -127 : rssi);
     n->last_rssi = (int8_t)lround(rssi);
 
@@ -404,7 +404,8 @@ static size_t make_csi(rvsim_session *s, node_state *n, double t, uint8_t *out)
     f.freq_mhz = 2437;
     f.seq = n->seq;
     f.rssi = n->last_rssi;
-    f.noise_floor = (int8_t)lround(NOISE_DBM + 0.6 * rvsim_rng_gauss(r));
+    f.noise_floor = (int8_t)lround(NOISE_DBM + 0.6 * rvsim_rng_gauss(r) +
+                                   (cal ? n->rx.noise_floor_db : 0.0));
     f.iq = iq;
     size_t len = 0;
     if (rv_csi_frame_encode(&f, out, PKT_CAP, &len) != RV_OK)

@@ -13,6 +13,9 @@ Measured per stream, on the LLTF's informative subcarriers 1 <= |k| <= 26
   noise     median over subcarriers of the temporal std of the relative
             amplitude r_k = A_k / mean_k A_k, in % of its mean (AGC removed)
   rho1      median lag-1 autocorrelation of r_k: 0 white noise, 1 slow drift
+  dphase    median over frames of the rms change of the sanitised phase
+            (unwrapped over the tones, least-squares line removed) from the
+            previous frame, rad
   gain_sd   std of the frame's mean amplitude, dB (AGC + channel)
   jumps/s   frame-to-frame changes of that level above 1 dB, per second
   jump_db   median size of those changes, dB
@@ -147,6 +150,26 @@ def lltf_k(p):
     return p if p < 32 else p - 64
 
 
+def sanitised_phase(f, use, ks):
+    """Phase over the used tones, unwrapped in frequency order, with the
+    least-squares line over k removed (docs/features.md §2)."""
+    ph, out = [math.atan2(f[2 * p], f[2 * p + 1]) for p in use], []
+    acc, prev = 0.0, None
+    for v in ph:
+        if prev is not None:
+            d = v - prev
+            d -= 2 * math.pi * math.floor((d + math.pi) / (2 * math.pi))
+            acc += d
+        else:
+            acc = v
+        out.append(acc)
+        prev = v
+    mk, mp = statistics.fmean(ks), statistics.fmean(out)
+    sxx = sum((k - mk) ** 2 for k in ks)
+    a = sum((k - mk) * (p - mp) for k, p in zip(ks, out)) / sxx
+    return [p - (mp + a * (k - mk)) for k, p in zip(ks, out)]
+
+
 def stats(meta, frames):
     n_sc = len(frames[0]) // 2
     frames = [f for f in frames if len(f) == 2 * n_sc]
@@ -176,6 +199,13 @@ def stats(meta, frames):
         if var > 0:
             c1 = sum((a - mu) * (b - mu) for a, b in zip(x, x[1:])) / (len(x) - 1)
             rho.append(c1 / var)
+    order = sorted(use, key=lambda p: lltf_k(p) if n_sc == 64 else p)
+    ks = [lltf_k(p) if n_sc == 64 else p for p in order]
+    sp = [sanitised_phase(f, order, ks) for f in frames
+          if all(f[2 * p] or f[2 * p + 1] for p in order)]
+    dph = [math.sqrt(statistics.fmean(
+        (((b - a) + math.pi) % (2 * math.pi) - math.pi) ** 2 for a, b in zip(x, y)))
+        for x, y in zip(sp, sp[1:])]
     d = [b - a for a, b in zip(level, level[1:])]
     jumps = [abs(v) for v in d if abs(v) > 1.0]
     rate = meta["rate"]
@@ -183,6 +213,7 @@ def stats(meta, frames):
     return {
         "packets": len(frames), "n_sc": n_sc, "nulls": nulls,
         "noise": statistics.median(noise), "rho1": statistics.median(rho) if rho else 0,
+        "dphase": statistics.median(dph) if dph else 0,
         "gain_sd": statistics.pstdev(level) if len(level) > 1 else 0,
         "jumps": len(jumps) / secs if secs else None,
         "jump_db": statistics.median(jumps) if jumps else 0,
@@ -223,7 +254,7 @@ def main():
                     help="one markdown row NAME with the min..max of every column over all streams")
     a = ap.parse_args()
     cols = ("file", "chip", "label", "lock", "packets", "rate", "jitter", "nulls",
-            "noise%", "rho1", "gain_sd", "jumps/s", "jump_db")
+            "noise%", "rho1", "dphase", "gain_sd", "jumps/s", "jump_db")
     rows = []
     for path in a.files:
         streams = load_npz(path) if path.endswith(".npz") else load_pcap(path)
@@ -238,6 +269,7 @@ def main():
                          f"{meta['rate']:.1f}" if meta["rate"] else "-",
                          f"{meta['jitter']:.2f}" if meta["jitter"] is not None else "-",
                          fmt_nulls(s["nulls"]), f"{s['noise']:.1f}", f"{s['rho1']:.2f}",
+                         f"{s['dphase']:.3f}",
                          f"{s['gain_sd']:.2f}",
                          f"{s['jumps']:.2f}" if s["jumps"] is not None else "-",
                          f"{s['jump_db']:.1f}"))

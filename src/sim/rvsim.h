@@ -52,9 +52,10 @@ typedef enum {
                                  1..26, the configured rate with +-20 % jitter */
     RVSIM_RX_CALIBRATED = 1   /* per node, drawn from the seed over ranges that
                                  cover real ESP32/S3/C3/C5/C6 recordings: noise
-                                 level and colour, gain locked / hunting /
-                                 glitching, the chip's filled tones, rate x
-                                 0.7..1.45 of rate_hz, jitter 2..45 % */
+                                 level and colour, phase jitter, gain locked /
+                                 hunting / glitching, the chip's filled tones,
+                                 reported RSSI, rate x 0.7..1.45 of rate_hz,
+                                 jitter 2..45 % */
 } rvsim_receiver;
 
 typedef struct {

@@ -73,6 +73,13 @@ typedef struct {
     bool        ideal_receiver;   /* analysis only: no noise, no per-packet phase
                                      or timing offset (gain steps and int8 stay) */
     rvsim_receiver receiver;      /* default RVSIM_RX_FIXED */
+    /* Node lifecycle (docs/simulator.md): */
+    double      crash_loop_s;     /* > 0: crash_loop_node restarts every crash_loop_s
+                                     (sequences back to 0), from the first period on */
+    uint32_t    crash_loop_node;  /* 1..n_nodes, 0 = every node (default 1) */
+    double      boot_time_s;      /* silence at each crash-loop restart, < crash_loop_s */
+    double      channel_hop_s;    /* > 0: every node moves channel 1 -> 6 -> 11 -> 1 ...
+                                     every channel_hop_s (raw CSI header frequency) */
 } rvsim_config;
 
 void rvsim_config_default(rvsim_config *c);

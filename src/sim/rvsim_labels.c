@@ -44,6 +44,12 @@ int rvsim_labels_write(FILE *f, const rvsim_session *s)
     if (c->reboot_at_s >= 0 && c->reboot_at_s < c->duration_s)
         fprintf(f, "{\"type\":\"reboot\",\"node\":%u,\"start\":%.3f,\"end\":%.3f}\n",
                 c->reboot_node, c->reboot_at_s, c->reboot_at_s + 2.0);
+    if (c->crash_loop_s > 0)
+        fprintf(f, "{\"type\":\"crash-loop\",\"node\":%u,\"period\":%.3f,"
+                   "\"boot_time\":%.3f}\n",
+                c->crash_loop_node, c->crash_loop_s, c->boot_time_s);
+    if (c->channel_hop_s > 0)
+        fprintf(f, "{\"type\":\"channel-hop\",\"period\":%.3f}\n", c->channel_hop_s);
     return ferror(f) ? RVSIM_LABELS_ERR_IO : RVSIM_LABELS_OK;
 }
 

@@ -62,6 +62,7 @@ typedef struct {
     double   next_csi, next_fs, next_vit;
     int8_t   last_rssi;
     int      rebooted;
+    int64_t  boot;                        /* crash-loop boot index */
     int      has_held;
     qpkt     held;
     rvsim_rx rx;                          /* calibrated receiver (cfg.receiver) */
@@ -115,6 +116,7 @@ void rvsim_config_default(rvsim_config *c)
     c->scenario = "demo";
     c->reboot_at_s = -1.0;
     c->reboot_node = 1;
+    c->crash_loop_node = 1;
     c->n_subcarriers = 64;
 }
 
@@ -326,6 +328,15 @@ static int field_valid(const rvsim_session *s, const node_state *n, int k, int f
 
 /* Receiver: noise, random phase offset + STO slope, AGC, int8 (imag, real)
  * pairs in ESP buffer order. Returns the frame length in bytes. */
+/* Raw CSI header frequency at t: channel 6, or the hop sequence 1, 6, 11. */
+static uint32_t channel_mhz(const rvsim_session *s, double t)
+{
+    static const uint32_t hop[3] = {2412, 2437, 2462};
+    if (!(s->cfg.channel_hop_s > 0))
+        return 2437;
+    return hop[(uint64_t)floor(t / s->cfg.channel_hop_s) % 3u];
+}
+
 static size_t make_csi(rvsim_session *s, node_state *n, double t, uint8_t *out)
 {
     const bool cal = s->cfg.receiver == RVSIM_RX_CALIBRATED;
@@ -401,7 +412,7 @@ static size_t make_csi(rvsim_session *s, node_state *n, double t, uint8_t *out)
     f.node_id = (uint8_t)(n - s->nodes + 1);
     f.n_antennas = 1;
     f.n_subcarriers = (uint16_t)(nfields * 64);
-    f.freq_mhz = 2437;
+    f.freq_mhz = channel_mhz(s, t);
     f.seq = n->seq;
     f.rssi = n->last_rssi;
     f.noise_floor = (int8_t)lround(NOISE_DBM + 0.6 * rvsim_rng_gauss(r) +
@@ -609,6 +620,17 @@ rvsim_session *rvsim_session_new(const rvsim_config *cfg, char *err, size_t err_
         set_err(err, err_len, "reboot node must be one of the simulated nodes");
         return NULL;
     }
+    if (!(cfg->crash_loop_s >= 0) || !(cfg->channel_hop_s >= 0) ||
+        !(cfg->boot_time_s >= 0) ||
+        (cfg->crash_loop_s > 0 && cfg->boot_time_s >= cfg->crash_loop_s)) {
+        set_err(err, err_len, "crash loop, boot time and channel hop need 0 <= boot time "
+                              "< crash-loop period");
+        return NULL;
+    }
+    if (cfg->crash_loop_s > 0 && cfg->crash_loop_node > cfg->n_nodes) {
+        set_err(err, err_len, "crash-loop node must be one of the simulated nodes (or 0: all)");
+        return NULL;
+    }
     const char *sc = cfg->scenario ? cfg->scenario : "demo";
     if (!rvsim_scenario_description(sc)) {
         char msg[96];
@@ -710,6 +732,22 @@ static int in_reboot(const rvsim_session *s, uint32_t node_idx, double t)
            t >= s->cfg.reboot_at_s && t < s->cfg.reboot_at_s + REBOOT_DOWN_S;
 }
 
+/* Crash loop: boot index of node_idx at t (-1: the node does not crash). */
+static int64_t crash_boot(const rvsim_session *s, uint32_t node_idx, double t)
+{
+    if (!(s->cfg.crash_loop_s > 0) ||
+        (s->cfg.crash_loop_node && node_idx + 1 != s->cfg.crash_loop_node))
+        return -1;
+    return (int64_t)floor(t / s->cfg.crash_loop_s);
+}
+
+/* Booting after a crash: nothing is sent. */
+static int in_crash_boot(const rvsim_session *s, uint32_t node_idx, double t)
+{
+    int64_t k = crash_boot(s, node_idx, t);
+    return k > 0 && t - (double)k * s->cfg.crash_loop_s < s->cfg.boot_time_s;
+}
+
 /* Produce the next event of the earliest node; 0 when the session is over. */
 static int step(rvsim_session *s)
 {
@@ -744,9 +782,16 @@ static int step(rvsim_session *s)
     else
         n->next_vit = n->vit_off + (double)(++n->vit_k) * VITALS_PERIOD;
 
-    if (in_reboot(s, bi, t))
+    if (in_reboot(s, bi, t) || in_crash_boot(s, bi, t))
         return 1;                 /* node is down: nothing sent */
     uint32_t flags = 0;
+    int64_t boot = crash_boot(s, bi, t);
+    if (boot > n->boot) {
+        n->boot = boot;
+        n->seq = 0;
+        n->fs_seq = 0;
+        flags |= RVSIM_PKT_AFTER_REBOOT;
+    }
     if (s->cfg.reboot_at_s >= 0 && bi + 1 == s->cfg.reboot_node && t >= s->cfg.reboot_at_s &&
         !n->rebooted) {
         n->rebooted = 1;

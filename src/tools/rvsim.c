@@ -58,6 +58,10 @@ static void usage(FILE *f)
         "  --reorder P          hold a CSI frame back behind the next one with probability P\n"
         "  --reboot-at S[:NODE] node NODE (default 1) goes silent for 2 s at S, then restarts\n"
         "                       its sequence numbers from 0\n"
+        "  --crash-loop S[:NODE] node NODE (default 1; 0 = every node) restarts every S\n"
+        "                       seconds (sequences back to 0), a crash-looping firmware\n"
+        "  --boot-time S        silence at each crash-loop restart (default 0, < the period)\n"
+        "  --channel-hop S      every node moves channel 1 -> 6 -> 11 every S seconds\n"
         "  --ideal-receiver     analysis: no receiver noise and no per-packet phase or\n"
         "                       timing offset (gain steps and int8 quantisation stay)\n"
         "Outputs (at least one):\n"
@@ -169,6 +173,7 @@ int main(int argc, char **argv)
         static const char *const with_value[] = {
             "--nodes", "--rate", "--duration", "--seed", "--scenario", "--udp", "--pcap",
             "--labels", "--speed", "--loss", "--dup", "--reorder", "--reboot-at",
+            "--crash-loop", "--boot-time", "--channel-hop",
             "--subcarriers", "--receiver", NULL
         };
         int known = 0;
@@ -227,6 +232,25 @@ int main(int argc, char **argv)
             }
             if (rvtool_parse_double(buf, 0, 7 * 86400.0, &cfg.reboot_at_s))
                 return die("--reboot-at: '%s' is not SECONDS[:NODE]", v);
+        } else if (strcmp(o, "--crash-loop") == 0) {
+            char buf[64];
+            snprintf(buf, sizeof(buf), "%s", v);
+            char *c = strchr(buf, ':');
+            cfg.crash_loop_node = 1;
+            if (c) {
+                *c = 0;
+                if (rvtool_parse_u64(c + 1, 255, &u))
+                    return die("--crash-loop: bad node in '%s'", v);
+                cfg.crash_loop_node = (uint32_t)u;
+            }
+            if (rvtool_parse_double(buf, 0.001, 7 * 86400.0, &cfg.crash_loop_s))
+                return die("--crash-loop: '%s' is not SECONDS[:NODE]", v);
+        } else if (strcmp(o, "--boot-time") == 0) {
+            if (rvtool_parse_double(v, 0, 7 * 86400.0, &cfg.boot_time_s))
+                return die("--boot-time: '%s' is not a number of seconds", v);
+        } else if (strcmp(o, "--channel-hop") == 0) {
+            if (rvtool_parse_double(v, 0.001, 7 * 86400.0, &cfg.channel_hop_s))
+                return die("--channel-hop: '%s' is not a positive number of seconds", v);
         } else if (strcmp(o, "--subcarriers") == 0) {
             if (rvtool_parse_u64(v, 192, &u) || (u != 64 && u != 192))
                 return die("--subcarriers: '%s' must be 64 or 192", v);

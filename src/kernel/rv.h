@@ -19,5 +19,7 @@
 #include "rv_csi_features.h"
 #include "rv_csi_text.h"
 #include "rv_model.h"
+#include "rv_net.h"
+#include "rv_ratelimit.h"
 
 #endif /* RV_H */

@@ -103,6 +103,10 @@ typedef enum {
     /* CSI features (96..103) */
     RV_ERR_CSI_EMPTY = 96,     /* too few non-null subcarriers to extract features */
 
+    /* network addresses (112..115) */
+    RV_ERR_NET_ADDRESS = 112,  /* not an IPv4/IPv6 address (or an empty list entry) */
+    RV_ERR_NET_PREFIX = 113,   /* CIDR prefix not a number or too long for the family */
+
     /* reserved for later areas (104..127) */
     RV_ERR_INTERNAL = 127      /* a kernel invariant failed; please report */
 } rv_status;

@@ -41,7 +41,7 @@ bool rv_lex_int(const char *s, size_t n, int64_t lo, int64_t hi, int64_t *v)
     return true;
 }
 
-static int rv_lex_hex(char c)
+int rv_lex_hex(char c)
 {
     if (c >= '0' && c <= '9')
         return c - '0';

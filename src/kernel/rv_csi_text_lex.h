@@ -9,6 +9,8 @@
 
 /* Optional sign then decimal digits, the whole span, value within [lo, hi]. */
 bool rv_lex_int(const char *s, size_t n, int64_t lo, int64_t hi, int64_t *v);
+/* Value of one hex digit (either case), -1 if c is none. */
+int rv_lex_hex(char c);
 /* "aa:bb:cc:dd:ee:ff", hex digits either case. */
 bool rv_lex_mac(const char *s, size_t n, uint8_t mac[6]);
 /* [-]digits[.digits][e[+-]digits] seconds to whole microseconds, truncated

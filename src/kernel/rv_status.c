@@ -51,6 +51,8 @@ const char *rv_status_str(rv_status s)
     case RV_ERR_BLOB_COUNT: return ".rvne section count disagrees with the header";
     case RV_ERR_BLOB_TEXT: return ".rvne name or label empty, too long or not UTF-8";
     case RV_ERR_CSI_EMPTY: return "CSI frame has too few non-null subcarriers";
+    case RV_ERR_NET_ADDRESS: return "not an IPv4 or IPv6 address";
+    case RV_ERR_NET_PREFIX: return "prefix length must be 0-32 (IPv4) or 0-128 (IPv6)";
     case RV_ERR_INTERNAL: return "internal kernel error";
     }
     return "unknown status";

@@ -171,6 +171,7 @@ gst_rv_csi_parse_class_init (GstRvCsiParseClass * klass)
   gobject_class->finalize = gst_rv_csi_parse_finalize;
 
   gst_rv_packet_filter_install_properties (gobject_class,
+      GST_RV_PACKET_FILTER_PACKETS,
       "Same counters as rvcsisrc's stats (also posted as an "
       "\"rvcsiparse-stats\" element message at end of stream)");
 

@@ -189,9 +189,11 @@ gst_rv_csi_src_class_init (GstRvCsiSrcClass * klass)
           DEFAULT_STATS_INTERVAL, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
           GST_PARAM_MUTABLE_PLAYING));
   gst_rv_packet_filter_install_properties (gobject_class,
+      GST_RV_PACKET_FILTER_SOURCES,
       "Counters: received, accepted, dropped and dropped-<reason> "
       "(truncated, magic, length, crc, antennas, subcarriers, version, "
-      "field, other, oversize, node-filter, kind-filter), kind-<kind>, "
+      "field, other, oversize, node-filter, kind-filter, source-filter, "
+      "rate-limit), kind-<kind>, "
       "and nodes: one structure per node seen (id, packets, bytes, "
       "seq-skipped, reordered, duplicates, reboots, rate in packets/s over the last "
       "stats-interval, 0 while stats-interval is 0)");
@@ -689,6 +691,43 @@ arrival_time (const struct msghdr *m, GstClockTime now, gint64 real_now_ns)
   return now;
 }
 
+/* The sender as the filter and the meta see it: an IPv4 node seen through
+ * a dual-stack "::" socket is IPv4. Returns the port. */
+static guint16
+sender_address (const struct sockaddr_storage *ss, rv_net_addr * a)
+{
+  memset (a, 0, sizeof *a);
+  if (ss->ss_family == AF_INET) {
+    const struct sockaddr_in *in = (const struct sockaddr_in *) ss;
+    a->family = RV_NET_IPV4;
+    memcpy (a->addr, &in->sin_addr, 4);
+    return g_ntohs (in->sin_port);
+  }
+  if (ss->ss_family == AF_INET6) {
+    const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *) ss;
+    a->family = RV_NET_IPV6;
+    memcpy (a->addr, &in6->sin6_addr, 16);
+    rv_net_addr_unmap (a);
+    return g_ntohs (in6->sin6_port);
+  }
+  return 0;
+}
+
+static void
+fill_address (GstRvCsiPacketMeta * meta, const struct sockaddr_storage *ss)
+{
+  rv_net_addr a;
+
+  meta->src_port = sender_address (ss, &a);
+  if (a.family == RV_NET_NONE)
+    return;
+  meta->src_family = a.family == RV_NET_IPV4 ? G_SOCKET_FAMILY_IPV4 :
+      G_SOCKET_FAMILY_IPV6;
+  memcpy (meta->src_addr, a.addr, sizeof meta->src_addr);
+}
+
+/* Sender checks (allowed-sources, source-rate-limit) come first, so a
+ * flood from a refused address costs no decoding. */
 static void
 admit_batch (GstRvCsiSrc * self, guint n, GstClockTime now)
 {
@@ -699,39 +738,22 @@ admit_batch (GstRvCsiSrc * self, guint n, GstClockTime now)
   for (i = 0; i < n; i++) {
     const struct mmsghdr *m = &self->msgs[i];
     GstRvAccepted *a = &self->accepted[self->n_accepted];
+    GstClockTime arrival = arrival_time (&m->msg_hdr, now, real_now_ns);
+    rv_net_addr src;
 
+    sender_address (&self->addrs[i], &src);
+    if (!gst_rv_packet_filter_admit_source (self->filter, &src, arrival))
+      continue;
     if ((m->msg_hdr.msg_flags & MSG_TRUNC) || m->msg_len >= self->slot_size) {
       gst_rv_packet_filter_reject_oversize (self->filter);
       continue;
     }
     /* the sequence tracker judges by each datagram's own arrival */
-    a->arrival = arrival_time (&m->msg_hdr, now, real_now_ns);
+    a->arrival = arrival;
     if (gst_rv_packet_filter_admit (self->filter, self->slots +
             (gsize) i * self->slot_size, m->msg_len, a->arrival, &a->info)) {
       a->slot = i;
       self->n_accepted++;
-    }
-  }
-}
-
-static void
-fill_address (GstRvCsiPacketMeta * meta, const struct sockaddr_storage *ss)
-{
-  if (ss->ss_family == AF_INET) {
-    const struct sockaddr_in *in = (const struct sockaddr_in *) ss;
-    meta->src_family = G_SOCKET_FAMILY_IPV4;
-    meta->src_port = g_ntohs (in->sin_port);
-    memcpy (meta->src_addr, &in->sin_addr, 4);
-  } else if (ss->ss_family == AF_INET6) {
-    const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *) ss;
-    meta->src_port = g_ntohs (in6->sin6_port);
-    if (IN6_IS_ADDR_V4MAPPED (&in6->sin6_addr)) {
-      /* IPv4 node seen through a dual-stack "::" socket */
-      meta->src_family = G_SOCKET_FAMILY_IPV4;
-      memcpy (meta->src_addr, (const guint8 *) &in6->sin6_addr + 12, 4);
-    } else {
-      meta->src_family = G_SOCKET_FAMILY_IPV6;
-      memcpy (meta->src_addr, &in6->sin6_addr, 16);
     }
   }
 }

@@ -60,6 +60,7 @@ gst_rv_csi_stats_clear (GstRvCsiStats * s)
   s->received = s->accepted = s->bytes = 0;
   memset (s->dropped_status, 0, sizeof s->dropped_status);
   s->dropped_node = s->dropped_kind = s->dropped_oversize = 0;
+  s->dropped_source = s->dropped_rate = 0;
   memset (s->kinds, 0, sizeof s->kinds);
   s->snap_time = GST_CLOCK_TIME_NONE;
   memset (s->nodes, 0, sizeof s->nodes);
@@ -420,7 +421,8 @@ GstStructure *
 gst_rv_csi_stats_to_structure (const GstRvCsiStats * s, const gchar * name)
 {
   GstStructure *st = gst_structure_new_empty (name);
-  guint64 dropped = s->dropped_node + s->dropped_kind + s->dropped_oversize;
+  guint64 dropped = s->dropped_node + s->dropped_kind + s->dropped_oversize +
+      s->dropped_source + s->dropped_rate;
   guint64 other = 0;
   GValue nodes = G_VALUE_INIT;
 
@@ -455,7 +457,9 @@ gst_rv_csi_stats_to_structure (const GstRvCsiStats * s, const gchar * name)
       "dropped-other", G_TYPE_UINT64, other,
       "dropped-oversize", G_TYPE_UINT64, s->dropped_oversize,
       "dropped-node-filter", G_TYPE_UINT64, s->dropped_node,
-      "dropped-kind-filter", G_TYPE_UINT64, s->dropped_kind, NULL);
+      "dropped-kind-filter", G_TYPE_UINT64, s->dropped_kind,
+      "dropped-source-filter", G_TYPE_UINT64, s->dropped_source,
+      "dropped-rate-limit", G_TYPE_UINT64, s->dropped_rate, NULL);
   for (guint k = 1; k < GST_RV_CSI_KIND_COUNT; k++) {
     gchar *f = g_strdup_printf ("kind-%s", gst_rv_csi_packet_kind_nick (k));
     gst_structure_set (st, f, G_TYPE_UINT64, s->kinds[k], NULL);

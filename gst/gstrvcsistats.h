@@ -75,6 +75,8 @@ typedef struct {
   guint64 dropped_node;    /* valid, but node not in the allowlist */
   guint64 dropped_kind;    /* valid, but kind filtered out */
   guint64 dropped_oversize;  /* datagram larger than the receive slot */
+  guint64 dropped_source;  /* source address not in allowed-sources */
+  guint64 dropped_rate;    /* over source-rate-limit */
   guint64 kinds[GST_RV_CSI_KIND_COUNT];
   GstClockTime snap_time;
   GstRvCsiNodeStats nodes[GST_RV_CSI_N_NODES];

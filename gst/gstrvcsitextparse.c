@@ -354,6 +354,7 @@ gst_rv_csi_text_parse_class_init (GstRvCsiTextParseClass * klass)
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
           GST_PARAM_MUTABLE_PLAYING));
   gst_rv_packet_filter_install_properties (gobject_class,
+      GST_RV_PACKET_FILTER_PACKETS,
       "Same counters as rvcsisrc's stats, plus dropped-text-prefix "
       "(not a CSI_DATA line), dropped-text-fields, dropped-text-number "
       "and dropped-text-array once they occur; posted as an "

@@ -5,11 +5,14 @@
  * One GstRvPacketFilter per element owns admission (kernel decode, node
  * allowlist, kind filter), the counters behind the `stats` property
  * (gstrvcsistats.h), the properties `allowed-nodes`, `kinds` and `stats`
- * (specs, get/set) and the lock that guards all of them. The properties
- * behave the same in every source: a valid new value applies at once, also
- * in PLAYING; a malformed one is refused with a warning on the bus (the
- * previous filter stays in force) and, if still set, fails the element's
- * start with an error.
+ * (specs, get/set) and the lock that guards all of them. Where a source
+ * address exists (rvcsisrc) it adds `allowed-sources` (CIDR allowlist,
+ * kernel rv_net.h) and `source-rate-limit` (token bucket per address,
+ * kernel rv_ratelimit.h); the parsers see no addresses and do not install
+ * them. The properties behave the same in every source: a valid new value
+ * applies at once, also in PLAYING; a malformed one is refused with a
+ * warning on the bus (the previous filter stays in force) and, if still
+ * set, fails the element's start with an error.
  *
  * Locking: every call takes the filter's lock itself. Elements keep their
  * own fields under the object lock and never call the filter while holding
@@ -20,6 +23,7 @@
 
 #include <gst/gst.h>
 #include "gstrvcsistats.h"
+#include "rv_net.h"
 
 G_BEGIN_DECLS
 
@@ -29,10 +33,19 @@ typedef struct _GstRvPacketFilter GstRvPacketFilter;
  * own properties below it. */
 #define GST_RV_PACKET_FILTER_PROP_FIRST 0x100
 
-/* Installs allowed-nodes, kinds and stats on an element class.
- * `stats_blurb` describes the element's stats property. */
+typedef enum {
+  GST_RV_PACKET_FILTER_PACKETS = 0,         /* allowed-nodes, kinds, stats */
+  GST_RV_PACKET_FILTER_SOURCES = 1 << 0,    /* + allowed-sources, source-rate-limit */
+} GstRvPacketFilterProps;
+
+/* Entries in allowed-sources; addresses the rate limit tracks at once. */
+#define GST_RV_PACKET_FILTER_MAX_CIDRS    64
+#define GST_RV_PACKET_FILTER_MAX_SOURCES  1024
+
+/* Installs the filter's properties on an element class. `stats_blurb`
+ * describes the element's stats property. */
 void gst_rv_packet_filter_install_properties (GObjectClass * klass,
-    const gchar * stats_blurb);
+    GstRvPacketFilterProps which, const gchar * stats_blurb);
 /* TRUE if prop_id is one of the filter's (then handled). Call before
  * taking the object lock. */
 gboolean gst_rv_packet_filter_set_property (GstRvPacketFilter * f,
@@ -51,6 +64,14 @@ void gst_rv_packet_filter_free (GstRvPacketFilter * f);
 
 /* Clears counters and sequence state; the filters stay. */
 void gst_rv_packet_filter_reset (GstRvPacketFilter * f);
+
+/* For elements with source addresses, before anything else is looked at:
+ * TRUE if `src` (IPv4-mapped addresses unmapped, rv_net_addr_unmap) passes
+ * allowed-sources and source-rate-limit at `arrival` (any monotonic clock;
+ * GST_CLOCK_TIME_NONE skips the rate limit). FALSE: the datagram is
+ * counted as received and dropped-source-filter / dropped-rate-limit. */
+gboolean gst_rv_packet_filter_admit_source (GstRvPacketFilter * f,
+    const rv_net_addr * src, GstClockTime arrival);
 
 /* Validates one packet. TRUE: accepted, *info filled. FALSE: dropped and
  * counted. */

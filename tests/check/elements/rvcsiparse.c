@@ -339,6 +339,11 @@ GST_START_TEST (test_filter_changes_while_playing)
   gsize n;
   gchar *v = NULL;
 
+  /* No source addresses here: the sender filters are rvcsisrc's alone. */
+  fail_unless (g_object_class_find_property (G_OBJECT_GET_CLASS (h->element),
+          "allowed-sources") == NULL);
+  fail_unless (g_object_class_find_property (G_OBJECT_GET_CLASS (h->element),
+          "source-rate-limit") == NULL);
   gst_element_set_bus (h->element, bus);
   gst_harness_set_src_caps_str (h, "application/x-rvcsi");
   n = rvt_csi_frame (2, 1, 0, pkt, sizeof pkt);

@@ -403,6 +403,8 @@ GST_START_TEST (test_invalid_properties_error_on_state_change)
     "rvcsisrc port=0 allowed-nodes=1,x",
     "rvcsisrc port=0 allowed-nodes=300",
     "rvcsisrc port=0 kinds=csi-raw,bogus",
+    "rvcsisrc port=0 allowed-sources=10.0.0.0/33",
+    "rvcsisrc port=0 allowed-sources=my-gateway.lan",
     "rvcsisrc port=0 multicast-group=10.0.0.1",
     "rvcsisrc port=0 address=no.such.host.invalid",
   };
@@ -589,6 +591,185 @@ GST_START_TEST (test_dual_stack_ipv4_sender)
 
 GST_END_TEST;
 
+/* Node ids are spoofable: a packet naming node 1 from an address outside
+ * allowed-sources is dropped before decoding, whatever id it claims. */
+GST_START_TEST (test_spoofed_ids_from_disallowed_address)
+{
+  guint16 port;
+  GstHarness *h = start_src ("rvcsisrc port=0 address=0.0.0.0 "
+      "stats-interval=0 allowed-sources=127.0.0.1,fd00::/8", &port);
+  GSocket *node = rvt_sender_at ("127.0.0.1");
+  GSocket *spoof = rvt_sender_at ("127.0.0.2");
+  GstBus *bus = gst_bus_new ();
+  GstMessage *msg;
+  guint8 pkt[512];
+  gsize n;
+  GstBuffer *buf;
+  GstRvCsiPacketMeta *m;
+
+  gst_element_set_bus (h->element, bus);
+  n = rvt_csi_frame (1, 10, 0, pkt, sizeof pkt);
+  rvt_send (node, port, pkt, n);
+  n = rvt_csi_frame (1, 11, 3, pkt, sizeof pkt);        /* spoofed node 1 */
+  rvt_send (spoof, port, pkt, n);
+  n = rvt_feature_state (9, 1, pkt, sizeof pkt);
+  rvt_send (spoof, port, pkt, n);
+  n = rvt_csi_frame (1, 12, 0, pkt, sizeof pkt);
+  rvt_send (node, port, pkt, n);
+
+  for (guint32 want = 10; want <= 12; want += 2) {
+    buf = gst_harness_pull (h);
+    m = gst_rv_buffer_get_csi_packet_meta (buf);
+    fail_unless_equals_int (m->node_id, 1);
+    fail_unless_equals_int (m->seq, want);
+    gst_buffer_unref (buf);
+  }
+  fail_unless_equals_uint64 (rvt_stat (h->element, "dropped-source-filter"),
+      2);
+  fail_unless_equals_uint64 (rvt_stat (h->element, "received"), 4);
+  fail_unless_equals_uint64 (rvt_stat (h->element, "dropped"), 2);
+
+  /* A malformed list is refused with a warning naming the entry; the
+   * allowlist in force stays. */
+  g_object_set (h->element, "allowed-sources", "127.0.0.0/8,10.0.0.300",
+      NULL);
+  msg = gst_bus_pop_filtered (bus, GST_MESSAGE_WARNING);
+  fail_unless (msg != NULL);
+  {
+    GError *err = NULL;
+    gchar *dbg = NULL;
+    gst_message_parse_warning (msg, &err, &dbg);
+    fail_unless (strstr (dbg, "entry 2 \"10.0.0.300\"") != NULL, "%s", dbg);
+    g_error_free (err);
+    g_free (dbg);
+  }
+  gst_message_unref (msg);
+  n = rvt_csi_frame (1, 13, 0, pkt, sizeof pkt);
+  rvt_send (spoof, port, pkt, n);
+  n = rvt_csi_frame (1, 14, 0, pkt, sizeof pkt);
+  rvt_send (node, port, pkt, n);
+  buf = gst_harness_pull (h);   /* read after 13: 13 was judged already */
+  fail_unless_equals_int (gst_rv_buffer_get_csi_packet_meta (buf)->seq, 14);
+  gst_buffer_unref (buf);
+
+  /* Changed while playing: the whole loopback network is let in. */
+  g_object_set (h->element, "allowed-sources", "127.0.0.0/8", NULL);
+  n = rvt_csi_frame (2, 1, 0, pkt, sizeof pkt);
+  rvt_send (spoof, port, pkt, n);
+  buf = gst_harness_pull (h);
+  m = gst_rv_buffer_get_csi_packet_meta (buf);
+  fail_unless_equals_int (m->node_id, 2);
+  fail_unless_equals_int (m->src_addr[3], 2);
+  gst_buffer_unref (buf);
+  fail_unless_equals_uint64 (rvt_stat (h->element, "dropped-source-filter"),
+      3);
+
+  gst_element_set_bus (h->element, NULL);
+  gst_object_unref (bus);
+  g_object_unref (node);
+  g_object_unref (spoof);
+  gst_harness_teardown (h);
+}
+
+GST_END_TEST;
+
+/* One host floods; a real node on another address keeps every packet. The
+ * test clock stands still, so every datagram arrives at the same instant
+ * and a bucket holds exactly its depth (half a second at the limit). */
+GST_START_TEST (test_flood_while_real_node_keeps_rate)
+{
+  guint16 port;
+  GstHarness *h = start_src ("rvcsisrc port=0 stats-interval=0 "
+      "source-rate-limit=20", &port);
+  GstTestClock *clock = GST_TEST_CLOCK (gst_harness_get_testclock (h));
+  GSocket *node = rvt_sender_at ("127.0.0.3");
+  GSocket *flood = rvt_sender_at ("127.0.0.2");
+  guint8 pkt[512], fpkt[512];
+  gsize n, fn = rvt_csi_frame (50, 1, 0, fpkt, sizeof fpkt);
+  guint node_got = 0, flood_got = 0;
+  gboolean done = FALSE;
+
+  for (guint i = 0; i < 500; i++) {
+    rvt_send (flood, port, fpkt, fn);
+    if (i % 100 == 50) {
+      n = rvt_csi_frame (1, i, 0, pkt, sizeof pkt);
+      rvt_send (node, port, pkt, n);
+    }
+  }
+  n = rvt_csi_frame (1, 9999, 0, pkt, sizeof pkt);      /* marker */
+  rvt_send (node, port, pkt, n);
+  while (!done) {
+    GstBuffer *buf = gst_harness_pull (h);
+    GstRvCsiPacketMeta *m = gst_rv_buffer_get_csi_packet_meta (buf);
+    if (m->node_id == 1) {
+      node_got++;
+      done = m->seq == 9999;
+    } else {
+      flood_got++;
+    }
+    gst_buffer_unref (buf);
+  }
+  fail_unless_equals_int (node_got, 6);
+  fail_unless_equals_int (flood_got, 10);
+  fail_unless_equals_uint64 (rvt_stat (h->element, "dropped-rate-limit"),
+      490);
+
+  /* A second later the flood's bucket is full again: ten more. */
+  gst_test_clock_advance_time (clock, GST_SECOND);
+  for (guint i = 0; i < 100; i++)
+    rvt_send (flood, port, fpkt, fn);
+  rvt_send (node, port, pkt, n);
+  for (done = FALSE, flood_got = 0; !done;) {
+    GstBuffer *buf = gst_harness_pull (h);
+    GstRvCsiPacketMeta *m = gst_rv_buffer_get_csi_packet_meta (buf);
+    done = m->node_id == 1;
+    flood_got += !done;
+    gst_buffer_unref (buf);
+  }
+  fail_unless_equals_int (flood_got, 10);
+
+  /* 0 turns the limit off. */
+  g_object_set (h->element, "source-rate-limit", 0, NULL);
+  for (guint i = 0; i < 100; i++)
+    rvt_send (flood, port, fpkt, fn);
+  for (guint i = 0; i < 100; i++)
+    gst_buffer_unref (gst_harness_pull (h));
+  fail_unless_equals_uint64 (rvt_stat (h->element, "dropped-rate-limit"),
+      580);
+
+  gst_object_unref (clock);
+  g_object_unref (node);
+  g_object_unref (flood);
+  gst_harness_teardown (h);
+}
+
+GST_END_TEST;
+
+/* The default limit lets a gateway (or rvsim) through: every node of a
+ * site arrives from one address. 3000 datagrams at once pass. */
+GST_START_TEST (test_default_limit_passes_a_gateway)
+{
+  guint16 port;
+  GstHarness *h = start_src ("rvcsisrc port=0 stats-interval=0", &port);
+  GSocket *gw = rvt_sender ();
+  guint8 pkt[512];
+  guint limit = 0;
+
+  g_object_get (h->element, "source-rate-limit", &limit, NULL);
+  fail_unless (limit >= 2 * 200 * 100, "default %u", limit);
+  for (guint i = 0; i < 3000; i++) {
+    gsize n = rvt_csi_frame ((guint8) (i % 200), i / 200, 0, pkt, sizeof pkt);
+    rvt_send (gw, port, pkt, n);
+  }
+  for (guint i = 0; i < 3000; i++)
+    gst_buffer_unref (gst_harness_pull (h));
+  fail_unless_equals_uint64 (rvt_stat (h->element, "dropped-rate-limit"), 0);
+  g_object_unref (gw);
+  gst_harness_teardown (h);
+}
+
+GST_END_TEST;
+
 static Suite *
 rvcsisrc_suite (void)
 {
@@ -607,6 +788,9 @@ rvcsisrc_suite (void)
   tcase_add_test (tc, test_ipv6_loopback);
   tcase_add_test (tc, test_multicast_loopback);
   tcase_add_test (tc, test_dual_stack_ipv4_sender);
+  tcase_add_test (tc, test_spoofed_ids_from_disallowed_address);
+  tcase_add_test (tc, test_flood_while_real_node_keeps_rate);
+  tcase_add_test (tc, test_default_limit_passes_a_gateway);
   return s;
 }
 

@@ -91,21 +91,30 @@ rvt_harness (const gchar * desc)
   return h;
 }
 
-/* A UDP sender socket on loopback (IPv4). */
+/* A UDP sender socket bound to `ip`, an IPv4 loopback address: every
+ * 127.x.y.z is local on Linux, so tests get several distinct senders. */
 static inline GSocket *
-rvt_sender (void)
+rvt_sender_at (const gchar * ip)
 {
   GError *err = NULL;
   GSocket *s = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_DATAGRAM,
       G_SOCKET_PROTOCOL_UDP, &err);
-  GInetAddress *lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  GInetAddress *lo = g_inet_address_new_from_string (ip);
   GSocketAddress *sa = g_inet_socket_address_new (lo, 0);
 
   fail_unless (s != NULL);
-  fail_unless (g_socket_bind (s, sa, FALSE, &err));
+  fail_unless (g_socket_bind (s, sa, FALSE, &err), "bind %s: %s", ip,
+      err ? err->message : "");
   g_object_unref (sa);
   g_object_unref (lo);
   return s;
+}
+
+/* A UDP sender socket on loopback (IPv4). */
+static inline GSocket *
+rvt_sender (void)
+{
+  return rvt_sender_at ("127.0.0.1");
 }
 
 static inline guint16

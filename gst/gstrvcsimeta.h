@@ -57,6 +57,8 @@ typedef enum {
                                                     * (reboot): a new boot starts here */
 #define GST_RV_CSI_PACKET_FLAG_CHANNEL       (1u << 4) /* raw CSI on another frequency than
                                                     * the node's previous raw CSI frame */
+#define GST_RV_CSI_PACKET_FLAG_NO_NODE       (1u << 5) /* a mesh packet no node could be
+                                                    * found for: node_id means nothing */
 
 typedef struct {
   GstMeta meta;

@@ -750,7 +750,7 @@ admit_batch (GstRvCsiSrc * self, guint n, GstClockTime now)
     }
     /* the sequence tracker judges by each datagram's own arrival */
     a->arrival = arrival;
-    if (gst_rv_packet_filter_admit (self->filter, self->slots +
+    if (gst_rv_packet_filter_admit_from (self->filter, &src, self->slots +
             (gsize) i * self->slot_size, m->msg_len, a->arrival, &a->info)) {
       a->slot = i;
       self->n_accepted++;

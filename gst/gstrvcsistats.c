@@ -61,6 +61,7 @@ gst_rv_csi_stats_clear (GstRvCsiStats * s)
   memset (s->dropped_status, 0, sizeof s->dropped_status);
   s->dropped_node = s->dropped_kind = s->dropped_oversize = 0;
   s->dropped_source = s->dropped_rate = 0;
+  s->mesh_no_node = 0;
   memset (s->kinds, 0, sizeof s->kinds);
   s->snap_time = GST_CLOCK_TIME_NONE;
   memset (s->nodes, 0, sizeof s->nodes);
@@ -333,13 +334,43 @@ gst_rv_csi_stats_presence (GstRvCsiStats * s, GstClockTime now,
   return n;
 }
 
+/* The one node whose raw CSI comes from src; -1 if none or several (a
+ * gateway sending for many nodes). */
+static gint
+mesh_node (const GstRvCsiStats * s, const rv_net_addr * src)
+{
+  gint found = -1;
+
+  if (!src || src->family == RV_NET_NONE)
+    return -1;
+  for (guint i = 0; i < GST_RV_CSI_N_NODES; i++) {
+    const rv_net_addr *ns = &s->nodes[i].source;
+    if (ns->family != src->family ||
+        memcmp (ns->addr, src->addr, sizeof ns->addr) != 0)
+      continue;
+    if (found >= 0)
+      return -1;
+    found = (gint) i;
+  }
+  return found;
+}
+
 gboolean
 gst_rv_csi_stats_admit (GstRvCsiStats * s, const guint8 * data, gsize len,
     GstClockTime now, GstRvCsiPacketInfo * info)
 {
+  return gst_rv_csi_stats_admit_from (s, NULL, data, len, now, info);
+}
+
+gboolean
+gst_rv_csi_stats_admit_from (GstRvCsiStats * s, const rv_net_addr * src,
+    const guint8 * data, gsize len, GstClockTime now,
+    GstRvCsiPacketInfo * info)
+{
   rv_pkt pkt;
   rv_status st;
   guint node, kind;
+  gboolean no_node = FALSE;
 
   s->received++;
   st = rv_pkt_decode (data, len, &pkt);
@@ -353,17 +384,32 @@ gst_rv_csi_stats_admit (GstRvCsiStats * s, const guint8 * data, gsize len,
     return FALSE;
   }
   node = rv_pkt_node_id (&pkt);
+  if (pkt.kind == RV_PKT_MESH) {
+    gint n = mesh_node (s, src);
+    no_node = n < 0;
+    node = no_node ? 0 : (guint) n;
+  }
   if (!(s->kind_mask & (1u << kind))) {
     s->dropped_kind++;
     return FALSE;
   }
-  if (s->node_filter && !(s->node_allow[node / 8] & (1u << (node % 8)))) {
+  if (s->node_filter && (no_node ||
+          !(s->node_allow[node / 8] & (1u << (node % 8))))) {
     s->dropped_node++;
     return FALSE;
   }
   info->node_id = (guint8) node;
   info->kind = (guint8) kind;
   info->seq = rv_pkt_seq (&pkt);
+  s->accepted++;
+  s->bytes += len;
+  s->kinds[kind]++;
+  if (no_node) {
+    info->flags = GST_RV_CSI_PACKET_FLAG_NO_NODE;
+    info->seq_gap = 0;
+    s->mesh_no_node++;
+    return TRUE;
+  }
   track_seq (s, info, now);
   if (pkt.kind == RV_PKT_CSI_RAW) {
     GstRvCsiNodeStats *ns = &s->nodes[node];
@@ -372,11 +418,9 @@ gst_rv_csi_stats_admit (GstRvCsiStats * s, const guint8 * data, gsize len,
       ns->channel_changes++;
     }
     ns->freq_mhz = pkt.u.csi.freq_mhz;
+    if (src && src->family != RV_NET_NONE)
+      ns->source = *src;
   }
-
-  s->accepted++;
-  s->bytes += len;
-  s->kinds[kind]++;
   s->nodes[node].packets++;
   s->nodes[node].bytes += len;
   node_seen (s, node, now);
@@ -456,6 +500,7 @@ gst_rv_csi_stats_to_structure (const GstRvCsiStats * s, const gchar * name)
   gst_structure_set (st,
       "dropped-other", G_TYPE_UINT64, other,
       "dropped-oversize", G_TYPE_UINT64, s->dropped_oversize,
+      "mesh-no-node", G_TYPE_UINT64, s->mesh_no_node,
       "dropped-node-filter", G_TYPE_UINT64, s->dropped_node,
       "dropped-kind-filter", G_TYPE_UINT64, s->dropped_kind,
       "dropped-source-filter", G_TYPE_UINT64, s->dropped_source,

@@ -14,6 +14,7 @@
 
 #include <gst/gst.h>
 #include "gstrvcsimeta.h"
+#include "rv_net.h"
 #include "rv_seq.h"
 
 G_BEGIN_DECLS
@@ -38,6 +39,7 @@ typedef struct {
   guint64 offline_count;   /* times it went offline */
   guint32 freq_mhz;        /* frequency of its last raw CSI frame */
   guint64 channel_changes; /* raw CSI frames on a new frequency */
+  rv_net_addr source;      /* sender of its last raw CSI packet */
 } GstRvCsiNodeStats;
 
 typedef enum {
@@ -77,6 +79,7 @@ typedef struct {
   guint64 dropped_oversize;  /* datagram larger than the receive slot */
   guint64 dropped_source;  /* source address not in allowed-sources */
   guint64 dropped_rate;    /* over source-rate-limit */
+  guint64 mesh_no_node;    /* mesh packets no node could be found for */
   guint64 kinds[GST_RV_CSI_KIND_COUNT];
   GstClockTime snap_time;
   GstRvCsiNodeStats nodes[GST_RV_CSI_N_NODES];
@@ -113,6 +116,15 @@ gboolean gst_rv_csi_stats_set_kinds (GstRvCsiStats * s, const gchar * spec,
 /* Validate one packet. TRUE: accepted, *info filled. FALSE: dropped and
  * counted (by kernel status or filter). */
 gboolean gst_rv_csi_stats_admit (GstRvCsiStats * s, const guint8 * data, gsize len,
+    GstClockTime now, GstRvCsiPacketInfo * info);
+/* The same for a datagram from `src` (NULL or RV_NET_NONE: unknown). Mesh packets carry no
+ * one-byte node id: they are attributed to the node whose raw CSI comes
+ * from the same address (when exactly one does); otherwise they count as
+ * mesh traffic of no node (GST_RV_CSI_PACKET_FLAG_NO_NODE, mesh-no-node),
+ * never as node 0. allowed-nodes filters attributed mesh packets by their
+ * node and drops unattributed ones. */
+gboolean gst_rv_csi_stats_admit_from (GstRvCsiStats * s,
+    const rv_net_addr * src, const guint8 * data, gsize len,
     GstClockTime now, GstRvCsiPacketInfo * info);
 
 /* Fill a packet meta from admission info. */

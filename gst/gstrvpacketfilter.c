@@ -369,10 +369,18 @@ gboolean
 gst_rv_packet_filter_admit (GstRvPacketFilter * f, const guint8 * data,
     gsize len, GstClockTime now, GstRvCsiPacketInfo * info)
 {
+  return gst_rv_packet_filter_admit_from (f, NULL, data, len, now, info);
+}
+
+gboolean
+gst_rv_packet_filter_admit_from (GstRvPacketFilter * f,
+    const rv_net_addr * src, const guint8 * data, gsize len,
+    GstClockTime now, GstRvCsiPacketInfo * info)
+{
   gboolean ok;
 
   g_mutex_lock (&f->lock);
-  ok = gst_rv_csi_stats_admit (&f->stats, data, len, now, info);
+  ok = gst_rv_csi_stats_admit_from (&f->stats, src, data, len, now, info);
   g_mutex_unlock (&f->lock);
   return ok;
 }

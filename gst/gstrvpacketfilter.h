@@ -78,6 +78,11 @@ gboolean gst_rv_packet_filter_admit_source (GstRvPacketFilter * f,
 gboolean gst_rv_packet_filter_admit (GstRvPacketFilter * f,
     const guint8 * data, gsize len, GstClockTime now,
     GstRvCsiPacketInfo * info);
+/* The same for a datagram from `src` (NULL: unknown), which lets mesh
+ * packets be attributed to their node (gst_rv_csi_stats_admit_from). */
+gboolean gst_rv_packet_filter_admit_from (GstRvPacketFilter * f,
+    const rv_net_addr * src, const guint8 * data, gsize len,
+    GstClockTime now, GstRvCsiPacketInfo * info);
 /* Counts a packet dropped before admission: by kernel status (text lines
  * that do not parse) or as oversize (status RV_OK). */
 void gst_rv_packet_filter_reject (GstRvPacketFilter * f, guint status);

@@ -160,6 +160,120 @@ GST_START_TEST (test_filters)
 
 GST_END_TEST;
 
+/* A sender on another loopback address (127.0.0.x). */
+static GSocket *
+sender_on (const gchar * ip)
+{
+  GError *err = NULL;
+  GSocket *s = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_DATAGRAM,
+      G_SOCKET_PROTOCOL_UDP, &err);
+  GSocketAddress *sa = g_inet_socket_address_new_from_string (ip, 0);
+
+  fail_unless (s != NULL);
+  fail_unless (g_socket_bind (s, sa, FALSE, &err), "%s", err ? err->message :
+      "");
+  g_object_unref (sa);
+  return s;
+}
+
+static gsize
+mesh_packet (guint8 * out, gsize cap)
+{
+  static const guint8 health[16] = { 0xA1, 0xB2, 0xC3, 0xD4, 0, 1, 2, 3 };
+  rv_mesh_msg m;
+  size_t written = 0;
+
+  memset (&m, 0, sizeof m);
+  m.version = RV_MESH_VERSION;
+  m.msg_type = 3;
+  m.payload = health;
+  m.payload_len = sizeof health;
+  fail_unless_equals_int (rv_mesh_encode (&m, out, cap, &written), RV_OK);
+  return written;
+}
+
+static GstRvCsiPacketMeta *
+pull_meta (GstHarness * h, GstBuffer ** buf)
+{
+  *buf = gst_harness_pull (h);
+  return gst_rv_buffer_get_csi_packet_meta (*buf);
+}
+
+/* Mesh packets name no node: one from an address whose raw CSI names node
+ * 1 is node 1's (allowed-nodes=1 lets it through); one from an address
+ * with no CSI yet, or shared by several nodes (a gateway), is mesh traffic
+ * of no node, never node 0. */
+GST_START_TEST (test_mesh_attribution)
+{
+  guint16 port;
+  GstHarness *h = start_src ("rvcsisrc port=0 stats-interval=0", &port);
+  GSocket *a = sender_on ("127.0.0.1"), *b = sender_on ("127.0.0.2");
+  guint8 pkt[512];
+  gsize n;
+  GstBuffer *buf;
+  GstRvCsiPacketMeta *m;
+  GstStructure *st;
+  const GValue *nodes;
+
+  n = mesh_packet (pkt, sizeof pkt);      /* nobody's yet */
+  rvt_send (b, port, pkt, n);
+  m = pull_meta (h, &buf);
+  fail_unless_equals_int (m->kind, GST_RV_CSI_KIND_MESH);
+  fail_unless (m->flags & GST_RV_CSI_PACKET_FLAG_NO_NODE);
+  gst_buffer_unref (buf);
+
+  n = rvt_csi_frame (1, 0, 0, pkt, sizeof pkt);
+  rvt_send (a, port, pkt, n);
+  gst_buffer_unref (gst_harness_pull (h));
+  n = mesh_packet (pkt, sizeof pkt);
+  rvt_send (a, port, pkt, n);
+  m = pull_meta (h, &buf);
+  fail_unless_equals_int (m->node_id, 1);
+  fail_unless (!(m->flags & GST_RV_CSI_PACKET_FLAG_NO_NODE));
+  gst_buffer_unref (buf);
+
+  /* only node 1 allowed: its own mesh packet passes, the anonymous one not */
+  g_object_set (h->element, "allowed-nodes", "1", NULL);
+  rvt_send (b, port, pkt, n);
+  rvt_send (a, port, pkt, n);
+  m = pull_meta (h, &buf);
+  fail_unless_equals_int (m->node_id, 1);
+  gst_buffer_unref (buf);
+  fail_unless_equals_uint64 (rvt_stat (h->element, "dropped-node-filter"), 1);
+
+  /* node 2 from the same address: a gateway; its mesh is nobody's */
+  g_object_set (h->element, "allowed-nodes", "", NULL);
+  n = rvt_csi_frame (2, 0, 0, pkt, sizeof pkt);
+  rvt_send (a, port, pkt, n);
+  gst_buffer_unref (gst_harness_pull (h));
+  n = mesh_packet (pkt, sizeof pkt);
+  rvt_send (a, port, pkt, n);
+  m = pull_meta (h, &buf);
+  fail_unless (m->flags & GST_RV_CSI_PACKET_FLAG_NO_NODE);
+  gst_buffer_unref (buf);
+
+  fail_unless_equals_uint64 (rvt_stat (h->element, "mesh-no-node"), 2);
+  g_object_get (h->element, "stats", &st, NULL);
+  nodes = gst_structure_get_value (st, "nodes");
+  for (guint i = 0; i < gst_value_array_get_size (nodes); i++) {
+    const GstStructure *nd =
+        gst_value_get_structure (gst_value_array_get_value (nodes, i));
+    guint id = 0;
+    guint64 packets = 0;
+    gst_structure_get_uint (nd, "id", &id);
+    gst_structure_get_uint64 (nd, "packets", &packets);
+    fail_unless (id != 0, "phantom node 0");
+    if (id == 1)
+      fail_unless_equals_uint64 (packets, 3);   /* CSI + 2 mesh */
+  }
+  gst_structure_free (st);
+  g_object_unref (a);
+  g_object_unref (b);
+  gst_harness_teardown (h);
+}
+
+GST_END_TEST;
+
 static GstMessage *
 find_element_message (GstBus * bus, const gchar * name)
 {
@@ -780,6 +894,7 @@ rvcsisrc_suite (void)
   tcase_add_test (tc, test_port_zero_reads_back);
   tcase_add_test (tc, test_packets_meta_and_drops);
   tcase_add_test (tc, test_filters);
+  tcase_add_test (tc, test_mesh_attribution);
   tcase_add_test (tc, test_stats_message_on_test_clock);
   tcase_add_test (tc, test_silent_node_offline_from_clock);
   tcase_add_test (tc, test_hostile_traffic);

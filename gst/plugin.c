@@ -7,6 +7,7 @@
 #include "gstrvtemporalhead.h"
 #include "gstrvclassify.h"
 #include "gstrvcsiviz.h"
+#include "gstrvmqttsink.h"
 #include "gstrvcsimeta.h"
 
 #ifndef PACKAGE
@@ -30,6 +31,7 @@ plugin_init (GstPlugin * plugin)
   ok |= GST_ELEMENT_REGISTER (rvtemporalhead, plugin);
   ok |= GST_ELEMENT_REGISTER (rvclassify, plugin);
   ok |= GST_ELEMENT_REGISTER (rvcsiviz, plugin);
+  ok |= GST_ELEMENT_REGISTER (rvmqttsink, plugin);
   return ok;
 }
 

@@ -13,9 +13,10 @@ pkgs=(build-essential meson ninja-build pkg-config zlib1g-dev
       gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
       gstreamer1.0-plugins-bad python3 python3-gi gir1.2-gstreamer-1.0
       check libcairo2-dev libpango1.0-dev fonts-dejavu-core
-      gstreamer1.0-plugins-ugly)
+      gstreamer1.0-plugins-ugly libmosquitto-dev libjson-glib-dev
+      python3-paho-mqtt)
 if [[ "${1:-}" == "--test" ]]; then
-  pkgs+=(clang libclang-rt-14-dev tshark
+  pkgs+=(clang libclang-rt-14-dev tshark mosquitto mosquitto-clients openssl
          gcc-arm-none-eabi libnewlib-arm-none-eabi binutils-arm-none-eabi
          gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf
          gcc-xtensa-lx106 picolibc-xtensa-lx106-elf

@@ -1,0 +1,637 @@
+/*
+ * gstrvmqttsink.c — rvmqttsink: publishes each node's classification (and
+ * motion) state to an MQTT broker, announces Home Assistant entities by
+ * MQTT discovery, and follows node availability from `rvcsi-node` events.
+ *
+ * The streaming thread only decides what to publish and builds the JSON;
+ * the connection, the bounded queue and reconnects live in
+ * gstrvmqttclient.c, the payloads in gstrvmqttpayload.c. Rate limits run
+ * on stream time, so replayed captures publish the same way as live ones.
+ * Topics and payloads: docs/mqtt.md.
+ */
+#include "gstrvmqttsink.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "gstrvcsimeta.h"
+#include "gstrvnodeevent.h"
+#include "gstrvmqttclient.h"
+#include "gstrvmqttpayload.h"
+
+GST_DEBUG_CATEGORY_STATIC (gst_rv_mqtt_sink_debug);
+#define GST_CAT_DEFAULT gst_rv_mqtt_sink_debug
+
+#define DEFAULT_HOST "localhost"
+#define DEFAULT_PORT 1883
+#define DEFAULT_TOPIC_PREFIX "rvcsi"
+#define DEFAULT_DISCOVERY_PREFIX "homeassistant"
+#define DEFAULT_QOS 1
+#define DEFAULT_KEEPALIVE 30
+#define DEFAULT_QUEUE_SIZE 4096
+#define DEFAULT_SCORE_INTERVAL (250 * GST_MSECOND)
+#define DEFAULT_HEARTBEAT_INTERVAL (60 * GST_SECOND)
+#define DEFAULT_DISCOVERY_EXPIRY 0
+/* How long stop() waits for the queue to reach the broker. */
+#define STOP_FLUSH_MS 2000
+#define MAX_NODES 256
+
+enum
+{
+  PROP_0,
+  PROP_HOST,
+  PROP_PORT,
+  PROP_CLIENT_ID,
+  PROP_USERNAME,
+  PROP_PASSWORD,
+  PROP_TLS_CA,
+  PROP_TLS_CERT,
+  PROP_TLS_KEY,
+  PROP_TOPIC_PREFIX,
+  PROP_DISCOVERY_PREFIX,
+  PROP_QOS,
+  PROP_SITE,
+  PROP_KEEPALIVE,
+  PROP_QUEUE_SIZE,
+  PROP_SCORE_INTERVAL,
+  PROP_HEARTBEAT_INTERVAL,
+  PROP_DISCOVERY_EXPIRY,
+  PROP_STATS,
+};
+
+struct _GstRvMqttSink
+{
+  GstBaseSink parent;
+
+  /* properties (object lock) */
+  gchar *host, *client_id, *username, *password;
+  gchar *tls_ca, *tls_cert, *tls_key;
+  gchar *topic_prefix, *discovery_prefix, *site;
+  guint port, qos, keepalive, queue_size;
+  GstClockTime score_interval, heartbeat_interval, discovery_expiry;
+
+  /* running (streaming thread; client and counters also read by stats) */
+  GstRvMqttClient *client;
+  gchar *run_site, *run_prefix, *run_discovery, *host_topic;
+  GstRvMqttNode *nodes[MAX_NODES];
+  GstClockTime last_expiry_scan;
+  guint64 states, ignored, expired;
+};
+
+static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
+    GST_PAD_SINK, GST_PAD_ALWAYS, GST_STATIC_CAPS ("application/x-rvcsi"));
+
+#define gst_rv_mqtt_sink_parent_class parent_class
+G_DEFINE_TYPE_WITH_CODE (GstRvMqttSink, gst_rv_mqtt_sink, GST_TYPE_BASE_SINK,
+    GST_DEBUG_CATEGORY_INIT (gst_rv_mqtt_sink_debug, "rvmqttsink", 0,
+        "MQTT / Home Assistant publisher"));
+GST_ELEMENT_REGISTER_DEFINE (rvmqttsink, "rvmqttsink", GST_RANK_NONE,
+    GST_TYPE_RV_MQTT_SINK);
+
+/* ---- topics ---- */
+
+static gchar *
+node_topic (GstRvMqttSink * self, guint node, const gchar * leaf)
+{
+  return g_strdup_printf ("%s/%s/node/%u/%s", self->run_prefix,
+      self->run_site, node, leaf);
+}
+
+static void
+publish_state (GstRvMqttSink * self, GstRvMqttNode * n, GstClockTime t)
+{
+  gchar *topic = node_topic (self, n->node, "state");
+  gst_rv_mqtt_client_publish (self->client, topic,
+      gst_rv_mqtt_state_json (n, self->run_site, t), TRUE, GST_RV_MQTT_STATE);
+  g_free (topic);
+  GST_LOG_OBJECT (self, "node %u state at %" GST_TIME_FORMAT, n->node,
+      GST_TIME_ARGS (t));
+  n->last_published = t;
+  self->states++;
+}
+
+static void
+publish_availability (GstRvMqttSink * self, GstRvMqttNode * n)
+{
+  gchar *topic = node_topic (self, n->node, "availability");
+  gst_rv_mqtt_client_publish (self->client, topic,
+      g_strdup (n->online ? "online" : "offline"), TRUE, GST_RV_MQTT_STATE);
+  g_free (topic);
+}
+
+/* Discovery configs (present = TRUE) or their removal. */
+static void
+publish_discovery (GstRvMqttSink * self, GstRvMqttNode * n, gboolean present)
+{
+  gchar *state = node_topic (self, n->node, "state");
+  gchar *avail = node_topic (self, n->node, "availability");
+  GstRvMqttDiscovery d = { self->run_site, n->node, state, avail,
+    self->host_topic, self->qos
+  };
+  guint e;
+
+  for (e = 0; e < GST_RV_MQTT_N_ENTITIES; e++) {
+    gchar *topic = gst_rv_mqtt_discovery_topic (self->run_discovery,
+        self->run_site, n->node, e);
+    gst_rv_mqtt_client_publish (self->client, topic, present ?
+        gst_rv_mqtt_discovery_json (&d, e) : NULL, TRUE, GST_RV_MQTT_STATE);
+    g_free (topic);
+  }
+  g_free (state);
+  g_free (avail);
+}
+
+static void
+announce (GstRvMqttSink * self, GstRvMqttNode * n)
+{
+  if (self->run_discovery)
+    publish_discovery (self, n, TRUE);
+  publish_availability (self, n);
+  n->announced = TRUE;
+}
+
+/* Nodes silent for discovery-expiry of stream time: their entities, state
+ * and availability are removed (empty retained payloads). */
+static void
+expire_nodes (GstRvMqttSink * self, GstClockTime now, GstClockTime expiry)
+{
+  guint i;
+
+  if (!expiry || !GST_CLOCK_TIME_IS_VALID (now))
+    return;
+  if (GST_CLOCK_TIME_IS_VALID (self->last_expiry_scan)
+      && now < self->last_expiry_scan + MIN (expiry, GST_SECOND))
+    return;
+  self->last_expiry_scan = now;
+  for (i = 0; i < MAX_NODES; i++) {
+    GstRvMqttNode *n = self->nodes[i];
+    gchar *topic;
+    if (!n || !GST_CLOCK_TIME_IS_VALID (n->last_seen)
+        || now < n->last_seen + expiry)
+      continue;
+    GST_INFO_OBJECT (self, "node %u silent for %" GST_TIME_FORMAT
+        ": removing its entities", n->node, GST_TIME_ARGS (now - n->last_seen));
+    if (self->run_discovery)
+      publish_discovery (self, n, FALSE);
+    topic = node_topic (self, n->node, "state");
+    gst_rv_mqtt_client_publish (self->client, topic, NULL, TRUE,
+        GST_RV_MQTT_STATE);
+    g_free (topic);
+    topic = node_topic (self, n->node, "availability");
+    gst_rv_mqtt_client_publish (self->client, topic, NULL, TRUE,
+        GST_RV_MQTT_STATE);
+    g_free (topic);
+    gst_rv_mqtt_node_free (n);
+    self->nodes[i] = NULL;
+    self->expired++;
+  }
+}
+
+/* ---- streaming ---- */
+
+static GstClockTime
+buffer_stream_time (GstBaseSink * sink, GstBuffer * buf)
+{
+  GstClockTime ts = GST_BUFFER_PTS_IS_VALID (buf) ? GST_BUFFER_PTS (buf) :
+      GST_BUFFER_DTS (buf);
+  if (!GST_CLOCK_TIME_IS_VALID (ts) || sink->segment.format != GST_FORMAT_TIME)
+    return ts;
+  return gst_segment_to_stream_time (&sink->segment, GST_FORMAT_TIME, ts);
+}
+
+static GstFlowReturn
+gst_rv_mqtt_sink_render (GstBaseSink * sink, GstBuffer * buf)
+{
+  GstRvMqttSink *self = GST_RV_MQTT_SINK (sink);
+  GstRvClassificationMeta *cm = gst_rv_buffer_get_classification_meta (buf);
+  GstRvMotionMeta *mm = gst_rv_buffer_get_motion_meta (buf);
+  GstClockTime t = buffer_stream_time (sink, buf);
+  GstClockTime score_interval, heartbeat, expiry;
+  GstRvMqttAntenna a;
+  GstRvMqttNode *n;
+  GstRvMqttChange ch;
+  gboolean due;
+
+  if (gst_rv_mqtt_client_failed (self->client))
+    return GST_FLOW_ERROR;
+  if (!cm) {
+    self->ignored++;
+    return GST_FLOW_OK;
+  }
+
+  GST_OBJECT_LOCK (self);
+  score_interval = self->score_interval;
+  heartbeat = self->heartbeat_interval;
+  expiry = self->discovery_expiry;
+  GST_OBJECT_UNLOCK (self);
+
+  a.antenna = cm->antenna;
+  a.label = cm->decision >= 0 ?
+      gst_rv_classification_meta_get_quark (cm, (gsize) cm->decision) : 0;
+  a.confidence = cm->decision >= 0 ? cm->decision_confidence : NAN;
+  if (mm && mm->node_id == cm->node_id && mm->antenna == cm->antenna) {
+    a.motion = mm->motion ? 1 : 0;
+    a.score = mm->score;
+  } else {
+    a.motion = -1;
+    a.score = NAN;
+  }
+
+  n = self->nodes[cm->node_id];
+  if (!n)
+    n = self->nodes[cm->node_id] = gst_rv_mqtt_node_new (cm->node_id);
+  if (!n->announced)
+    announce (self, n);
+  if (GST_CLOCK_TIME_IS_VALID (t))
+    n->last_seen = t;
+
+  ch = gst_rv_mqtt_node_update (n, &a);
+  if (!GST_CLOCK_TIME_IS_VALID (n->last_published))
+    due = TRUE;
+  else if (ch == GST_RV_MQTT_CHANGED)
+    due = TRUE;
+  else if (!GST_CLOCK_TIME_IS_VALID (t) || t < n->last_published)
+    due = ch == GST_RV_MQTT_VALUES;     /* time went back: new segment */
+  else if (ch == GST_RV_MQTT_VALUES && t - n->last_published >= score_interval)
+    due = TRUE;
+  else
+    due = heartbeat && t - n->last_published >= heartbeat;
+  if (due)
+    publish_state (self, n, t);
+
+  expire_nodes (self, t, expiry);
+  return GST_FLOW_OK;
+}
+
+static gboolean
+gst_rv_mqtt_sink_event (GstBaseSink * sink, GstEvent * event)
+{
+  GstRvMqttSink *self = GST_RV_MQTT_SINK (sink);
+  guint node;
+  gboolean online;
+  GstClockTime t;
+
+  if (gst_rv_node_event_parse (event, &node, &online, &t) && self->client
+      && node < MAX_NODES && self->nodes[node]) {
+    GstRvMqttNode *n = self->nodes[node];
+    GST_DEBUG_OBJECT (self, "node %u %s", node, online ? "back" : "offline");
+    if (n->online != online) {
+      n->online = online;
+      publish_availability (self, n);
+      publish_state (self, n, t);
+    }
+  }
+  return GST_BASE_SINK_CLASS (parent_class)->event (sink, event);
+}
+
+/* ---- start / stop ---- */
+
+/* A topic level must not hold MQTT wildcards; a site is one level. */
+static gboolean
+valid_level (const gchar * s, gboolean allow_slash)
+{
+  return s && *s && !strpbrk (s, allow_slash ? "+#" : "+#/")
+      && s[0] != '/' && s[strlen (s) - 1] != '/';
+}
+
+static gboolean
+gst_rv_mqtt_sink_start (GstBaseSink * sink)
+{
+  GstRvMqttSink *self = GST_RV_MQTT_SINK (sink);
+  GstRvMqttClientConfig cfg = { 0 };
+  GError *err = NULL;
+  gboolean ok = TRUE;
+
+  GST_OBJECT_LOCK (self);
+  self->run_site = g_strdup (self->site && *self->site ? self->site :
+      g_get_host_name ());
+  self->run_prefix = g_strdup (self->topic_prefix);
+  self->run_discovery = self->discovery_prefix && *self->discovery_prefix ?
+      g_strdup (self->discovery_prefix) : NULL;
+  if (!valid_level (self->run_site, FALSE)
+      || !valid_level (self->run_prefix, TRUE)
+      || (self->run_discovery && !valid_level (self->run_discovery, TRUE)))
+    ok = FALSE;
+  self->host_topic = g_strdup_printf ("%s/%s/availability", self->run_prefix,
+      self->run_site);
+  cfg.host = self->host;
+  cfg.port = self->port;
+  cfg.client_id = self->client_id;
+  cfg.username = self->username;
+  cfg.password = self->password;
+  cfg.tls_ca = self->tls_ca;
+  cfg.tls_cert = self->tls_cert;
+  cfg.tls_key = self->tls_key;
+  cfg.qos = self->qos;
+  cfg.keepalive = self->keepalive;
+  cfg.queue_size = self->queue_size;
+  cfg.will_topic = self->host_topic;
+  if (ok)
+    self->client = gst_rv_mqtt_client_new (GST_ELEMENT (self), &cfg, &err);
+  GST_OBJECT_UNLOCK (self);
+
+  if (!ok) {
+    GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
+        ("Invalid MQTT topic settings: site '%s', topic-prefix '%s', "
+            "discovery-prefix '%s'", self->run_site, self->run_prefix,
+            self->run_discovery ? self->run_discovery : ""),
+        ("each must be non-empty, contain no '+' or '#' and not start or end "
+            "with '/'; site is one topic level (no '/')"));
+    return FALSE;
+  }
+  if (!self->client) {
+    GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS, ("%s", err->message),
+        (NULL));
+    g_clear_error (&err);
+    return FALSE;
+  }
+  self->states = self->ignored = self->expired = 0;
+  self->last_expiry_scan = GST_CLOCK_TIME_NONE;
+  gst_rv_mqtt_client_start (self->client);
+  return TRUE;
+}
+
+static gboolean
+gst_rv_mqtt_sink_stop (GstBaseSink * sink)
+{
+  GstRvMqttSink *self = GST_RV_MQTT_SINK (sink);
+  GstRvMqttClient *client;
+  guint i;
+
+  if (self->client)
+    gst_rv_mqtt_client_stop (self->client, STOP_FLUSH_MS);
+  GST_OBJECT_LOCK (self);
+  client = self->client;
+  self->client = NULL;
+  GST_OBJECT_UNLOCK (self);
+  gst_rv_mqtt_client_free (client);
+  for (i = 0; i < MAX_NODES; i++)
+    g_clear_pointer (&self->nodes[i], gst_rv_mqtt_node_free);
+  g_clear_pointer (&self->run_site, g_free);
+  g_clear_pointer (&self->run_prefix, g_free);
+  g_clear_pointer (&self->run_discovery, g_free);
+  g_clear_pointer (&self->host_topic, g_free);
+  return TRUE;
+}
+
+/* ---- properties ---- */
+
+static GstStructure *
+make_stats (GstRvMqttSink * self)
+{
+  GstStructure *s = gst_structure_new ("rvmqttsink-stats",
+      "states", G_TYPE_UINT64, self->states,
+      "ignored", G_TYPE_UINT64, self->ignored,
+      "expired", G_TYPE_UINT64, self->expired, NULL);
+  if (self->client)
+    gst_rv_mqtt_client_get_stats (self->client, s);
+  else
+    gst_structure_set (s, "published", G_TYPE_UINT64, (guint64) 0,
+        "dropped", G_TYPE_UINT64, (guint64) 0,
+        "alarms-dropped", G_TYPE_UINT64, (guint64) 0,
+        "queued", G_TYPE_UINT, 0, "queue-high-water", G_TYPE_UINT, 0,
+        "connects", G_TYPE_UINT64, (guint64) 0,
+        "connected", G_TYPE_BOOLEAN, FALSE, NULL);
+  return s;
+}
+
+static gchar **
+string_field (GstRvMqttSink * self, guint prop_id)
+{
+  switch (prop_id) {
+    case PROP_HOST:
+      return &self->host;
+    case PROP_CLIENT_ID:
+      return &self->client_id;
+    case PROP_USERNAME:
+      return &self->username;
+    case PROP_PASSWORD:
+      return &self->password;
+    case PROP_TLS_CA:
+      return &self->tls_ca;
+    case PROP_TLS_CERT:
+      return &self->tls_cert;
+    case PROP_TLS_KEY:
+      return &self->tls_key;
+    case PROP_TOPIC_PREFIX:
+      return &self->topic_prefix;
+    case PROP_DISCOVERY_PREFIX:
+      return &self->discovery_prefix;
+    case PROP_SITE:
+      return &self->site;
+    default:
+      return NULL;
+  }
+}
+
+static void
+gst_rv_mqtt_sink_set_property (GObject * object, guint prop_id,
+    const GValue * value, GParamSpec * pspec)
+{
+  GstRvMqttSink *self = GST_RV_MQTT_SINK (object);
+  gchar **str = string_field (self, prop_id);
+
+  GST_OBJECT_LOCK (self);
+  if (str) {
+    g_free (*str);
+    *str = g_value_dup_string (value);
+  } else {
+    switch (prop_id) {
+      case PROP_PORT:
+        self->port = g_value_get_uint (value);
+        break;
+      case PROP_QOS:
+        self->qos = g_value_get_uint (value);
+        break;
+      case PROP_KEEPALIVE:
+        self->keepalive = g_value_get_uint (value);
+        break;
+      case PROP_QUEUE_SIZE:
+        self->queue_size = g_value_get_uint (value);
+        break;
+      case PROP_SCORE_INTERVAL:
+        self->score_interval = g_value_get_uint64 (value);
+        break;
+      case PROP_HEARTBEAT_INTERVAL:
+        self->heartbeat_interval = g_value_get_uint64 (value);
+        break;
+      case PROP_DISCOVERY_EXPIRY:
+        self->discovery_expiry = g_value_get_uint64 (value);
+        break;
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+        break;
+    }
+  }
+  GST_OBJECT_UNLOCK (self);
+}
+
+static void
+gst_rv_mqtt_sink_get_property (GObject * object, guint prop_id,
+    GValue * value, GParamSpec * pspec)
+{
+  GstRvMqttSink *self = GST_RV_MQTT_SINK (object);
+  gchar **str = string_field (self, prop_id);
+
+  GST_OBJECT_LOCK (self);
+  if (str) {
+    g_value_set_string (value, *str);
+  } else {
+    switch (prop_id) {
+      case PROP_PORT:
+        g_value_set_uint (value, self->port);
+        break;
+      case PROP_QOS:
+        g_value_set_uint (value, self->qos);
+        break;
+      case PROP_KEEPALIVE:
+        g_value_set_uint (value, self->keepalive);
+        break;
+      case PROP_QUEUE_SIZE:
+        g_value_set_uint (value, self->queue_size);
+        break;
+      case PROP_SCORE_INTERVAL:
+        g_value_set_uint64 (value, self->score_interval);
+        break;
+      case PROP_HEARTBEAT_INTERVAL:
+        g_value_set_uint64 (value, self->heartbeat_interval);
+        break;
+      case PROP_DISCOVERY_EXPIRY:
+        g_value_set_uint64 (value, self->discovery_expiry);
+        break;
+      case PROP_STATS:
+        g_value_take_boxed (value, make_stats (self));
+        break;
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+        break;
+    }
+  }
+  GST_OBJECT_UNLOCK (self);
+}
+
+static void
+gst_rv_mqtt_sink_finalize (GObject * object)
+{
+  GstRvMqttSink *self = GST_RV_MQTT_SINK (object);
+  guint p;
+
+  for (p = PROP_HOST; p <= PROP_SITE; p++) {
+    gchar **str = string_field (self, p);
+    if (str)
+      g_free (*str);
+  }
+  G_OBJECT_CLASS (parent_class)->finalize (object);
+}
+
+static void
+gst_rv_mqtt_sink_init (GstRvMqttSink * self)
+{
+  self->host = g_strdup (DEFAULT_HOST);
+  self->port = DEFAULT_PORT;
+  self->topic_prefix = g_strdup (DEFAULT_TOPIC_PREFIX);
+  self->discovery_prefix = g_strdup (DEFAULT_DISCOVERY_PREFIX);
+  self->qos = DEFAULT_QOS;
+  self->keepalive = DEFAULT_KEEPALIVE;
+  self->queue_size = DEFAULT_QUEUE_SIZE;
+  self->score_interval = DEFAULT_SCORE_INTERVAL;
+  self->heartbeat_interval = DEFAULT_HEARTBEAT_INTERVAL;
+  self->discovery_expiry = DEFAULT_DISCOVERY_EXPIRY;
+  /* Publishing is not tied to the clock: states leave as they come. */
+  gst_base_sink_set_sync (GST_BASE_SINK (self), FALSE);
+  gst_base_sink_set_qos_enabled (GST_BASE_SINK (self), FALSE);
+}
+
+#define STR_PROP(id, name, nick, blurb, def) \
+  g_object_class_install_property (gobject_class, id, \
+      g_param_spec_string (name, nick, blurb, def, G_PARAM_READWRITE | \
+          G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY))
+#define U64_PROP(id, name, nick, blurb, def) \
+  g_object_class_install_property (gobject_class, id, \
+      g_param_spec_uint64 (name, nick, blurb, 0, G_MAXUINT64, def, \
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | \
+          GST_PARAM_MUTABLE_PLAYING))
+
+static void
+gst_rv_mqtt_sink_class_init (GstRvMqttSinkClass * klass)
+{
+  GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
+  GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
+  GstBaseSinkClass *sink_class = GST_BASE_SINK_CLASS (klass);
+
+  gobject_class->set_property = gst_rv_mqtt_sink_set_property;
+  gobject_class->get_property = gst_rv_mqtt_sink_get_property;
+  gobject_class->finalize = gst_rv_mqtt_sink_finalize;
+
+  STR_PROP (PROP_HOST, "host", "Host", "MQTT broker host name or address",
+      DEFAULT_HOST);
+  g_object_class_install_property (gobject_class, PROP_PORT,
+      g_param_spec_uint ("port", "Port", "MQTT broker port (8883 is the usual "
+          "TLS port)", 1, 65535, DEFAULT_PORT, G_PARAM_READWRITE |
+          G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY));
+  STR_PROP (PROP_CLIENT_ID, "client-id", "Client id", "MQTT client id; unset "
+      "= a random one. Two clients with one id disconnect each other", NULL);
+  STR_PROP (PROP_USERNAME, "username", "User name", "User name for the "
+      "broker; unset = anonymous", NULL);
+  STR_PROP (PROP_PASSWORD, "password", "Password", "Password for the broker "
+      "(with username)", NULL);
+  STR_PROP (PROP_TLS_CA, "tls-ca", "TLS CA file", "PEM file of the CA that "
+      "signed the broker's certificate; set = connect with TLS", NULL);
+  STR_PROP (PROP_TLS_CERT, "tls-cert", "TLS client certificate", "PEM client "
+      "certificate, for brokers that require one (with tls-key)", NULL);
+  STR_PROP (PROP_TLS_KEY, "tls-key", "TLS client key", "PEM private key of "
+      "tls-cert (unencrypted)", NULL);
+  STR_PROP (PROP_TOPIC_PREFIX, "topic-prefix", "Topic prefix", "First "
+      "level(s) of every state topic: <topic-prefix>/<site>/node/<id>/state",
+      DEFAULT_TOPIC_PREFIX);
+  STR_PROP (PROP_DISCOVERY_PREFIX, "discovery-prefix", "Discovery prefix",
+      "Home Assistant MQTT discovery prefix; empty = no discovery",
+      DEFAULT_DISCOVERY_PREFIX);
+  g_object_class_install_property (gobject_class, PROP_QOS,
+      g_param_spec_uint ("qos", "QoS", "MQTT quality of service of every "
+          "message (0 at most once, 1 at least once, 2 exactly once)", 0, 2,
+          DEFAULT_QOS, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_READY));
+  STR_PROP (PROP_SITE, "site", "Site", "Id of this pipeline host in topics "
+      "and unique ids (one topic level); unset = the host name", NULL);
+  g_object_class_install_property (gobject_class, PROP_KEEPALIVE,
+      g_param_spec_uint ("keepalive", "Keepalive", "Seconds between MQTT "
+          "pings; a broker silent for 1.5x this is treated as gone", 5, 65535,
+          DEFAULT_KEEPALIVE, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_READY));
+  g_object_class_install_property (gobject_class, PROP_QUEUE_SIZE,
+      g_param_spec_uint ("queue-size", "Queue size", "Messages waiting for "
+          "the broker; when full the oldest state is dropped (counted in "
+          "stats, the latest state is re-sent)", 1, G_MAXINT,
+          DEFAULT_QUEUE_SIZE, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_READY));
+  U64_PROP (PROP_SCORE_INTERVAL, "score-interval", "Score interval",
+      "Minimum stream time (ns) between a node's states when only "
+      "motion_score or confidence moved; label and motion changes are "
+      "published at once", DEFAULT_SCORE_INTERVAL);
+  U64_PROP (PROP_HEARTBEAT_INTERVAL, "heartbeat-interval",
+      "Heartbeat interval", "A node's state is published again after this "
+      "much stream time (ns) without a change; 0 = only on change",
+      DEFAULT_HEARTBEAT_INTERVAL);
+  U64_PROP (PROP_DISCOVERY_EXPIRY, "discovery-expiry", "Discovery expiry",
+      "Remove a node's Home Assistant entities and retained state after it "
+      "sent nothing for this much stream time (ns); 0 = never",
+      DEFAULT_DISCOVERY_EXPIRY);
+  g_object_class_install_property (gobject_class, PROP_STATS,
+      g_param_spec_boxed ("stats", "Statistics", "Counters: states, "
+          "published, dropped (oldest states dropped from a full queue), "
+          "alarms-dropped, queued, queue-high-water, connects, connected, "
+          "ignored (buffers without a classification), expired (nodes)",
+          GST_TYPE_STRUCTURE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+
+  gst_element_class_add_static_pad_template (element_class, &sink_template);
+  gst_element_class_set_static_metadata (element_class, "RV MQTT sink",
+      "Sink/Network", "Publishes rvclassify states (label, confidence, "
+      "motion) to an MQTT broker with Home Assistant discovery",
+      "gst-rvcsi");
+
+  sink_class->start = GST_DEBUG_FUNCPTR (gst_rv_mqtt_sink_start);
+  sink_class->stop = GST_DEBUG_FUNCPTR (gst_rv_mqtt_sink_stop);
+  sink_class->render = GST_DEBUG_FUNCPTR (gst_rv_mqtt_sink_render);
+  sink_class->event = GST_DEBUG_FUNCPTR (gst_rv_mqtt_sink_event);
+}

@@ -24,6 +24,7 @@
 #define FLAT_FRAMES       16u         /* amplitude unchanged this many frames: flat */
 #define OUTLIER_LOW       0.25f       /* a tone below this share of its level ... */
 #define OUTLIER_SHARE     0.125f      /* ... on more than this share: outlier frame */
+#define RUN_FRAMES        4u          /* consecutive deviating frames that count */
 #define MIN_TONES         4u          /* fewer usable tones: the frame says nothing */
 #define LEVEL_NS          2000000000ull   /* window of the per-tone level */
 #define MAX_DT_NS         1000000000ull   /* a longer gap counts as 1 s */
@@ -41,13 +42,16 @@ typedef struct {
     uint8_t  same[RV_MOTION_MAX_TONES];   /* frames with that power unchanged */
     float    level[RV_MOTION_MAX_TONES];  /* slow mean of the normalised amplitude */
     float    mean[RV_MOTION_MAX_TONES];   /* reference level, reference_ns */
-    float    var[RV_MOTION_MAX_TONES];    /* squared deviation from it, window_ns */
 } rv_motion_slot;
 
 struct rv_motion {
     uint32_t magic;
     rv_motion_cfg cfg;
     rv_motion_slot slot[RV_MOTION_SLOTS];
+    /* the last window_ns of frame deviations (at most RV_MOTION_WINDOW_FRAMES) */
+    float    win_e[RV_MOTION_WINDOW_FRAMES];
+    uint64_t win_t[RV_MOTION_WINDOW_FRAMES];
+    uint32_t win_head, win_n;
     uint64_t last_t;
     bool     have_t;
     /* calibration */
@@ -80,7 +84,8 @@ void rv_motion_cfg_default(rv_motion_cfg *cfg)
     cfg->tuning.hold_ns = 300000000ull;
     cfg->tuning.factor = 4.0f;
     cfg->tuning.exit_ratio = 0.7f;
-    cfg->tuning.trim = 0.25f;
+    cfg->tuning.trim = 0.1f;
+    cfg->tuning.rank = 0.2f;
 }
 
 static bool sensitivity_ok(float s)
@@ -99,7 +104,8 @@ static bool cfg_ok(const rv_motion_cfg *c)
            t->hold_ns <= 60000000000ull &&
            t->factor > 1.0f && t->factor <= 1000.0f &&
            t->exit_ratio > 0.0f && t->exit_ratio <= 1.0f &&
-           t->trim >= 0.0f && t->trim <= 0.45f;
+           t->trim >= 0.0f && t->trim <= 0.45f &&
+           t->rank >= 0.0f && t->rank <= 0.9f;
 }
 
 static void clear_state(rv_motion *m)
@@ -216,8 +222,10 @@ static void sort_floats(float *v, uint32_t n)
 }
 
 /* One frame into the slot's statistics. Returns false when the frame is
- * unusable (too few tones, an outlier); *x is the frame's score. */
-static bool slot_update(rv_motion *m, rv_motion_slot *s, const int8_t *iq, uint64_t t, float *x)
+ * unusable (too few tones, an outlier, a layout still settling); *e is the
+ * frame's deviation from the reference: the trimmed mean over subcarriers
+ * of the squared difference of normalised amplitude and reference. */
+static bool slot_update(rv_motion *m, rv_motion_slot *s, const int8_t *iq, uint64_t t, float *e)
 {
     float amp[RV_MOTION_MAX_TONES];
     uint8_t use[RV_MOTION_MAX_TONES];
@@ -252,7 +260,6 @@ static bool slot_update(rv_motion *m, rv_motion_slot *s, const int8_t *iq, uint6
     uint64_t dt = s->frames == 0 ? 0 : t - s->last_ns;
     if (dt > MAX_DT_NS)
         dt = MAX_DT_NS;
-    const float a = (float)dt / (float)(m->cfg.tuning.window_ns + dt);
     const float ar = (float)dt / (float)(m->cfg.tuning.reference_ns + dt);
     const float al = (float)dt / (float)(LEVEL_NS + dt);
     float v[RV_MOTION_MAX_TONES];
@@ -262,19 +269,13 @@ static bool slot_update(rv_motion *m, rv_motion_slot *s, const int8_t *iq, uint6
         if (s->frames == 0) {
             s->level[k] = n;
             s->mean[k] = n;
-            s->var[k] = 0.0f;
             continue;
         }
         s->level[k] += al * (n - s->level[k]);
-        if (!use[k]) {
-            s->mean[k] = n;
-            s->var[k] = 0.0f;
-            continue;
-        }
         float d = n - s->mean[k];
-        s->mean[k] += ar * d;
-        s->var[k] += a * (d * d - s->var[k]);
-        v[nv++] = s->var[k];
+        s->mean[k] += use[k] ? ar * d : d;
+        if (use[k])
+            v[nv++] = d * d;
     }
     s->frames++;
     s->last_ns = t;
@@ -285,8 +286,44 @@ static bool slot_update(rv_motion *m, rv_motion_slot *s, const int8_t *iq, uint6
     float acc = 0.0f;
     for (uint32_t i = drop; i < nv - drop; i++)
         acc += v[i];
-    *x = acc / (float)(nv - 2u * drop);
+    *e = acc / (float)(nv - 2u * drop);
     return t - s->first_ns >= SETTLE_WINDOWS * m->cfg.tuning.window_ns;
+}
+
+/* The score: a high rank of the frame deviations in the last window_ns,
+ * so an isolated disturbed frame cannot raise it but a few frames of
+ * motion do. */
+static float window_score(rv_motion *m, float e, uint64_t t)
+{
+    uint32_t cap = RV_MOTION_WINDOW_FRAMES;
+    m->win_e[m->win_head] = e;
+    m->win_t[m->win_head] = t;
+    m->win_head = (m->win_head + 1u) % cap;
+    if (m->win_n < cap)
+        m->win_n++;
+    /* drop what fell out of the window (the oldest entries) */
+    while (m->win_n > 1u) {
+        uint32_t oldest = (m->win_head + cap - m->win_n) % cap;
+        if (t - m->win_t[oldest] <= m->cfg.tuning.window_ns)
+            break;
+        m->win_n--;
+    }
+    float v[RV_MOTION_WINDOW_FRAMES];
+    for (uint32_t i = 0; i < m->win_n; i++)
+        v[i] = m->win_e[(m->win_head + cap - 1u - i) % cap];
+    sort_floats(v, m->win_n);
+    uint32_t rank = (uint32_t)(m->cfg.tuning.rank * (float)m->win_n);
+    float x = v[m->win_n - 1u - rank];
+    /* fast path: the last RUN frames all deviating count at once */
+    if (m->win_n >= RUN_FRAMES) {
+        float run = m->win_e[(m->win_head + cap - 1u) % cap];
+        for (uint32_t i = 1; i < RUN_FRAMES; i++) {
+            float e_i = m->win_e[(m->win_head + cap - 1u - i) % cap];
+            run = e_i < run ? e_i : run;
+        }
+        x = run > x ? run : x;
+    }
+    return x;
 }
 
 /* Calibration: block means of the score; the quiet level falls to a quieter
@@ -362,9 +399,11 @@ rv_status rv_motion_push(rv_motion *m, const rv_csi_frame *f, uint8_t antenna,
     m->have_t = true;
     rv_motion_slot *s = slot_for(m, f->n_subcarriers, t);
     const int8_t *iq = f->iq + 2u * (size_t)antenna * f->n_subcarriers;
-    float x;
+    float e;
     bool changed = false;
-    if (slot_update(m, s, iq, t, &x)) {
+    if (slot_update(m, s, iq, t, &e)) {
+        float x = window_score(m, e, t);
+        out->used = true;
         m->score = x;
         calibrate(m, x, t);
         if (m->calibrated)

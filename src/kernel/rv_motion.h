@@ -37,18 +37,22 @@ extern "C" {
 #define RV_MOTION_MAX_TONES  64u
 /* Frame layouts (subcarrier counts) tracked at once per stream. */
 #define RV_MOTION_SLOTS      3u
+/* Frames the score window holds (window_ns at up to 320 Hz for 0.3 s). */
+#define RV_MOTION_WINDOW_FRAMES 96u
 
 /* Tuning of the algorithm (docs/features.md, "Motion detector"). The
  * defaults from rv_motion_cfg_default() are one set for every chip and
  * room; rvmotionbench shows how they were chosen. Times are stream time. */
 typedef struct {
-    uint64_t window_ns;        /* smoothing of each subcarrier's squared deviation */
+    uint64_t window_ns;        /* the score looks at this much recent stream time */
     uint64_t reference_ns;     /* window of each subcarrier's reference level */
     uint64_t hold_ns;          /* motion is kept this long below the exit level */
     float    factor;           /* threshold = quiet level * factor / sensitivity */
     float    exit_ratio;       /* leave motion below threshold * exit_ratio (0..1] */
     float    trim;             /* fraction of subcarriers dropped at each end of
-                                * the sorted variances (0..0.45) */
+                                * the sorted deviations (0..0.45) */
+    float    rank;             /* score = the frame deviation exceeded by this
+                                * fraction of the window's frames (0..0.9) */
 } rv_motion_tuning;
 
 typedef struct {
@@ -63,6 +67,9 @@ typedef struct {
     bool  calibrated;          /* the detector has a baseline */
     float score;               /* the detector's statistic for this frame */
     float threshold;           /* what score is compared with */
+    bool  used;                /* the frame entered the statistics (false: an
+                                * outlier, too few usable subcarriers, or a
+                                * new layout still settling) */
 } rv_motion_out;
 
 /* The per-stream state. Fields are private to rv_motion*.c; the layout may

@@ -22,8 +22,8 @@
 typedef struct {
     const char *output, *truth;
     unsigned node, channel;
-    double start_s, jitter_ms;
-    uint64_t seed;
+    double start_s;
+    rvtool_playback play;
     int quiet;
 } options;
 
@@ -57,7 +57,8 @@ static void usage(FILE *f)
         RVSIM_PCAP_EPOCH);
 }
 
-#define die(...) rvtool_usage_error("rvconvert", __VA_ARGS__)
+#define PROG "rvconvert"
+#define die(...) rvtool_usage_error(PROG, __VA_ARGS__)
 
 /* Whole numbers given as digits in [lo, hi]. */
 static int parse_uint(const char *s, uint64_t lo, uint64_t hi, uint64_t *out)
@@ -74,9 +75,9 @@ static int parse_args(int argc, char **argv, options *o)
         { "seed", required_argument, NULL, 'S' },   { "quiet", no_argument, NULL, 'q' },
         { "help", no_argument, NULL, 'h' },         { NULL, 0, NULL, 0 },
     };
-    *o = (options){ .node = 1, .channel = 6, .seed = 1 };
+    *o = (options){ .node = 1, .channel = 6, .play.seed = 1 };
     uint64_t u;
-    int c;
+    int c, rc;
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":o:t:n:c:s:j:qh", longopts, NULL)) != -1) {
         switch (c) {
@@ -97,17 +98,13 @@ static int parse_args(int argc, char **argv, options *o)
                 return die("--start: '%s' is not a time 0..1e6 s", optarg);
             break;
         case 'j':
-            if (rvtool_parse_double(optarg, 0, 1000, &o->jitter_ms))
-                return die("--jitter: '%s' is not a jitter 0..1000 ms", optarg);
-            break;
         case 'S':
-            if (rvtool_parse_u64(optarg, UINT64_MAX, &o->seed))
-                return die("--seed: '%s' is not an unsigned 64-bit integer", optarg);
+            if ((rc = rvtool_playback_opt(PROG, c, optarg, &o->play)) != 0)
+                return rc;
             break;
         case 'q': o->quiet = 1; break;
         case 'h': usage(stdout); exit(0);
-        case ':': return die("%s needs a value", argv[optind - 1]);
-        default: return die("unknown option '%s'", argv[optind - 1]);
+        default: return rvtool_opt_error(PROG, c, argv);
         }
     }
     if (o->output == NULL)
@@ -160,7 +157,7 @@ static int convert(const options *o, char **paths, const rvreal_recording *recs,
     }
     rvreal_player p;
     rvreal_player_init(&p, recs, n, (uint64_t)llround(o->start_s * 1e6),
-                       (uint64_t)llround(o->jitter_ms * 1e3), o->seed);
+                       (uint64_t)llround(o->play.jitter_ms * 1e3), o->play.seed);
     rvreal_packet pk;
     uint8_t buf[RV_CSI_HEADER_SIZE + 2u * RVREAL_NPZ_MAX_SUBCARRIERS];
     int rc = 0;

@@ -38,8 +38,7 @@ static const float grid_trim[] = { 0.1f, 0.25f };
 
 typedef struct {
     const char *data;
-    double jitter_ms;
-    uint64_t seed;
+    rvtool_playback play;
     int quick;
 } options;
 
@@ -66,7 +65,8 @@ static void usage(FILE *f)
         (size_t)N_GRID);
 }
 
-#define die(...) rvtool_usage_error("rvmotionbench", __VA_ARGS__)
+#define PROG "rvmotionbench"
+#define die(...) rvtool_usage_error(PROG, __VA_ARGS__)
 
 static int parse_args(int argc, char **argv, options *o)
 {
@@ -75,24 +75,20 @@ static int parse_args(int argc, char **argv, options *o)
         { "seed", required_argument, NULL, 'S' }, { "quick", no_argument, NULL, 'q' },
         { "help", no_argument, NULL, 'h' },       { NULL, 0, NULL, 0 },
     };
-    *o = (options){ .data = "tests/data/real/espectre", .jitter_ms = 3.0, .seed = 1 };
-    int c;
+    *o = (options){ .data = "tests/data/real/espectre", .play = { 3.0, 1 } };
+    int c, rc;
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":d:j:qh", longopts, NULL)) != -1) {
         switch (c) {
         case 'd': o->data = optarg; break;
         case 'j':
-            if (rvtool_parse_double(optarg, 0, 1000, &o->jitter_ms))
-                return die("--jitter: '%s' is not a jitter 0..1000 ms", optarg);
-            break;
         case 'S':
-            if (rvtool_parse_u64(optarg, UINT64_MAX, &o->seed))
-                return die("--seed: '%s' is not an unsigned 64-bit integer", optarg);
+            if ((rc = rvtool_playback_opt(PROG, c, optarg, &o->play)) != 0)
+                return rc;
             break;
         case 'q': o->quick = 1; break;
         case 'h': usage(stdout); exit(0);
-        case ':': return die("%s needs a value", argv[optind - 1]);
-        default: return die("unknown option '%s'", argv[optind - 1]);
+        default: return rvtool_opt_error(PROG, c, argv);
         }
     }
     if (optind < argc)
@@ -195,7 +191,7 @@ static void print_table(const options *o, const chip_row *rows, size_t nc, size_
            "positive; a chip's sessions pooled\n\n",
            o->data, n_sessions, nc, RVREAL_WARMUP_US / 1000000u);
     printf("chip   | packets     | defaults        | jitter +-%-4g ms | leave-one-chip-out "
-           "                       | MVS-style, this run | ESPectre MVS (theirs)\n", o->jitter_ms);
+           "                       | MVS-style, this run | ESPectre MVS (theirs)\n", o->play.jitter_ms);
     printf("       | quiet/moving|  recall    FP   |  recall    FP   |  recall    FP   "
            "| chosen without the chip |  recall    FP     |  recall    FP\n");
     rvreal_counts all_def = { 0 }, all_jit = { 0 }, all_loco = { 0 }, all_mvs = { 0 };
@@ -287,8 +283,8 @@ int main(int argc, char **argv)
             rvreal_counts c;
             rvreal_eval_motion(&s[i], &def, 0, 0, &c);
             rvreal_counts_add(&rows[chip_of[i]].def, &c);
-            rvreal_eval_motion(&s[i], &def, (uint64_t)llround(o.jitter_ms * 1000.0),
-                               o.seed + i, &c);
+            rvreal_eval_motion(&s[i], &def, (uint64_t)llround(o.play.jitter_ms * 1000.0),
+                               o.play.seed + i, &c);
             rvreal_counts_add(&rows[chip_of[i]].jit, &c);
             rvreal_eval_mvs(&s[i], 50, &c);
             rvreal_counts_add(&rows[chip_of[i]].mvs, &c);

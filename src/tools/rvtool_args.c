@@ -1,5 +1,6 @@
 /* rvtool_args.c — shared argument helpers of the tools (rvtool_args.h). */
 #include <errno.h>
+#include <getopt.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -44,5 +45,21 @@ int rvtool_parse_double(const char *s, double lo, double hi, double *out)
     if (errno || *end || !isfinite(v) || v < lo || v > hi)
         return -1;
     *out = v;
+    return 0;
+}
+
+int rvtool_opt_error(const char *prog, int c, char *const *argv)
+{
+    if (c == ':')
+        return rvtool_usage_error(prog, "%s needs a value", argv[optind - 1]);
+    return rvtool_usage_error(prog, "unknown option '%s'", argv[optind - 1]);
+}
+
+int rvtool_playback_opt(const char *prog, int c, const char *arg, rvtool_playback *p)
+{
+    if (c == 'j' && rvtool_parse_double(arg, 0, 1000, &p->jitter_ms))
+        return rvtool_usage_error(prog, "--jitter: '%s' is not a jitter 0..1000 ms", arg);
+    if (c == 'S' && rvtool_parse_u64(arg, UINT64_MAX, &p->seed))
+        return rvtool_usage_error(prog, "--seed: '%s' is not an unsigned 64-bit integer", arg);
     return 0;
 }

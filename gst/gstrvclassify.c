@@ -5,6 +5,9 @@
  * hysteresis decision, both in stream time (gstrvdecision.h). Attaches an
  * GstRvClassificationMeta (GstAnalyticsClsMtd shape) and posts an
  * "rvclassify" element message when a stream's decision changes.
+ * Decisions follow the stream's GstRvMotionMeta (gstrvmotiongate.h): a
+ * quiet stream only gets presence classes, a moving one motion classes;
+ * the meta keeps the model's ungated probabilities.
  * Optionally emits 0xC5110007 classification packets
  * (rv_classification_encode) on the src pad, appended after the frame or
  * instead of it, so udpsink can forward results like node output.
@@ -25,7 +28,9 @@
 #include "gstrvclassify.h"
 #include "gstrvcsimeta.h"
 #include "gstrvdecision.h"
+#include "gstrvmessage.h"
 #include "gstrvmodel.h"
+#include "gstrvmotiongate.h"
 #include "gstrvnodeevent.h"
 #include "gstrvstreams.h"
 
@@ -49,6 +54,12 @@ typedef enum
 #define DEFAULT_SMOOTHING_TIME  (50 * GST_MSECOND)
 #define DEFAULT_MIN_CONFIDENCE  0.5
 #define DEFAULT_HOLD_TIME       (100 * GST_MSECOND)
+/* The empty/still choice of a quiet stream: a mean over its first second,
+ * then a one-second average; the other class must lead it for a second.
+ * (The real quiet recordings keep one decision with any hold; longer holds
+ * cost simulated rooms their "empty" after a person leaves.) */
+#define DEFAULT_PRESENCE_SMOOTHING_TIME GST_SECOND
+#define DEFAULT_PRESENCE_HOLD_TIME      GST_SECOND
 #define DEFAULT_EMIT            GST_RV_EMIT_NONE
 #define DEFAULT_PACKET_INTERVAL GST_SECOND
 #define DEFAULT_MAX_STREAMS     256
@@ -69,6 +80,8 @@ enum
   PROP_SMOOTHING_TIME,
   PROP_MIN_CONFIDENCE,
   PROP_HOLD_TIME,
+  PROP_PRESENCE_SMOOTHING_TIME,
+  PROP_PRESENCE_HOLD_TIME,
   PROP_EMIT_PACKETS,
   PROP_PACKET_INTERVAL,
   PROP_MAX_STREAMS,
@@ -84,6 +97,8 @@ typedef struct
   guint head;
   guint n_classes;
   GQuark *quarks;
+  guint8 *kinds;                /* GstRvClassKind per class */
+  gboolean gated;               /* the labels allow motion gating */
 } GstRvHead;
 
 typedef struct
@@ -118,7 +133,7 @@ struct _GstRvClassify
   gboolean warned_mismatch;
   gchar *mismatch_detail;       /* warning to post once unlocked */
 
-  guint64 classified, changes, packets, unmatched, restarts, offline;
+  guint64 classified, changes, packets, unmatched, restarts, offline, gated;
 };
 
 #define GST_TYPE_RV_EMIT_PACKETS (gst_rv_emit_packets_get_type ())
@@ -174,7 +189,8 @@ make_stats (GstRvClassify * self)
       "packets", G_TYPE_UINT64, self->packets,
       "unmatched", G_TYPE_UINT64, self->unmatched,
       "stream-restarts", G_TYPE_UINT64, self->restarts,
-      "streams-offline", G_TYPE_UINT64, self->offline, NULL);
+      "streams-offline", G_TYPE_UINT64, self->offline,
+      "motion-gated", G_TYPE_UINT64, self->gated, NULL);
 }
 
 static void
@@ -201,6 +217,12 @@ gst_rv_classify_set_property (GObject * object, guint prop_id,
       break;
     case PROP_HOLD_TIME:
       self->decide.hold_time = g_value_get_uint64 (value);
+      break;
+    case PROP_PRESENCE_SMOOTHING_TIME:
+      self->decide.presence_smoothing_time = g_value_get_uint64 (value);
+      break;
+    case PROP_PRESENCE_HOLD_TIME:
+      self->decide.presence_hold_time = g_value_get_uint64 (value);
       break;
     case PROP_EMIT_PACKETS:
       self->emit = (GstRvEmitPackets) g_value_get_enum (value);
@@ -247,6 +269,12 @@ gst_rv_classify_get_property (GObject * object, guint prop_id, GValue * value,
     case PROP_HOLD_TIME:
       g_value_set_uint64 (value, self->decide.hold_time);
       break;
+    case PROP_PRESENCE_SMOOTHING_TIME:
+      g_value_set_uint64 (value, self->decide.presence_smoothing_time);
+      break;
+    case PROP_PRESENCE_HOLD_TIME:
+      g_value_set_uint64 (value, self->decide.presence_hold_time);
+      break;
     case PROP_EMIT_PACKETS:
       g_value_set_enum (value, self->emit);
       break;
@@ -278,6 +306,7 @@ clear_heads (GstRvClassify * self)
   for (guint i = 0; i < self->n_heads; i++) {
     g_clear_pointer (&self->heads[i].lm, gst_rv_loaded_model_unref);
     g_clear_pointer (&self->heads[i].quarks, g_free);
+    g_clear_pointer (&self->heads[i].kinds, g_free);
   }
   self->n_heads = 0;
 }
@@ -322,6 +351,11 @@ add_head (GstRvClassify * self, GstRvLoadedModel * lm, const gchar * spec)
     h->quarks[c] = g_quark_from_string (label);
     g_free (label);
   }
+  h->kinds = g_new0 (guint8, n);
+  h->gated = gst_rv_class_kinds_from_labels (h->quarks, n, h->kinds);
+  if (!h->gated)
+    GST_INFO_OBJECT (self, "model %s head %u has no presence and motion "
+        "labels to gate", lm->origin, h->head);
   self->n_heads++;
   return TRUE;
 }
@@ -372,7 +406,7 @@ gst_rv_classify_start (GstBaseTransform * trans)
   gst_rv_streams_init (&self->streams, max_streams, GST_RV_STREAMS_REFUSE,
       cls_stream_free);
   self->classified = self->changes = self->packets = self->unmatched = 0;
-  self->restarts = self->offline = 0;
+  self->restarts = self->offline = self->gated = 0;
   self->warned_mismatch = FALSE;
   return TRUE;
 }
@@ -398,20 +432,17 @@ no_decision_message (GstRvClassify * self, guint node, guint antenna,
     GstClockTime running, GstClockTime stream_time,
     const GstRvCsiPacketMeta * pm)
 {
-  GstStructure *st = gst_structure_new ("rvclassify",
-      "node", G_TYPE_UINT, node,
-      "antenna", G_TYPE_UINT, antenna,
+  GstStructure *st = gst_rv_stream_structure_new ("rvclassify", node,
+      antenna,
       "label", G_TYPE_STRING, label,
       "label-index", G_TYPE_INT, -1,
       "confidence", G_TYPE_DOUBLE, 0.0,
       "previous-label", G_TYPE_STRING, previous ? previous : "",
       "reason", G_TYPE_STRING, reason,
-      "timestamp", G_TYPE_UINT64, (guint64) running,
-      "stream-time", G_TYPE_UINT64, (guint64) stream_time,
-      "arrival", G_TYPE_UINT64, (guint64) (pm ? pm->arrival :
-          GST_CLOCK_TIME_NONE),
-      "seq", G_TYPE_UINT, pm ? pm->seq : 0u, NULL);
+      "timestamp", G_TYPE_UINT64, (guint64) running, NULL);
 
+  gst_rv_stream_structure_add_times (st, stream_time, pm);
+  gst_structure_set (st, "seq", G_TYPE_UINT, pm ? pm->seq : 0u, NULL);
   return gst_message_new_element (GST_OBJECT (self), st);
 }
 
@@ -548,23 +579,18 @@ change_message (GstRvClassify * self, const GstRvClsStream * s,
     const GstRvEmbeddingMeta * em, gint prev, GstBuffer * buf,
     GstClockTime running, const GstRvCsiPacketMeta * pm)
 {
-  GstBaseTransform *trans = GST_BASE_TRANSFORM (self);
-  GstStructure *st = gst_structure_new ("rvclassify",
-      "node", G_TYPE_UINT, (guint) em->node_id,
-      "antenna", G_TYPE_UINT, (guint) em->antenna,
+  GstStructure *st = gst_rv_stream_structure_new ("rvclassify",
+      em->node_id, em->antenna,
       "label", G_TYPE_STRING, g_quark_to_string (s->head->quarks[s->dec.decision]),
       "label-index", G_TYPE_INT, s->dec.decision,
-      "confidence", G_TYPE_DOUBLE, (gdouble) s->dec.probs[s->dec.decision],
+      "confidence", G_TYPE_DOUBLE, (gdouble) s->dec.levels[s->dec.decision],
       "previous-label", G_TYPE_STRING, prev >= 0 ?
       g_quark_to_string (s->head->quarks[prev]) : "",
-      "timestamp", G_TYPE_UINT64, (guint64) running,
-      "stream-time", G_TYPE_UINT64, (guint64) (GST_BUFFER_PTS_IS_VALID (buf) ?
-          gst_segment_to_stream_time (&trans->segment, GST_FORMAT_TIME,
-              GST_BUFFER_PTS (buf)) : GST_CLOCK_TIME_NONE),
-      "arrival", G_TYPE_UINT64, (guint64) (pm ? pm->arrival :
-          GST_CLOCK_TIME_NONE),
-      "seq", G_TYPE_UINT, pm ? pm->seq : 0u, NULL);
+      "timestamp", G_TYPE_UINT64, (guint64) running, NULL);
 
+  gst_rv_stream_structure_add_times (st, gst_rv_buffer_stream_time
+      (&GST_BASE_TRANSFORM (self)->segment, buf), pm);
+  gst_structure_set (st, "seq", G_TYPE_UINT, pm ? pm->seq : 0u, NULL);
   return gst_message_new_element (GST_OBJECT (self), st);
 }
 
@@ -592,10 +618,8 @@ check_restart (GstRvClassify * self, GstRvClsStream * s,
     return;
   self->restarts++;
   if (s->dec.decision >= 0) {
-    GstBaseTransform *trans = GST_BASE_TRANSFORM (self);
-    GstClockTime st = GST_BUFFER_PTS_IS_VALID (buf) ?
-        gst_segment_to_stream_time (&trans->segment, GST_FORMAT_TIME,
-        GST_BUFFER_PTS (buf)) : GST_CLOCK_TIME_NONE;
+    GstClockTime st = gst_rv_buffer_stream_time
+        (&GST_BASE_TRANSFORM (self)->segment, buf);
     g_queue_push_tail (msgs, no_decision_message (self, em->node_id,
             em->antenna, LABEL_UNKNOWN, decision_label (s),
             restart_reason (pm), running, st, pm));
@@ -618,6 +642,7 @@ classify_one (GstRvClassify * self, GstBuffer * buf, GstRvEmbeddingMeta * em,
   gfloat p[G_N_ELEMENTS (self->logits)];
   gint prev = -1;
   gboolean changed = FALSE;
+  GstRvGate gate;
 
   if (!h) {
     self->unmatched++;
@@ -651,19 +676,26 @@ classify_one (GstRvClassify * self, GstBuffer * buf, GstRvEmbeddingMeta * em,
   check_restart (self, s, em, pm, buf, running, msgs);
 
   softmax (self->logits, p, h->n_classes);
-  changed = gst_rv_decision_update (&s->dec, &self->decide, p, running, &prev);
+  gate = h->gated ? gst_rv_motion_gate (gst_rv_motion_meta_find (buf,
+          em->node_id, em->antenna)) : GST_RV_GATE_NONE;
+  changed = gst_rv_decision_update (&s->dec, &self->decide, p, h->kinds, gate,
+      running, &prev);
   self->classified++;
+  if (gate == GST_RV_GATE_PRESENCE)
+    self->gated++;
   if (changed)
     self->changes++;
 
   cm = gst_rv_classification_meta_add (buf, h->n_classes, h->quarks);
-  memcpy (cm->confidence_levels, s->dec.probs,
+  memcpy (cm->confidence_levels, s->dec.levels,
       h->n_classes * sizeof (gfloat));
+  memcpy (cm->model_levels, p, h->n_classes * sizeof (gfloat));
+  cm->motion_gated = gate == GST_RV_GATE_PRESENCE;
   cm->node_id = em->node_id;
   cm->antenna = em->antenna;
   cm->decision = s->dec.decision;
   cm->decision_confidence = s->dec.decision >= 0 ?
-      s->dec.probs[s->dec.decision] : 0.0f;
+      s->dec.levels[s->dec.decision] : 0.0f;
   cm->decision_changed = changed;
 
   if (changed)
@@ -806,6 +838,26 @@ gst_rv_classify_class_init (GstRvClassifyClass * klass)
           0, 3600 * GST_SECOND, DEFAULT_HOLD_TIME,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
           GST_PARAM_MUTABLE_PLAYING));
+  g_object_class_install_property (gobject_class, PROP_PRESENCE_SMOOTHING_TIME,
+      g_param_spec_uint64 ("presence-smoothing-time",
+          "Presence smoothing time",
+          "While rvtemporalhead's motion detector holds a raw CSI stream "
+          "quiet, only presence classes (empty, still, lying, apnea) can be "
+          "decided, on their own average: this is its time constant (ns). "
+          "The average restarts with every quiet stretch and is a plain mean "
+          "until the stretch is this long; 0 uses each frame alone", 0,
+          3600 * GST_SECOND, DEFAULT_PRESENCE_SMOOTHING_TIME,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_PLAYING));
+  g_object_class_install_property (gobject_class, PROP_PRESENCE_HOLD_TIME,
+      g_param_spec_uint64 ("presence-hold-time", "Presence hold time",
+          "Stream time (ns) one presence class must lead another before a "
+          "quiet stream's decision changes between them (e.g. empty to "
+          "still); keeps a quiet room at one decision. Changes to or from "
+          "motion classes follow the motion detector at once", 0,
+          3600 * GST_SECOND, DEFAULT_PRESENCE_HOLD_TIME,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_PLAYING));
   g_object_class_install_property (gobject_class, PROP_EMIT_PACKETS,
       g_param_spec_enum ("emit-packets", "Emit packets",
           "Also output 0xC5110007 classification packets (one per decision "
@@ -847,7 +899,8 @@ gst_rv_classify_class_init (GstRvClassifyClass * klass)
           "(embeddings), decision-changes, packets (emitted), unmatched "
           "(embeddings no loaded head fits), stream-restarts (streams "
           "restarted upstream), streams-offline (streams dropped because "
-          "their node went offline)", GST_TYPE_STRUCTURE,
+          "their node went offline), motion-gated (embeddings decided among "
+          "presence classes only)", GST_TYPE_STRUCTURE,
           G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
 
   gst_element_class_add_static_pad_template (element_class, &sink_template);
@@ -855,6 +908,8 @@ gst_rv_classify_class_init (GstRvClassifyClass * klass)
   gst_element_class_set_static_metadata (element_class,
       "RuView classifier", "Filter/Analyzer",
       "Classifies GstRvEmbeddingMeta per stream with smoothing and hysteresis, "
+      "consistent with the stream's motion detector (a quiet stream gets "
+      "only presence classes, a moving one only motion classes), "
       "attaches an GstRvClassificationMeta, posts an \"rvclassify\" element "
       "message (node, antenna, label, label-index, confidence, "
       "previous-label, timestamp, stream-time, arrival, seq) when a "
@@ -879,6 +934,8 @@ gst_rv_classify_init (GstRvClassify * self)
   self->decide.smoothing_time = DEFAULT_SMOOTHING_TIME;
   self->decide.min_confidence = DEFAULT_MIN_CONFIDENCE;
   self->decide.hold_time = DEFAULT_HOLD_TIME;
+  self->decide.presence_smoothing_time = DEFAULT_PRESENCE_SMOOTHING_TIME;
+  self->decide.presence_hold_time = DEFAULT_PRESENCE_HOLD_TIME;
   self->emit = DEFAULT_EMIT;
   self->packet_interval = DEFAULT_PACKET_INTERVAL;
   self->max_streams = DEFAULT_MAX_STREAMS;

@@ -205,6 +205,8 @@ cls_meta_init (GstMeta * meta, gpointer params, GstBuffer * buffer)
   m->decision = -1;
   m->decision_confidence = 0.0f;
   m->decision_changed = FALSE;
+  m->model_levels = NULL;
+  m->motion_gated = FALSE;
   return TRUE;
 }
 
@@ -215,8 +217,10 @@ cls_meta_free (GstMeta * meta, GstBuffer * buffer)
   (void) buffer;
   g_free (m->class_quarks);
   g_free (m->confidence_levels);
+  g_free (m->model_levels);
   m->class_quarks = NULL;
   m->confidence_levels = NULL;
+  m->model_levels = NULL;
 }
 
 static gboolean
@@ -231,14 +235,18 @@ cls_meta_transform (GstBuffer * dest, GstMeta * meta, GstBuffer * buffer,
   dst = gst_rv_classification_meta_add (dest, src->length, src->class_quarks);
   if (!dst)
     return FALSE;
-  if (src->length)
+  if (src->length) {
     memcpy (dst->confidence_levels, src->confidence_levels,
         src->length * sizeof (gfloat));
+    memcpy (dst->model_levels, src->model_levels,
+        src->length * sizeof (gfloat));
+  }
   dst->node_id = src->node_id;
   dst->antenna = src->antenna;
   dst->decision = src->decision;
   dst->decision_confidence = src->decision_confidence;
   dst->decision_changed = src->decision_changed;
+  dst->motion_gated = src->motion_gated;
   return TRUE;
 }
 
@@ -270,8 +278,93 @@ gst_rv_classification_meta_add (GstBuffer * buf, gsize length,
   if (length) {
     m->class_quarks = g_new0 (GQuark, length);
     m->confidence_levels = g_new0 (gfloat, length);
+    m->model_levels = g_new0 (gfloat, length);
     if (quarks)
       memcpy (m->class_quarks, quarks, length * sizeof (GQuark));
   }
   return m;
+}
+
+/* ---------------------------------------------------------------- motion */
+
+GType
+gst_rv_motion_meta_api_get_type (void)
+{
+  static GType type;
+  static const gchar *tags[] = { NULL };
+
+  if (g_once_init_enter (&type)) {
+    GType t = gst_meta_api_type_register ("GstRvMotionMetaAPI", tags);
+    g_once_init_leave (&type, t);
+  }
+  return type;
+}
+
+static gboolean
+motion_meta_init (GstMeta * meta, gpointer params, GstBuffer * buffer)
+{
+  GstRvMotionMeta *m = (GstRvMotionMeta *) meta;
+  (void) params;
+  (void) buffer;
+  m->node_id = 0;
+  m->antenna = 0;
+  m->motion = FALSE;
+  m->calibrated = FALSE;
+  m->changed = FALSE;
+  m->score = 0.0f;
+  m->threshold = 0.0f;
+  return TRUE;
+}
+
+static gboolean
+motion_meta_transform (GstBuffer * dest, GstMeta * meta, GstBuffer * buffer,
+    GQuark type, gpointer data)
+{
+  GstRvMotionMeta *src = (GstRvMotionMeta *) meta, *dst;
+  (void) buffer;
+  (void) data;
+  if (!GST_META_TRANSFORM_IS_COPY (type))
+    return FALSE;
+  dst = gst_rv_motion_meta_add (dest);
+  if (!dst)
+    return FALSE;
+  memcpy ((guint8 *) dst + sizeof (GstMeta), (const guint8 *) src +
+      sizeof (GstMeta), sizeof (GstRvMotionMeta) - sizeof (GstMeta));
+  return TRUE;
+}
+
+const GstMetaInfo *
+gst_rv_motion_meta_get_info (void)
+{
+  static const GstMetaInfo *info;
+
+  if (g_once_init_enter ((GstMetaInfo **) & info)) {
+    const GstMetaInfo *i = gst_meta_register (gst_rv_motion_meta_api_get_type
+        (), "GstRvMotionMeta", sizeof (GstRvMotionMeta), motion_meta_init,
+        NULL, motion_meta_transform);
+    g_once_init_leave ((GstMetaInfo **) & info, (GstMetaInfo *) i);
+  }
+  return info;
+}
+
+GstRvMotionMeta *
+gst_rv_motion_meta_add (GstBuffer * buf)
+{
+  return (GstRvMotionMeta *) gst_buffer_add_meta (buf,
+      gst_rv_motion_meta_get_info (), NULL);
+}
+
+GstRvMotionMeta *
+gst_rv_motion_meta_find (GstBuffer * buf, guint8 node, guint8 antenna)
+{
+  GType api = gst_rv_motion_meta_api_get_type ();
+  gpointer state = NULL;
+  GstMeta *meta;
+
+  while ((meta = gst_buffer_iterate_meta_filtered (buf, &state, api))) {
+    GstRvMotionMeta *m = (GstRvMotionMeta *) meta;
+    if (m->node_id == node && m->antenna == antenna)
+      return m;
+  }
+  return NULL;
 }

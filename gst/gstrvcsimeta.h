@@ -108,8 +108,9 @@ typedef struct {
    * before motion gating (length entries, owned); later elements (rvroom's
    * fall detector) read the evidence here. */
   gfloat *model_levels;
-  gboolean motion_gated;  /* TRUE while the motion detector holds the stream
-                           * quiet: the decision is then empty or still */
+  gboolean motion_gated;  /* TRUE when the decision was limited to presence
+                           * classes (empty, still, ...): the motion detector
+                           * holds the stream quiet or is not calibrated yet */
 } GstRvClassificationMeta;
 
 /* rvtemporalhead: the stream's motion detector state after this frame
@@ -140,11 +141,15 @@ GstRvCsiPacketMeta *gst_rv_csi_packet_meta_add (GstBuffer * buf);
 GstRvEmbeddingMeta *gst_rv_embedding_meta_add (GstBuffer * buf, guint dims);
 GstRvClassificationMeta *gst_rv_classification_meta_add (GstBuffer * buf,
     gsize length, const GQuark * quarks);
+GstRvMotionMeta *gst_rv_motion_meta_add (GstBuffer * buf);
 
 /* Plugin-internal lookup with the cached API type (the inline getters
  * below resolve the type by name on every call, fine for applications). */
 #define GST_RV_CSI_PACKET_META_GET(buf) ((GstRvCsiPacketMeta *) \
     gst_buffer_get_meta ((buf), gst_rv_csi_packet_meta_api_get_type ()))
+/* The motion meta of stream (node, antenna) on buf, or NULL. */
+GstRvMotionMeta *gst_rv_motion_meta_find (GstBuffer * buf, guint8 node,
+    guint8 antenna);
 
 /* "csi-raw", "feature-state", ... (same names as the kernel). */
 const gchar *gst_rv_csi_packet_kind_nick (guint kind);

@@ -4,7 +4,11 @@
  * node), extract the feature vector (kernel rv_csi_feat_extract_ex /
  * rv_state_feat_from_packet), run one streaming step of the model backbone
  * (rv_model_step, per-stream KV caches in ring mode) and attach the
- * embedding as an GstRvEmbeddingMeta. In place; other packets pass untouched.
+ * embedding as an GstRvEmbeddingMeta. Raw CSI streams also run the
+ * kernel's motion detector (rv_motion.h) in stream time: every raw CSI
+ * buffer gets one GstRvMotionMeta per antenna, and an "rvmotion" element
+ * message is posted when a stream's motion state changes. In place; other
+ * packets pass untouched.
  *
  * Streams live in a bounded table (max-streams, stream-timeout on buffer
  * running time, gstrvstreams.h). A stream restarts from an empty cache
@@ -17,6 +21,8 @@
  */
 #include "gstrvtemporalhead.h"
 #include "gstrvcsimeta.h"
+#include "gstrvdecision.h"
+#include "gstrvmessage.h"
 #include "gstrvmodel.h"
 #include "gstrvnodeevent.h"
 #include "gstrvstreams.h"
@@ -24,6 +30,7 @@
 #include <string.h>
 
 #include "rv_csi_features.h"
+#include "rv_motion.h"
 #include "rv_wire.h"
 
 GST_DEBUG_CATEGORY_STATIC (gst_rv_temporal_head_debug);
@@ -36,6 +43,8 @@ GST_DEBUG_CATEGORY_STATIC (gst_rv_temporal_head_debug);
 #define DEFAULT_RESET_ON_REBOOT TRUE
 #define DEFAULT_RESET_GAP       100
 #define DEFAULT_POLICY          GST_RV_STREAMS_REFUSE
+#define DEFAULT_MOTION_SENSITIVITY ((gdouble) RV_MOTION_DEFAULT_SENSITIVITY)
+#define DEFAULT_MOTION_CALIBRATION ((GstClockTime) RV_MOTION_DEFAULT_CALIBRATION_NS)
 
 enum
 {
@@ -49,6 +58,8 @@ enum
   PROP_RESET_ON_REBOOT,
   PROP_RESET_GAP,
   PROP_FULL_POLICY,
+  PROP_MOTION_SENSITIVITY,
+  PROP_MOTION_CALIBRATION,
   PROP_STATS,
 };
 
@@ -60,6 +71,13 @@ typedef struct
   rv_model_stream *ms;
   rv_csi_feat_state feat;
   gboolean warned_subcarriers;  /* unsupported-count warning posted */
+  /* raw CSI streams: the motion detector and what it last reported */
+  gpointer motion_mem;
+  rv_motion *motion;
+  gfloat motion_sensitivity;    /* the setting the detector has */
+  rv_motion_out motion_out;
+  gboolean have_motion;         /* motion_out is valid */
+  GstClockTime motion_time;     /* stream time of the last detector frame */
 } GstRvHeadStream;
 
 /* An unsupported subcarrier count seen on a stream for the first time;
@@ -83,6 +101,8 @@ struct _GstRvTemporalHead
   gboolean reset_on_reboot;
   guint reset_gap;
   GstRvStreamsPolicy policy;
+  gdouble motion_sensitivity;
+  GstClockTime motion_calibration;
 
   /* running state (streaming thread; stats under the object lock) */
   GstRvLoadedModel *csi_model, *state_model;
@@ -98,7 +118,7 @@ struct _GstRvTemporalHead
   guint64 resets_channel;
   guint64 frames, resets_reboot, resets_gap, skipped_reordered,
       skipped_duplicate, skipped_features, skipped_subcarriers,
-      skipped_refused, passed;
+      skipped_refused, passed, motion_changes, motion_errors;
   GstRvHeadWarning warn[RV_CSI_MAX_ANTENNAS];
   guint n_warn;
 };
@@ -139,6 +159,7 @@ head_stream_free (gpointer p)
 {
   GstRvHeadStream *s = p;
   g_free (s->mem);
+  g_free (s->motion_mem);
   g_free (s);
 }
 
@@ -162,6 +183,8 @@ make_stats (GstRvTemporalHead * self)
       "skipped-subcarriers", G_TYPE_UINT64, self->skipped_subcarriers,
       "skipped-refused", G_TYPE_UINT64, self->skipped_refused,
       "passed-through", G_TYPE_UINT64, self->passed,
+      "motion-changes", G_TYPE_UINT64, self->motion_changes,
+      "motion-errors", G_TYPE_UINT64, self->motion_errors,
       "csi-stream-bytes", G_TYPE_UINT64, (guint64) self->csi_stream_bytes,
       "state-stream-bytes", G_TYPE_UINT64, (guint64) self->state_stream_bytes,
       NULL);
@@ -204,6 +227,12 @@ gst_rv_temporal_head_set_property (GObject * object, guint prop_id,
     case PROP_FULL_POLICY:
       self->policy = (GstRvStreamsPolicy) g_value_get_enum (value);
       break;
+    case PROP_MOTION_SENSITIVITY:
+      self->motion_sensitivity = g_value_get_double (value);
+      break;
+    case PROP_MOTION_CALIBRATION:
+      self->motion_calibration = g_value_get_uint64 (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -245,6 +274,12 @@ gst_rv_temporal_head_get_property (GObject * object, guint prop_id,
       break;
     case PROP_FULL_POLICY:
       g_value_set_enum (value, self->policy);
+      break;
+    case PROP_MOTION_SENSITIVITY:
+      g_value_set_double (value, self->motion_sensitivity);
+      break;
+    case PROP_MOTION_CALIBRATION:
+      g_value_set_uint64 (value, self->motion_calibration);
       break;
     case PROP_STATS:
       g_value_take_boxed (value, make_stats (self));
@@ -348,7 +383,7 @@ gst_rv_temporal_head_start (GstBaseTransform * trans)
             "this model", self->opts.cache_frames));
     goto fail;
   }
-  self->csi_stream_bytes += sizeof (GstRvHeadStream);
+  self->csi_stream_bytes += sizeof (GstRvHeadStream) + rv_motion_state_size ();
   self->state_stream_bytes += sizeof (GstRvHeadStream);
   ws1 = rv_model_step_workspace_size (self->csi_model->model);
   ws2 = rv_model_step_workspace_size (self->state_model->model);
@@ -364,7 +399,7 @@ gst_rv_temporal_head_start (GstBaseTransform * trans)
   self->skipped_reordered = self->skipped_duplicate = 0;
   self->skipped_features = self->skipped_refused = 0;
   self->skipped_subcarriers = 0;
-  self->passed = 0;
+  self->passed = self->motion_changes = self->motion_errors = 0;
   GST_INFO_OBJECT (self, "models: %s (%u-dim embedding), %s; %" G_GSIZE_FORMAT
       " bytes per CSI stream", self->csi_model->origin,
       rv_model_d_model (self->csi_model->model), self->state_model->origin,
@@ -443,7 +478,18 @@ get_stream (GstRvTemporalHead * self, guint8 node, guint8 antenna,
   s->is_state = is_state;
   s->mem = g_malloc (size);
   s->ms = rv_model_stream_init (s->mem, size, lm->model, &self->opts, &st);
-  if (!s->ms || (!is_state && rv_csi_feat_init (&s->feat, 0) != RV_OK)) {
+  s->motion_time = GST_CLOCK_TIME_NONE;
+  if (!is_state) {
+    rv_motion_cfg cfg;
+    rv_motion_cfg_default (&cfg);
+    cfg.sensitivity = (float) self->motion_sensitivity;
+    cfg.calibration_ns = self->motion_calibration;
+    s->motion_sensitivity = cfg.sensitivity;
+    s->motion_mem = g_malloc (rv_motion_state_size ());
+    s->motion = rv_motion_init (s->motion_mem, rv_motion_state_size (), &cfg);
+  }
+  if (!s->ms || (!is_state && (!s->motion ||
+              rv_csi_feat_init (&s->feat, 0) != RV_OK))) {
     GST_WARNING_OBJECT (self, "stream init failed: %s", rv_status_str (st));
     head_stream_free (s);
     return NULL;
@@ -452,18 +498,98 @@ get_stream (GstRvTemporalHead * self, guint8 node, guint8 antenna,
   return s;
 }
 
+/* Back to an empty context and an uncalibrated detector. The last reported
+ * motion state is kept so that the next frame reports the change if the
+ * stream was moving. */
 static void
 reset_stream (GstRvHeadStream * s)
 {
   rv_model_stream_reset (s->ms);
-  if (!s->is_state)
+  if (!s->is_state) {
     rv_csi_feat_reset (&s->feat);
+    rv_motion_reset (s->motion);
+  }
 }
 
-/* One step of one stream; TRUE when an embedding meta was attached. */
+/* Stream time for the detector: the buffer's running time, or for an
+ * untimed buffer the previous frame's plus one untimed frame. */
+static GstClockTime
+motion_time (GstRvHeadStream * s, GstClockTime now)
+{
+  if (GST_CLOCK_TIME_IS_VALID (now))
+    return now;
+  return GST_CLOCK_TIME_IS_VALID (s->motion_time) ?
+      s->motion_time + GST_RV_DECISION_UNTIMED_GAP : 0;
+}
+
+static GstMessage *
+motion_message (GstRvTemporalHead * self, const GstRvMotionMeta * mm,
+    GstBuffer * buf, const GstRvCsiPacketMeta * pm)
+{
+  GstStructure *st = gst_rv_stream_structure_new ("rvmotion",
+      mm->node_id, mm->antenna,
+      "motion", G_TYPE_BOOLEAN, mm->motion,
+      "score", G_TYPE_DOUBLE, (gdouble) mm->score,
+      "threshold", G_TYPE_DOUBLE, (gdouble) mm->threshold, NULL);
+
+  gst_rv_stream_structure_add_times (st, gst_rv_buffer_stream_time
+      (&GST_BASE_TRANSFORM (self)->segment, buf), pm);
+  return gst_message_new_element (GST_OBJECT (self), st);
+}
+
+/* Runs the stream's detector on this frame (fresh = in order; a late or
+ * duplicate frame only reports the current state) and attaches the state
+ * as a GstRvMotionMeta. A change of state queues an "rvmotion" message. */
+static void
+motion_step (GstRvTemporalHead * self, GstRvHeadStream * s, GstBuffer * buf,
+    const rv_pkt * pkt, guint8 node, guint8 antenna, gboolean fresh,
+    const GstRvCsiPacketMeta * pm, GstClockTime now, GQueue * msgs)
+{
+  gboolean was = s->have_motion && s->motion_out.motion;
+  GstRvMotionMeta *mm;
+
+  if (fresh) {
+    rv_motion_out out;
+    GstClockTime t = motion_time (s, now);
+    rv_status st;
+
+    if (s->motion_sensitivity != (gfloat) self->motion_sensitivity) {
+      s->motion_sensitivity = (gfloat) self->motion_sensitivity;
+      rv_motion_set_sensitivity (s->motion, s->motion_sensitivity);
+    }
+    st = rv_motion_push (s->motion, &pkt->u.csi, antenna, t, &out);
+    if (st != RV_OK) {
+      GST_LOG_OBJECT (self, "node %u antenna %u: no motion state: %s", node,
+          antenna, rv_status_str (st));
+      self->motion_errors++;
+    } else {
+      s->motion_out = out;
+      s->have_motion = TRUE;
+      s->motion_time = t;
+    }
+  }
+  if (!s->have_motion)
+    return;
+  mm = gst_rv_motion_meta_add (buf);
+  mm->node_id = node;
+  mm->antenna = antenna;
+  mm->motion = s->motion_out.motion;
+  mm->calibrated = s->motion_out.calibrated;
+  mm->changed = fresh && mm->motion != was;
+  mm->score = s->motion_out.score;
+  mm->threshold = s->motion_out.threshold;
+  if (mm->changed) {
+    self->motion_changes++;
+    g_queue_push_tail (msgs, motion_message (self, mm, buf, pm));
+  }
+}
+
+/* One step of one stream; TRUE when an embedding meta was attached.
+ * Motion messages are queued on msgs, to be posted without the lock. */
 static gboolean
 step_stream (GstRvTemporalHead * self, GstBuffer * buf, const rv_pkt * pkt,
-    guint8 node, guint8 antenna, const GstRvCsiPacketMeta * pm, GstClockTime now)
+    guint8 node, guint8 antenna, const GstRvCsiPacketMeta * pm,
+    GstClockTime now, GQueue * msgs)
 {
   gboolean is_state = pkt->kind == RV_PKT_FEATURE_STATE;
   GstRvLoadedModel *lm = is_state ? self->state_model : self->csi_model;
@@ -482,9 +608,13 @@ step_stream (GstRvTemporalHead * self, GstBuffer * buf, const rv_pkt * pkt,
       self->resets_reboot++;
     }
   } else if (pm && (pm->flags & GST_RV_CSI_PACKET_FLAG_SEQ_BACKWARD)) {
+    if (!is_state)
+      motion_step (self, s, buf, pkt, node, antenna, FALSE, pm, now, msgs);
     self->skipped_reordered++;
     return FALSE;
   } else if (pm && (pm->flags & GST_RV_CSI_PACKET_FLAG_DUPLICATE)) {
+    if (!is_state)
+      motion_step (self, s, buf, pkt, node, antenna, FALSE, pm, now, msgs);
     self->skipped_duplicate++;
     return FALSE;
   } else if (pm && self->reset_gap && pm->seq_gap > self->reset_gap) {
@@ -500,6 +630,8 @@ step_stream (GstRvTemporalHead * self, GstBuffer * buf, const rv_pkt * pkt,
     }
     s->freq_mhz = pkt->u.csi.freq_mhz;
   }
+  if (!is_state)
+    motion_step (self, s, buf, pkt, node, antenna, TRUE, pm, now, msgs);
 
   st = is_state ? rv_state_feat_from_packet (&pkt->u.state, self->x) :
       rv_csi_feat_extract_ex (&s->feat, &pkt->u.csi, antenna, self->x, NULL);
@@ -550,6 +682,7 @@ gst_rv_temporal_head_transform_ip (GstBaseTransform * trans, GstBuffer * buf)
   guint8 node;
   GstRvHeadWarning warn[RV_CSI_MAX_ANTENNAS];
   guint n_warn;
+  GQueue msgs = G_QUEUE_INIT;
 
   if (pm && pm->kind != GST_RV_CSI_KIND_CSI_RAW &&
       pm->kind != GST_RV_CSI_KIND_FEATURE_STATE) {
@@ -576,10 +709,11 @@ gst_rv_temporal_head_transform_ip (GstBaseTransform * trans, GstBuffer * buf)
   GST_OBJECT_LOCK (self);
   gst_rv_streams_expire (&self->streams, now, self->stream_timeout);
   if (pkt.kind == RV_PKT_FEATURE_STATE) {
-    step_stream (self, buf, &pkt, node, GST_RV_STATE_STREAM_ANTENNA, pm, now);
+    step_stream (self, buf, &pkt, node, GST_RV_STATE_STREAM_ANTENNA, pm, now,
+        &msgs);
   } else {
     for (guint a = 0; a < pkt.u.csi.n_antennas; a++)
-      step_stream (self, buf, &pkt, node, (guint8) a, pm, now);
+      step_stream (self, buf, &pkt, node, (guint8) a, pm, now, &msgs);
   }
   n_warn = self->n_warn;
   memcpy (warn, self->warn, sizeof (warn));
@@ -596,6 +730,8 @@ gst_rv_temporal_head_transform_ip (GstBaseTransform * trans, GstBuffer * buf)
             "245, 256, 384, and other counts up to %u taken as one frequency "
             "axis (docs/features.md); counted in stats skipped-subcarriers",
             RV_CSI_FEAT_MAX_SC));
+  while (!g_queue_is_empty (&msgs))
+    gst_element_post_message (GST_ELEMENT (self), g_queue_pop_head (&msgs));
   return GST_FLOW_OK;
 }
 
@@ -679,6 +815,27 @@ gst_rv_temporal_head_class_init (GstRvTemporalHeadClass * klass)
           "none has timed out", GST_TYPE_RV_STREAMS_POLICY, DEFAULT_POLICY,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
           GST_PARAM_MUTABLE_READY));
+  g_object_class_install_property (gobject_class, PROP_MOTION_SENSITIVITY,
+      g_param_spec_double ("motion-sensitivity", "Motion sensitivity",
+          "Scales how readily raw CSI streams report motion (rvmotion, "
+          "GstRvMotionMeta): the detector's threshold, a multiple of the "
+          "stream's calibrated quiet level, is divided by this. 1 suits ordinary rooms; 2 reports "
+          "smaller movements (and more false alarms), 0.5 only larger ones. "
+          "Changes apply to running streams at once", 0.01, 100.0,
+          DEFAULT_MOTION_SENSITIVITY, G_PARAM_READWRITE |
+          G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING));
+  g_object_class_install_property (gobject_class, PROP_MOTION_CALIBRATION,
+      g_param_spec_uint64 ("motion-calibration-time",
+          "Motion calibration time",
+          "Stream time (ns) of quiet CSI the motion detector learns a "
+          "stream's baseline from; calibration is automatic (a stream that "
+          "starts in motion calibrates once it is quiet) and repeats after "
+          "a stream restarts. Until calibrated, a stream reports no motion "
+          "and rvclassify decides only between presence classes. Applies to "
+          "streams created after the change", RV_MOTION_MIN_CALIBRATION_NS,
+          RV_MOTION_MAX_CALIBRATION_NS, DEFAULT_MOTION_CALIBRATION,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_PLAYING));
   g_object_class_install_property (gobject_class, PROP_STATS,
       g_param_spec_boxed ("stats", "Statistics",
           "streams (active), streams-created/-expired/-evicted/-refused, "
@@ -687,7 +844,8 @@ gst_rv_temporal_head_class_init (GstRvTemporalHeadClass * klass)
           "and skipped-duplicate (late or repeated packets: no step), "
           "skipped-features (frame unusable), "
           "skipped-refused (table full), passed-through (other packets), "
-          "csi-stream-bytes and state-stream-bytes (memory per stream)",
+          "motion-changes (rvmotion messages), motion-errors (frames the "
+          "motion detector rejected), csi-stream-bytes and state-stream-bytes (memory per stream)",
           GST_TYPE_STRUCTURE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
 
   gst_element_class_add_static_pad_template (element_class, &sink_template);
@@ -696,7 +854,11 @@ gst_rv_temporal_head_class_init (GstRvTemporalHeadClass * klass)
       "RuView temporal head", "Filter/Analyzer",
       "Runs one streaming step of the temporal-head model per CSI frame or "
       "feature-state packet, per node and antenna, and attaches the "
-      "embedding as an GstRvEmbeddingMeta", "gst-rvcsi developers");
+      "embedding as an GstRvEmbeddingMeta; runs a calibrated motion "
+      "detector per raw CSI stream, attaches a GstRvMotionMeta and posts an "
+      "\"rvmotion\" element message (node, antenna, motion, score, "
+      "threshold, stream-time, arrival) when a stream's state changes",
+      "gst-rvcsi developers");
 
   trans_class->start = GST_DEBUG_FUNCPTR (gst_rv_temporal_head_start);
   trans_class->stop = GST_DEBUG_FUNCPTR (gst_rv_temporal_head_stop);
@@ -718,4 +880,6 @@ gst_rv_temporal_head_init (GstRvTemporalHead * self)
   self->reset_on_reboot = DEFAULT_RESET_ON_REBOOT;
   self->reset_gap = DEFAULT_RESET_GAP;
   self->policy = DEFAULT_POLICY;
+  self->motion_sensitivity = DEFAULT_MOTION_SENSITIVITY;
+  self->motion_calibration = DEFAULT_MOTION_CALIBRATION;
 }

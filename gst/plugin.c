@@ -24,6 +24,7 @@ plugin_init (GstPlugin * plugin)
   gst_rv_csi_packet_meta_get_info ();
   gst_rv_embedding_meta_get_info ();
   gst_rv_classification_meta_get_info ();
+  gst_rv_motion_meta_get_info ();
 
   ok |= GST_ELEMENT_REGISTER (rvcsisrc, plugin);
   ok |= GST_ELEMENT_REGISTER (rvcsiparse, plugin);

@@ -1,5 +1,6 @@
 /* rvclassify element tests: head, softmax, smoothing and hysteresis in
- * stream time, bus messages, classification meta and 0xC5110007 output. */
+ * stream time, bus messages, classification meta, 0xC5110007 output, and
+ * decisions gated by the stream's motion meta. */
 #include <gst/check/gstcheck.h>
 #include <gst/check/gstharness.h>
 #include <glib/gstdio.h>
@@ -12,12 +13,25 @@
 #define D 8                     /* embedding dims of the probe model */
 #define C 4
 
-static gchar *probe_model;
+static gchar *probe_model, *presence_model;
+
+/* Two presence classes (empty, still), two motion classes, one status. */
+static const char *const presence_labels[] = {
+  "walking", "still", "wave", "empty", "unknown"
+};
+
+#define P_WALKING 0
+#define P_STILL 1
+#define P_WAVE 2
+#define P_EMPTY 3
+#define P_UNKNOWN 4
 
 static void
 model_setup (void)
 {
   probe_model = rvt_write_model (D, C, TRUE, 1);
+  presence_model = rvt_write_model_labels (D, 5, TRUE, 1, RV_RVNE_INPUT_NONE,
+      0, presence_labels);
 }
 
 static void
@@ -25,15 +39,17 @@ model_teardown (void)
 {
   g_unlink (probe_model);
   g_free (probe_model);
+  g_unlink (presence_model);
+  g_free (presence_model);
 }
 
 static GstHarness *
-cls_harness (const gchar * extra, GstBus ** bus)
+model_harness (const gchar * model, const gchar * extra, GstBus ** bus)
 {
   /* min-context=0 unless the test sets it: the other tests are about
    * smoothing and hysteresis from the first frame */
   gchar *desc = g_strdup_printf ("rvclassify model=%s min-context=0 %s",
-      probe_model, extra ? extra : "");
+      model, extra ? extra : "");
   GstHarness *h = rvt_harness (desc);
 
   g_free (desc);
@@ -41,6 +57,12 @@ cls_harness (const gchar * extra, GstBus ** bus)
   gst_element_set_bus (h->element, *bus);
   gst_harness_set_src_caps_str (h, "application/x-rvcsi");
   return h;
+}
+
+static GstHarness *
+cls_harness (const gchar * extra, GstBus ** bus)
+{
+  return model_harness (probe_model, extra, bus);
 }
 
 /* rvclassify with its default min-context, no smoothing or hold. */
@@ -525,6 +547,242 @@ GST_START_TEST (test_offline_event)
 
 GST_END_TEST;
 
+/* The motion state rvtemporalhead would attach for stream (node, 0). */
+typedef enum
+{
+  UNCALIBRATED,
+  QUIET,
+  MOVING,
+} MotionState;
+
+static GstBuffer *
+gated_buffer (guint8 node, guint cls, gfloat margin, GstClockTime pts,
+    MotionState state)
+{
+  GstBuffer *b = emb_buffer (node, cls, margin, pts);
+  const GstMetaInfo *info = gst_meta_get_info ("GstRvMotionMeta");
+  GstRvMotionMeta *mm;
+
+  fail_unless (info != NULL);
+  mm = (GstRvMotionMeta *) gst_buffer_add_meta (b, info, NULL);
+  mm->node_id = node;
+  mm->antenna = 0;
+  mm->calibrated = state != UNCALIBRATED;
+  mm->motion = state == MOVING;
+  mm->score = state == MOVING ? 2.0f : 0.5f;
+  mm->threshold = 1.0f;
+  return b;
+}
+
+/* Pushes one gated frame; returns its decision (-1: none) and checks the
+ * meta's ungated model levels against the embedding. */
+static gint
+push_gated (GstHarness * h, guint8 node, guint cls, gfloat margin,
+    GstClockTime pts, MotionState state, gboolean * gated)
+{
+  GstBuffer *out = gst_harness_push_and_pull (h, gated_buffer (node, cls,
+          margin, pts, state));
+  GstRvClassificationMeta *cm = gst_rv_buffer_get_classification_meta (out);
+  gint d;
+
+  fail_unless (cm != NULL);
+  fail_unless (cm->model_levels != NULL);
+  /* the model's own view: cls leads whatever the gate says */
+  for (gsize i = 0; i < cm->length; i++)
+    if (i != cls)
+      fail_unless (cm->model_levels[cls] > cm->model_levels[i]);
+  if (gated)
+    *gated = cm->motion_gated;
+  d = cm->decision;
+  gst_buffer_unref (out);
+  return d;
+}
+
+GST_START_TEST (test_quiet_stream_never_gets_motion_class)
+{
+  GstBus *bus;
+  GstHarness *h = model_harness (presence_model, NULL, &bus);
+  gboolean gated = FALSE;
+  gint d = -1;
+
+  /* the model insists on "wave" for 5 s of a quiet stream */
+  for (guint i = 0; i < 500; i++) {
+    d = push_gated (h, 1, P_WAVE, 6.0f, i * 10 * GST_MSECOND, QUIET, &gated);
+    fail_unless (d < 0 || d == P_STILL || d == P_EMPTY, "decision %d", d);
+    fail_unless (gated);
+  }
+  fail_unless (d >= 0);
+  /* uncalibrated: the same, presence only */
+  for (guint i = 0; i < 100; i++) {
+    d = push_gated (h, 2, P_WALKING, 6.0f, i * 10 * GST_MSECOND,
+        UNCALIBRATED, &gated);
+    fail_unless (d < 0 || d == P_STILL || d == P_EMPTY, "decision %d", d);
+    fail_unless (gated);
+  }
+  fail_unless (d >= 0);
+  gst_harness_teardown (h);
+  gst_object_unref (bus);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_motion_forces_motion_class)
+{
+  GstBus *bus;
+  /* a long hold: gate changes must not wait for it */
+  GstHarness *h = model_harness (presence_model, "hold-time=5000000000",
+      &bus);
+  GstRvClassificationMeta *cm;
+  GstBuffer *out;
+  GstMessage *m;
+  const GstStructure *s;
+  GstClockTime t = 0;
+  gint d = -1;
+  gboolean gated = TRUE;
+
+  for (; t < 6 * GST_SECOND; t += 10 * GST_MSECOND)
+    d = push_gated (h, 3, P_EMPTY, 6.0f, t, QUIET, NULL);
+  fail_unless_equals_int (d, P_EMPTY);
+  m = pop_decision (bus);
+  fail_unless (m != NULL);
+  gst_message_unref (m);
+
+  /* The detector says motion while the model still says empty: the
+   * decision becomes the best motion class on this very frame. */
+  out = gst_harness_push_and_pull (h, gated_buffer (3, P_EMPTY, 6.0f, t,
+          MOVING));
+  cm = gst_rv_buffer_get_classification_meta (out);
+  fail_unless (cm->decision == P_WALKING || cm->decision == P_WAVE);
+  fail_unless (cm->decision_changed);
+  fail_if (cm->motion_gated);
+  /* gated levels: only motion classes, renormalised; model levels intact */
+  fail_unless_equals_float (cm->confidence_levels[P_EMPTY], 0.0f);
+  fail_unless_equals_float (cm->confidence_levels[P_STILL], 0.0f);
+  fail_unless (fabsf (cm->confidence_levels[P_WALKING] +
+          cm->confidence_levels[P_WAVE] - 1.0f) < 1e-5f);
+  fail_unless (cm->model_levels[P_EMPTY] > 0.9f);
+  gst_buffer_unref (out);
+  m = pop_decision (bus);
+  fail_unless (m != NULL);
+  s = gst_message_get_structure (m);
+  fail_unless_equals_string (gst_structure_get_string (s, "previous-label"),
+      "empty");
+  gst_message_unref (m);
+
+  /* Within motion the model picks among motion classes (with the hold). */
+  for (t += 10 * GST_MSECOND; t < 12 * GST_SECOND; t += 10 * GST_MSECOND)
+    d = push_gated (h, 3, P_WAVE, 6.0f, t, MOVING, &gated);
+  fail_unless_equals_int (d, P_WAVE);
+  fail_if (gated);
+  /* quiet again: back to presence at once */
+  d = push_gated (h, 3, P_WAVE, 6.0f, t, QUIET, &gated);
+  fail_unless (d == P_STILL || d == P_EMPTY, "decision %d", d);
+  fail_unless (gated);
+  gst_harness_teardown (h);
+  gst_object_unref (bus);
+}
+
+GST_END_TEST;
+
+/* A quiet stream whose model flips between empty and still keeps one
+ * decision; a lasting change of presence class goes through after
+ * presence-hold-time of stream time, at any frame rate. */
+static GstClockTime
+presence_switch (GstClockTime period, guint * changes_while_flipping)
+{
+  GstBus *bus;
+  GstHarness *h = model_harness (presence_model, "presence-hold-time="
+      "3000000000 presence-smoothing-time=1000000000", &bus);
+  GstClockTime t = 0, start;
+  GstMessage *m;
+  guint n = 0;
+
+  /* 10 s: still twice as often as empty, alternating by frame */
+  for (guint i = 0; t < 10 * GST_SECOND; t += period, i++)
+    push_gated (h, 4, i % 3 == 2 ? P_EMPTY : P_STILL, 4.0f, t, QUIET, NULL);
+  while ((m = pop_decision (bus))) {
+    n++;
+    gst_message_unref (m);
+  }
+  *changes_while_flipping = n;
+  /* then empty only */
+  for (start = t; !(m = pop_decision (bus)) && t < start + 20 * GST_SECOND;
+      t += period)
+    push_gated (h, 4, P_EMPTY, 4.0f, t, QUIET, NULL);
+  fail_unless (m != NULL);
+  fail_unless_equals_string (gst_structure_get_string
+      (gst_message_get_structure (m), "label"), "empty");
+  gst_message_unref (m);
+  gst_harness_teardown (h);
+  gst_object_unref (bus);
+  return t - period - start;
+}
+
+GST_START_TEST (test_presence_choice_is_stable)
+{
+  guint n100 = 0, n10 = 0;
+  GstClockTime fast = presence_switch (10 * GST_MSECOND, &n100);
+  GstClockTime slow = presence_switch (100 * GST_MSECOND, &n10);
+
+  /* one decision (still) while the model flips */
+  fail_unless_equals_int (n100, 1);
+  fail_unless_equals_int (n10, 1);
+  /* empty must lead 3 s after the average turns (under a second) */
+  GST_INFO ("presence switch after %" GST_TIME_FORMAT " at 100 Hz, %"
+      GST_TIME_FORMAT " at 10 Hz", GST_TIME_ARGS (fast), GST_TIME_ARGS (slow));
+  fail_unless (fast >= 3 * GST_SECOND && fast <= 4500 * GST_MSECOND);
+  fail_unless (slow >= 3 * GST_SECOND && slow <= 4500 * GST_MSECOND);
+  fail_unless (ABS ((gint64) fast - (gint64) slow) <= 300 * GST_MSECOND);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_other_streams_not_gated)
+{
+  GstBus *bus;
+  GstHarness *h = model_harness (presence_model, "hold-time=0", &bus);
+  gboolean gated = TRUE;
+  GstBuffer *out;
+  GstRvClassificationMeta *cm;
+
+  /* a motion meta of another stream does not gate this one */
+  out = gated_buffer (5, P_WAVE, 6.0f, 0, QUIET);
+  gst_rv_buffer_get_motion_meta (out)->node_id = 6;
+  out = gst_harness_push_and_pull (h, out);
+  cm = gst_rv_buffer_get_classification_meta (out);
+  fail_unless_equals_int (cm->decision, P_WAVE);
+  fail_if (cm->motion_gated);
+  gst_buffer_unref (out);
+  /* no motion meta (feature-state streams): the model decides alone */
+  out = gst_harness_push_and_pull (h, emb_buffer (7, P_WALKING, 6.0f, 0));
+  cm = gst_rv_buffer_get_classification_meta (out);
+  fail_unless_equals_int (cm->decision, P_WALKING);
+  fail_if (cm->motion_gated);
+  gst_buffer_unref (out);
+  (void) gated;
+  gst_harness_teardown (h);
+  gst_object_unref (bus);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_gating_properties)
+{
+  GstElement *e = gst_element_factory_make ("rvclassify", NULL);
+  guint64 hold = 0, smooth = 0;
+
+  g_object_get (e, "presence-hold-time", &hold, "presence-smoothing-time",
+      &smooth, NULL);
+  fail_unless_equals_uint64 (hold, GST_SECOND);
+  fail_unless_equals_uint64 (smooth, GST_SECOND);
+  g_object_set (e, "presence-hold-time", (guint64) 3 * GST_SECOND, NULL);
+  g_object_get (e, "presence-hold-time", &hold, NULL);
+  fail_unless_equals_uint64 (hold, 3 * GST_SECOND);
+  gst_object_unref (e);
+}
+
+GST_END_TEST;
+
 static Suite *
 rvclassify_suite (void)
 {
@@ -544,6 +802,11 @@ rvclassify_suite (void)
   tcase_add_test (tc, test_min_context_same_at_every_rate);
   tcase_add_test (tc, test_restart_posts_unknown);
   tcase_add_test (tc, test_offline_event);
+  tcase_add_test (tc, test_quiet_stream_never_gets_motion_class);
+  tcase_add_test (tc, test_motion_forces_motion_class);
+  tcase_add_test (tc, test_presence_choice_is_stable);
+  tcase_add_test (tc, test_other_streams_not_gated);
+  tcase_add_test (tc, test_gating_properties);
   return s;
 }
 

@@ -1,4 +1,5 @@
-/* rvtemporalhead element tests: per-stream steps, resets, bounds, errors. */
+/* rvtemporalhead element tests: per-stream steps, resets, bounds, errors,
+ * and the motion detector's meta, messages and properties. */
 #include <gst/check/gstcheck.h>
 #include <gst/check/gstharness.h>
 #include <glib/gstdio.h>
@@ -472,6 +473,287 @@ GST_START_TEST (test_subcarrier_layouts)
 
 GST_END_TEST;
 
+/* ---------------------------------------------------------------- motion */
+
+/* A 64-subcarrier LLTF frame of a room: a fixed multipath shape with
+ * +-1 LSB of noise, null DC and guard subcarriers; `moving` makes a person
+ * sway it (each subcarrier's amplitude swings at 1.5 Hz with its own
+ * phase, up to 40%). t_s is the frame's time in seconds. */
+static GstBuffer *
+room_frame (guint8 node, guint32 seq, gdouble t_s, gboolean moving,
+    GRand * r)
+{
+  int8_t iq[128];
+  guint8 pkt[512];
+  gsize n;
+  GstBuffer *b;
+
+  for (guint k = 0; k < 64; k++) {
+    gboolean null = k == 0 || (k >= 27 && k <= 37);
+    gdouble a = 25.0 + 8.0 * sin (0.3 * k), ph = 0.2 * k;
+    if (moving)
+      a *= 1.0 + 0.4 * sin (2 * G_PI * 1.5 * t_s + 0.5 * k);
+    a += g_rand_double_range (r, -1.0, 1.0);
+    iq[2 * k] = null ? 0 : (int8_t) lrint (a * sin (ph));
+    iq[2 * k + 1] = null ? 0 : (int8_t) lrint (a * cos (ph));
+  }
+  n = rvt_csi_encode (node, seq, 64, 2437, iq, pkt, sizeof pkt);
+  b = gst_buffer_new_memdup (pkt, n);
+  GST_BUFFER_PTS (b) = (GstClockTime) (t_s * GST_SECOND + 0.5);
+  return b;
+}
+
+typedef struct
+{
+  GstHarness *h;
+  GstBus *bus;
+  GRand *rand;
+  guint32 seq;
+  gdouble t;                    /* next frame's time (s) */
+  guint calibrated, moving, changed, metas;  /* frames seen with each */
+  GstRvMotionMeta last;
+} Room;
+
+static void
+room_open (Room * room, const gchar * props)
+{
+  memset (room, 0, sizeof *room);
+  room->h = head_harness (props);
+  room->bus = gst_bus_new ();
+  gst_element_set_bus (room->h->element, room->bus);
+  room->rand = g_rand_new_with_seed (7);
+}
+
+static void
+room_close (Room * room)
+{
+  gst_harness_teardown (room->h);
+  gst_object_unref (room->bus);
+  g_rand_free (room->rand);
+}
+
+/* Plays `seconds` of the room at `hz`; counts the motion metas. */
+static void
+room_play (Room * room, gdouble seconds, gdouble hz, gboolean moving)
+{
+  gdouble end = room->t + seconds;
+
+  room->calibrated = room->moving = room->changed = room->metas = 0;
+  for (; room->t < end; room->t += 1.0 / hz) {
+    GstBuffer *out = gst_harness_push_and_pull (room->h,
+        room_frame (1, room->seq++, room->t, moving, room->rand));
+    GstRvMotionMeta *mm = gst_rv_buffer_get_motion_meta (out);
+
+    fail_unless (mm != NULL, "no motion meta at %.2f s", room->t);
+    fail_unless_equals_int (mm->node_id, 1);
+    fail_unless_equals_int (mm->antenna, 0);
+    fail_unless (isfinite (mm->score) && isfinite (mm->threshold));
+    fail_unless (!mm->motion || mm->calibrated);
+    room->metas++;
+    room->calibrated += mm->calibrated;
+    room->moving += mm->motion;
+    room->changed += mm->changed;
+    room->last = *mm;
+    gst_buffer_unref (out);
+  }
+}
+
+/* The next rvmotion message, checked field by field, or NULL. */
+static GstMessage *
+pop_motion (GstBus * bus)
+{
+  GstMessage *m;
+
+  while ((m = gst_bus_pop_filtered (bus, GST_MESSAGE_ELEMENT))) {
+    const GstStructure *s = gst_message_get_structure (m);
+    if (gst_structure_has_name (s, "rvmotion")) {
+      static const struct
+      {
+        const gchar *name;
+        GType type;
+      } fields[] = {
+        {"node", G_TYPE_UINT}, {"antenna", G_TYPE_UINT},
+        {"motion", G_TYPE_BOOLEAN}, {"score", G_TYPE_DOUBLE},
+        {"threshold", G_TYPE_DOUBLE}, {"stream-time", G_TYPE_UINT64},
+        {"arrival", G_TYPE_UINT64},
+      };
+      fail_unless_equals_int (gst_structure_n_fields (s),
+          G_N_ELEMENTS (fields));
+      for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+        fail_unless (gst_structure_has_field_typed (s, fields[i].name,
+                fields[i].type), "rvmotion field %s", fields[i].name);
+      return m;
+    }
+    gst_message_unref (m);
+  }
+  return NULL;
+}
+
+static gboolean
+motion_field (GstMessage * m)
+{
+  gboolean v = FALSE;
+  gst_structure_get_boolean (gst_message_get_structure (m), "motion", &v);
+  return v;
+}
+
+GST_START_TEST (test_motion_meta_and_messages)
+{
+  Room room;
+  GstMessage *m;
+  guint64 st = 0;
+  gdouble score = 0, threshold = 0;
+
+  /* default settings: a quiet room calibrates and stays quiet */
+  room_open (&room, NULL);
+  room_play (&room, 6.0, 100, FALSE);
+  fail_unless (room.last.calibrated);
+  fail_unless_equals_int (room.moving, 0);
+  fail_unless (pop_motion (room.bus) == NULL);
+
+  /* a person moves: one message, motion = TRUE, within a second */
+  room_play (&room, 1.0, 100, TRUE);
+  fail_unless (room.moving > 50, "%u of 100 frames in motion", room.moving);
+  m = pop_motion (room.bus);
+  fail_unless (m != NULL);
+  fail_unless (motion_field (m));
+  fail_unless (gst_structure_get_uint64 (gst_message_get_structure (m),
+          "stream-time", &st));
+  fail_unless (gst_structure_get_double (gst_message_get_structure (m),
+          "score", &score));
+  fail_unless (gst_structure_get_double (gst_message_get_structure (m),
+          "threshold", &threshold));
+  fail_unless (score > threshold);
+  fail_unless (st >= 6 * GST_SECOND && st < 7 * GST_SECOND);
+  gst_message_unref (m);
+  room_play (&room, 2.0, 100, TRUE);
+  fail_unless_equals_int (room.moving, room.metas);
+
+  /* still again: motion = FALSE within a few seconds, one change */
+  room_play (&room, 5.0, 100, FALSE);
+  fail_unless (!room.last.motion);
+  fail_unless_equals_int (room.changed, 1);
+  m = pop_motion (room.bus);
+  fail_unless (m != NULL);
+  fail_if (motion_field (m));
+  gst_message_unref (m);
+  fail_unless (pop_motion (room.bus) == NULL);
+  room_close (&room);
+}
+
+GST_END_TEST;
+
+/* The detector works in stream time: calibration takes the same stream
+ * time at 20 and at 150 frames per second. */
+GST_START_TEST (test_motion_calibration_in_stream_time)
+{
+  const gdouble rates[] = { 20, 150 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (rates); i++) {
+    Room room;
+    room_open (&room, "motion-calibration-time=2000000000");
+    room_play (&room, 1.5, rates[i], FALSE);
+    fail_if (room.last.calibrated, "calibrated after 1.5 s at %.0f Hz",
+        rates[i]);
+    room_play (&room, 3.0, rates[i], FALSE);
+    fail_unless (room.last.calibrated, "not calibrated after 4.5 s at "
+        "%.0f Hz", rates[i]);
+    room_close (&room);
+  }
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_motion_properties)
+{
+  Room room;
+  GstElement *e;
+  gdouble sens = 0;
+  guint64 cal = 0;
+  gfloat before;
+
+  room_open (&room, NULL);
+  e = gst_harness_find_element (room.h, "rvtemporalhead");
+  g_object_get (e, "motion-sensitivity", &sens, "motion-calibration-time",
+      &cal, NULL);
+  fail_unless_equals_float (sens, 1.0);
+  fail_unless_equals_uint64 (cal, 3 * GST_SECOND);
+  room_play (&room, 5.0, 50, FALSE);
+  fail_unless (room.last.calibrated);
+  before = room.last.threshold;
+  /* more sensitive, applied to the running stream: a lower threshold */
+  g_object_set (e, "motion-sensitivity", 4.0, NULL);
+  room_play (&room, 0.2, 50, FALSE);
+  fail_unless (room.last.calibrated);
+  fail_unless (room.last.threshold < before, "%f vs %f",
+      room.last.threshold, before);
+  gst_object_unref (e);
+  room_close (&room);
+}
+
+GST_END_TEST;
+
+/* A stream restarted by its node's reboot forgets its calibration and
+ * reports the end of its motion; late frames carry the current state. */
+GST_START_TEST (test_motion_reset_and_late_frames)
+{
+  Room room;
+  GstMessage *m;
+  GstBuffer *out;
+  GstRvMotionMeta *mm;
+
+  room_open (&room, NULL);
+  room_play (&room, 5.0, 100, FALSE);
+  room_play (&room, 2.0, 100, TRUE);
+  fail_unless (room.last.motion);
+  m = pop_motion (room.bus);
+  fail_unless (m != NULL);
+  gst_message_unref (m);
+
+  /* late: same state, no change */
+  out = gst_harness_push_and_pull (room.h, room_frame (1, room.seq - 5,
+          room.t, TRUE, room.rand));
+  mm = gst_rv_buffer_get_motion_meta (out);
+  fail_unless (mm != NULL && mm->motion && !mm->changed);
+  gst_buffer_unref (out);
+
+  /* reboot: sequence back to 0 */
+  room.seq = 0;
+  room_play (&room, 0.5, 100, TRUE);
+  fail_unless_equals_int (room.calibrated, 0);
+  fail_unless_equals_int (room.moving, 0);
+  fail_unless_equals_int (room.changed, 1);
+  m = pop_motion (room.bus);
+  fail_unless (m != NULL);
+  fail_if (motion_field (m));
+  gst_message_unref (m);
+  room_close (&room);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_no_motion_for_feature_state)
+{
+  Room room;
+  guint8 pkt[512];
+
+  room_open (&room, NULL);
+  for (guint i = 0; i < 100; i++) {
+    gsize n = rvt_feature_state (9, (guint16) i, pkt, sizeof pkt);
+    GstBuffer *b = gst_buffer_new_memdup (pkt, n), *out;
+
+    GST_BUFFER_PTS (b) = i * 200 * GST_MSECOND;
+    out = gst_harness_push_and_pull (room.h, b);
+    fail_unless (gst_rv_buffer_get_embedding_meta (out) != NULL);
+    fail_unless (gst_rv_buffer_get_motion_meta (out) == NULL);
+    gst_buffer_unref (out);
+  }
+  fail_unless (pop_motion (room.bus) == NULL);
+  room_close (&room);
+}
+
+GST_END_TEST;
+
 static void
 expect_start_error (const gchar * desc, const gchar * needle)
 {
@@ -570,6 +852,11 @@ rvtemporalhead_suite (void)
   tcase_add_test (tc, test_feature_state_and_passthrough);
   tcase_add_test (tc, test_model_errors);
   tcase_add_test (tc, test_subcarrier_layouts);
+  tcase_add_test (tc, test_motion_meta_and_messages);
+  tcase_add_test (tc, test_motion_calibration_in_stream_time);
+  tcase_add_test (tc, test_motion_properties);
+  tcase_add_test (tc, test_motion_reset_and_late_frames);
+  tcase_add_test (tc, test_no_motion_for_feature_state);
   return s;
 }
 

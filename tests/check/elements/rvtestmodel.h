@@ -13,13 +13,15 @@
 static const char *const rvt_labels[] = { "empty", "walking", "fall", "sit" };
 
 /* Writes a v2 model declaring input kind/layout (RV_RVNE_INPUT_NONE: no
- * INPT section) to a new temp file; returns its path (g_free). */
+ * INPT section) whose head has the given class labels (n_classes of them)
+ * to a new temp file; returns its path (g_free). */
 static inline gchar *
-rvt_write_model_input (guint input_dim, guint n_classes, gboolean probe,
-    guint32 seed, guint32 input_kind, guint32 input_layout)
+rvt_write_model_labels (guint input_dim, guint n_classes, gboolean probe,
+    guint32 seed, guint32 input_kind, guint32 input_layout,
+    const char *const *labels)
 {
   rv_rvne_spec spec;
-  rv_rvne_head_spec head = { "activity", rvt_labels };
+  rv_rvne_head_spec head = { "activity", labels };
   rv_status st = RV_OK;
   GRand *r = g_rand_new_with_seed (seed);
   guint64 n;
@@ -71,6 +73,15 @@ rvt_write_model_input (guint input_dim, guint n_classes, gboolean probe,
   g_free (w);
   g_rand_free (r);
   return path;
+}
+
+/* The same with the labels rvt_labels. */
+static inline gchar *
+rvt_write_model_input (guint input_dim, guint n_classes, gboolean probe,
+    guint32 seed, guint32 input_kind, guint32 input_layout)
+{
+  return rvt_write_model_labels (input_dim, n_classes, probe, seed,
+      input_kind, input_layout, rvt_labels);
 }
 
 /* The same without an input declaration. */

@@ -11,38 +11,19 @@
 
 #include "rv_wire.h"
 
-/* A 148-byte LLTF raw CSI frame (64 subcarriers) with a deterministic
- * pattern varying with seq and `activity` (amplitude modulation). */
-/* The same on frequency freq_mhz (channel 6, 2437 MHz, above). */
+/* A one-antenna raw CSI frame of n_sc subcarriers on freq_mhz carrying iq
+ * (2 * n_sc bytes) into out; returns its size. */
 static inline gsize
-rvt_csi_frame_on (guint8 node, guint32 seq, guint activity, guint freq_mhz,
-    guint8 * out, gsize cap);
-
-static inline gsize
-rvt_csi_frame (guint8 node, guint32 seq, guint activity, guint8 * out,
-    gsize cap)
+rvt_csi_encode (guint8 node, guint32 seq, guint16 n_sc, guint freq_mhz,
+    const int8_t * iq, guint8 * out, gsize cap)
 {
-  return rvt_csi_frame_on (node, seq, activity, 2437, out, cap);
-}
-
-static inline gsize
-rvt_csi_frame_on (guint8 node, guint32 seq, guint activity, guint freq_mhz,
-    guint8 * out, gsize cap)
-{
-  int8_t iq[128];
   rv_csi_frame f;
   size_t written = 0;
 
-  for (guint p = 0; p < 64; p++) {
-    double a = 20.0 + 10.0 * sin (0.2 * p + 0.05 * seq * (activity + 1));
-    double ph = 0.1 * p + 0.3 * activity * sin (0.3 * seq);
-    iq[2 * p] = (int8_t) (a * sin (ph));
-    iq[2 * p + 1] = (int8_t) (a * cos (ph));
-  }
   memset (&f, 0, sizeof f);
   f.node_id = node;
   f.n_antennas = 1;
-  f.n_subcarriers = 64;
+  f.n_subcarriers = n_sc;
   f.freq_mhz = freq_mhz;
   f.seq = seq;
   f.rssi = -50;
@@ -50,6 +31,32 @@ rvt_csi_frame_on (guint8 node, guint32 seq, guint activity, guint freq_mhz,
   f.iq = iq;
   fail_unless_equals_int (rv_csi_frame_encode (&f, out, cap, &written), RV_OK);
   return written;
+}
+
+/* A 148-byte LLTF raw CSI frame (64 subcarriers) on freq_mhz with a
+ * deterministic pattern varying with seq and `activity` (amplitude
+ * modulation). */
+static inline gsize
+rvt_csi_frame_on (guint8 node, guint32 seq, guint activity, guint freq_mhz,
+    guint8 * out, gsize cap)
+{
+  int8_t iq[128];
+
+  for (guint p = 0; p < 64; p++) {
+    double a = 20.0 + 10.0 * sin (0.2 * p + 0.05 * seq * (activity + 1));
+    double ph = 0.1 * p + 0.3 * activity * sin (0.3 * seq);
+    iq[2 * p] = (int8_t) (a * sin (ph));
+    iq[2 * p + 1] = (int8_t) (a * cos (ph));
+  }
+  return rvt_csi_encode (node, seq, 64, freq_mhz, iq, out, cap);
+}
+
+/* The same on channel 6 (2437 MHz). */
+static inline gsize
+rvt_csi_frame (guint8 node, guint32 seq, guint activity, guint8 * out,
+    gsize cap)
+{
+  return rvt_csi_frame_on (node, seq, activity, 2437, out, cap);
 }
 
 static inline gsize

@@ -60,6 +60,7 @@ typedef enum
  * cost simulated rooms their "empty" after a person leaves.) */
 #define DEFAULT_PRESENCE_SMOOTHING_TIME GST_SECOND
 #define DEFAULT_PRESENCE_HOLD_TIME      GST_SECOND
+#define DEFAULT_MOTION_GATE             TRUE
 #define DEFAULT_EMIT            GST_RV_EMIT_NONE
 #define DEFAULT_PACKET_INTERVAL GST_SECOND
 #define DEFAULT_MAX_STREAMS     256
@@ -82,6 +83,7 @@ enum
   PROP_HOLD_TIME,
   PROP_PRESENCE_SMOOTHING_TIME,
   PROP_PRESENCE_HOLD_TIME,
+  PROP_MOTION_GATE,
   PROP_EMIT_PACKETS,
   PROP_PACKET_INTERVAL,
   PROP_MAX_STREAMS,
@@ -118,6 +120,7 @@ struct _GstRvClassify
   gchar *model_path;
   gchar *head_spec;
   GstRvDecisionParams decide;
+  gboolean motion_gate;
   GstRvEmitPackets emit;
   GstClockTime packet_interval;
   guint max_streams;
@@ -224,6 +227,9 @@ gst_rv_classify_set_property (GObject * object, guint prop_id,
     case PROP_PRESENCE_HOLD_TIME:
       self->decide.presence_hold_time = g_value_get_uint64 (value);
       break;
+    case PROP_MOTION_GATE:
+      self->motion_gate = g_value_get_boolean (value);
+      break;
     case PROP_EMIT_PACKETS:
       self->emit = (GstRvEmitPackets) g_value_get_enum (value);
       break;
@@ -274,6 +280,9 @@ gst_rv_classify_get_property (GObject * object, guint prop_id, GValue * value,
       break;
     case PROP_PRESENCE_HOLD_TIME:
       g_value_set_uint64 (value, self->decide.presence_hold_time);
+      break;
+    case PROP_MOTION_GATE:
+      g_value_set_boolean (value, self->motion_gate);
       break;
     case PROP_EMIT_PACKETS:
       g_value_set_enum (value, self->emit);
@@ -676,7 +685,7 @@ classify_one (GstRvClassify * self, GstBuffer * buf, GstRvEmbeddingMeta * em,
   check_restart (self, s, em, pm, buf, running, msgs);
 
   softmax (self->logits, p, h->n_classes);
-  gate = h->gated ? gst_rv_motion_gate (gst_rv_motion_meta_find (buf,
+  gate = h->gated && self->motion_gate ? gst_rv_motion_gate (gst_rv_motion_meta_find (buf,
           em->node_id, em->antenna)) : GST_RV_GATE_NONE;
   changed = gst_rv_decision_update (&s->dec, &self->decide, p, h->kinds, gate,
       running, &prev);
@@ -858,6 +867,15 @@ gst_rv_classify_class_init (GstRvClassifyClass * klass)
           3600 * GST_SECOND, DEFAULT_PRESENCE_HOLD_TIME,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
           GST_PARAM_MUTABLE_PLAYING));
+  g_object_class_install_property (gobject_class, PROP_MOTION_GATE,
+      g_param_spec_boolean ("motion-gate", "Motion gate",
+          "Keep decisions consistent with rvtemporalhead's motion detector: "
+          "a raw CSI stream it holds quiet (or has not calibrated yet) gets "
+          "only presence classes, a moving one only motion classes. FALSE "
+          "decides as the model alone says (the meta's model_levels carry "
+          "the model's view either way)", DEFAULT_MOTION_GATE,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_PLAYING));
   g_object_class_install_property (gobject_class, PROP_EMIT_PACKETS,
       g_param_spec_enum ("emit-packets", "Emit packets",
           "Also output 0xC5110007 classification packets (one per decision "
@@ -936,6 +954,7 @@ gst_rv_classify_init (GstRvClassify * self)
   self->decide.hold_time = DEFAULT_HOLD_TIME;
   self->decide.presence_smoothing_time = DEFAULT_PRESENCE_SMOOTHING_TIME;
   self->decide.presence_hold_time = DEFAULT_PRESENCE_HOLD_TIME;
+  self->motion_gate = DEFAULT_MOTION_GATE;
   self->emit = DEFAULT_EMIT;
   self->packet_interval = DEFAULT_PACKET_INTERVAL;
   self->max_streams = DEFAULT_MAX_STREAMS;

@@ -242,8 +242,9 @@ static GstStructure *last_head_stats;
 
 /* Decisions that depend on the frames alone, not on their timestamps: the
  * live run (sent SPEED times faster than real time) and its replay (the
- * capture's simulated timestamps) must then decide identically. */
-#define TIMING_FREE "smoothing-time=0 hold-time=0 min-context=0"
+ * capture's simulated timestamps) must then decide identically. The motion
+ * detector works in stream time, so the gate is off here. */
+#define TIMING_FREE "smoothing-time=0 hold-time=0 min-context=0 motion-gate=false"
 
 /* The live pipeline: an unbounded queue right after the source keeps the
  * socket drained even when a slow (sanitizer) build lags behind. */

@@ -753,6 +753,15 @@ GST_START_TEST (test_other_streams_not_gated)
   fail_unless_equals_int (cm->decision, P_WAVE);
   fail_if (cm->motion_gated);
   gst_buffer_unref (out);
+  /* the gate switched off: the model decides alone */
+  g_object_set (h->element, "motion-gate", FALSE, NULL);
+  out = gst_harness_push_and_pull (h, gated_buffer (8, P_WAVE, 6.0f, 0,
+          QUIET));
+  cm = gst_rv_buffer_get_classification_meta (out);
+  fail_unless_equals_int (cm->decision, P_WAVE);
+  fail_if (cm->motion_gated);
+  gst_buffer_unref (out);
+  g_object_set (h->element, "motion-gate", TRUE, NULL);
   /* no motion meta (feature-state streams): the model decides alone */
   out = gst_harness_push_and_pull (h, emb_buffer (7, P_WALKING, 6.0f, 0));
   cm = gst_rv_buffer_get_classification_meta (out);
@@ -770,9 +779,11 @@ GST_START_TEST (test_gating_properties)
 {
   GstElement *e = gst_element_factory_make ("rvclassify", NULL);
   guint64 hold = 0, smooth = 0;
+  gboolean gate = FALSE;
 
   g_object_get (e, "presence-hold-time", &hold, "presence-smoothing-time",
-      &smooth, NULL);
+      &smooth, "motion-gate", &gate, NULL);
+  fail_unless (gate);
   fail_unless_equals_uint64 (hold, GST_SECOND);
   fail_unless_equals_uint64 (smooth, GST_SECOND);
   g_object_set (e, "presence-hold-time", (guint64) 3 * GST_SECOND, NULL);

@@ -20,7 +20,8 @@ if [[ "${1:-}" == "--test" ]]; then
          gcc-arm-none-eabi libnewlib-arm-none-eabi binutils-arm-none-eabi
          gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf
          gcc-xtensa-lx106 picolibc-xtensa-lx106-elf
-         qemu-system-arm qemu-system-misc cmake python3-kconfiglib)
+         qemu-system-arm qemu-system-misc cmake python3-kconfiglib
+         chromium chromium-driver python3-selenium)
 fi
 
 missing=()

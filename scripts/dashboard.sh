@@ -54,6 +54,8 @@ listener $ws_port 127.0.0.1
 protocol websockets
 allow_anonymous true
 persistence false
+log_type error
+log_type warning
 CONF
 mosquitto -c "$tmp/mosquitto.conf" & pids+=($!)
 

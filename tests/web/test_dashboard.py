@@ -130,7 +130,8 @@ def main():
         with open(conf, "w") as f:
             f.write(f"listener {mqtt_port} 127.0.0.1\n"
                     f"listener {ws_port} 127.0.0.1\nprotocol websockets\n"
-                    "allow_anonymous true\npersistence false\n")
+                    "allow_anonymous true\npersistence false\n"
+                    "log_type error\nlog_type warning\n")
         mosq = subprocess.Popen(["mosquitto", "-c", conf],
                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         procs.append(mosq)

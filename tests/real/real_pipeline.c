@@ -40,12 +40,13 @@
 
 #define WARMUP_S 2.0
 
-/* Floors just under the figures docs/real-csi.md reports (the issue's
- * targets where the measured figures beat them). */
+/* Floors just under the figures docs/real-csi.md reports (lowest chip:
+ * recall 99.53%, FP 0, motion class 0% of quiet and 99.52% of movement
+ * time). The targets of issue 13 are 99.5%, 0.1%, 1% and 95%. */
 #define FLOOR_RECALL      0.995
 #define CEIL_FP           0.001
-#define CEIL_CLASS_QUIET  0.01
-#define FLOOR_CLASS_MOVE  0.95
+#define CEIL_CLASS_QUIET  0.001
+#define FLOOR_CLASS_MOVE  0.99
 
 static const gchar *const presence_labels[] = {
   "empty", "still", "lying", "apnea", NULL
@@ -348,7 +349,7 @@ print_and_check (GPtrArray * rows)
     }
     if (cq > CEIL_CLASS_QUIET || cm < FLOOR_CLASS_MOVE) {
       g_printerr ("FAIL %s: a motion class must be reported for at most "
-          "%.0f%% of the quiet time and at least %.0f%% of the movement "
+          "%.1f%% of the quiet time and at least %.0f%% of the movement "
           "time\n", r->chip, 100 * CEIL_CLASS_QUIET, 100 * FLOOR_CLASS_MOVE);
       ok = FALSE;
     }
@@ -366,6 +367,10 @@ print_and_check (GPtrArray * rows)
       ok = FALSE;
     }
   }
+  g_print ("\nfloors: motion recall >= %.1f%%, motion FP <= %.1f%%, motion "
+      "class <= %.1f%% of quiet and >= %.0f%% of movement time, one decision "
+      "per quiet part (warm-up %.0f s)\n", 100 * FLOOR_RECALL, 100 * CEIL_FP,
+      100 * CEIL_CLASS_QUIET, 100 * FLOOR_CLASS_MOVE, WARMUP_S);
   return ok;
 }
 

@@ -601,7 +601,7 @@ GST_START_TEST (test_motion_meta_and_messages)
 {
   Room room;
   GstMessage *m;
-  guint64 st = 0;
+  guint64 st = 0, arrival = 0;
   gdouble score = 0, threshold = 0;
 
   /* default settings: a quiet room calibrates and stays quiet */
@@ -623,8 +623,12 @@ GST_START_TEST (test_motion_meta_and_messages)
           "score", &score));
   fail_unless (gst_structure_get_double (gst_message_get_structure (m),
           "threshold", &threshold));
+  fail_unless (gst_structure_get_uint64 (gst_message_get_structure (m),
+          "arrival", &arrival));
   fail_unless (score > threshold);
   fail_unless (st >= 6 * GST_SECOND && st < 7 * GST_SECOND);
+  /* rvcsiparse's arrival is the capture time: the frame's PTS here */
+  fail_unless_equals_uint64 (arrival, st);
   gst_message_unref (m);
   room_play (&room, 2.0, 100, TRUE);
   fail_unless_equals_int (room.moving, room.metas);
@@ -728,6 +732,31 @@ GST_START_TEST (test_motion_reset_and_late_frames)
   fail_if (motion_field (m));
   gst_message_unref (m);
   room_close (&room);
+}
+
+GST_END_TEST;
+
+/* A two-antenna frame is two streams: one motion meta each. */
+GST_START_TEST (test_motion_meta_per_antenna)
+{
+  GstHarness *h = head_harness (NULL);
+  GstBuffer *out = gst_harness_push_and_pull (h, csi_buffer (5, 0, 2, 64, 0));
+  GType api = g_type_from_name ("GstRvMotionMetaAPI");
+  gpointer state = NULL;
+  GstMeta *meta;
+  guint seen = 0;
+
+  fail_unless (api != 0);
+  while ((meta = gst_buffer_iterate_meta_filtered (out, &state, api))) {
+    GstRvMotionMeta *mm = (GstRvMotionMeta *) meta;
+    fail_unless_equals_int (mm->node_id, 5);
+    fail_unless (mm->antenna < 2);
+    fail_if (mm->calibrated || mm->motion || mm->changed);
+    seen |= 1u << mm->antenna;
+  }
+  fail_unless_equals_int (seen, 3);
+  gst_buffer_unref (out);
+  gst_harness_teardown (h);
 }
 
 GST_END_TEST;
@@ -857,6 +886,7 @@ rvtemporalhead_suite (void)
   tcase_add_test (tc, test_motion_properties);
   tcase_add_test (tc, test_motion_reset_and_late_frames);
   tcase_add_test (tc, test_no_motion_for_feature_state);
+  tcase_add_test (tc, test_motion_meta_per_antenna);
   return s;
 }
 

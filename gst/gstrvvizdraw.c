@@ -225,7 +225,7 @@ draw_motion (cairo_t * cr, const GstRvVizNode * n, const GstRvVizRect * r,
   cairo_restore (cr);
   {
     gchar s[64];
-    g_snprintf (s, sizeof s, "motion %.2f / %.2f%s", n->motion_score,
+    g_snprintf (s, sizeof s, "motion %.3g / %.3g%s", n->motion_score,
         n->motion_threshold, n->motion_calibrated ? "" : " (calibrating)");
     text (cr, pl, s, r->x + 3, r->y + 1, r->w - 6, px * 0.85, FALSE, 0, TEXT);
   }

@@ -65,6 +65,22 @@ static GstStaticPadTemplate h_sink = GST_STATIC_PAD_TEMPLATE ("sink",
 
 /* The harness answers the latency query live or not; it must say so
  * before the element goes to PLAYING (the element asks then). */
+/* The motion meta rvtemporalhead attaches to a raw CSI frame. */
+static void
+add_motion (GstBuffer * b, guint8 node, gboolean motion, gfloat score)
+{
+  const GstMetaInfo *mi = gst_meta_get_info ("GstRvMotionMeta");
+  GstRvMotionMeta *mm;
+
+  fail_unless (mi != NULL);
+  mm = (GstRvMotionMeta *) gst_buffer_add_meta (b, mi, NULL);
+  mm->node_id = node;
+  mm->motion = motion;
+  mm->calibrated = TRUE;
+  mm->score = score;
+  mm->threshold = 0.001f;
+}
+
 static GstHarness *
 viz_harness (const gchar * props, const gchar * sink_caps, gboolean live)
 {
@@ -475,6 +491,75 @@ write_png (GstVideoFrame * f, const gchar * name)
   g_free (path);
 }
 
+/* Pixels of r whose colour is close to the motion trace's orange. */
+static guint
+orange_pixels (GstVideoFrame * f, const GstRvVizRect * r)
+{
+  gint x, y;
+  guint n = 0;
+
+  for (y = (gint) r->y; y < (gint) (r->y + r->h); y++)
+    for (x = (gint) r->x; x < (gint) (r->x + r->w); x++) {
+      guint32 p = pixel (f, x, y);
+      n += (p >> 16) > 200 && ((p >> 8) & 0xff) > 100
+          && ((p >> 8) & 0xff) < 180 && (p & 0xff) < 80;
+    }
+  return n;
+}
+
+/* The motion panel traces the score; the decision box says MOTION or
+ * still with the held state. */
+GST_START_TEST (test_motion)
+{
+  GstHarness *h = viz_harness (NULL,
+      "video/x-raw, width=640, height=360, framerate=10/1", FALSE);
+  GstRvVizPageLayout page;
+  GstRvVizCardLayout k;
+  GstVideoFrame fq, fm;
+  GstBuffer *quiet = NULL, *moving = NULL, *out;
+  GstRvVizRect badge;
+  guint i;
+
+  for (i = 0; i < 200; i++) {
+    gboolean m = i >= 100;
+    GstBuffer *b = node_buffer (1, i, i * 10 * MS, 2, 0.8f);
+    add_motion (b, 1, m, m ? 0.004f + 0.002f * (i % 7) : 0.0004f);
+    push (h, b);
+    while ((out = gst_harness_try_pull (h))) {
+      if (GST_BUFFER_PTS (out) == 900 * MS)
+        gst_buffer_replace (&quiet, out);
+      if (GST_BUFFER_PTS (out) == 1900 * MS)
+        gst_buffer_replace (&moving, out);
+      gst_buffer_unref (out);
+    }
+  }
+  fail_unless (quiet != NULL && moving != NULL);
+  map_frame (h, quiet, &fq);
+  map_frame (h, moving, &fm);
+  write_png (&fm, "rvcsiviz-motion.png");
+  gst_rv_viz_layout_page (640, 360, 1, 16, 0, &page);
+  gst_rv_viz_layout_card (640, 360, &page, 0, &k);
+  /* quiet: a flat trace near the bottom; moving: a tall one */
+  fail_unless (orange_pixels (&fq, &k.motion) > 20);
+  fail_unless (orange_pixels (&fm, &k.motion) > 2 * orange_pixels (&fq,
+          &k.motion), "%u vs %u", orange_pixels (&fm, &k.motion),
+      orange_pixels (&fq, &k.motion));
+  /* the right part of the decision box: still -> MOTION */
+  badge = k.label;
+  badge.x += badge.w * 0.72;
+  badge.w *= 0.28;
+  fail_unless (region_diff (&fq, &fm, &badge) > 0.05);
+  fail_unless (orange_pixels (&fm, &badge) > orange_pixels (&fq, &badge));
+  gst_video_frame_unmap (&fq);
+  gst_video_frame_unmap (&fm);
+  gst_buffer_unref (quiet);
+  gst_buffer_unref (moving);
+  gst_harness_teardown (h);
+}
+
+GST_END_TEST;
+
+
 /* Snapshot: 2 nodes for 3 s at 1280x720; node 1's decision changes from
  * walking to fall. The frame is not blank, node 1's label box changes,
  * node 2's (same decision) does not. */
@@ -561,6 +646,7 @@ rvcsiviz_suite (void)
   tcase_add_test (tc, test_pages);
   tcase_add_test (tc, test_node_offline);
   tcase_add_test (tc, test_snapshot_png);
+  tcase_add_test (tc, test_motion);
   return s;
 }
 

@@ -1,16 +1,17 @@
 /*
  * gstrvclassify.c — rvclassify: applies a classification head
- * (rv_model_head_logits) to every GstRvEmbeddingMeta, softmax, then per stream
- * (node, antenna): exponential smoothing of the probabilities and a
- * hysteresis decision, both in stream time (gstrvdecision.h). Attaches an
- * GstRvClassificationMeta (GstAnalyticsClsMtd shape) and posts an
- * "rvclassify" element message when a stream's decision changes.
- * Decisions follow the stream's GstRvMotionMeta (gstrvmotiongate.h): a
- * quiet stream only gets presence classes, a moving one motion classes;
- * the meta keeps the model's ungated probabilities.
- * Optionally emits 0xC5110007 classification packets
- * (rv_classification_encode) on the src pad, appended after the frame or
- * instead of it, so udpsink can forward results like node output.
+ * (rv_model_head_logits) to every GstRvEmbeddingMeta, softmax (kernel
+ * rv_softmax), then per stream (node, antenna): exponential smoothing of
+ * the probabilities and a hysteresis decision, both in stream time
+ * (gstrvdecision.h). Attaches an GstRvClassificationMeta (GstAnalyticsClsMtd
+ * shape) and posts an "rvclassify" element message when a stream's decision
+ * changes. Decisions follow the stream's GstRvMotionMeta
+ * (gstrvmotiongate.h): a quiet stream only gets presence classes, a moving
+ * one motion classes; the meta keeps the model's ungated probabilities.
+ * Optionally emits 0xC5110007 classification packets (kernel
+ * rv_classification_build, the same builder as the node firmware) on the
+ * src pad, appended after the frame or instead of it, so udpsink can
+ * forward results like node output.
  *
  * A stream makes no decision before it has run min-context of stream time.
  * When a stream that had a decision restarts (rvtemporalhead restarted it:
@@ -34,10 +35,9 @@
 #include "gstrvnodeevent.h"
 #include "gstrvstreams.h"
 
-#include <math.h>
 #include <string.h>
 
-#include "rv_wire.h"
+#include "rv_classify.h"
 
 GST_DEBUG_CATEGORY_STATIC (gst_rv_classify_debug);
 #define GST_CAT_DEFAULT gst_rv_classify_debug
@@ -531,46 +531,22 @@ find_head (GstRvClassify * self, const GstRvEmbeddingMeta * em)
   return NULL;
 }
 
-static void
-softmax (const gfloat * logits, gfloat * p, guint n)
-{
-  gfloat mx = logits[0], sum = 0.0f;
-
-  for (guint i = 1; i < n; i++)
-    mx = MAX (mx, logits[i]);
-  for (guint i = 0; i < n; i++) {
-    p[i] = expf (logits[i] - mx);
-    sum += p[i];
-  }
-  for (guint i = 0; i < n; i++)
-    p[i] /= sum;
-}
-
 static GstBuffer *
 make_packet (GstRvClassify * self, GstRvClsStream * s, const GstRvEmbeddingMeta * em,
     GstBuffer * frame, GstClockTime running)
 {
-  rv_classification c;
   guint8 out[RV_CLASSIFICATION_SIZE];
   size_t written = 0;
-  gint top = s->dec.decision >= 0 ? s->dec.decision : s->dec.candidate;
-  gfloat second = -G_MAXFLOAT;
+  const rv_classification_hdr hdr = { em->node_id,
+    GST_CLOCK_TIME_IS_VALID (running) ? running / GST_USECOND : 0,
+    s->packet_seq++
+  };
   GstBuffer *buf;
   GstRvCsiPacketMeta *pm;
 
-  memset (&c, 0, sizeof c);
-  c.version = 1;
-  c.n_classes = (uint16_t) s->head->n_classes;
-  c.node_id = em->node_id;
-  c.ts_us = GST_CLOCK_TIME_IS_VALID (running) ? running / GST_USECOND : 0;
-  c.seq = s->packet_seq++;
-  c.argmax = (uint8_t) MAX (top, 0);
-  c.top_logit = self->logits[c.argmax];
-  for (guint i = 0; i < s->head->n_classes; i++)
-    if ((gint) i != top)
-      second = MAX (second, self->logits[i]);
-  c.top1_minus_top2 = c.top_logit - second;
-  if (rv_classification_encode (&c, out, sizeof out, &written) != RV_OK)
+  if (rv_classification_build (self->logits, s->head->n_classes,
+          s->dec.decision >= 0 ? s->dec.decision : s->dec.candidate, &hdr,
+          out, sizeof out, &written) != RV_OK)
     return NULL;
   buf = gst_buffer_new_memdup (out, written);
   GST_BUFFER_PTS (buf) = GST_BUFFER_PTS (frame);
@@ -578,7 +554,7 @@ make_packet (GstRvClassify * self, GstRvClsStream * s, const GstRvEmbeddingMeta 
   pm = gst_rv_csi_packet_meta_add (buf);
   pm->node_id = em->node_id;
   pm->kind = GST_RV_CSI_KIND_CLASSIFICATION;
-  pm->seq = c.seq;
+  pm->seq = hdr.seq;
   pm->arrival = GST_BUFFER_PTS (frame);
   return buf;
 }
@@ -684,7 +660,8 @@ classify_one (GstRvClassify * self, GstBuffer * buf, GstRvEmbeddingMeta * em,
   s = e->data;
   check_restart (self, s, em, pm, buf, running, msgs);
 
-  softmax (self->logits, p, h->n_classes);
+  if (rv_softmax (self->logits, p, h->n_classes) != RV_OK)
+    return;
   gate = h->gated && self->motion_gate ? gst_rv_motion_gate (gst_rv_motion_meta_find (buf,
           em->node_id, em->antenna)) : GST_RV_GATE_NONE;
   changed = gst_rv_decision_update (&s->dec, &self->decide, p, h->kinds, gate,

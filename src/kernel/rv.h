@@ -16,6 +16,7 @@
 #include "rv_crc32.h"
 #include "rv_wire.h"
 /* rv.h area headers: keep one line per area, alphabetical after this mark. */
+#include "rv_classify.h"
 #include "rv_csi_features.h"
 #include "rv_csi_text.h"
 #include "rv_model.h"

@@ -42,6 +42,7 @@ typedef struct {
     uint8_t  same[RV_MOTION_MAX_TONES];   /* frames with that power unchanged */
     float    level[RV_MOTION_MAX_TONES];  /* slow mean of the normalised amplitude */
     float    mean[RV_MOTION_MAX_TONES];   /* reference level, reference_ns */
+    float    prev[2][RV_MOTION_MAX_TONES]; /* the two frames before, normalised */
 } rv_motion_slot;
 
 struct rv_motion {
@@ -79,10 +80,10 @@ void rv_motion_cfg_default(rv_motion_cfg *cfg)
     memset(cfg, 0, sizeof *cfg);
     cfg->sensitivity = RV_MOTION_DEFAULT_SENSITIVITY;
     cfg->calibration_ns = RV_MOTION_DEFAULT_CALIBRATION_NS;
-    cfg->tuning.window_ns = 300000000ull;
+    cfg->tuning.window_ns = 200000000ull;
     cfg->tuning.reference_ns = 2000000000ull;
     cfg->tuning.hold_ns = 300000000ull;
-    cfg->tuning.factor = 4.0f;
+    cfg->tuning.factor = 5.0f;
     cfg->tuning.exit_ratio = 0.7f;
     cfg->tuning.trim = 0.1f;
     cfg->tuning.rank = 0.2f;
@@ -210,6 +211,12 @@ static bool tone_usable(const rv_motion_slot *s, uint32_t k, uint32_t pow)
     return s->frames == 0 ? pow > 0 : s->level[k] >= NULL_LEVEL;
 }
 
+static float med3(float a, float b, float c)
+{
+    float lo = a < b ? a : b, hi = a < b ? b : a;
+    return c < lo ? lo : c > hi ? hi : c;
+}
+
 static void sort_floats(float *v, uint32_t n)
 {
     for (uint32_t i = 1; i < n; i++) {
@@ -265,12 +272,18 @@ static bool slot_update(rv_motion *m, rv_motion_slot *s, const int8_t *iq, uint6
     float v[RV_MOTION_MAX_TONES];
     uint32_t nv = 0;
     for (uint32_t k = 0; k < s->n_tones; k++) {
-        float n = amp[k] * inv;
+        float raw = amp[k] * inv;
         if (s->frames == 0) {
-            s->level[k] = n;
-            s->mean[k] = n;
+            s->level[k] = raw;
+            s->mean[k] = raw;
+            s->prev[0][k] = s->prev[1][k] = raw;
             continue;
         }
+        /* median of three frames per subcarrier: a lone frame of another
+         * kind (some chips interleave two) cannot move it */
+        float n = med3(raw, s->prev[0][k], s->prev[1][k]);
+        s->prev[1][k] = s->prev[0][k];
+        s->prev[0][k] = raw;
         s->level[k] += al * (n - s->level[k]);
         float d = n - s->mean[k];
         s->mean[k] += use[k] ? ar * d : d;

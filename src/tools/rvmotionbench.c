@@ -96,8 +96,7 @@ static int parse_args(int argc, char **argv, options *o)
     return 0;
 }
 
-/* Grid point g: factor-major, so g - N_WINDOW * N_TRIM is the same point
- * with the next lower factor. */
+/* Grid point g, factor-major. */
 static void grid_cfg(size_t g, rv_motion_cfg *c)
 {
     rv_motion_cfg_default(c);
@@ -131,12 +130,16 @@ static size_t group_chips(const rvreal_eval_session *s, size_t n, size_t *chip_o
     return nc;
 }
 
-/* Leave one chip out: per held-out chip, the grid point with the best
- * worst-chip recall on the other chips among those whose false positives
- * stay at or under 0.1% on every other chip also with the next lower
- * threshold factor (a margin: a point at the edge of the false-positive
- * cliff is not chosen). */
-#define LOCO_FP_MAX 0.001
+/* Leave one chip out: per held-out chip, a grid point chosen on the other
+ * chips only, the way the defaults were chosen: a factor is feasible when
+ * every other chip keeps false positives at or under 0.1% and recall at or
+ * above 99.5%; per (window, trim) the feasible factors form a range; the
+ * widest range wins (ties: the better worst-chip recall at its middle) and
+ * its middle factor is taken. If nothing is feasible, the best worst-chip
+ * recall among the points without false positives over 0.1%. */
+#define LOCO_FP_MAX     0.001
+#define LOCO_RECALL_MIN 0.995
+#define N_FACTOR (sizeof grid_factor / sizeof grid_factor[0])
 
 static void chip_totals(const rvreal_counts *per, size_t n, const size_t *chip_of, size_t g,
                         rvreal_counts *chip)
@@ -154,27 +157,56 @@ static bool fp_ok(const rvreal_counts *chip, size_t nc, size_t held)
     return true;
 }
 
+/* Worst recall over the chips other than `held`, or -1 when one of them
+ * has more than LOCO_FP_MAX false positives. */
+static double worst_recall(const rvreal_counts *per, size_t n, const size_t *chip_of,
+                           size_t nc, size_t held, size_t g)
+{
+    rvreal_counts chip[MAX_CHIPS];
+    chip_totals(per, n, chip_of, g, chip);
+    if (!fp_ok(chip, nc, held))
+        return -1.0;
+    double worst = 1.0;
+    for (size_t c = 0; c < nc; c++)
+        if (c != held)
+            worst = fmin(worst, rvreal_recall(&chip[c]));
+    return worst;
+}
+
 static void choose_loco(const rvreal_counts *per, size_t n, const size_t *chip_of,
                         size_t nc, chip_row *rows)
 {
     for (size_t held = 0; held < nc; held++) {
-        double best = -1.0;
-        for (size_t g = N_WINDOW * N_TRIM; g < N_GRID; g++) {
-            rvreal_counts chip[MAX_CHIPS], lower[MAX_CHIPS];
-            chip_totals(per, n, chip_of, g, chip);
-            chip_totals(per, n, chip_of, g - N_WINDOW * N_TRIM, lower);
-            if (!fp_ok(chip, nc, held) || !fp_ok(lower, nc, held))
-                continue;
-            double worst = 1.0;
-            for (size_t c = 0; c < nc; c++)
-                if (c != held)
-                    worst = fmin(worst, rvreal_recall(&chip[c]));
-            if (worst > best) {
-                best = worst;
-                rows[held].loco_grid = g;
-                rows[held].loco_found = true;
-                rows[held].loco = chip[held];
+        double best_key = -1.0, fallback = -1.0;
+        size_t pick = 0;
+        for (size_t wt = 0; wt < N_WINDOW * N_TRIM; wt++) {
+            size_t lo = N_FACTOR, hi = 0;
+            for (size_t f = 0; f < N_FACTOR; f++) {
+                double w = worst_recall(per, n, chip_of, nc, held, f * N_WINDOW * N_TRIM + wt);
+                if (w > fallback && best_key < 0.0) {
+                    fallback = w;
+                    pick = f * N_WINDOW * N_TRIM + wt;
+                }
+                if (w >= LOCO_RECALL_MIN) {
+                    lo = f < lo ? f : lo;
+                    hi = f;
+                }
             }
+            if (lo > hi)
+                continue;
+            size_t mid = ((lo + hi) / 2) * N_WINDOW * N_TRIM + wt;
+            double key = (double)(hi - lo) + worst_recall(per, n, chip_of, nc, held, mid);
+            if (key > best_key) {
+                best_key = key;
+                pick = mid;
+            }
+        }
+        if (best_key >= 0.0 || fallback >= 0.0) {
+            rvreal_counts chip[MAX_CHIPS];
+            chip_totals(per, n, chip_of, pick, chip);
+            rows[held].loco_grid = pick;
+            rows[held].loco_found = true;
+            rows[held].loco = chip[held];
         }
     }
 }

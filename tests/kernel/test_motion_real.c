@@ -15,7 +15,7 @@
 #include "rvreal_sessions.h"
 
 static const struct { const char *chip; double recall_floor; } floors[] = {
-    { "C3", 0.9950 }, { "C5", 0.9960 }, { "C6", 0.9940 }, { "ESP32", 0.9960 }, { "S3", 0.9960 },
+    { "C3", 0.9950 }, { "C5", 0.9955 }, { "C6", 0.9950 }, { "ESP32", 0.9950 }, { "S3", 0.9955 },
 };
 #define FP_MAX 0.001
 

@@ -58,9 +58,11 @@
     card.plot = new uPlot({
       width: 280, height: 110, legend: { show: false },
       cursor: { show: false },
-      scales: { x: { time: true }, y: { range: (u, min, max) => [0, Math.max(1, max)] } },
+      // the detector's score unit is small (~1e-3): scale to the data
+      scales: { x: { time: true }, y: { range: (u, min, max) => [0, max > 0 ? max * 1.15 : 1] } },
       axes: [{ stroke: "#9a9ea8", grid: { stroke: "#2c3038" } },
-             { stroke: "#9a9ea8", grid: { stroke: "#2c3038" }, size: 36 }],
+             { stroke: "#9a9ea8", grid: { stroke: "#2c3038" }, size: 48,
+               values: (u, vals) => vals.map((v) => +v.toPrecision(2)) }],
       series: [{}, { label: "motion score", stroke: "#ff8c26", width: 1.5,
                      fill: "rgba(255,140,38,0.15)" }],
     }, [card.t, card.score], plotEl);

@@ -154,7 +154,7 @@ def main():
         opts.binary_location = "/usr/bin/chromium"
         for a in ("--headless=new", "--no-sandbox", "--disable-gpu",
                   "--disable-background-networking", "--no-first-run",
-                  "--disable-dev-shm-usage", "--window-size=1280,900",
+                  "--disable-dev-shm-usage", "--window-size=1280,1100",
                   f"--user-data-dir={os.path.join(tmp, 'chromium')}"):
             opts.add_argument(a)
         driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"),

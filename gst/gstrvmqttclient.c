@@ -14,10 +14,12 @@ GST_DEBUG_CATEGORY_STATIC (gst_rv_mqtt_client_debug);
 #define GST_CAT_DEFAULT gst_rv_mqtt_client_debug
 
 /* Messages handed to libmosquitto and not yet acknowledged (QoS 1/2) or
- * written (QoS 0). Large enough for a local broker's round trip at tens of
- * thousands of messages per second, small enough that a stalled broker
- * stops the worker quickly, leaving the bounded queue to absorb and drop. */
-#define INFLIGHT_WINDOW 512
+ * written (QoS 0). Enough for a local broker's round trip at tens of
+ * thousands of messages per second; small because libmosquitto searches
+ * its in-flight list linearly on every acknowledgement, and so that a
+ * stalled broker stops the worker quickly, leaving the bounded queue to
+ * absorb and drop. */
+#define INFLIGHT_WINDOW 128
 #define BACKOFF_MIN_MS 250
 #define BACKOFF_MAX_MS 30000
 /* No CONNACK within this time: give up on this attempt (a stopped broker
@@ -573,6 +575,8 @@ gst_rv_mqtt_client_new (GstElement * owner, const GstRvMqttClientConfig * cfg,
   mosquitto_log_callback_set (c->mosq, on_log);
   /* libmosquitto's own window is ours: it never holds back messages. */
   mosquitto_max_inflight_messages_set (c->mosq, INFLIGHT_WINDOW);
+  /* States are small and latency matters more than packet count. */
+  mosquitto_int_option (c->mosq, MOSQ_OPT_TCP_NODELAY, 1);
 
   if (cfg->username && *cfg->username)
     rc = mosquitto_username_pw_set (c->mosq, cfg->username, cfg->password);

@@ -150,6 +150,7 @@ rv_mqtt_broker_start (const gchar * extra, gboolean tls, GError ** error)
   /* user root: keep the privileges of the test (mosquitto would otherwise
    * switch to user mosquitto, who cannot read the temporary directory). */
   g_string_append_printf (conf, "user root\npersistence false\n"
+      "set_tcp_nodelay true\n"
       "log_dest file %s/mosquitto.log\nlog_type all\n"
       "listener %u 127.0.0.1\n", b->dir, b->port);
   if (tls)
@@ -240,6 +241,7 @@ struct _RvMqttSub {
   GCond cond;
   GHashTable *topics;           /* topic -> Topic */
   guint64 total;
+  gint64 last_us;
 };
 
 static void
@@ -274,6 +276,7 @@ sub_on_message (struct mosquitto *mosq, void *obj,
   t->payload = g_strndup (m->payload ? m->payload : "", m->payloadlen);
   t->count++;
   s->total++;
+  s->last_us = g_get_monotonic_time ();
   g_cond_broadcast (&s->cond);
   g_mutex_unlock (&s->lock);
 }
@@ -295,6 +298,7 @@ rv_mqtt_sub_new (guint port, const gchar * pattern, int qos, GError ** error)
   mosquitto_connect_callback_set (s->mosq, sub_on_connect);
   mosquitto_message_callback_set (s->mosq, sub_on_message);
   mosquitto_reconnect_delay_set (s->mosq, 1, 1, false);
+  mosquitto_int_option (s->mosq, MOSQ_OPT_TCP_NODELAY, 1);
   rc = mosquitto_connect (s->mosq, "127.0.0.1", (int) port, 30);
   if (rc == MOSQ_ERR_SUCCESS)
     rc = mosquitto_loop_start (s->mosq);
@@ -333,6 +337,16 @@ rv_mqtt_sub_count (RvMqttSub * s)
   n = s->total;
   g_mutex_unlock (&s->lock);
   return n;
+}
+
+gint64
+rv_mqtt_sub_last_time (RvMqttSub * s)
+{
+  gint64 t;
+  g_mutex_lock (&s->lock);
+  t = s->last_us;
+  g_mutex_unlock (&s->lock);
+  return t;
 }
 
 guint

@@ -44,6 +44,8 @@ RvMqttSub *rv_mqtt_sub_new (guint port, const gchar * pattern, int qos,
 void rv_mqtt_sub_free (RvMqttSub * s);
 /* Total messages received on all topics. */
 guint64 rv_mqtt_sub_count (RvMqttSub * s);
+/* g_get_monotonic_time() of the latest message (0 = none). */
+gint64 rv_mqtt_sub_last_time (RvMqttSub * s);
 /* Messages on topic (exact). */
 guint rv_mqtt_sub_topic_count (RvMqttSub * s, const gchar * topic);
 /* Waits up to timeout_ms until topic's latest payload equals want (NULL:

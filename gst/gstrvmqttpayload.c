@@ -66,14 +66,16 @@ gst_rv_mqtt_label_occupied (GQuark label)
       && strcmp (s, "offline") != 0;
 }
 
-/* Three decimals are plenty for probabilities and scores and keep the
- * payloads short. */
+/* v rounded to 1/scale (scale 0: as is); null when not finite. Three
+ * decimals are plenty for probabilities and times. */
 static void
 add_rounded (JsonBuilder * b, const gchar * name, gdouble v, gdouble scale)
 {
   json_builder_set_member_name (b, name);
-  if (isfinite (v))
+  if (isfinite (v) && scale > 0)
     json_builder_add_double_value (b, round (v * scale) / scale);
+  else if (isfinite (v))
+    json_builder_add_double_value (b, v);
   else
     json_builder_add_null_value (b);
 }
@@ -96,7 +98,8 @@ add_antenna_fields (JsonBuilder * b, const GstRvMqttAntenna * a)
     json_builder_add_null_value (b);
   else
     json_builder_add_boolean_value (b, a->motion > 0);
-  add_rounded (b, "motion_score", a->motion < 0 ? NAN : a->score, 1000.0);
+  /* the detector's unit can be small (1e-4): not rounded */
+  add_rounded (b, "motion_score", a->motion < 0 ? NAN : a->score, 0.0);
 }
 
 static gchar *

@@ -204,7 +204,7 @@ gst_rv_mqtt_sink_render (GstBaseSink * sink, GstBuffer * buf)
 {
   GstRvMqttSink *self = GST_RV_MQTT_SINK (sink);
   GstRvClassificationMeta *cm = gst_rv_buffer_get_classification_meta (buf);
-  GstRvMotionMeta *mm = gst_rv_buffer_get_motion_meta (buf);
+  GstRvMotionMeta *mm;
   GstClockTime t = buffer_stream_time (sink, buf);
   GstClockTime score_interval, heartbeat, expiry;
   GstRvMqttAntenna a;
@@ -229,7 +229,9 @@ gst_rv_mqtt_sink_render (GstBaseSink * sink, GstBuffer * buf)
   a.label = cm->decision >= 0 ?
       gst_rv_classification_meta_get_quark (cm, (gsize) cm->decision) : 0;
   a.confidence = cm->decision >= 0 ? cm->decision_confidence : NAN;
-  if (mm && mm->node_id == cm->node_id && mm->antenna == cm->antenna) {
+  /* A detector without its quiet baseline yet has no opinion: null. */
+  mm = gst_rv_motion_meta_find (buf, cm->node_id, cm->antenna);
+  if (mm && mm->calibrated) {
     a.motion = mm->motion ? 1 : 0;
     a.score = mm->score;
   } else {

@@ -40,4 +40,22 @@ rv_cls_buffer_new (guint8 node, guint8 antenna, const GQuark * labels,
   return buf;
 }
 
+/* Adds the motion meta rvtemporalhead attaches to a raw CSI stream. */
+static inline void
+rv_cls_buffer_add_motion (GstBuffer * buf, guint8 node, guint8 antenna,
+    gboolean calibrated, gboolean motion, gfloat score)
+{
+  const GstMetaInfo *info = gst_meta_get_info ("GstRvMotionMeta");
+  GstRvMotionMeta *m;
+
+  g_return_if_fail (info != NULL);
+  m = (GstRvMotionMeta *) gst_buffer_add_meta (buf, info, NULL);
+  m->node_id = node;
+  m->antenna = antenna;
+  m->calibrated = calibrated;
+  m->motion = motion;
+  m->score = score;
+  m->threshold = 1.0f;
+}
+
 #endif

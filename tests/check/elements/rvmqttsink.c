@@ -9,6 +9,7 @@
 #include <gst/check/gstcheck.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
+#include <math.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -277,6 +278,62 @@ GST_START_TEST (test_discovery_and_states)
 
 GST_END_TEST;
 
+static void
+push_motion (GstElement * p, gboolean calibrated, gboolean motion,
+    gfloat score, GstClockTime pts)
+{
+  GstElement *src = gst_bin_get_by_name (GST_BIN (p), "src");
+  GstFlowReturn ret;
+  GstBuffer *buf = rv_cls_buffer_new (1, 0, labels, 4, 1, 0.9f, pts);
+  /* another stream's meta on the same buffer must not be taken */
+  rv_cls_buffer_add_motion (buf, 2, 0, TRUE, FALSE, 9.0f);
+  rv_cls_buffer_add_motion (buf, 1, 0, calibrated, motion, score);
+  g_signal_emit_by_name (src, "push-buffer", buf, &ret);
+  gst_buffer_unref (buf);
+  fail_unless_equals_int (ret, GST_FLOW_OK);
+  gst_object_unref (src);
+}
+
+/* motion / motion_score from the stream's GstRvMotionMeta; null before
+ * the detector is calibrated. */
+GST_START_TEST (test_motion)
+{
+  RvMqttBroker *b = start_broker (NULL, FALSE);
+  RvMqttSub *s = subscribe (b);
+  GstElement *p = start_pipeline (b, "lab", "discovery-prefix=\"\"");
+  const gchar *topic = "rvcsi/lab/node/1/state";
+  JsonParser *jp;
+  JsonObject *o;
+  gchar *pl;
+
+  push_motion (p, FALSE, FALSE, 0.0f, 0);
+  pl = wait_json_member (s, topic, "label", "walking");
+  o = parse_object (pl, &jp);
+  fail_unless (json_object_get_null_member (o, "motion"));
+  fail_unless (json_object_get_null_member (o, "motion_score"));
+  g_object_unref (jp);
+  g_free (pl);
+
+  push_motion (p, TRUE, TRUE, 2.5f, 10 * GST_MSECOND);
+  pl = rv_mqtt_sub_wait (s, topic, NULL, WAIT_MS);
+  while (pl && !strstr (pl, "\"motion\":true")) {
+    g_free (pl);
+    g_usleep (20000);
+    pl = rv_mqtt_sub_wait (s, topic, NULL, WAIT_MS);
+  }
+  o = parse_object (pl, &jp);
+  fail_unless (json_object_get_boolean_member (o, "motion"));
+  fail_unless (fabs (json_object_get_double_member (o, "motion_score") - 2.5)
+      < 1e-6);
+  g_object_unref (jp);
+  g_free (pl);
+  stop_pipeline (p);
+  rv_mqtt_sub_free (s);
+  rv_mqtt_broker_free (b);
+}
+
+GST_END_TEST;
+
 /* Only label/motion changes publish at once; score/confidence moves wait
  * for score-interval, and a heartbeat repeats an unchanged state. */
 GST_START_TEST (test_rate_limits)
@@ -536,6 +593,71 @@ GST_START_TEST (test_discovery_expiry)
 
 GST_END_TEST;
 
+/* The whole chain on simulated nodes (rvsim capture): every node appears
+ * with its three entities and a state carrying a label and motion. */
+GST_START_TEST (test_simulated_house)
+{
+  RvMqttBroker *b = start_broker (NULL, FALSE);
+  RvMqttSub *s = subscribe (b);
+  gchar *pcap = rv_mqtt_broker_path (b, "house.pcap");
+  gchar *cmd = g_strdup_printf ("%s --nodes 2 --scenario walking --duration 8 "
+      "--seed 5 --pcap %s", g_getenv ("RVSIM"), pcap);
+  gchar *desc, *pl;
+  GstElement *p;
+  GstBus *bus;
+  GstMessage *m;
+  GError *err = NULL;
+  guint node, e;
+
+  fail_unless (g_getenv ("RVSIM") != NULL);
+  fail_unless (g_spawn_command_line_sync (cmd, NULL, NULL, NULL, &err), "%s",
+      err ? err->message : "");
+  desc = g_strdup_printf ("filesrc location=%s ! pcapparse ! rvcsiparse ! "
+      "rvtemporalhead ! rvclassify ! rvmqttsink host=127.0.0.1 port=%u "
+      "site=sim", pcap, b->port);
+  p = gst_parse_launch (desc, &err);
+  fail_unless (p != NULL, "%s", err ? err->message : "");
+  gst_element_set_state (p, GST_STATE_PLAYING);
+  bus = gst_element_get_bus (p);
+  m = gst_bus_timed_pop_filtered (bus, 60 * GST_SECOND,
+      GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+  fail_unless (m && GST_MESSAGE_TYPE (m) == GST_MESSAGE_EOS);
+  gst_message_unref (m);
+  gst_object_unref (bus);
+
+  for (node = 1; node <= 2; node++) {
+    static const gchar *ent[] = { "binary_sensor/rvcsi_sim_node%u/motion",
+      "binary_sensor/rvcsi_sim_node%u/occupancy",
+      "sensor/rvcsi_sim_node%u/activity"
+    };
+    gchar topic[96], fmt[96];
+    JsonParser *jp;
+    JsonObject *o;
+    for (e = 0; e < G_N_ELEMENTS (ent); e++) {
+      g_snprintf (fmt, sizeof fmt, "homeassistant/%s/config", ent[e]);
+      g_snprintf (topic, sizeof topic, fmt, node);
+      pl = rv_mqtt_sub_wait (s, topic, NULL, WAIT_MS);
+      fail_unless (pl && *pl, "no %s", topic);
+      g_free (pl);
+    }
+    g_snprintf (topic, sizeof topic, "rvcsi/sim/node/%u/state", node);
+    pl = rv_mqtt_sub_wait (s, topic, NULL, WAIT_MS);
+    o = parse_object (pl, &jp);
+    fail_if (json_object_get_null_member (o, "label"), "%s", pl);
+    fail_if (json_object_get_null_member (o, "motion"), "%s", pl);
+    g_object_unref (jp);
+    g_free (pl);
+  }
+  stop_pipeline (p);
+  g_free (desc);
+  g_free (cmd);
+  g_free (pcap);
+  rv_mqtt_sub_free (s);
+  rv_mqtt_broker_free (b);
+}
+
+GST_END_TEST;
+
 /* ---- child pipeline processes ---- */
 
 /* No Check assertions here: this process is not a Check test. */
@@ -648,6 +770,7 @@ rvmqttsink_suite (void)
 
   suite_add_tcase (s, tc);
   tcase_add_test (tc, test_discovery_and_states);
+  tcase_add_test (tc, test_motion);
   tcase_add_test (tc, test_rate_limits);
   tcase_add_test (tc, test_broker_restart);
   tcase_add_test (tc, test_refused_password);
@@ -655,6 +778,7 @@ rvmqttsink_suite (void)
   tcase_add_test (tc, test_bad_host);
   tcase_add_test (tc, test_stalled_broker);
   tcase_add_test (tc, test_discovery_expiry);
+  tcase_add_test (tc, test_simulated_house);
   tcase_add_test (tc, test_last_will);
   tcase_add_test (tc, test_two_sites);
   return s;

@@ -107,35 +107,65 @@ parse_uint (const gchar * p, guint max, guint * out)
   return TRUE;
 }
 
+/* Feeds each comma-separated entry of spec to add(), stopping at the
+ * first one it refuses. */
+static gboolean
+each_entry (const gchar * spec, gboolean (*add) (gchar * entry, gpointer acc),
+    gpointer acc)
+{
+  gchar **parts = g_strsplit (spec, ",", -1);
+  gboolean ok = TRUE;
+
+  for (guint i = 0; parts[i] && ok; i++)
+    ok = add (parts[i], acc);
+  g_strfreev (parts);
+  return ok;
+}
+
+/* "7" or "5-8" into the allow bitmap. */
+static gboolean
+add_nodes (gchar * entry, gpointer allow)
+{
+  gchar *dash = strchr (entry, '-');
+  guint lo, hi;
+
+  if (dash)
+    *dash = '\0';
+  if (!parse_uint (entry, 255, &lo))
+    return FALSE;
+  hi = lo;
+  if (dash && (!parse_uint (dash + 1, 255, &hi) || hi < lo))
+    return FALSE;
+  for (guint n = lo; n <= hi; n++)
+    ((guint8 *) allow)[n / 8] |= (guint8) (1u << (n % 8));
+  return TRUE;
+}
+
+/* A kind nick into the kind mask. */
+static gboolean
+add_kind (gchar * entry, gpointer mask)
+{
+  const gchar *name = g_strstrip (entry);
+
+  for (guint k = 1; k < GST_RV_CSI_KIND_COUNT; k++) {
+    if (g_strcmp0 (name, rv_pkt_kind_name ((rv_pkt_kind) k)) == 0) {
+      *(guint32 *) mask |= 1u << k;
+      return TRUE;
+    }
+  }
+  return FALSE;
+}
+
 gboolean
 gst_rv_csi_stats_set_nodes (GstRvCsiStats * s, const gchar * spec, GError ** err)
 {
   guint8 allow[GST_RV_CSI_N_NODES / 8] = { 0 };
-  gchar **parts;
-  gboolean ok = TRUE;
 
   if (!spec || !*spec) {
     s->node_filter = FALSE;
     return TRUE;
   }
-  parts = g_strsplit (spec, ",", -1);
-  for (guint i = 0; parts[i] && ok; i++) {
-    gchar *dash = strchr (parts[i], '-');
-    guint lo, hi;
-
-    if (dash) {
-      *dash = '\0';
-      ok = parse_uint (parts[i], 255, &lo) && parse_uint (dash + 1, 255, &hi)
-          && lo <= hi;
-    } else {
-      ok = parse_uint (parts[i], 255, &lo);
-      hi = lo;
-    }
-    for (guint n = lo; ok && n <= hi; n++)
-      allow[n / 8] |= (guint8) (1u << (n % 8));
-  }
-  g_strfreev (parts);
-  if (!ok) {
+  if (!each_entry (spec, add_nodes, allow)) {
     g_set_error (err, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
         "invalid node list \"%s\": expected node ids 0-255 and ranges "
         "separated by commas, e.g. \"1,2,5-8\"", spec);
@@ -149,41 +179,26 @@ gst_rv_csi_stats_set_nodes (GstRvCsiStats * s, const gchar * spec, GError ** err
 gboolean
 gst_rv_csi_stats_set_kinds (GstRvCsiStats * s, const gchar * spec, GError ** err)
 {
-  gchar **parts;
   guint32 mask = 0;
-  gboolean ok = TRUE;
+  GString *names;
 
   if (!spec || !*spec) {
     s->kind_mask = ALL_KINDS;
     return TRUE;
   }
-  parts = g_strsplit (spec, ",", -1);
-  for (guint i = 0; parts[i] && ok; i++) {
-    gchar *name = g_strstrip (parts[i]);
-    guint k;
-
-    for (k = 1; k < GST_RV_CSI_KIND_COUNT; k++)
-      if (g_strcmp0 (name, rv_pkt_kind_name ((rv_pkt_kind) k)) == 0)
-        break;
-    if (k < GST_RV_CSI_KIND_COUNT)
-      mask |= 1u << k;
-    else
-      ok = FALSE;
+  if (each_entry (spec, add_kind, &mask)) {
+    s->kind_mask = mask;
+    return TRUE;
   }
-  g_strfreev (parts);
-  if (!ok) {
-    GString *names = g_string_new (NULL);
-    for (guint k = 1; k < GST_RV_CSI_KIND_COUNT; k++)
-      g_string_append_printf (names, "%s%s", k > 1 ? ", " : "",
-          rv_pkt_kind_name ((rv_pkt_kind) k));
-    g_set_error (err, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-        "invalid kind list \"%s\": expected comma-separated kinds from: %s",
-        spec, names->str);
-    g_string_free (names, TRUE);
-    return FALSE;
-  }
-  s->kind_mask = mask;
-  return TRUE;
+  names = g_string_new (NULL);
+  for (guint k = 1; k < GST_RV_CSI_KIND_COUNT; k++)
+    g_string_append_printf (names, "%s%s", k > 1 ? ", " : "",
+        rv_pkt_kind_name ((rv_pkt_kind) k));
+  g_set_error (err, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+      "invalid kind list \"%s\": expected comma-separated kinds from: %s",
+      spec, names->str);
+  g_string_free (names, TRUE);
+  return FALSE;
 }
 
 /* Sequence width per kind (0: the kind carries no sequence number) and

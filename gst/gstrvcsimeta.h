@@ -156,33 +156,31 @@ const gchar *gst_rv_csi_packet_kind_nick (guint kind);
 
 /* ---- application-side getters: no link to the plugin needed ---- */
 
-static inline GstRvCsiPacketMeta *
-gst_rv_buffer_get_csi_packet_meta (GstBuffer * buf)
+/* The meta whose API type is registered under api_name, or NULL (also
+ * while the plugin is not loaded). */
+static inline GstMeta *
+gst_rv_buffer_get_meta_by_api_name (GstBuffer * buf, const gchar * api_name)
 {
-  GType t = g_type_from_name ("GstRvCsiPacketMetaAPI");
-  return t ? (GstRvCsiPacketMeta *) gst_buffer_get_meta (buf, t) : NULL;
+  GType t = g_type_from_name (api_name);
+  return t ? gst_buffer_get_meta (buf, t) : NULL;
 }
 
-static inline GstRvEmbeddingMeta *
-gst_rv_buffer_get_embedding_meta (GstBuffer * buf)
-{
-  GType t = g_type_from_name ("GstRvEmbeddingMetaAPI");
-  return t ? (GstRvEmbeddingMeta *) gst_buffer_get_meta (buf, t) : NULL;
-}
-
-static inline GstRvClassificationMeta *
-gst_rv_buffer_get_classification_meta (GstBuffer * buf)
-{
-  GType t = g_type_from_name ("GstRvClassificationMetaAPI");
-  return t ? (GstRvClassificationMeta *) gst_buffer_get_meta (buf, t) : NULL;
-}
-
-static inline GstRvMotionMeta *
-gst_rv_buffer_get_motion_meta (GstBuffer * buf)
-{
-  GType t = g_type_from_name ("GstRvMotionMetaAPI");
-  return t ? (GstRvMotionMeta *) gst_buffer_get_meta (buf, t) : NULL;
-}
+/* GstRvCsiPacketMeta *gst_rv_buffer_get_csi_packet_meta (GstBuffer *buf);
+ * and the same for the embedding, classification and motion metas. */
+#define GST_RV_BUFFER_META_GETTER(Type, getter, api_name)              \
+  static inline Type *                                                  \
+  getter (GstBuffer * buf)                                              \
+  {                                                                     \
+    return (Type *) gst_rv_buffer_get_meta_by_api_name (buf, api_name); \
+  }
+GST_RV_BUFFER_META_GETTER (GstRvCsiPacketMeta,
+    gst_rv_buffer_get_csi_packet_meta, "GstRvCsiPacketMetaAPI")
+GST_RV_BUFFER_META_GETTER (GstRvEmbeddingMeta,
+    gst_rv_buffer_get_embedding_meta, "GstRvEmbeddingMetaAPI")
+GST_RV_BUFFER_META_GETTER (GstRvClassificationMeta,
+    gst_rv_buffer_get_classification_meta, "GstRvClassificationMetaAPI")
+GST_RV_BUFFER_META_GETTER (GstRvMotionMeta,
+    gst_rv_buffer_get_motion_meta, "GstRvMotionMetaAPI")
 
 /* Source address as a new GSocketAddress (NULL when unknown). */
 static inline GSocketAddress *

@@ -531,5 +531,6 @@ main (int argc, char **argv)
   g_free (out);
   g_free (hprops);
   g_free (cprops);
+  gst_deinit ();
   return ok ? 0 : 1;
 }

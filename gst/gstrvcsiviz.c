@@ -432,6 +432,15 @@ apply_buffer (GstRvCsiViz * self, GstBuffer * buf)
       }
     }
   }
+  /* metas of other streams of this node than the one shown are skipped */
+  if (em && em->antenna > n->antenna)
+    em = NULL;
+  if (mm && mm->antenna > n->antenna)
+    mm = NULL;
+  if (cm && cm->antenna > n->antenna)
+    cm = NULL;
+  if (em || mm || cm)
+    n->antenna = em ? em->antenna : mm ? mm->antenna : cm->antenna;
   if (em)
     gst_rv_viz_node_set_embedding (n, em->data, em->dims, em->step);
   if (mm) {
@@ -542,8 +551,11 @@ gst_rv_csi_viz_loop (GstRvCsiViz * self)
       if (clock)
         gst_object_unref (clock);
       g_mutex_lock (&self->lock);
-      if (ret != GST_FLOW_OK || !self->grid)
+      if (ret != GST_FLOW_OK)
         goto pause;
+      /* no clock yet: the first input starts the grid instead */
+      if (!self->grid && !self->flushing)
+        g_cond_wait (&self->cond, &self->lock);
       continue;
     }
     g_cond_wait (&self->cond, &self->lock);

@@ -11,6 +11,7 @@ gst_rv_viz_node_new (guint8 node_id, guint n_cols)
 
   n->node_id = node_id;
   n->online = TRUE;
+  n->antenna = G_MAXUINT8;
   gst_rv_viz_node_resize (n, n_cols);
   return n;
 }

@@ -37,6 +37,9 @@ typedef struct
 {
   guint8 node_id;
   gboolean online;
+  /* the stream shown: the node's lowest antenna seen (255 = feature-state
+   * stream), so a node with several streams does not flicker between them */
+  guint8 antenna;
 
   /* latest state, kept across frames */
   gboolean has_motion, motion, motion_calibrated;

@@ -65,6 +65,20 @@ static GstStaticPadTemplate h_sink = GST_STATIC_PAD_TEMPLATE ("sink",
 
 /* The harness answers the latency query live or not; it must say so
  * before the element goes to PLAYING (the element asks then). */
+/* A feature-state stream's classification (antenna 255) of `node`:
+ * rvcsiviz shows the node's lowest antenna and must skip it. */
+static GstBuffer *
+state_stream_buffer (guint8 node, GstClockTime pts, gint decision)
+{
+  GstBuffer *b = node_buffer (node, 0, pts, decision, 0.95f);
+  GstRvClassificationMeta *cm = gst_rv_buffer_get_classification_meta (b);
+  GstRvCsiPacketMeta *pm = gst_rv_buffer_get_csi_packet_meta (b);
+
+  cm->antenna = 255;
+  fail_unless (gst_buffer_remove_meta (b, (GstMeta *) pm));
+  return b;
+}
+
 /* The motion meta rvtemporalhead attaches to a raw CSI frame. */
 static void
 add_motion (GstBuffer * b, guint8 node, gboolean motion, gfloat score)
@@ -562,7 +576,8 @@ GST_END_TEST;
 
 /* Snapshot: 2 nodes for 3 s at 1280x720; node 1's decision changes from
  * walking to fall. The frame is not blank, node 1's label box changes,
- * node 2's (same decision) does not. */
+ * node 2's (same decision on antenna 0; its feature-state stream, not
+ * shown, says fall) does not. */
 GST_START_TEST (test_snapshot_png)
 {
   GstHarness *h = viz_harness (NULL,
@@ -579,6 +594,10 @@ GST_START_TEST (test_snapshot_png)
     gint d1 = i < 200 ? 2 : 3;
     push (h, node_buffer (1, i, i * 10 * MS, d1, 0.6f + 0.001f * (i % 100)));
     push (h, node_buffer (2, i, i * 10 * MS + 5 * MS, 1, 0.7f));
+    /* node 2 also has a feature-state stream deciding otherwise, last
+     * before every frame boundary */
+    if (i % 10 == 9)
+      push (h, state_stream_buffer (2, i * 10 * MS + 7 * MS, 3));
     while ((out = gst_harness_try_pull (h))) {
       if (GST_BUFFER_PTS (out) == 1900 * MS)
         gst_buffer_replace (&a, out);
@@ -619,6 +638,16 @@ GST_START_TEST (test_snapshot_png)
   fail_unless (region_diff (&fa, &fb, &k2.label) < 0.01,
       "label box of the unchanged decision: %.3f", region_diff (&fa, &fb,
           &k2.label));
+  /* node 1 says fall, node 2 (antenna 0) still: other colour and text */
+  {
+    GstRvVizRect l2 = k2.label;
+    gint x, y, d = 0, n = 0;
+    for (y = 0; y < (gint) l2.h; y++)
+      for (x = 0; x < (gint) l2.w; x++, n++)
+        d += pixel (&fb, (gint) k1.label.x + x, (gint) k1.label.y + y) !=
+            pixel (&fb, (gint) l2.x + x, (gint) l2.y + y);
+    fail_unless (d > n / 2, "node 2 shows node 1's decision (%d/%d)", d, n);
+  }
   gst_video_frame_unmap (&fa);
   gst_video_frame_unmap (&fb);
   gst_buffer_unref (a);

@@ -641,11 +641,11 @@ GST_START_TEST (test_snapshot_png)
   /* node 1 says fall, node 2 (antenna 0) still: other colour and text */
   {
     GstRvVizRect l2 = k2.label;
-    gint x, y, d = 0, n = 0;
-    for (y = 0; y < (gint) l2.h; y++)
-      for (x = 0; x < (gint) l2.w; x++, n++)
-        d += pixel (&fb, (gint) k1.label.x + x, (gint) k1.label.y + y) !=
-            pixel (&fb, (gint) l2.x + x, (gint) l2.y + y);
+    gint dx, dy, d = 0, n = 0;
+    for (dy = 0; dy < (gint) l2.h; dy++)
+      for (dx = 0; dx < (gint) l2.w; dx++, n++)
+        d += pixel (&fb, (gint) k1.label.x + dx, (gint) k1.label.y + dy) !=
+            pixel (&fb, (gint) l2.x + dx, (gint) l2.y + dy);
     fail_unless (d > n / 2, "node 2 shows node 1's decision (%d/%d)", d, n);
   }
   gst_video_frame_unmap (&fa);

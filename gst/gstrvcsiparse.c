@@ -13,6 +13,7 @@
 #include "gstrvcsiparse.h"
 #include "gstrvcsimeta.h"
 #include "gstrvpacketfilter.h"
+#include "gstrvpads.h"
 
 GST_DEBUG_CATEGORY_STATIC (gst_rv_csi_parse_debug);
 #define GST_CAT_DEFAULT gst_rv_csi_parse_debug
@@ -24,11 +25,6 @@ struct _GstRvCsiParse
 
   GstRvPacketFilter *filter;    /* admission and counters, own lock */
 };
-
-static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
-    GST_PAD_SINK, GST_PAD_ALWAYS, GST_STATIC_CAPS_ANY);
-static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
-    GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS ("application/x-rvcsi"));
 
 #define gst_rv_csi_parse_parent_class parent_class
 G_DEFINE_TYPE_WITH_CODE (GstRvCsiParse, gst_rv_csi_parse,
@@ -131,7 +127,8 @@ gst_rv_csi_parse_transform_caps (GstBaseTransform * trans,
     GstPadDirection direction, GstCaps * caps, GstCaps * filter)
 {
   GstCaps *res = direction == GST_PAD_SINK ?
-      gst_static_pad_template_get_caps (&src_template) : gst_caps_new_any ();
+      gst_static_pad_template_get_caps (&gst_rv_csi_src_template) :
+      gst_caps_new_any ();
 
   (void) trans;
   (void) caps;
@@ -175,8 +172,10 @@ gst_rv_csi_parse_class_init (GstRvCsiParseClass * klass)
       "Same counters as rvcsisrc's stats (also posted as an "
       "\"rvcsiparse-stats\" element message at end of stream)");
 
-  gst_element_class_add_static_pad_template (element_class, &sink_template);
-  gst_element_class_add_static_pad_template (element_class, &src_template);
+  gst_element_class_add_static_pad_template (element_class,
+      &gst_rv_any_sink_template);
+  gst_element_class_add_static_pad_template (element_class,
+      &gst_rv_csi_src_template);
   gst_element_class_set_static_metadata (element_class,
       "RuView CSI packet parser", "Codec/Parser/Network",
       "Validates one ESP32 CSI node packet per buffer (e.g. UDP payloads "

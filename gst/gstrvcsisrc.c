@@ -20,6 +20,7 @@
 #include "gstrvcsisrc.h"
 #include "gstrvcsimeta.h"
 #include "gstrvpacketfilter.h"
+#include "gstrvpads.h"
 
 #include <gio/gio.h>
 #include <errno.h>
@@ -99,10 +100,6 @@ struct _GstRvCsiSrc
 
   GstRvPacketFilter *filter;    /* admission and counters, own lock */
 };
-
-static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
-    GST_PAD_SRC, GST_PAD_ALWAYS,
-    GST_STATIC_CAPS ("application/x-rvcsi"));
 
 #define gst_rv_csi_src_parent_class parent_class
 G_DEFINE_TYPE_WITH_CODE (GstRvCsiSrc, gst_rv_csi_src, GST_TYPE_PUSH_SRC,
@@ -198,7 +195,8 @@ gst_rv_csi_src_class_init (GstRvCsiSrcClass * klass)
       "seq-skipped, reordered, duplicates, reboots, rate in packets/s over the last "
       "stats-interval, 0 while stats-interval is 0)");
 
-  gst_element_class_add_static_pad_template (element_class, &src_template);
+  gst_element_class_add_static_pad_template (element_class,
+      &gst_rv_csi_src_template);
   gst_element_class_set_static_metadata (element_class,
       "RuView CSI UDP source", "Source/Network",
       "Receives ESP32 CSI node packets over UDP, validates them and pushes "

@@ -20,6 +20,7 @@
 #include "gstrvcsitextparse.h"
 #include "gstrvcsimeta.h"
 #include "gstrvpacketfilter.h"
+#include "gstrvpads.h"
 
 #include <string.h>
 
@@ -59,11 +60,6 @@ struct _GstRvCsiTextParse
 
   GstRvPacketFilter *filter;    /* admission and counters, own lock */
 };
-
-static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
-    GST_PAD_SINK, GST_PAD_ALWAYS, GST_STATIC_CAPS_ANY);
-static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
-    GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS ("application/x-rvcsi"));
 
 #define gst_rv_csi_text_parse_parent_class parent_class
 G_DEFINE_TYPE_WITH_CODE (GstRvCsiTextParse, gst_rv_csi_text_parse,
@@ -114,11 +110,13 @@ static void
 push_segment (GstRvCsiTextParse * self)
 {
   GstSegment seg;
+  GstCaps *caps;
 
   if (!self->need_segment)
     return;
-  gst_pad_push_event (self->srcpad,
-      gst_event_new_caps (gst_static_pad_template_get_caps (&src_template)));
+  caps = gst_static_pad_template_get_caps (&gst_rv_csi_src_template);
+  gst_pad_push_event (self->srcpad, gst_event_new_caps (caps));
+  gst_caps_unref (caps);
   gst_segment_init (&seg, GST_FORMAT_TIME);
   gst_pad_push_event (self->srcpad, gst_event_new_segment (&seg));
   self->need_segment = FALSE;
@@ -360,8 +358,10 @@ gst_rv_csi_text_parse_class_init (GstRvCsiTextParseClass * klass)
       "and dropped-text-array once they occur; posted as an "
       "\"rvcsitextparse-stats\" element message at end of stream");
 
-  gst_element_class_add_static_pad_template (element_class, &sink_template);
-  gst_element_class_add_static_pad_template (element_class, &src_template);
+  gst_element_class_add_static_pad_template (element_class,
+      &gst_rv_any_sink_template);
+  gst_element_class_add_static_pad_template (element_class,
+      &gst_rv_csi_src_template);
   gst_element_class_set_static_metadata (element_class,
       "RuView CSI text log parser", "Codec/Parser",
       "Parses CSI_DATA lines of Espressif esp-csi and ESP32-CSI-Tool serial "
@@ -374,13 +374,15 @@ gst_rv_csi_text_parse_class_init (GstRvCsiTextParseClass * klass)
 static void
 gst_rv_csi_text_parse_init (GstRvCsiTextParse * self)
 {
-  self->sinkpad = gst_pad_new_from_static_template (&sink_template, "sink");
+  self->sinkpad = gst_pad_new_from_static_template (&gst_rv_any_sink_template,
+      "sink");
   gst_pad_set_chain_function (self->sinkpad,
       GST_DEBUG_FUNCPTR (gst_rv_csi_text_parse_chain));
   gst_pad_set_event_function (self->sinkpad,
       GST_DEBUG_FUNCPTR (gst_rv_csi_text_parse_sink_event));
   gst_element_add_pad (GST_ELEMENT (self), self->sinkpad);
-  self->srcpad = gst_pad_new_from_static_template (&src_template, "src");
+  self->srcpad = gst_pad_new_from_static_template (&gst_rv_csi_src_template,
+      "src");
   gst_pad_use_fixed_caps (self->srcpad);
   gst_element_add_pad (GST_ELEMENT (self), self->srcpad);
 

@@ -37,6 +37,7 @@
 
 #include "gstrvcsimeta.h"
 #include "rv_wire.h"
+#include "rvtoolframe.h"
 
 static gboolean quick;
 
@@ -45,27 +46,7 @@ static gboolean quick;
 static gsize
 make_frame (guint8 * out, gsize cap, guint8 node, guint32 seq)
 {
-  int8_t iq[128];
-  rv_csi_frame f;
-  size_t w = 0;
-
-  for (guint p = 0; p < 64; p++) {
-    double a = 20 + 8 * sin (0.21 * p + 0.07 * seq + node);
-    iq[2 * p] = (int8_t) (a * sin (0.1 * p + 0.01 * seq));
-    iq[2 * p + 1] = (int8_t) (a * cos (0.1 * p + 0.01 * seq));
-  }
-  memset (&f, 0, sizeof f);
-  f.node_id = node;
-  f.n_antennas = 1;
-  f.n_subcarriers = 64;
-  f.freq_mhz = 2437;
-  f.seq = seq;
-  f.rssi = -48;
-  f.noise_floor = -95;
-  f.iq = iq;
-  if (rv_csi_frame_encode (&f, out, cap, &w) != RV_OK)
-    return 0;
-  return w;
+  return rv_tool_csi_frame (out, cap, node, seq, 2437, 1.0);
 }
 
 static gdouble

@@ -674,7 +674,7 @@ GST_END_TEST;
 GST_START_TEST (test_dual_stack_ipv4_sender)
 {
   GstHarness *h = rvt_harness ("rvcsisrc address=:: port=0 stats-interval=0");
-  GSocket *tx;
+  GSocket *tx, *tx2;
   guint8 pkt[256];
   gsize n;
   gint port = 0;
@@ -699,6 +699,21 @@ GST_START_TEST (test_dual_stack_ipv4_sender)
   fail_unless_equals_int (m->src_addr[0], 127);
   fail_unless_equals_int (m->src_port, rvt_local_port (tx));
   gst_buffer_unref (buf);
+
+  /* ... and allowed-sources sees it as IPv4 too: 127.0.0.2 matches its
+   * IPv4 entry, 127.0.0.1 matches nothing. */
+  g_object_set (h->element, "allowed-sources", "::1,127.0.0.2", NULL);
+  tx2 = rvt_sender_at ("127.0.0.2");
+  n = rvt_csi_frame (5, 2, 0, pkt, sizeof pkt);
+  rvt_send (tx, (guint16) port, pkt, n);
+  n = rvt_csi_frame (5, 3, 0, pkt, sizeof pkt);
+  rvt_send (tx2, (guint16) port, pkt, n);
+  buf = gst_harness_pull (h);
+  fail_unless_equals_int (gst_rv_buffer_get_csi_packet_meta (buf)->seq, 3);
+  gst_buffer_unref (buf);
+  fail_unless_equals_uint64 (rvt_stat (h->element, "dropped-source-filter"),
+      1);
+  g_object_unref (tx2);
   g_object_unref (tx);
   gst_harness_teardown (h);
 }

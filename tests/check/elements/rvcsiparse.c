@@ -116,24 +116,50 @@ next_node_event (GstHarness * h, guint * node, gboolean * online,
   return FALSE;
 }
 
-static gboolean
-node_online (GstElement * e, guint id)
+/* A copy of node `id`'s structure in the stats (NULL: not listed). */
+static GstStructure *
+node_struct (GstElement * e, guint id)
 {
-  GstStructure *st;
+  GstStructure *st, *found = NULL;
   const GValue *nodes;
-  gboolean online = FALSE;
 
   g_object_get (e, "stats", &st, NULL);
   nodes = gst_structure_get_value (st, "nodes");
-  for (guint i = 0; i < gst_value_array_get_size (nodes); i++) {
+  for (guint i = 0; i < gst_value_array_get_size (nodes) && !found; i++) {
     const GstStructure *n =
         gst_value_get_structure (gst_value_array_get_value (nodes, i));
     guint nid = 0;
     gst_structure_get_uint (n, "id", &nid);
     if (nid == id)
-      gst_structure_get_boolean (n, "online", &online);
+      found = gst_structure_copy (n);
   }
   gst_structure_free (st);
+  return found;
+}
+
+static guint64
+node_stat (GstElement * e, guint id, const gchar * field)
+{
+  GstStructure *n = node_struct (e, id);
+  guint64 v = G_MAXUINT64;
+
+  if (n) {
+    gst_structure_get_uint64 (n, field, &v);
+    gst_structure_free (n);
+  }
+  return v;
+}
+
+static gboolean
+node_online (GstElement * e, guint id)
+{
+  GstStructure *n = node_struct (e, id);
+  gboolean online = FALSE;
+
+  if (n) {
+    gst_structure_get_boolean (n, "online", &online);
+    gst_structure_free (n);
+  }
   return online;
 }
 
@@ -230,6 +256,70 @@ GST_START_TEST (test_offline_found_by_own_packet)
   fail_unless (node == 4 && online);
   fail_unless_equals_uint64 (when, 30 * GST_SECOND);
   gst_harness_teardown (h);
+}
+
+GST_END_TEST;
+
+/* Pushes one packet (raw CSI with a u32 sequence, or feature state with a
+ * u16 one) at t and returns its meta's flags; *gap gets its seq_gap. */
+static guint
+push_seq (GstHarness * h, gboolean state, guint32 seq, GstClockTime t,
+    guint32 * gap)
+{
+  guint8 pkt[512];
+  gsize n = state ? rvt_feature_state (5, (guint16) seq, pkt, sizeof pkt) :
+      rvt_csi_frame (5, seq, 0, pkt, sizeof pkt);
+  GstBuffer *out;
+  GstRvCsiPacketMeta *m;
+  guint flags;
+
+  fail_unless_equals_int (gst_harness_push (h, packet_buffer (pkt, n, t)),
+      GST_FLOW_OK);
+  out = gst_harness_pull (h);
+  m = gst_rv_buffer_get_csi_packet_meta (out);
+  flags = m->flags;
+  *gap = m->seq_gap;
+  gst_buffer_unref (out);
+  return flags;
+}
+
+/* u16 (feature state) and u32 (raw CSI) sequences wrap around in order,
+ * and a loss burst across the wrap is a gap, not a reboot, at 1, 20 and
+ * 100 Hz. */
+GST_START_TEST (test_wraparound_and_loss_bursts)
+{
+  static const guint rates[] = { 1, 20, 100 };
+
+  for (guint r = 0; r < G_N_ELEMENTS (rates); r++)
+    for (guint state = 0; state < 2; state++) {
+      GstHarness *h = gst_harness_new ("rvcsiparse");
+      GstClockTime period = GST_SECOND / rates[r], t = 0;
+      guint32 top = state ? 0xffff : 0xffffffff, seq = top - 4, gap = 0;
+      guint64 skipped = 0;
+
+      gst_harness_set_src_caps_str (h, "application/x-rvcsi");
+      fail_unless_equals_int (push_seq (h, state, seq, t, &gap),
+          GST_RV_CSI_PACKET_FLAG_FIRST);
+      for (guint i = 0; i < 10; i++) {
+        seq = (seq + 1) & top;
+        t += period;
+        fail_unless_equals_int (push_seq (h, state, seq, t, &gap), 0);
+        fail_unless_equals_int (gap, 0);
+      }
+      /* bursts of 3, 10 and 2 s worth of lost packets */
+      for (guint b = 0; b < 3; b++) {
+        guint lost = b == 0 ? 3 : b == 1 ? 10 : 2 * rates[r];
+        seq = (seq + lost + 1) & top;
+        t += (lost + 1) * period;
+        fail_unless_equals_int (push_seq (h, state, seq, t, &gap), 0);
+        fail_unless_equals_int (gap, lost);
+        skipped += lost;
+      }
+      fail_unless_equals_uint64 (node_stat (h->element, 5, "seq-skipped"),
+          skipped);
+      fail_unless_equals_uint64 (node_stat (h->element, 5, "reboots"), 0);
+      gst_harness_teardown (h);
+    }
 }
 
 GST_END_TEST;
@@ -390,6 +480,7 @@ rvcsiparse_suite (void)
   tcase_add_test (tc, test_sequence_backward_and_duplicate);
   tcase_add_test (tc, test_silent_node_offline_and_back);
   tcase_add_test (tc, test_offline_found_by_own_packet);
+  tcase_add_test (tc, test_wraparound_and_loss_bursts);
   tcase_add_test (tc, test_pcap_replay);
   tcase_add_test (tc, test_bad_filter_fails_start);
   tcase_add_test (tc, test_filter_changes_while_playing);

@@ -3,6 +3,7 @@
 #include <gst/check/gstharness.h>
 
 #include "gstrvcsimeta.h"
+#include "gstrvnodeevent.h"
 #include "rvtestutil.h"
 
 /* esp-csi csi_recv line with 64 (imag, real) pairs, node MAC ..:0a. */
@@ -198,6 +199,51 @@ GST_START_TEST (test_allowed_nodes)
 
 GST_END_TEST;
 
+/* Node presence from the lines' own time: the node (MAC ..:0a = node 10)
+ * sends at 10 Hz for 1 s, then after 7 s of silence again: offline 5 s
+ * after its last line, back with the new one; at EOS offline again. */
+GST_START_TEST (test_silent_node_offline_and_back)
+{
+  GstHarness *h = gst_harness_new ("rvcsitextparse");
+  GString *text = g_string_new (NULL);
+  GstEvent *ev;
+  guint node = 0, n_events = 0;
+  gboolean online = TRUE, want[3] = { FALSE, TRUE, FALSE };
+  GstClockTime t = 0, when[3] = { 0 };
+
+  gst_harness_set_src_caps_str (h, "text/plain");
+  for (guint i = 0; i <= 10; i++) {
+    gchar *l = esp_csi_line (i, 1000000 + i * 100000);
+    g_string_append (text, l);
+    g_free (l);
+  }
+  {
+    gchar *l = esp_csi_line (11, 1000000 + 8000000);
+    g_string_append (text, l);
+    g_free (l);
+  }
+  fail_unless_equals_int (gst_harness_push (h, text_buffer (text->str)),
+      GST_FLOW_OK);
+  fail_unless (gst_harness_push_event (h, gst_event_new_eos ()));
+  while ((ev = gst_harness_try_pull_event (h))) {
+    if (gst_rv_node_event_parse (ev, &node, &online, &t)) {
+      fail_unless (n_events < 3);
+      fail_unless_equals_int (node, 10);
+      fail_unless_equals_int (online, want[n_events]);
+      when[n_events++] = t;
+    }
+    gst_event_unref (ev);
+  }
+  fail_unless_equals_int (n_events, 3);
+  /* line time is relative to the first line: last at 1 s, back at 8 s */
+  fail_unless_equals_uint64 (when[0], 6 * GST_SECOND);
+  fail_unless_equals_uint64 (when[1], 8 * GST_SECOND);
+  g_string_free (text, TRUE);
+  gst_harness_teardown (h);
+}
+
+GST_END_TEST;
+
 static Suite *
 rvcsitextparse_suite (void)
 {
@@ -210,6 +256,7 @@ rvcsitextparse_suite (void)
   tcase_add_test (tc, test_garbage_bounded);
   tcase_add_test (tc, test_csi_tool_lines);
   tcase_add_test (tc, test_allowed_nodes);
+  tcase_add_test (tc, test_silent_node_offline_and_back);
   return s;
 }
 

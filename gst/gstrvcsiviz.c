@@ -23,6 +23,7 @@
 
 #include <cairo.h>
 #include <gst/video/video.h>
+#include <gst/video/gstvideopool.h>
 
 #include "rv_wire.h"
 
@@ -87,6 +88,7 @@ struct _GstRvCsiViz
   guint n_cols;                 /* history columns of every node */
   GstSegment segment;           /* input segment */
   GstVideoInfo vinfo;
+  GstBufferPool *pool;          /* output buffers; replaced under render_lock */
   gboolean negotiated, started, need_segment;
   gboolean flushing, eos, playing;
   gboolean latency_checked, live;
@@ -198,6 +200,68 @@ fixate_src_caps (GstRvCsiViz * self)
   return gst_caps_fixate (caps);
 }
 
+/* The allocation query's pool (a sink's own buffers), else a video pool
+ * of ours; drawing goes straight into them. */
+static gboolean
+decide_pool (GstRvCsiViz * self, GstCaps * caps, const GstVideoInfo * info)
+{
+  GstQuery *q = gst_query_new_allocation (caps, TRUE);
+  GstBufferPool *pool = NULL, *old;
+  GstStructure *config;
+  guint size = info->size, min = 0, max = 0;
+
+  if (!gst_pad_peer_query (self->srcpad, q))
+    GST_DEBUG_OBJECT (self, "no allocation answer downstream");
+  if (gst_query_get_n_allocation_pools (q) > 0)
+    gst_query_parse_nth_allocation_pool (q, 0, &pool, &size, &min, &max);
+  if (!pool)
+    pool = gst_video_buffer_pool_new ();
+  config = gst_buffer_pool_get_config (pool);
+  gst_buffer_pool_config_set_params (config, caps, MAX (size, info->size),
+      min, max);
+  if (gst_query_find_allocation_meta (q, GST_VIDEO_META_API_TYPE, NULL))
+    gst_buffer_pool_config_add_option (config,
+        GST_BUFFER_POOL_OPTION_VIDEO_META);
+  gst_query_unref (q);
+  if (!gst_buffer_pool_set_config (pool, config)) {
+    /* a pool may adjust the config; take its adjustment once */
+    config = gst_buffer_pool_get_config (pool);
+    if (!gst_buffer_pool_config_validate_params (config, caps, info->size,
+            min, max) || !gst_buffer_pool_set_config (pool, config)) {
+      gst_object_unref (pool);
+      return FALSE;
+    }
+  }
+  if (!gst_buffer_pool_set_active (pool, TRUE)) {
+    gst_object_unref (pool);
+    return FALSE;
+  }
+  g_mutex_lock (&self->lock);
+  old = self->pool;
+  self->pool = pool;
+  g_mutex_unlock (&self->lock);
+  if (old) {
+    gst_buffer_pool_set_active (old, FALSE);
+    gst_object_unref (old);
+  }
+  return TRUE;
+}
+
+static void
+clear_pool (GstRvCsiViz * self)
+{
+  GstBufferPool *old;
+
+  g_mutex_lock (&self->lock);
+  old = self->pool;
+  self->pool = NULL;
+  g_mutex_unlock (&self->lock);
+  if (old) {
+    gst_buffer_pool_set_active (old, FALSE);
+    gst_object_unref (old);
+  }
+}
+
 static GstFlowReturn
 ensure_negotiated (GstRvCsiViz * self)
 {
@@ -239,6 +303,12 @@ ensure_negotiated (GstRvCsiViz * self)
       return GST_PAD_IS_FLUSHING (self->srcpad) ? GST_FLOW_FLUSHING :
           GST_FLOW_NOT_NEGOTIATED;
     }
+    if (!decide_pool (self, caps, &info)) {
+      gst_caps_unref (caps);
+      GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
+          ("rvcsiviz could not set up a pool of video buffers."), (NULL));
+      return GST_FLOW_ERROR;
+    }
     gst_caps_unref (caps);
     g_mutex_lock (&self->lock);
     if (self->negotiated && self->grid) {
@@ -269,13 +339,12 @@ ensure_negotiated (GstRvCsiViz * self)
 
 /* ---- rendering (render_lock held) ---- */
 
-static GstBuffer *
-draw_frame (GstRvCsiViz * self, GstClockTime t)
+static gboolean
+draw_frame (GstRvCsiViz * self, GstClockTime t, GstBuffer * buf)
 {
   GstRvVizNode *list[256];
   GstRvVizScene sc;
   GstVideoFrame vf;
-  GstBuffer *buf;
   cairo_surface_t *surf;
   cairo_t *cr;
   guint i, n = 0;
@@ -302,12 +371,8 @@ draw_frame (GstRvCsiViz * self, GstClockTime t)
   sc.nodes = list;
   sc.n_nodes = n;
 
-  buf = gst_buffer_new_allocate (NULL, GST_VIDEO_INFO_SIZE (&self->vinfo),
-      NULL);
-  if (!gst_video_frame_map (&vf, &self->vinfo, buf, GST_MAP_WRITE)) {
-    gst_buffer_unref (buf);
-    return NULL;
-  }
+  if (!gst_video_frame_map (&vf, &self->vinfo, buf, GST_MAP_WRITE))
+    return FALSE;
   surf = cairo_image_surface_create_for_data (GST_VIDEO_FRAME_PLANE_DATA (&vf,
           0), alpha ? CAIRO_FORMAT_ARGB32 : CAIRO_FORMAT_RGB24, sc.width,
       sc.height, GST_VIDEO_FRAME_PLANE_STRIDE (&vf, 0));
@@ -319,7 +384,7 @@ draw_frame (GstRvCsiViz * self, GstClockTime t)
   cairo_surface_flush (surf);
   cairo_surface_destroy (surf);
   gst_video_frame_unmap (&vf);
-  return buf;
+  return TRUE;
 }
 
 /* Renders and pushes the next frame of the grid if it still is the frame
@@ -328,35 +393,46 @@ static GstFlowReturn
 render_next (GstRvCsiViz * self, guint64 expect)
 {
   GstFlowReturn ret = ensure_negotiated (self);
-  GstBuffer *buf;
+  GstBufferPool *pool;
+  GstBuffer *buf = NULL;
   GstClockTime t;
+  gboolean drawn;
 
   if (ret != GST_FLOW_OK)
     return ret;
+  /* acquire outside `lock`: a sink's pool may block until it returns a
+   * buffer, and flush-start needs `lock` to set the pool flushing */
   g_mutex_lock (&self->lock);
-  if (self->flushing) {
-    g_mutex_unlock (&self->lock);
+  pool = self->pool ? gst_object_ref (self->pool) : NULL;
+  g_mutex_unlock (&self->lock);
+  if (!pool)
     return GST_FLOW_FLUSHING;
-  }
-  if (!self->grid || self->next_frame != expect) {
+  ret = gst_buffer_pool_acquire_buffer (pool, &buf, NULL);
+  gst_object_unref (pool);
+  if (ret != GST_FLOW_OK)
+    return ret;
+
+  g_mutex_lock (&self->lock);
+  if (self->flushing || !self->grid || self->next_frame != expect) {
+    ret = self->flushing ? GST_FLOW_FLUSHING : GST_FLOW_OK;
     g_mutex_unlock (&self->lock);
-    return GST_FLOW_OK;
+    gst_buffer_unref (buf);
+    return ret;
   }
   t = frame_time (self, expect);
-  buf = draw_frame (self, t);
+  drawn = draw_frame (self, t, buf);
   self->next_frame = expect + 1;
   /* the live timeout waits for the frame just drawn: re-arm it */
   if (self->clock_id)
     gst_clock_id_unschedule (self->clock_id);
   self->fresh = FALSE;
   self->frames++;
-  if (buf) {
-    GST_BUFFER_PTS (buf) = t;
-    GST_BUFFER_DURATION (buf) = frame_time (self, expect + 1) - t;
-    GST_BUFFER_OFFSET (buf) = expect;
-  }
+  GST_BUFFER_PTS (buf) = t;
+  GST_BUFFER_DURATION (buf) = frame_time (self, expect + 1) - t;
+  GST_BUFFER_OFFSET (buf) = expect;
   g_mutex_unlock (&self->lock);
-  if (!buf) {
+  if (!drawn) {
+    gst_buffer_unref (buf);
     GST_ELEMENT_ERROR (self, RESOURCE, WRITE, ("Could not map a video frame."),
         (NULL));
     return GST_FLOW_ERROR;
@@ -608,6 +684,8 @@ set_flushing (GstRvCsiViz * self, gboolean flushing)
 {
   g_mutex_lock (&self->lock);
   self->flushing = flushing;
+  if (self->pool)
+    gst_buffer_pool_set_flushing (self->pool, flushing);
   if (self->clock_id)
     gst_clock_id_unschedule (self->clock_id);
   g_cond_broadcast (&self->cond);
@@ -797,6 +875,7 @@ gst_rv_csi_viz_change_state (GstElement * element, GstStateChange transition)
   if (transition == GST_STATE_CHANGE_PAUSED_TO_READY) {
     g_mutex_lock (&self->render_lock);
     g_clear_object (&self->pango);
+    clear_pool (self);
     g_mutex_unlock (&self->render_lock);
     g_mutex_lock (&self->lock);
     clear_nodes (self);

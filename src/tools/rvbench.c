@@ -2,8 +2,8 @@
  * rvbench — the kernel benchmark: sparse vs dense causal prefill, streaming
  * decode per step at several cached lengths (fp32 and fp16, ring mode for
  * the longest), KV cache memory per stream, the built-in models streaming
- * frame by frame (rvbench_model.c), and the budgets of
- * docs/ARCHITECTURE.md with PASS/FAIL. One thread, plain-text tables;
+ * frame by frame (rvbench_model.c), and the budgets (docs/benchmarks.md)
+ * with PASS/FAIL. One thread, plain-text tables;
  * docs/benchmarks.md explains every column.
  *
  *   rvbench [--quick] [--dense-max N] [--strict] [--help]
@@ -344,7 +344,7 @@ static int budgets(const prefill_result *p, const decode_result *d)
         if (p->n[t] == 1024)
             p1024 = p->aether_mha_ms[t];
     }
-    printf("== Budgets (docs/ARCHITECTURE.md; Rust ruvllm_sparse_attention 0.1.1 figures) ==\n");
+    printf("== Budgets (docs/benchmarks.md; Rust ruvllm_sparse_attention 0.1.1 figures) ==\n");
     printf("%-44s %-18s %-16s %-11s %s\n", "work", "Rust crate", "ours", "budget", "result");
     int fails = 0;
     fails += budget_row("causal prefill N=4096 MHA, AETHER", "54 ms", p4096, 18, "ms",

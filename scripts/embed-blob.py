@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
-"""Embed .rvne model blobs in a C source file for the kernel library.
+"""Embed .rvne model blobs in a C source file: the one embedder of librvmodels.
 
 usage: embed-blob.py OUT.c NAME=FILE.rvne [NAME=FILE.rvne ...]
 
 For each NAME it emits a 32-byte aligned `static const uint8_t` array and
 `const uint8_t *rv_default_model_NAME(size_t *len)` returning it (declared
-in src/kernel/rv_default_models.h). Run by meson at build time.
+in models/rv_default_models.h). Run by meson at build time (models/meson.build);
+the host build, the plugin, the tools and the cross-built firmware all compile
+its output.
 """
 import os
 import sys

@@ -144,7 +144,6 @@ void fw_budgets(const fw_model_src *m)
     uint64_t expect, got = fw_insn_calibrate(&expect);
     fw_out_budget("calib_expect", expect);
     fw_out_budget("calib_insns", got);
-    fw_out_budget("model_id", m->shipped ? 1u : 0u);
     fw_out_budget("blob_bytes", m->len);
     fw_out_budget("input_dim", m->in_dim);
     fw_out_budget("d_model", m->info.arch.d_model);

@@ -26,7 +26,6 @@ typedef struct {
     size_t len;
     rv_rvne_info info;
     uint32_t in_dim, n_cls;
-    bool shipped;            /* models/rvcsi-state.rvne, not the stand-in */
 } fw_model_src;
 
 bool fw_model_source(fw_model_src *m);

@@ -1,6 +1,7 @@
 /*
- * rv_default_models.h — the models compiled into the kernel library, so a
- * pipeline with no model property works.
+ * rv_default_models.h — the default models compiled into librvmodels
+ * (models/meson.build), so a pipeline with no model property works. The
+ * plugin, the tools and the firmware link them; the kernel does not.
  *
  * The blobs are models/rvcsi-default.rvne (CSI features, RV_CSI_FEAT_DIM
  * inputs) and models/rvcsi-state.rvne (feature-state packets,

@@ -110,7 +110,9 @@ def have_toolchain(t):
 
 
 def include_flags(root, build_dir):
-    return ['-I' + os.path.join(root, 'src', 'kernel'), '-I' + os.path.join(root, 'models'),
+    return ['-I' + os.path.join(root, 'src', 'kernel'),
+            '-I' + os.path.join(root, 'src', 'kernel', 'internal'),
+            '-I' + os.path.join(root, 'models'),
             '-I' + os.path.join(COMPONENT, 'include'),
             '-I' + COMPAT, '-I' + os.path.join(BM, 'common'), '-I' + build_dir]
 

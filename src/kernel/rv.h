@@ -15,12 +15,17 @@
 #include "rv_gate.h"
 #include "rv_crc32.h"
 #include "rv_wire.h"
-/* rv.h area headers: keep one line per area, alphabetical after this mark. */
+/* Every public header of the kernel (its installed set; the private ones are
+ * in internal/): one line per header, alphabetical after this mark. */
 #include "rv_classify.h"
 #include "rv_csi_features.h"
+#include "rv_csi_layout.h"
 #include "rv_csi_text.h"
 #include "rv_model.h"
+#include "rv_motion.h"
 #include "rv_net.h"
 #include "rv_ratelimit.h"
+#include "rv_rvne.h"
+#include "rv_seq.h"
 
 #endif /* RV_H */

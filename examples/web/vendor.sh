@@ -3,11 +3,15 @@
 # pinned in package.json (needs npm and the npm registry).
 set -euo pipefail
 cd "$(dirname "$0")"
+here=$PWD
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-ver() { node -p "require('./package.json').dependencies['$1']"; }
+ver() { node -p "require('$here/package.json').dependencies['$1']"; }
 for p in mqtt hls.js uplot; do
-  (cd "$tmp" && npm pack --silent "$p@$(ver "$p")" >/dev/null && mkdir "$p" && tar xzf ./*"$(ver "$p")".tgz -C "$p" && rm ./*.tgz)
+  v=$(ver "$p")
+  [[ $v =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]] || { echo "vendor.sh: no exact version for $p in package.json" >&2; exit 1; }
+  mkdir "$tmp/$p"
+  (cd "$tmp/$p" && npm pack --silent "$p@$v" >/dev/null && tar xzf ./*.tgz)
 done
 cp "$tmp/mqtt/package/dist/mqtt.min.js" vendor/
 cp "$tmp/mqtt/package/LICENSE.md" vendor/LICENSE.mqtt.md

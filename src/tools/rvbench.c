@@ -18,6 +18,7 @@
 #include "rv.h"
 #include "rvbench_model.h"
 #include "rvbench_util.h"
+#include "rvtool_args.h"
 
 typedef struct {
     bool quick, strict;
@@ -385,29 +386,18 @@ static void usage(FILE *f)
 int main(int argc, char **argv)
 {
     options op = { .dense_max = UINT32_MAX };
-    for (int a = 1; a < argc; a++) {
-        if (!strcmp(argv[a], "--quick")) {
-            op.quick = true;
-        } else if (!strcmp(argv[a], "--strict")) {
-            op.strict = true;
-        } else if (!strcmp(argv[a], "--help") || !strcmp(argv[a], "-h")) {
-            usage(stdout);
-            return 0;
-        } else if (!strcmp(argv[a], "--dense-max")) {
-            char *end = NULL;
-            if (a + 1 >= argc || (op.dense_max = (uint32_t)strtoul(argv[a + 1], &end, 10),
-                                  end == argv[a + 1] || *end != '\0')) {
-                fprintf(stderr, "rvbench: --dense-max needs a number\n");
-                usage(stderr);
-                return 1;
-            }
-            a++;
-        } else {
-            fprintf(stderr, "rvbench: unknown option '%s'\n", argv[a]);
-            usage(stderr);
-            return 1;
-        }
-    }
+    const rvtool_opt table[] = {
+        { "quick", RVTOOL_FLAG, &op.quick, 0, 0 },
+        { "strict", RVTOOL_FLAG, &op.strict, 0, 0 },
+        { "dense-max", RVTOOL_U32, &op.dense_max, 1, UINT32_MAX },
+    };
+    int first, st = rvtool_parse("rvbench", argc, argv, table, sizeof table / sizeof table[0],
+                                 NULL, NULL, usage, &first);
+    if (st < 0 && first < argc)
+        st = rvtool_usage_error("rvbench", "unexpected argument '%s'", argv[first]);
+    /* usage errors exit 1: status 2 is --strict's "a budget row failed" */
+    if (st >= 0)
+        return st ? 1 : 0;
     printf("rvbench: gst-rvcsi kernel benchmark, one thread%s\n\n",
            op.quick ? " (--quick: small sizes, timings not meaningful)" : "");
     prefill_result pr = { .count = 0 };

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "rv.h"
+#include "rvtool_args.h"
 
 #define MAX_FILE (512u * 1024u * 1024u)
 
@@ -320,59 +321,66 @@ static int cmd_make_v1(const char *outp)
     return rc;
 }
 
+/* convert's options; the other commands take none. */
+typedef struct {
+    int fp16;      /* -1 keep, 0 fp32, 1 fp16 */
+    int version;   /* 0 keep, 1, 2 */
+} convert_opts;
+
+static int on_convert_option(void *ctx, const char *name, const char *arg)
+{
+    (void)arg;
+    convert_opts *c = ctx;
+    if (!strcmp(name, "fp16") || !strcmp(name, "fp32"))
+        c->fp16 = !strcmp(name, "fp16");
+    else
+        c->version = !strcmp(name, "v1") ? 1 : 2;
+    return 0;
+}
+
+static const struct {
+    const char *name;
+    int files;
+} commands[] = { { "info", 1 }, { "validate", 1 }, { "convert", 2 }, { "make-v1-example", 1 } };
+
 int main(int argc, char **argv)
 {
-    if (argc < 2) {
-        usage(stderr);
-        return 2;
-    }
-    const char *cmd = argv[1];
-    if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
+    static const rvtool_opt convert_table[] = {
+        { "fp16", RVTOOL_CALL0, NULL, 0, 0 }, { "fp32", RVTOOL_CALL0, NULL, 0, 0 },
+        { "v1", RVTOOL_CALL0, NULL, 0, 0 },   { "v2", RVTOOL_CALL0, NULL, 0, 0 },
+    };
+    convert_opts conv = { -1, 0 };
+    int first, st;
+    const char *cmd = argc > 1 ? argv[1] : "";
+    if (!strcmp(cmd, "help")) {
         usage(stdout);
         return 0;
     }
-    const char *pos[2] = { NULL, NULL };
-    int npos = 0, fp16 = -1, version = 0;
-    for (int i = 2; i < argc; i++) {
-        const char *a = argv[i];
-        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-            usage(stdout);
-            return 0;
-        } else if (!strcmp(cmd, "convert") && !strcmp(a, "--fp16")) {
-            fp16 = 1;
-        } else if (!strcmp(cmd, "convert") && !strcmp(a, "--fp32")) {
-            fp16 = 0;
-        } else if (!strcmp(cmd, "convert") && !strcmp(a, "--v1")) {
-            version = 1;
-        } else if (!strcmp(cmd, "convert") && !strcmp(a, "--v2")) {
-            version = 2;
-        } else if (a[0] == '-' && a[1] != '\0') {
-            fprintf(stderr, "rvblob: unknown option '%s' for '%s'\n", a, cmd);
-            return 2;
-        } else if (npos < 2) {
-            pos[npos++] = a;
-        } else {
-            fprintf(stderr, "rvblob: too many arguments for '%s'\n", cmd);
-            return 2;
-        }
+    if (cmd[0] == '-' || !cmd[0]) {
+        /* no command: only --help is meaningful */
+        st = rvtool_parse("rvblob", argc, argv, NULL, 0, NULL, NULL, usage, &first);
+        return st >= 0 ? st : rvtool_usage_error("rvblob", "no command given");
     }
-    int want = !strcmp(cmd, "convert") ? 2 : 1;
-    if (strcmp(cmd, "info") && strcmp(cmd, "validate") && strcmp(cmd, "convert") &&
-        strcmp(cmd, "make-v1-example")) {
-        fprintf(stderr, "rvblob: unknown command '%s' (try rvblob --help)\n", cmd);
-        return 2;
-    }
-    if (npos != want) {
-        fprintf(stderr, "rvblob: '%s' needs %d file argument%s\n", cmd, want,
-                want > 1 ? "s" : "");
-        usage(stderr);
-        return 2;
-    }
+    size_t k = 0, n_cmds = sizeof commands / sizeof commands[0];
+    while (k < n_cmds && strcmp(cmd, commands[k].name))
+        k++;
+    if (k == n_cmds)
+        return rvtool_usage_error("rvblob", "unknown command '%s'", cmd);
+    bool is_convert = !strcmp(cmd, "convert");
+    /* argv + 1: the command stands where getopt expects the program name */
+    st = rvtool_parse("rvblob", argc - 1, argv + 1, convert_table, is_convert ? 4 : 0,
+                      on_convert_option, &conv, usage, &first);
+    if (st >= 0)
+        return st;
+    char **pos = argv + 1 + first;
+    if (argc - 1 - first != commands[k].files)
+        return rvtool_usage_error("rvblob", "'%s' needs %d file argument%s", cmd,
+                                  commands[k].files, commands[k].files > 1 ? "s" : "");
     if (!strcmp(cmd, "info"))
         return cmd_info(pos[0]);
     if (!strcmp(cmd, "validate"))
         return cmd_validate(pos[0]);
-    if (!strcmp(cmd, "convert"))
-        return cmd_convert(pos[0], pos[1], fp16, version);
+    if (is_convert)
+        return cmd_convert(pos[0], pos[1], conv.fp16, conv.version);
     return cmd_make_v1(pos[0]);
 }

@@ -3,13 +3,11 @@
  * by backpropagation through the kernel's sparse attention and write a
  * .rvne blob. Thin main over src/train (rvt_run); docs/training.md.
  */
-#include <errno.h>
-#include <limits.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "run.h"
+#include "rvtool_args.h"
 
 static void usage(FILE *f)
 {
@@ -110,199 +108,169 @@ static void usage(FILE *f)
 "Exit status: 0 success, 1 failure, 2 bad usage.\n", f);
 }
 
+/* What the table cannot store directly: enumerations, repeatable files,
+ * CLASS=R, and flags that clear or set two fields. */
+typedef struct {
+    rvt_run_opts *o;
+    uint32_t n_pcap, n_lab, n_tpcap, n_tlab;
+} cli;
+
 static int bad(const char *opt, const char *val)
 {
-    fprintf(stderr, "rvtrain: bad value '%s' for %s (see --help)\n", val ? val : "", opt);
-    return 2;
+    return rvtool_usage_error("rvtrain", "bad value '%s' for --%s", val, opt);
 }
 
-static bool parse_u64(const char *s, unsigned long long lo, unsigned long long hi,
-                      unsigned long long *out)
+static int add_file(const char *name, const char *v, const char **list, uint32_t *n)
 {
-    if (!s || !*s || *s == '-')
-        return false;
-    char *end;
-    errno = 0;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (errno || *end || v < lo || v > hi)
-        return false;
-    *out = v;
-    return true;
+    if (*n >= RVT_MAX_FILES)
+        return rvtool_usage_error("rvtrain", "more than %d --%s", RVT_MAX_FILES, name);
+    list[(*n)++] = v;
+    return 0;
 }
 
-static bool parse_f(const char *s, double lo, double hi, double *out)
+static int on_option(void *ctx, const char *name, const char *v)
 {
-    if (!s || !*s)
-        return false;
-    char *end;
-    errno = 0;
-    double v = strtod(s, &end);
-    if (errno || *end || !(v >= lo && v <= hi))
-        return false;
-    *out = v;
-    return true;
+    cli *c = ctx;
+    rvt_run_opts *o = c->o;
+    if (v && !*v)
+        return rvtool_usage_error("rvtrain", "--%s needs a non-empty value", name);
+    if (!strcmp(name, "sim-receiver")) {
+        if (!strcmp(v, "fixed"))
+            o->sim.receiver = RVT_RX_FIXED;
+        else if (!strcmp(v, "calibrated"))
+            o->sim.receiver = RVT_RX_CALIBRATED;
+        else if (!strcmp(v, "mixed"))
+            o->sim.receiver = RVT_RX_MIXED;
+        else
+            return bad(name, v);
+    } else if (!strcmp(name, "input")) {
+        if (!strcmp(v, "csi"))
+            o->input = RVT_INPUT_CSI;
+        else if (!strcmp(v, "csi-raw"))
+            o->input = RVT_INPUT_CSI_RAW;
+        else if (!strcmp(v, "state"))
+            o->input = RVT_INPUT_STATE;
+        else
+            return bad(name, v);
+    } else if (!strcmp(name, "map")) {
+        if (o->n_maps >= RVT_MAX_MAPS || !strchr(v, '='))
+            return bad(name, v);
+        o->maps[o->n_maps++] = v;
+    } else if (!strcmp(name, "min-recall")) {
+        const char *eq = strchr(v, '=');
+        size_t len = eq ? (size_t)(eq - v) : 0;
+        if (!eq || len == 0 || len >= sizeof o->recall_class ||
+            rvtool_parse_double(eq + 1, 1e-9, 1.0, &o->recall_target))
+            return bad(name, v);
+        memcpy(o->recall_class, v, len);
+        o->recall_class[len] = '\0';
+    } else if (!strcmp(name, "pcap")) {
+        return add_file(name, v, o->pcap, &c->n_pcap);
+    } else if (!strcmp(name, "labels")) {
+        return add_file(name, v, o->labels, &c->n_lab);
+    } else if (!strcmp(name, "test-pcap")) {
+        return add_file(name, v, o->test_pcap, &c->n_tpcap);
+    } else if (!strcmp(name, "test-labels")) {
+        return add_file(name, v, o->test_labels, &c->n_tlab);
+    } else if (!strcmp(name, "no-log-stride")) {
+        o->net.attn.log_stride = false;
+    } else if (!strcmp(name, "no-landmarks")) {
+        o->net.attn.landmarks = false;
+    } else if (!strcmp(name, "sim-ideal-receiver")) {
+        o->sim.ideal_receiver = o->test_sim.ideal_receiver = true;
+    }
+    return 0;
+}
+
+/* Fills o from argv; -1 to go on, else the exit status. */
+static int parse_args(int argc, char **argv, rvt_run_opts *o, bool *quiet)
+{
+    const rvtool_opt t[] = {
+        { "sim-sessions", RVTOOL_U32, &o->sim.sessions, 0, 100000 },
+        { "sim-seed", RVTOOL_U64, &o->sim.seed, 0, 0 },
+        { "sim-duration", RVTOOL_DOUBLE, &o->sim.duration_s, 1.0, 86400.0 },
+        { "sim-rate", RVTOOL_DOUBLE, &o->sim.rate_hz, 1.0, 1000.0 },
+        { "sim-nodes", RVTOOL_U32, &o->sim.nodes, 1, 255 },
+        { "sim-scenarios", RVTOOL_STRING, &o->sim.scenarios, 0, 0 },
+        { "sim-receiver", RVTOOL_CALL, NULL, 0, 0 },
+        { "sim-ideal-receiver", RVTOOL_CALL0, NULL, 0, 0 },
+        { "pcap", RVTOOL_CALL, NULL, 0, 0 },
+        { "labels", RVTOOL_CALL, NULL, 0, 0 },
+        { "synthetic", RVTOOL_U32, &o->synthetic, 1, 1000000 },
+        { "input", RVTOOL_CALL, NULL, 0, 0 },
+        { "map", RVTOOL_CALL, NULL, 0, 0 },
+        { "test-sessions", RVTOOL_U32, &o->test_sim.sessions, 0, 100000 },
+        { "test-seed", RVTOOL_U64, &o->test_sim.seed, 0, 0 },
+        { "test-pcap", RVTOOL_CALL, NULL, 0, 0 },
+        { "test-labels", RVTOOL_CALL, NULL, 0, 0 },
+        { "seq", RVTOOL_U32, &o->seq, 8, 8192 },
+        { "stride", RVTOOL_U32, &o->cut.stride, 1, 1000000 },
+        { "warmup", RVTOOL_U32, &o->cut.warmup, 0, 1000000 },
+        { "ctx-min", RVTOOL_U32, &o->cut.ctx_min, 0, 8192 },
+        { "layers", RVTOOL_U32, &o->net.arch.n_layers, 1, RVT_MAX_LAYERS },
+        { "d-model", RVTOOL_U32, &o->net.arch.d_model, 1, 4096 },
+        { "heads", RVTOOL_U32, &o->net.arch.q_heads, 1, 256 },
+        { "kv-heads", RVTOOL_U32, &o->net.arch.kv_heads, 1, 256 },
+        { "head-dim", RVTOOL_U32, &o->net.arch.head_dim, 1, 256 },
+        { "ffn", RVTOOL_U32, &o->net.arch.d_ff, 0, 16384 },
+        { "rope-pairs", RVTOOL_U32, &o->net.rope_pairs, 0, RVT_MAX_ROPE },
+        { "window", RVTOOL_U32, &o->net.attn.window, 0, 1000000 },
+        { "block", RVTOOL_U32, &o->net.attn.block_size, 1, 1000000 },
+        { "no-log-stride", RVTOOL_CALL0, NULL, 0, 0 },
+        { "no-landmarks", RVTOOL_CALL0, NULL, 0, 0 },
+        { "epochs", RVTOOL_U32, &o->train.epochs, 1, 100000 },
+        { "batch", RVTOOL_U32, &o->train.batch, 1, 100000 },
+        { "lr", RVTOOL_DOUBLE, &o->train.adam.lr, 1e-7, 10.0 },
+        { "weight-decay", RVTOOL_DOUBLE, &o->train.adam.weight_decay, 0.0, 10.0 },
+        { "clip", RVTOOL_DOUBLE, &o->train.adam.clip_norm, 0.0, 1e9 },
+        { "seed", RVTOOL_U64, &o->train.seed, 0, 0 },
+        { "val-split", RVTOOL_DOUBLE, &o->val_split, 0.0, 0.9 },
+        { "patience", RVTOOL_U32, &o->train.patience, 0, 100000 },
+        { "class-weight-pow", RVTOOL_DOUBLE, &o->train.class_weight_pow, 0.0, 4.0 },
+        { "class-weight-max", RVTOOL_DOUBLE, &o->train.class_weight_max, 1.0, 1000.0 },
+        { "oversample", RVTOOL_U32, &o->train.oversample_max, 1, 64 },
+        { "min-recall", RVTOOL_CALL, NULL, 0, 0 },
+        { "augment", RVTOOL_DOUBLE, &o->train.augment, 0.0, 10.0 },
+        { "out", RVTOOL_STRING, &o->out, 0, 0 },
+        { "fp16", RVTOOL_FLAG, &o->fp16, 0, 0 },
+        { "dump-windows", RVTOOL_STRING, &o->dump_windows, 0, 0 },
+        { "quiet", RVTOOL_FLAG, quiet, 0, 0 },
+    };
+    cli c = { .o = o };
+    int first, st = rvtool_parse("rvtrain", argc, argv, t, sizeof t / sizeof t[0],
+                                 on_option, &c, usage, &first);
+    if (st >= 0)
+        return st;
+    if (first < argc)
+        return rvtool_usage_error("rvtrain", "unexpected argument '%s'", argv[first]);
+    if (c.n_pcap != c.n_lab || c.n_tpcap != c.n_tlab)
+        return rvtool_usage_error("rvtrain", "every --pcap needs a --labels "
+                                  "(and --test-pcap a --test-labels)");
+    o->n_files = c.n_pcap;
+    o->n_test_files = c.n_tpcap;
+    return -1;
 }
 
 int main(int argc, char **argv)
 {
     rvt_run_opts o;
     rvt_run_defaults(&o);
-    uint32_t n_pcap = 0, n_lab = 0, n_tpcap = 0, n_tlab = 0;
     bool quiet = false;
-
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-        unsigned long long u;
-        double d;
-#define U32(name, lo, hi, dst) \
-        if (strcmp(a, name) == 0) { \
-            if (!parse_u64(v, lo, hi, &u)) return bad(a, v); \
-            dst = (uint32_t)u; i++; continue; }
-#define U64(name, dst) \
-        if (strcmp(a, name) == 0) { \
-            if (!parse_u64(v, 0, ULLONG_MAX, &u)) return bad(a, v); \
-            dst = u; i++; continue; }
-#define DBL(name, lo, hi, dst) \
-        if (strcmp(a, name) == 0) { \
-            if (!parse_f(v, lo, hi, &d)) return bad(a, v); \
-            dst = d; i++; continue; }
-        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-            usage(stdout);
-            return 0;
-        }
-        U32("--sim-sessions", 0, 100000, o.sim.sessions)
-        U64("--sim-seed", o.sim.seed)
-        DBL("--sim-duration", 1.0, 86400.0, o.sim.duration_s)
-        DBL("--sim-rate", 1.0, 1000.0, o.sim.rate_hz)
-        U32("--sim-nodes", 1, 255, o.sim.nodes)
-        U32("--test-sessions", 0, 100000, o.test_sim.sessions)
-        U64("--test-seed", o.test_sim.seed)
-        U32("--synthetic", 1, 1000000, o.synthetic)
-        U32("--seq", 8, 8192, o.seq)
-        U32("--stride", 1, 1000000, o.cut.stride)
-        U32("--warmup", 0, 1000000, o.cut.warmup)
-        U32("--ctx-min", 0, 8192, o.cut.ctx_min)
-        U32("--layers", 1, RVT_MAX_LAYERS, o.net.arch.n_layers)
-        U32("--d-model", 1, 4096, o.net.arch.d_model)
-        U32("--heads", 1, 256, o.net.arch.q_heads)
-        U32("--kv-heads", 1, 256, o.net.arch.kv_heads)
-        U32("--head-dim", 1, 256, o.net.arch.head_dim)
-        U32("--ffn", 0, 16384, o.net.arch.d_ff)
-        U32("--rope-pairs", 0, RVT_MAX_ROPE, o.net.rope_pairs)
-        U32("--window", 0, 1000000, o.net.attn.window)
-        U32("--block", 1, 1000000, o.net.attn.block_size)
-        U32("--epochs", 1, 100000, o.train.epochs)
-        U32("--batch", 1, 100000, o.train.batch)
-        DBL("--lr", 1e-7, 10.0, o.train.adam.lr)
-        DBL("--weight-decay", 0.0, 10.0, o.train.adam.weight_decay)
-        DBL("--clip", 0.0, 1e9, o.train.adam.clip_norm)
-        U64("--seed", o.train.seed)
-        DBL("--val-split", 0.0, 0.9, o.val_split)
-        U32("--patience", 0, 100000, o.train.patience)
-        DBL("--class-weight-pow", 0.0, 4.0, o.train.class_weight_pow)
-        DBL("--class-weight-max", 1.0, 1000.0, o.train.class_weight_max)
-        U32("--oversample", 1, 64, o.train.oversample_max)
-        DBL("--augment", 0.0, 10.0, o.train.augment)
-#undef U32
-#undef U64
-#undef DBL
-        if (strcmp(a, "--sim-scenarios") == 0 || strcmp(a, "--input") == 0 ||
-            strcmp(a, "--sim-receiver") == 0 ||
-            strcmp(a, "--map") == 0 || strcmp(a, "--out") == 0 ||
-            strcmp(a, "--min-recall") == 0 ||
-            strcmp(a, "--dump-windows") == 0 ||
-            strcmp(a, "--pcap") == 0 || strcmp(a, "--labels") == 0 ||
-            strcmp(a, "--test-pcap") == 0 || strcmp(a, "--test-labels") == 0) {
-            if (!v || !*v)
-                return bad(a, v);
-            i++;
-            if (strcmp(a, "--sim-scenarios") == 0) {
-                o.sim.scenarios = v;
-            } else if (strcmp(a, "--sim-receiver") == 0) {
-                if (strcmp(v, "fixed") == 0)
-                    o.sim.receiver = RVT_RX_FIXED;
-                else if (strcmp(v, "calibrated") == 0)
-                    o.sim.receiver = RVT_RX_CALIBRATED;
-                else if (strcmp(v, "mixed") == 0)
-                    o.sim.receiver = RVT_RX_MIXED;
-                else
-                    return bad(a, v);
-            } else if (strcmp(a, "--input") == 0) {
-                if (strcmp(v, "csi") == 0)
-                    o.input = RVT_INPUT_CSI;
-                else if (strcmp(v, "csi-raw") == 0)
-                    o.input = RVT_INPUT_CSI_RAW;
-                else if (strcmp(v, "state") == 0)
-                    o.input = RVT_INPUT_STATE;
-                else
-                    return bad(a, v);
-            } else if (strcmp(a, "--map") == 0) {
-                if (o.n_maps >= RVT_MAX_MAPS || !strchr(v, '='))
-                    return bad(a, v);
-                o.maps[o.n_maps++] = v;
-            } else if (strcmp(a, "--min-recall") == 0) {
-                const char *eq = strchr(v, '=');
-                size_t len = eq ? (size_t)(eq - v) : 0;
-                if (!eq || len == 0 || len >= sizeof o.recall_class ||
-                    !parse_f(eq + 1, 1e-9, 1.0, &d))
-                    return bad(a, v);
-                memcpy(o.recall_class, v, len);
-                o.recall_class[len] = '\0';
-                o.recall_target = d;
-            } else if (strcmp(a, "--out") == 0) {
-                o.out = v;
-            } else if (strcmp(a, "--dump-windows") == 0) {
-                o.dump_windows = v;
-            } else if (strcmp(a, "--pcap") == 0) {
-                if (n_pcap >= RVT_MAX_FILES) return bad(a, v);
-                o.pcap[n_pcap++] = v;
-            } else if (strcmp(a, "--labels") == 0) {
-                if (n_lab >= RVT_MAX_FILES) return bad(a, v);
-                o.labels[n_lab++] = v;
-            } else if (strcmp(a, "--test-pcap") == 0) {
-                if (n_tpcap >= RVT_MAX_FILES) return bad(a, v);
-                o.test_pcap[n_tpcap++] = v;
-            } else {
-                if (n_tlab >= RVT_MAX_FILES) return bad(a, v);
-                o.test_labels[n_tlab++] = v;
-            }
-            continue;
-        }
-        if (strcmp(a, "--no-log-stride") == 0) { o.net.attn.log_stride = false; continue; }
-        if (strcmp(a, "--no-landmarks") == 0) { o.net.attn.landmarks = false; continue; }
-        if (strcmp(a, "--fp16") == 0) { o.fp16 = true; continue; }
-        if (strcmp(a, "--sim-ideal-receiver") == 0) {
-            o.sim.ideal_receiver = o.test_sim.ideal_receiver = true;
-            continue;
-        }
-        if (strcmp(a, "--quiet") == 0) { quiet = true; continue; }
-        fprintf(stderr, "rvtrain: unknown option '%s' (see --help)\n", a);
-        return 2;
-    }
-    if (n_pcap != n_lab || n_tpcap != n_tlab) {
-        fprintf(stderr, "rvtrain: every --pcap needs a --labels (and --test-pcap a --test-labels)\n");
-        return 2;
-    }
-    o.n_files = n_pcap;
-    o.n_test_files = n_tpcap;
+    int st = parse_args(argc, argv, &o, &quiet);
+    if (st >= 0)
+        return st;
     o.test_sim.scenarios = o.sim.scenarios;
     o.test_sim.duration_s = o.sim.duration_s;
     o.test_sim.rate_hz = o.sim.rate_hz;
     o.test_sim.nodes = o.sim.nodes;
     o.test_sim.receiver = o.sim.receiver;
-    if (!o.sim.sessions && !o.n_files && !o.synthetic) {
-        fprintf(stderr, "rvtrain: no training data: give --sim-sessions, --pcap/--labels or --synthetic\n");
-        return 2;
-    }
-    if (o.net.arch.q_heads % o.net.arch.kv_heads != 0) {
-        fprintf(stderr, "rvtrain: --kv-heads must divide --heads\n");
-        return 2;
-    }
-    if (o.net.rope_pairs > o.net.arch.head_dim / 2) {
-        fprintf(stderr, "rvtrain: --rope-pairs must be <= --head-dim / 2\n");
-        return 2;
-    }
+    if (!o.sim.sessions && !o.n_files && !o.synthetic)
+        return rvtool_usage_error("rvtrain", "no training data: give --sim-sessions, "
+                                  "--pcap/--labels or --synthetic");
+    if (o.net.arch.q_heads % o.net.arch.kv_heads != 0)
+        return rvtool_usage_error("rvtrain", "--kv-heads must divide --heads");
+    if (o.net.rope_pairs > o.net.arch.head_dim / 2)
+        return rvtool_usage_error("rvtrain", "--rope-pairs must be <= --head-dim / 2");
     FILE *devnull = NULL;
     if (quiet) {
         devnull = fopen("/dev/null", "w");

@@ -65,6 +65,8 @@ START_TEST(test_help)
         "--dump-windows", "--min-recall" };
     for (size_t i = 0; i < sizeof opts / sizeof opts[0]; i++)
         ck_assert_msg(strstr(buf, opts[i]) != NULL, "--help lacks %s", opts[i]);
+    ck_assert_int_eq(run("-h", buf, sizeof buf), 0);
+    ck_assert(strstr(buf, "usage: rvtrain") != NULL);
 }
 END_TEST
 
@@ -84,6 +86,18 @@ START_TEST(test_bad_usage)
     ck_assert_int_eq(run("--synthetic 10 --min-recall =0.9", buf, sizeof buf), 2);
     ck_assert_int_eq(run("--pcap /nonexistent.pcap --labels /nonexistent.jsonl --out /dev/null",
                          buf, sizeof buf), 1);
+    /* a value missing at the end, a stray argument, a number out of range,
+     * an empty file name: each names what is wrong */
+    ck_assert_int_eq(run("--synthetic", buf, sizeof buf), 2);
+    ck_assert(strstr(buf, "--synthetic needs a value") != NULL);
+    ck_assert_int_eq(run("--synthetic 4 extra", buf, sizeof buf), 2);
+    ck_assert(strstr(buf, "unexpected argument 'extra'") != NULL);
+    ck_assert_int_eq(run("--synthetic 4 --layers 99", buf, sizeof buf), 2);
+    ck_assert(strstr(buf, "--layers: '99'") != NULL);
+    ck_assert_int_eq(run("--synthetic=4 --sim-rate=-1", buf, sizeof buf), 2);
+    ck_assert(strstr(buf, "--sim-rate") != NULL);
+    ck_assert_int_eq(run("--synthetic 4 --sim-seed 18446744073709551616", buf, sizeof buf), 2);
+    ck_assert(strstr(buf, "see rvtrain --help") != NULL);
 }
 END_TEST
 

@@ -5,8 +5,9 @@ usage: rvcsi_events.py [PIPELINE]
 
 Default pipeline: listen for ESP32 nodes on UDP port 5005 and classify with
 the built-in model. Prints every rvclassify decision change, the source's
-periodic statistics and the per-packet metadata count. Any gst-launch-1.0
-style description works, e.g. a replay:
+periodic statistics and, when the sink is named "sink", the nodes going
+offline and coming back (rvcsi-node events). Any gst-launch-1.0 style
+description works, e.g. a replay:
 
   rvcsi_events.py "filesrc location=cap.pcap ! pcapparse ! rvcsiparse ! \
       rvtemporalhead ! rvclassify ! fakesink sync=true"
@@ -64,6 +65,21 @@ def main():
         elif t == Gst.MessageType.EOS:
             loop.quit()
         return True
+
+    def on_event(_pad, info):
+        # node presence travels in the stream: the rvcsi-node event
+        s = info.get_event().get_structure()
+        if s is not None and s.get_name() == "rvcsi-node":
+            print("%10.3f s  node %3u  %s" % (
+                s.get_value("stream-time") / 1e9, s.get_value("node"),
+                "back" if s.get_value("online") else "offline"), flush=True)
+        return Gst.PadProbeReturn.OK
+
+    sink = pipeline.get_by_name("sink") if isinstance(pipeline, Gst.Bin) \
+        else None
+    if sink is not None:
+        sink.get_static_pad("sink").add_probe(
+            Gst.PadProbeType.EVENT_DOWNSTREAM, on_event)
 
     bus = pipeline.get_bus()
     bus.add_watch(GLib.PRIORITY_DEFAULT, on_message)

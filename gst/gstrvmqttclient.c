@@ -3,7 +3,10 @@
 #include "gstrvmqttclient.h"
 
 #include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
+#include <sys/socket.h>
 #include <string.h>
 #include <unistd.h>
 #include <glib/gstdio.h>
@@ -20,6 +23,12 @@ GST_DEBUG_CATEGORY_STATIC (gst_rv_mqtt_client_debug);
  * stalled broker stops the worker quickly, leaving the bounded queue to
  * absorb and drop. */
 #define INFLIGHT_WINDOW 128
+/* States are sent in batches: the first waits at most BATCH_WAIT_US for
+ * others, and BATCH_MAX waiting start one at once. One wake-up, one
+ * corked write and one batch of acknowledgements then serve many
+ * messages instead of one each (for the broker too). Alarms never wait. */
+#define BATCH_WAIT_US 1000
+#define BATCH_MAX 64
 #define BACKOFF_MIN_MS 250
 #define BACKOFF_MAX_MS 30000
 /* No CONNACK within this time: give up on this attempt (a stopped broker
@@ -57,6 +66,7 @@ struct _GstRvMqttClient {
   guint resync_pos, dirty;
   gboolean idle, stopping, failed, connected;
   gint64 stop_deadline;
+  gint64 batch_start;           /* when the queues last became non-empty */
   guint64 published, dropped, alarms_dropped, connects;
   guint high_water, inflight;
 
@@ -253,6 +263,8 @@ gst_rv_mqtt_client_publish (GstRvMqttClient * c, const gchar * topic,
     r->queued++;
     m->stored = r;
   }
+  if (c->states.length == 0 && c->alarms.length == 0)
+    c->batch_start = g_get_monotonic_time ();
   if (q->length >= c->queue_size) {
     Msg *old = g_queue_pop_head (q);
     Retained *r = old->stored;
@@ -340,9 +352,55 @@ next_msg (GstRvMqttClient * c, gboolean * from_store, gboolean * alarm)
   return NULL;
 }
 
-/* Sends while the session is up and the window has room. */
+static int pump_batch (GstRvMqttClient * c);
+
+/* Under the lock: is there something to send now (not waiting for a
+ * batch to fill)? */
+static gboolean
+send_now (GstRvMqttClient * c, gint64 now)
+{
+  guint queued = c->states.length + c->alarms.length;
+  if (c->conn != CONN_UP || c->inflight >= INFLIGHT_WINDOW)
+    return FALSE;
+  if (c->resync_pos < c->order->len || c->alarms.length || c->stopping
+      || queued >= BATCH_MAX || (c->dirty && !queued))
+    return TRUE;
+  return queued && now - c->batch_start >= BATCH_WAIT_US;
+}
+
+static void
+cork (GstRvMqttClient * c, int on)
+{
+#ifdef TCP_CORK
+  int fd = mosquitto_socket (c->mosq);
+  if (fd >= 0)
+    setsockopt (fd, IPPROTO_TCP, TCP_CORK, &on, sizeof on);
+#else
+  (void) c;
+  (void) on;
+#endif
+}
+
+/* Sends while the session is up and the window has room, once a batch is
+ * due; corked, so that a batch leaves in as few segments as it fits. */
 static int
 pump (GstRvMqttClient * c)
+{
+  int rc;
+  g_mutex_lock (&c->lock);
+  if (!send_now (c, g_get_monotonic_time ())) {
+    g_mutex_unlock (&c->lock);
+    return MOSQ_ERR_SUCCESS;
+  }
+  g_mutex_unlock (&c->lock);
+  cork (c, 1);
+  rc = pump_batch (c);
+  cork (c, 0);
+  return rc;
+}
+
+static int
+pump_batch (GstRvMqttClient * c)
 {
   for (;;) {
     gboolean from_store, alarm;
@@ -462,14 +520,19 @@ worker (gpointer data)
     }
 
     g_mutex_lock (&c->lock);
-    /* Woken by publish() only when there is room to send something. */
-    c->idle = c->conn == CONN_UP && c->inflight < INFLIGHT_WINDOW;
+    now = g_get_monotonic_time ();
+    /* Woken by publish() only when there is room and nothing waits yet
+     * (a waiting batch has its own timer). */
+    c->idle = c->conn == CONN_UP && c->inflight < INFLIGHT_WINDOW
+        && !c->states.length && !c->alarms.length;
     if (c->stopping)
       timeout_ms = MIN (timeout_ms, 50);
-    if ((c->conn == CONN_UP && c->inflight < INFLIGHT_WINDOW
-            && (c->states.length || c->alarms.length || c->dirty
-                || c->resync_pos < c->order->len)))
+    if (send_now (c, now))
       timeout_ms = 0;
+    else if (c->conn == CONN_UP && c->inflight < INFLIGHT_WINDOW
+        && (c->states.length || c->alarms.length))
+      timeout_ms = MIN (timeout_ms, 1 + (gint) ((BATCH_WAIT_US -
+                  (now - c->batch_start)) / 1000));
     g_mutex_unlock (&c->lock);
 
     if (poll (pfd, nfds, timeout_ms) < 0 && errno != EINTR) {

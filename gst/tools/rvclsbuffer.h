@@ -27,10 +27,12 @@ rv_cls_buffer_new (guint8 node, guint8 antenna, const GQuark * labels,
   m->length = n;
   m->class_quarks = g_new0 (GQuark, n);
   m->confidence_levels = g_new0 (gfloat, n);
+  m->model_levels = g_new0 (gfloat, n);
   for (i = 0; i < n; i++) {
     m->class_quarks[i] = labels[i];
     m->confidence_levels[i] = (gint) i == decision ? confidence :
         (1.0f - confidence) / (gfloat) (n > 1 ? n - 1 : 1);
+    m->model_levels[i] = m->confidence_levels[i];
   }
   m->node_id = node;
   m->antenna = antenna;

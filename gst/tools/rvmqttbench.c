@@ -407,9 +407,16 @@ main (int argc, char **argv)
   labels[1] = g_quark_from_static_string ("walking");
   labels[2] = g_quark_from_static_string ("sitting");
 
-  printf ("rvmqttbench: %" G_GUINT64_FORMAT " distinct state updates per row "
-      "over %u nodes, QoS %u, mosquitto on 127.0.0.1:%u, subscriber in its "
-      "own process\n\n", o.updates, o.nodes, o.qos, b->port);
+  {
+    gchar *load = NULL;
+    g_file_get_contents ("/proc/loadavg", &load, NULL, NULL);
+    printf ("rvmqttbench: %" G_GUINT64_FORMAT " distinct state updates per "
+        "row over %u nodes, QoS %u, mosquitto on 127.0.0.1:%u, subscriber in "
+        "its own process; %u CPUs, load average %s\n", o.updates, o.nodes,
+        o.qos, b->port, g_get_num_processors (),
+        load ? g_strchomp (load) : "?");
+    g_free (load);
+  }
   printf ("| publisher | offered/s | updates | pushed/s | longest push ms | "
       "received | received/s | dropped | CPU ms per 1000 (process) | "
       "CPU ms per 1000 (broker) |\n|---|---|---|---|---|---|---|---|---|---|\n");

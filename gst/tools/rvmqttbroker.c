@@ -242,6 +242,7 @@ struct _RvMqttSub {
   GHashTable *topics;           /* topic -> Topic */
   guint64 total;
   gint64 last_us;
+  gboolean subscribed;
 };
 
 static void
@@ -257,6 +258,21 @@ sub_on_connect (struct mosquitto *mosq, void *obj, int rc)
   RvMqttSub *s = obj;
   if (rc == 0)
     mosquitto_subscribe (mosq, NULL, s->pattern, s->qos);
+}
+
+static void
+sub_on_subscribe (struct mosquitto *mosq, void *obj, int mid, int n,
+    const int *granted)
+{
+  RvMqttSub *s = obj;
+  (void) mosq;
+  (void) mid;
+  (void) n;
+  (void) granted;
+  g_mutex_lock (&s->lock);
+  s->subscribed = TRUE;
+  g_cond_broadcast (&s->cond);
+  g_mutex_unlock (&s->lock);
 }
 
 static void
@@ -297,6 +313,7 @@ rv_mqtt_sub_new (guint port, const gchar * pattern, int qos, GError ** error)
   s->mosq = mosquitto_new (NULL, TRUE, s);
   mosquitto_connect_callback_set (s->mosq, sub_on_connect);
   mosquitto_message_callback_set (s->mosq, sub_on_message);
+  mosquitto_subscribe_callback_set (s->mosq, sub_on_subscribe);
   mosquitto_reconnect_delay_set (s->mosq, 1, 1, false);
   mosquitto_int_option (s->mosq, MOSQ_OPT_TCP_NODELAY, 1);
   rc = mosquitto_connect (s->mosq, "127.0.0.1", (int) port, 30);
@@ -308,6 +325,22 @@ rv_mqtt_sub_new (guint port, const gchar * pattern, int qos, GError ** error)
         mosquitto_strerror (rc));
     rv_mqtt_sub_free (s);
     return NULL;
+  }
+  /* Only once the broker confirmed the subscription is nothing missed. */
+  {
+    gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+    gboolean ok;
+    g_mutex_lock (&s->lock);
+    while (!s->subscribed
+        && g_cond_wait_until (&s->cond, &s->lock, deadline));
+    ok = s->subscribed;
+    g_mutex_unlock (&s->lock);
+    if (!ok) {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
+          "subscription to '%s' not acknowledged within 10 s", pattern);
+      rv_mqtt_sub_free (s);
+      return NULL;
+    }
   }
   return s;
 }

@@ -477,12 +477,14 @@ GST_START_TEST (test_restart_posts_unknown)
   gst_buffer_unref (gst_harness_push_and_pull (h, step_buffer (3, 0, 2, 1,
               t += period)));
   fail_unless (pop_decision (bus) == NULL);
-  g_object_get (gst_harness_find_element (h, "rvclassify"), "stats", &st,
-      NULL);
+  {
+    GstElement *e = gst_harness_find_element (h, "rvclassify");
+    g_object_get (e, "stats", &st, NULL);
+    gst_object_unref (e);
+  }
   fail_unless (gst_structure_get_uint64 (st, "stream-restarts", &v));
   fail_unless_equals_uint64 (v, 3);
   gst_structure_free (st);
-  gst_object_unref (gst_harness_find_element (h, "rvclassify"));
   gst_harness_teardown (h);
   gst_object_unref (bus);
 }

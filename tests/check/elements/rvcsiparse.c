@@ -392,8 +392,11 @@ GST_START_TEST (test_pcap_replay)
     gst_buffer_unref (b);
   }
   fail_unless_equals_int (got, 45);
-  fail_unless_equals_uint64 (rvt_stat (gst_harness_find_element (h,
-              "rvcsiparse"), "dropped-length"), 5);
+  {
+    GstElement *e = gst_harness_find_element (h, "rvcsiparse");
+    fail_unless_equals_uint64 (rvt_stat (e, "dropped-length"), 5);
+    gst_object_unref (e);
+  }
   g_byte_array_unref (pcap);
   gst_harness_teardown (h);
 }

@@ -175,20 +175,21 @@ crash_loop (guint hz, guint boot_ms, guint boots)
   GstHarness *h = head_harness (NULL);
   GstClockTime period = GST_SECOND / hz, t = 0;
   guint per_boot = MAX (1, boot_ms * hz / 1000);
+  GstElement *head;
   GstStructure *st;
   guint64 v;
 
   for (guint b = 0; b < boots; b++)
     for (guint i = 0; i < per_boot; i++, t += period)
       fail_unless_equals_uint64 (push_frame (h, 4, i, t, NULL), i + 1);
-  g_object_get (gst_harness_find_element (h, "rvtemporalhead"), "stats", &st,
-      NULL);
+  head = gst_harness_find_element (h, "rvtemporalhead");
+  g_object_get (head, "stats", &st, NULL);
+  gst_object_unref (head);
   fail_unless (gst_structure_get_uint64 (st, "resets-reboot", &v));
   fail_unless_equals_uint64 (v, boots - 1);
   fail_unless (gst_structure_get_uint64 (st, "frames", &v));
   fail_unless_equals_uint64 (v, (guint64) boots * per_boot);
   gst_structure_free (st);
-  gst_object_unref (gst_harness_find_element (h, "rvtemporalhead"));
   gst_harness_teardown (h);
 }
 

@@ -190,10 +190,12 @@ gst_rv_csi_src_class_init (GstRvCsiSrcClass * klass)
       "Counters: received, accepted, dropped and dropped-<reason> "
       "(truncated, magic, length, crc, antennas, subcarriers, version, "
       "field, other, oversize, node-filter, kind-filter, source-filter, "
-      "rate-limit), kind-<kind>, "
-      "and nodes: one structure per node seen (id, packets, bytes, "
-      "seq-skipped, reordered, duplicates, reboots, rate in packets/s over the last "
-      "stats-interval, 0 while stats-interval is 0)");
+      "rate-limit), mesh-no-node (mesh packets of no known node), "
+      "kind-<kind>, nodes-online, and nodes: one structure per node seen "
+      "(id, packets, bytes, seq-skipped, reordered, duplicates, reboots, "
+      "rate in packets/s over the last stats-interval (0 while "
+      "stats-interval is 0), online, offline-count, interval, frequency, "
+      "channel-changes)");
 
   gst_element_class_add_static_pad_template (element_class,
       &gst_rv_csi_src_template);

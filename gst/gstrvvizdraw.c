@@ -92,15 +92,77 @@ heat (gdouble v)
       | (guint32) (b * 255);
 }
 
+/* One history as a heat image: `rows` values per column (row 0 at the
+ * bottom), newest column on the right, colours spanning the values shown
+ * at or above `floor`, at most `max_span` below the largest (0: no
+ * limit); columns without values stay dark. */
+typedef const gfloat *(*ColumnValues) (const GstRvVizColumn * c);
+
+static void
+draw_heat (cairo_t * cr, const GstRvVizNode * n, const GstRvVizRect * r,
+    guint rows, ColumnValues values, gfloat floor, gfloat max_span)
+{
+  guint cols = n->n_cols, age, b;
+  gfloat lo = G_MAXFLOAT, hi = -G_MAXFLOAT, span;
+  cairo_surface_t *img;
+  guint32 *pix;
+  gint stride;
+
+  for (age = 0; age < n->filled; age++) {
+    const gfloat *v = values (gst_rv_viz_node_column (n, age));
+    for (b = 0; v && b < rows; b++)
+      if (v[b] >= floor) {
+        lo = MIN (lo, v[b]);
+        hi = MAX (hi, v[b]);
+      }
+  }
+  if (hi < lo)
+    lo = hi = 0.0f;
+  if (max_span > 0.0f)
+    lo = MAX (lo, hi - max_span);
+  span = MAX (hi - lo, 1e-3f);
+  img = cairo_image_surface_create (CAIRO_FORMAT_RGB24, cols, rows);
+  cairo_surface_flush (img);
+  pix = (guint32 *) cairo_image_surface_get_data (img);
+  stride = cairo_image_surface_get_stride (img) / 4;
+  for (age = 0; age < cols; age++) {
+    const GstRvVizColumn *c = gst_rv_viz_node_column (n, age);
+    const gfloat *v = c ? values (c) : NULL;
+    guint x = cols - 1 - age;
+    for (b = 0; b < rows; b++)
+      pix[(rows - 1 - b) * stride + x] = v ? heat ((v[b] - lo) / span) :
+          0xff101216u;
+  }
+  cairo_surface_mark_dirty (img);
+  cairo_save (cr);
+  cairo_rectangle (cr, r->x, r->y, r->w, r->h);
+  cairo_clip (cr);
+  cairo_translate (cr, r->x, r->y);
+  cairo_scale (cr, r->w / cols, r->h / rows);
+  cairo_set_source_surface (cr, img, 0, 0);
+  cairo_pattern_set_filter (cairo_get_source (cr), CAIRO_FILTER_NEAREST);
+  cairo_paint (cr);
+  cairo_restore (cr);
+  cairo_surface_destroy (img);
+}
+
+static const gfloat *
+amplitudes (const GstRvVizColumn * c)
+{
+  return c->has_amp ? c->amp : NULL;
+}
+
+static const gfloat *
+doppler (const GstRvVizColumn * c)
+{
+  return c->has_doppler ? c->doppler : NULL;
+}
+
 static void
 draw_waterfall (cairo_t * cr, const GstRvVizNode * n, const GstRvVizRect * r,
     PangoLayout * pl, gdouble px)
 {
-  guint cols = n->n_cols, age, b;
-  gfloat lo = G_MAXFLOAT, hi = 0.0f, span;
-  cairo_surface_t *img;
-  guint32 *pix;
-  gint stride;
+  gchar s[48];
 
   fill_rect (cr, r, BG);
   if (r->h < 2 || r->w < 2)
@@ -110,48 +172,28 @@ draw_waterfall (cairo_t * cr, const GstRvVizNode * n, const GstRvVizRect * r,
         DIM);
     return;
   }
-  /* colour range: the shown history's amplitudes, null subcarriers
-   * (amplitude under 1) left out so they do not flatten the rest */
-  for (age = 0; age < n->filled; age++) {
-    const GstRvVizColumn *c = gst_rv_viz_node_column (n, age);
-    if (c->has_amp)
-      for (b = 0; b < GST_RV_VIZ_BINS; b++)
-        if (c->amp[b] >= 1.0f) {
-          lo = MIN (lo, c->amp[b]);
-          hi = MAX (hi, c->amp[b]);
-        }
-  }
-  if (hi < lo)
-    lo = hi = 0.0f;
-  span = MAX (hi - lo, 1.0f);
-  img = cairo_image_surface_create (CAIRO_FORMAT_RGB24, cols, GST_RV_VIZ_BINS);
-  cairo_surface_flush (img);
-  pix = (guint32 *) cairo_image_surface_get_data (img);
-  stride = cairo_image_surface_get_stride (img) / 4;
-  for (age = 0; age < cols; age++) {
-    const GstRvVizColumn *c = gst_rv_viz_node_column (n, age);
-    guint x = cols - 1 - age;
-    for (b = 0; b < GST_RV_VIZ_BINS; b++)
-      /* bin 0 at the bottom */
-      pix[(GST_RV_VIZ_BINS - 1 - b) * stride + x] = (c && c->has_amp) ?
-          heat ((c->amp[b] - lo) / span) : 0xff101216u;
-  }
-  cairo_surface_mark_dirty (img);
-  cairo_save (cr);
-  cairo_rectangle (cr, r->x, r->y, r->w, r->h);
-  cairo_clip (cr);
-  cairo_translate (cr, r->x, r->y);
-  cairo_scale (cr, r->w / cols, r->h / GST_RV_VIZ_BINS);
-  cairo_set_source_surface (cr, img, 0, 0);
-  cairo_pattern_set_filter (cairo_get_source (cr), CAIRO_FILTER_NEAREST);
-  cairo_paint (cr);
-  cairo_restore (cr);
-  cairo_surface_destroy (img);
-  {
-    gchar s[48];
-    g_snprintf (s, sizeof s, "%u subcarriers", n->n_subcarriers);
-    text (cr, pl, s, r->x + 3, r->y + 1, r->w - 6, px * 0.85, FALSE, 0, TEXT);
-  }
+  /* null subcarriers (amplitude under 1) left out of the colour range so
+   * they do not flatten the rest */
+  draw_heat (cr, n, r, GST_RV_VIZ_BINS, amplitudes, 1.0f, 0.0f);
+  g_snprintf (s, sizeof s, "%u subcarriers", n->n_subcarriers);
+  text (cr, pl, s, r->x + 3, r->y + 1, r->w - 6, px * 0.85, FALSE, 0, TEXT);
+}
+
+/* Doppler: frequency (0 Hz at the bottom, half the packet rate at the top)
+ * x frames, log power. */
+static void
+draw_doppler (cairo_t * cr, const GstRvVizNode * n, const GstRvVizRect * r,
+    PangoLayout * pl, gdouble px, gdouble pkt_per_s)
+{
+  gchar s[48];
+
+  fill_rect (cr, r, BG);
+  if (r->h < 2 || r->w < 2 || n->n_subcarriers == 0)
+    return;
+  /* log10 power: the top 30 dB */
+  draw_heat (cr, n, r, GST_RV_VIZ_DOPPLER_BINS, doppler, -G_MAXFLOAT, 3.0f);
+  g_snprintf (s, sizeof s, "Doppler 0-%.0f Hz", pkt_per_s / 2.0);
+  text (cr, pl, s, r->x + 3, r->y + 1, r->w - 6, px * 0.85, FALSE, 0, TEXT);
 }
 
 static void
@@ -352,6 +394,7 @@ draw_card (cairo_t * cr, PangoLayout * pl, const GstRvVizScene * sc,
 
   draw_embedding (cr, n, &k->embedding);
   draw_waterfall (cr, n, &k->waterfall, pl, px * 0.9);
+  draw_doppler (cr, n, &k->doppler, pl, px * 0.9, rate);
   draw_motion (cr, n, &k->motion, pl, px * 0.9);
   draw_timeline (cr, n, &k->timeline, pl, px * 0.9);
 

@@ -51,6 +51,7 @@ void
 gst_rv_viz_node_add_csi (GstRvVizNode * n, const rv_csi_frame * f)
 {
   guint ns = f->n_subcarriers, b;
+  gfloat mean = 0.0f;
 
   if (ns == 0 || f->n_antennas == 0 || f->iq == NULL)
     return;
@@ -69,8 +70,44 @@ gst_rv_viz_node_add_csi (GstRvVizNode * n, const rv_csi_frame * f)
       sum += sqrtf (re * re + im * im);
     }
     n->amp_acc[b] += sum / (gfloat) (s1 - s0);
+    mean += sum / (gfloat) (s1 - s0);
   }
   n->amp_n++;
+  n->dop_in[n->dop_head] = mean / GST_RV_VIZ_BINS;
+  n->dop_head = (n->dop_head + 1) % GST_RV_VIZ_DOPPLER_WINDOW;
+  if (n->dop_n < GST_RV_VIZ_DOPPLER_WINDOW)
+    n->dop_n++;
+}
+
+/* Power spectrum of the last WINDOW mean amplitudes: mean removed, Hann
+ * window, one DFT bin per output bin (64 x 32 products per frame). */
+static void
+doppler_spectrum (const GstRvVizNode * n, gfloat * out)
+{
+  const guint w = GST_RV_VIZ_DOPPLER_WINDOW;
+  gfloat x[GST_RV_VIZ_DOPPLER_WINDOW], mean = 0.0f;
+  guint i, k;
+
+  for (i = 0; i < w; i++) {
+    x[i] = n->dop_in[(n->dop_head + i) % w];
+    mean += x[i];
+  }
+  gfloat c[GST_RV_VIZ_DOPPLER_WINDOW], sn[GST_RV_VIZ_DOPPLER_WINDOW];
+
+  mean /= (gfloat) w;
+  for (i = 0; i < w; i++) {
+    c[i] = cosf (2.0f * (gfloat) G_PI * (gfloat) i / (gfloat) w);
+    sn[i] = sinf (2.0f * (gfloat) G_PI * (gfloat) i / (gfloat) w);
+    x[i] = (x[i] - mean) * (0.5f - 0.5f * c[i]);
+  }
+  for (k = 1; k <= GST_RV_VIZ_DOPPLER_BINS; k++) {
+    gfloat re = 0.0f, im = 0.0f;
+    for (i = 0; i < w; i++) {
+      re += x[i] * c[k * i % w];
+      im -= x[i] * sn[k * i % w];
+    }
+    out[k - 1] = log10f (re * re + im * im + 1e-6f);
+  }
 }
 
 void
@@ -94,6 +131,11 @@ gst_rv_viz_node_commit (GstRvVizNode * n)
     for (b = 0; b < GST_RV_VIZ_BINS; b++)
       c->amp[b] = n->amp_acc[b] / (gfloat) n->amp_n;
     c->has_amp = TRUE;
+    /* a full window of packets, and a new one in this frame */
+    if (n->dop_n == GST_RV_VIZ_DOPPLER_WINDOW) {
+      doppler_spectrum (n, c->doppler);
+      c->has_doppler = TRUE;
+    }
   }
   c->has_motion = n->has_motion;
   c->motion = n->motion;

@@ -18,6 +18,11 @@ G_BEGIN_DECLS
 
 /* Waterfall rows: subcarriers are averaged into this many bins. */
 #define GST_RV_VIZ_BINS 64
+/* Doppler spectrogram: the power spectrum of the node's mean CSI amplitude
+ * over its last WINDOW packets, frequencies 1..BINS of WINDOW (0 Hz left
+ * out), i.e. up to half the packet rate. */
+#define GST_RV_VIZ_DOPPLER_WINDOW 64
+#define GST_RV_VIZ_DOPPLER_BINS (GST_RV_VIZ_DOPPLER_WINDOW / 2)
 /* Embedding dimensions kept for the card's embedding strip. */
 #define GST_RV_VIZ_EMB_DIMS 64
 
@@ -25,6 +30,8 @@ typedef struct
 {
   gfloat amp[GST_RV_VIZ_BINS];  /* mean |CSI| per bin over the frame */
   gboolean has_amp;
+  gfloat doppler[GST_RV_VIZ_DOPPLER_BINS];  /* log10 power per frequency */
+  gboolean has_doppler;
   gboolean has_motion, motion;
   gfloat motion_score, motion_threshold;
   GQuark label;                 /* 0: no decision */
@@ -52,6 +59,10 @@ typedef struct
   guint64 emb_step;
   guint n_subcarriers;          /* of the latest raw CSI frame, 0 = none */
   gint rssi;
+
+  /* mean amplitude of the last packets, for the Doppler spectrum */
+  gfloat dop_in[GST_RV_VIZ_DOPPLER_WINDOW];
+  guint dop_head, dop_n;
 
   /* accumulated since the last column */
   gfloat amp_acc[GST_RV_VIZ_BINS];

@@ -68,8 +68,11 @@ gst_rv_viz_layout_card (guint width, guint height,
   k.x, y, k.w, eh};
   y += eh;
   out->waterfall = (GstRvVizRect) {
-  k.x, y, k.w, round (rest * 0.45)};
+  k.x, y, k.w, round (rest * 0.27)};
   y += out->waterfall.h;
+  out->doppler = (GstRvVizRect) {
+  k.x, y, k.w, round (rest * 0.18)};
+  y += out->doppler.h;
   out->motion = (GstRvVizRect) {
   k.x, y, k.w, round (rest * 0.30)};
   y += out->motion.h;

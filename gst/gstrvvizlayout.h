@@ -23,6 +23,7 @@ typedef struct
   GstRvVizRect label;           /* current decision and confidence */
   GstRvVizRect embedding;       /* embedding strip */
   GstRvVizRect waterfall;       /* amplitude, subcarrier x time */
+  GstRvVizRect doppler;         /* Doppler spectrogram, frequency x time */
   GstRvVizRect motion;          /* motion score trace and threshold */
   GstRvVizRect timeline;        /* decision timeline */
 } GstRvVizCardLayout;

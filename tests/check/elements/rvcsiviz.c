@@ -8,6 +8,7 @@
 
 #include "gstrvcsimeta.h"
 #include "gstrvnodeevent.h"
+#include "gstrvvizhistory.h"
 #include "gstrvvizlayout.h"
 #include "rvtestutil.h"
 
@@ -658,6 +659,46 @@ GST_START_TEST (test_snapshot_png)
 
 GST_END_TEST;
 
+/* The Doppler column of a node whose mean amplitude swings at 12.5 Hz in
+ * 100 Hz packets peaks at 12.5 Hz: bin 8 of 64 (index 7, 0 Hz left out). */
+GST_START_TEST (test_doppler)
+{
+  GstRvVizNode *n = gst_rv_viz_node_new (1, 32);
+  const GstRvVizColumn *c;
+  guint i, p, best = 0;
+
+  for (i = 0; i < 200; i++) {
+    int8_t iq[2 * 64];
+    rv_csi_frame f;
+    gdouble a = 40.0 + 20.0 * sin (2.0 * G_PI * 12.5 * i / 100.0);
+
+    for (p = 0; p < 64; p++) {
+      iq[2 * p] = 0;
+      iq[2 * p + 1] = (int8_t) a;
+    }
+    memset (&f, 0, sizeof f);
+    f.n_antennas = 1;
+    f.n_subcarriers = 64;
+    f.iq = iq;
+    gst_rv_viz_node_add_csi (n, &f);
+    if (i % 10 == 9)
+      gst_rv_viz_node_commit (n);
+  }
+  c = gst_rv_viz_node_column (n, 0);
+  fail_unless (c != NULL && c->has_doppler);
+  for (i = 1; i < GST_RV_VIZ_DOPPLER_BINS; i++)
+    if (c->doppler[i] > c->doppler[best])
+      best = i;
+  fail_unless_equals_int (best, 7);
+  /* far from the tone the power is orders of magnitude lower */
+  fail_unless (c->doppler[7] - c->doppler[20] > 3.0f);
+  /* the first frames, before a full window, have none */
+  fail_if (gst_rv_viz_node_column (n, 19)->has_doppler);
+  gst_rv_viz_node_free (n);
+}
+
+GST_END_TEST;
+
 static Suite *
 rvcsiviz_suite (void)
 {
@@ -676,6 +717,7 @@ rvcsiviz_suite (void)
   tcase_add_test (tc, test_node_offline);
   tcase_add_test (tc, test_snapshot_png);
   tcase_add_test (tc, test_motion);
+  tcase_add_test (tc, test_doppler);
   return s;
 }
 

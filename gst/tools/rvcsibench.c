@@ -38,6 +38,7 @@
 #include "gstrvcsimeta.h"
 #include "rv_wire.h"
 #include "rvtoolframe.h"
+#include "rvtoolopts.h"
 
 static gboolean quick;
 
@@ -509,20 +510,24 @@ bench_memory (void)
 int
 main (int argc, char **argv)
 {
-  const gchar *only = NULL;
+  gchar *only = NULL;
+  GOptionEntry entries[] = {
+    {"quick", 0, 0, G_OPTION_ARG_NONE, &quick,
+        "Short runs of every part (CI smoke run; timings not meaningful)", NULL},
+    {"only", 0, 0, G_OPTION_ARG_STRING, &only,
+        "Run one part: src, pipeline, latency or memory (default: all)", "PART"},
+    {NULL}
+  };
 
-  gst_init (&argc, &argv);
-  for (int i = 1; i < argc; i++) {
-    if (strcmp (argv[i], "--quick") == 0)
-      quick = TRUE;
-    else if (strcmp (argv[i], "--only") == 0 && i + 1 < argc)
-      only = argv[++i];
-    else {
-      fprintf (stderr, "usage: rvcsibench [--quick] "
-          "[--only src|pipeline|latency|memory]\n");
-      return 2;
-    }
-  }
+  if (!gst_rv_tool_parse_options ("rvcsibench", "Benchmarks of the rvcsi "
+          "plugin: rvcsisrc vs udpsrc, pipeline throughput, latency and memory "
+          "per stream (docs/plugin-benchmarks.md). Needs the plugin on "
+          "GST_PLUGIN_PATH.", entries, TRUE, &argc, &argv))
+    return 2;
+  if (only && strcmp (only, "src") && strcmp (only, "pipeline") &&
+      strcmp (only, "latency") && strcmp (only, "memory"))
+    return gst_rv_tool_usage_error ("rvcsibench", "--only: '%s' is not one "
+        "of src, pipeline, latency, memory", only);
   if (!gst_element_factory_find ("rvcsisrc")) {
     fprintf (stderr, "rvcsibench: the rvcsi plugin is not on "
         "GST_PLUGIN_PATH (e.g. GST_PLUGIN_PATH=build/gst)\n");

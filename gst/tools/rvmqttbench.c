@@ -36,6 +36,7 @@
 
 #include "rvclsbuffer.h"
 #include "rvmqttbroker.h"
+#include "rvtoolopts.h"
 
 #define TOPIC_FILTER "rvcsi/bench/node/+/state"
 
@@ -307,43 +308,42 @@ print_row (const Row * r)
       r->recv_rate, r->dropped, r->cpu_ms, r->broker_ms);
 }
 
-static gboolean
-parse_args (int argc, char **argv, Options * o)
+/* Fills o from argv; -1 to go on, else the exit status. */
+static int
+parse_args (int *argc, char ***argv, Options * o)
 {
-  int i;
-  for (i = 1; i < argc; i++) {
-    const gchar *a = argv[i];
-    gchar *end = NULL;
-    guint64 v = 0;
-    if (g_str_equal (a, "--quick")) {
-      o->quick = TRUE;
-      continue;
-    }
-    if (g_str_equal (a, "--help") || g_str_equal (a, "-h"))
-      return FALSE;
-    if (i + 1 >= argc) {
-      fprintf (stderr, "rvmqttbench: %s needs a value\n", a);
-      return FALSE;
-    }
-    errno = 0;
-    v = g_ascii_strtoull (argv[++i], &end, 10);
-    if (errno || !end || *end || end == argv[i]) {
-      fprintf (stderr, "rvmqttbench: %s: '%s' is not a number\n", a, argv[i]);
-      return FALSE;
-    }
-    if (g_str_equal (a, "--updates") && v >= 1000 && v <= 100000000)
-      o->updates = v;
-    else if (g_str_equal (a, "--nodes") && v >= 1 && v <= 255)
-      o->nodes = (guint) v;
-    else if (g_str_equal (a, "--qos") && v <= 2)
-      o->qos = (guint) v;
-    else {
-      fprintf (stderr, "rvmqttbench: unknown option %s or value out of range "
-          "(--updates 1000..100000000, --nodes 1..255, --qos 0..2)\n", a);
-      return FALSE;
-    }
-  }
-  return TRUE;
+  gint64 updates = (gint64) o->updates;
+  gint nodes = (gint) o->nodes, qos = (gint) o->qos;
+  GOptionEntry entries[] = {
+    {"updates", 0, 0, G_OPTION_ARG_INT64, &updates,
+        "Node states per row, 1000..100000000 (default 200000)", "N"},
+    {"nodes", 0, 0, G_OPTION_ARG_INT, &nodes,
+        "Nodes the states rotate over, 1..255 (default 64)", "N"},
+    {"qos", 0, 0, G_OPTION_ARG_INT, &qos, "MQTT QoS 0..2 (default 1)", "Q"},
+    {"quick", 0, 0, G_OPTION_ARG_NONE, &o->quick,
+        "At most 20000 updates per row (CI smoke run)", NULL},
+    {NULL}
+  };
+
+  if (!gst_rv_tool_parse_options ("rvmqttbench", "Distinct node states per "
+          "second through rvmqttsink and a private mosquitto to a subscriber, "
+          "against a bare libmosquitto publisher (docs/mqtt.md). GStreamer "
+          "starts after the subscriber process is forked, so GStreamer's "
+          "options are not taken.", entries, FALSE, argc, argv))
+    return 2;
+  if (updates < 1000 || updates > 100000000)
+    return gst_rv_tool_usage_error ("rvmqttbench", "--updates: %" G_GINT64_FORMAT
+        " is not in 1000..100000000", updates);
+  if (nodes < 1 || nodes > 255)
+    return gst_rv_tool_usage_error ("rvmqttbench", "--nodes: %d is not in "
+        "1..255", nodes);
+  if (qos < 0 || qos > 2)
+    return gst_rv_tool_usage_error ("rvmqttbench", "--qos: %d is not in 0..2",
+        qos);
+  o->updates = (guint64) updates;
+  o->nodes = (guint) nodes;
+  o->qos = (guint) qos;
+  return -1;
 }
 
 int
@@ -360,12 +360,11 @@ main (int argc, char **argv)
   guint i;
   Row rows[5];
   guint nrows = 0;
+  int st;
 
-  if (!parse_args (argc, argv, &o)) {
-    fprintf (stderr, "usage: rvmqttbench [--updates N] [--nodes N] [--qos Q] "
-        "[--quick]\n");
-    return 2;
-  }
+  st = parse_args (&argc, &argv, &o);
+  if (st >= 0)
+    return st;
   if (o.quick)
     o.updates = MIN (o.updates, 20000);
 

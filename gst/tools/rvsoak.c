@@ -35,6 +35,7 @@
 
 #include "rv_wire.h"
 #include "rvtoolframe.h"
+#include "rvtoolopts.h"
 
 #define MAX_NODES 200
 #define SPOOF_PER_S 1000
@@ -479,31 +480,21 @@ main (int argc, char **argv)
     {"seed", 0, 0, G_OPTION_ARG_INT64, &seed, "Random seed (default 1)", "N"},
     {NULL}
   };
-  GOptionContext *ctx = g_option_context_new (NULL);
-  GError *err = NULL;
   Soak clean, hostile;
   Result ref, res;
   gdouble growth;
   gboolean ok;
 
-  g_option_context_set_summary (ctx, "Soak benchmark: the rvcsi pipeline "
-      "under crash loops, channel hops, silent nodes, loss, reordering, "
-      "duplicates, spoofed-id floods and garbage; RSS, stale decisions and "
-      "counters (exit 1 when one fails). Needs the plugin on "
-      "GST_PLUGIN_PATH.");
-  g_option_context_add_main_entries (ctx, entries, NULL);
-  g_option_context_add_group (ctx, gst_init_get_option_group ());
-  if (!g_option_context_parse (ctx, &argc, &argv, &err)) {
-    g_printerr ("rvsoak: %s (see rvsoak --help)\n", err->message);
+  if (!gst_rv_tool_parse_options ("rvsoak", "Soak benchmark: the rvcsi "
+          "pipeline under crash loops, channel hops, silent nodes, loss, "
+          "reordering, duplicates, spoofed-id floods and garbage; RSS, stale "
+          "decisions and counters (exit 1 when one fails). Needs the plugin "
+          "on GST_PLUGIN_PATH.", entries, TRUE, &argc, &argv))
     return 2;
-  }
-  g_option_context_free (ctx);
   if (nodes < 1 || nodes > MAX_NODES || !(rate >= 1 && rate <= 100) ||
-      !(duration >= 1 && duration <= 7 * 86400) || !(report > 0)) {
-    g_printerr ("rvsoak: --nodes 1..%d, --rate 1..100, --duration 1 s..1 "
-        "week, --report > 0 (see rvsoak --help)\n", MAX_NODES);
-    return 2;
-  }
+      !(duration >= 1 && duration <= 7 * 86400) || !(report > 0))
+    return gst_rv_tool_usage_error ("rvsoak", "--nodes 1..%d, --rate 1..100, "
+        "--duration 1 s..1 week, --report > 0", MAX_NODES);
 
   /* reference: the same nodes, clean, in this run */
   soak_init (&clean, (guint) nodes, rate, MIN (duration, 30), duration,

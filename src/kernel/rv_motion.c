@@ -58,7 +58,7 @@ struct rv_motion {
     /* calibration */
     bool     started, calibrated;
     uint64_t start_t, block_t;
-    double   block_sum;
+    float    block_sum;
     uint32_t block_n;
     bool     block_motion;
     float    quiet;                       /* calibrated quiet score, 0 = none */
@@ -211,6 +211,16 @@ static bool tone_usable(const rv_motion_slot *s, uint32_t k, uint32_t pow)
     return s->frames == 0 ? pow > 0 : s->level[k] >= NULL_LEVEL;
 }
 
+/* floor(x) for 0 <= x, at most max, without a float-to-integer conversion
+ * (soft-float cores without an FPU do not all provide one). */
+static uint32_t floor_count(float x, uint32_t max)
+{
+    uint32_t n = 0;
+    while (n < max && (float)(n + 1u) <= x)
+        n++;
+    return n;
+}
+
 static float med3(float a, float b, float c)
 {
     float lo = a < b ? a : b, hi = a < b ? b : a;
@@ -295,7 +305,7 @@ static bool slot_update(rv_motion *m, rv_motion_slot *s, const int8_t *iq, uint6
     if (nv < MIN_TONES)
         return false;
     sort_floats(v, nv);
-    uint32_t drop = (uint32_t)(m->cfg.tuning.trim * (float)nv);
+    uint32_t drop = floor_count(m->cfg.tuning.trim * (float)nv, nv / 2u);
     float acc = 0.0f;
     for (uint32_t i = drop; i < nv - drop; i++)
         acc += v[i];
@@ -325,7 +335,7 @@ static float window_score(rv_motion *m, float e, uint64_t t)
     for (uint32_t i = 0; i < m->win_n; i++)
         v[i] = m->win_e[(m->win_head + cap - 1u - i) % cap];
     sort_floats(v, m->win_n);
-    uint32_t rank = (uint32_t)(m->cfg.tuning.rank * (float)m->win_n);
+    uint32_t rank = floor_count(m->cfg.tuning.rank * (float)m->win_n, m->win_n - 1u);
     float x = v[m->win_n - 1u - rank];
     /* fast path: the last RUN frames all deviating count at once */
     if (m->win_n >= RUN_FRAMES) {
@@ -354,7 +364,7 @@ static void calibrate(rv_motion *m, float x, uint64_t t)
     uint64_t block_ns = m->cfg.calibration_ns / BLOCKS_PER_CAL;
     if (t - m->block_t < block_ns)
         return;
-    float bm = (float)(m->block_sum / m->block_n);
+    float bm = m->block_sum / (float)m->block_n;
     if (m->quiet == 0.0f || bm < m->quiet) {
         m->quiet = bm;
     } else if (m->calibrated) {
@@ -365,7 +375,7 @@ static void calibrate(rv_motion *m, float x, uint64_t t)
     if (t - m->start_t >= m->cfg.calibration_ns)
         m->calibrated = true;
     m->block_t = t;
-    m->block_sum = 0.0;
+    m->block_sum = 0.0f;
     m->block_n = 0;
     m->block_motion = false;
 }

@@ -11,7 +11,8 @@
  *      feature sequence pushed frame by frame, logits every 16 frames, error
  *      paths, one allocation, packet round trip through the wire decoder,
  *      for both KV cache precisions
- *   4. FW_BUDGET builds add fw_budget.c: sizes, stack, instruction counts
+ *   4. the motion detector on a real quiet-to-motion stretch (fw_motion.c)
+ *   5. FW_BUDGET builds add fw_budget.c: sizes, stack, instruction counts
  *
  * Inputs and the model blob come from fw_inputs.c.
  */
@@ -23,6 +24,7 @@
 #include "fw_arena.h"
 #include "fw_budget.h"
 #include "fw_inputs.h"
+#include "fw_motion.h"
 #include "fw_out.h"
 #include "fw_port.h"
 #include "ruv_temporal.h"
@@ -165,6 +167,7 @@ int fw_main(void)
         fw_budgets(&m);
 #endif
     }
+    fw_motion_run();
     bool pass = fw_out_failures() == 0;
     fw_write(pass ? "RESULT PASS\n" : "RESULT FAIL\n");
     return pass ? 0 : 1;

@@ -1,7 +1,8 @@
 /*
  * windows_file.h — the labelled windows rvtrain trains on, written to a file
- * for offline analysis (rvtrain --dump-windows; scripts/feature-ceiling.py
- * reads it). Layout, all little-endian (docs/training.md §6):
+ * for offline analysis (rvtrain --dump-windows;
+ * scripts/analysis/feature-ceiling.py reads it). Layout, all little-endian
+ * (docs/training.md §6):
  *
  *   "RVTW"  u32 version (1)  u32 in_dim  u32 seq_len  u32 n_classes
  *   n_classes x 32-byte class names (NUL-padded)

@@ -10,7 +10,7 @@ still / lying people. Run it on the same seed with and without
 (docs/training.md §4, the ceiling on fall recall).
 
     rvsim --scenario fall --seed 962000 --duration 1200 --pcap f.pcap --labels f.jsonl
-    scripts/fall-onset.py f.pcap f.jsonl [--rate 100]
+    scripts/analysis/fall-onset.py f.pcap f.jsonl [--rate 100]
 
 Maintainers' analysis; needs python3-numpy.
 """

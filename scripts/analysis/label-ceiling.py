@@ -29,7 +29,7 @@ sits, stands or falls (the gesture labels the frame by priority).
 
     for i in $(seq 0 8); do rvsim --scenario S_i --seed $((950000+i)) \\
         --duration 60 --labels l$i.jsonl; done
-    scripts/label-ceiling.py l*.jsonl [--rate 100] [--warmup 2] [--onset-mm 1,2,5]
+    scripts/analysis/label-ceiling.py l*.jsonl [--rate 100] [--warmup 2] [--onset-mm 1,2,5]
 
 Maintainers' analysis (docs/training.md §4); nothing in the build uses it.
 """

@@ -13,7 +13,7 @@ test windows (split 1; without any, a share of the streams).
     rvtrain --input csi --sim-sessions 80 --sim-duration 30 --sim-nodes 1 \\
             --test-sessions 30 --seq 2999 --stride 2999 --ctx-min 0 \\
             --map apnea=still --map lying=still --dump-windows w.rvtw
-    scripts/feature-ceiling.py w.rvtw [--stats 25,100,300] [--every 5] [--dims 0-41] [--fuse]
+    scripts/analysis/feature-ceiling.py w.rvtw [--stats 25,100,300] [--every 5] [--dims 0-41] [--fuse]
 
 Needs python3-numpy and python3-sklearn (apt-get install python3-sklearn);
 maintainers' analysis only, nothing in the build or the tests uses it.

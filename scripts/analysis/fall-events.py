@@ -13,7 +13,7 @@ seconds after its end; a run of `fall` decisions that overlaps no such
 interval is a false alarm. Prints one line per capture and the totals.
 
     rvsim --scenario fall --seed 961000 --duration 1200 --pcap f.pcap --labels f.jsonl
-    GST_PLUGIN_PATH=build/gst scripts/fall-events.py f.pcap f.jsonl \\
+    GST_PLUGIN_PATH=build/gst scripts/analysis/fall-events.py f.pcap f.jsonl \\
         [--model my.rvne] [--classify "hold-time=300000000"] [--grace 1.0]
 
 Needs python3-gi and gir1.2-gst-1.0, and pcapparse (gstreamer1.0-plugins-bad).

@@ -83,8 +83,8 @@ gboolean gst_rv_packet_filter_admit (GstRvPacketFilter * f,
 gboolean gst_rv_packet_filter_admit_from (GstRvPacketFilter * f,
     const rv_net_addr * src, const guint8 * data, gsize len,
     GstClockTime now, GstRvCsiPacketInfo * info);
-/* Counts a packet dropped before admission: by kernel status (text lines
- * that do not parse) or as oversize (status RV_OK). */
+/* Count a packet dropped before admission: by kernel status (a text line
+ * that does not parse), or as larger than the receive slot. */
 void gst_rv_packet_filter_reject (GstRvPacketFilter * f, guint status);
 void gst_rv_packet_filter_reject_oversize (GstRvPacketFilter * f);
 

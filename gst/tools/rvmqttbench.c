@@ -308,6 +308,51 @@ print_row (const Row * r)
       r->recv_rate, r->dropped, r->cpu_ms, r->broker_ms);
 }
 
+/* Forks the subscriber process (call before any thread exists). */
+static gboolean
+start_subscriber (guint port, guint qos, Subscriber * sub)
+{
+  int to_child[2], from_child[2];
+
+  if (pipe (to_child) < 0 || pipe (from_child) < 0) {
+    perror ("rvmqttbench: pipe");
+    return FALSE;
+  }
+  fflush (NULL);
+  sub->pid = fork ();
+  if (sub->pid < 0) {
+    perror ("rvmqttbench: fork");
+    return FALSE;
+  }
+  if (sub->pid == 0) {
+    close (to_child[1]);
+    close (from_child[0]);
+    _exit (subscriber_main (port, qos, to_child[0], from_child[1]));
+  }
+  close (to_child[0]);
+  close (from_child[1]);
+  sub->to = to_child[1];
+  sub->from = from_child[0];
+  return TRUE;
+}
+
+/* The run's conditions (load average included) and the table header. */
+static void
+print_header (const Options * o, guint port)
+{
+  gchar *load = NULL;
+
+  g_file_get_contents ("/proc/loadavg", &load, NULL, NULL);
+  printf ("rvmqttbench: %" G_GUINT64_FORMAT " distinct state updates per "
+      "row over %u nodes, QoS %u, mosquitto on 127.0.0.1:%u, subscriber in "
+      "its own process; %u CPUs, load average %s\n", o->updates, o->nodes,
+      o->qos, port, g_get_num_processors (), load ? g_strchomp (load) : "?");
+  g_free (load);
+  printf ("| publisher | offered/s | updates | pushed/s | longest push ms | "
+      "received | received/s | dropped | CPU ms per 1000 (process) | "
+      "CPU ms per 1000 (broker) |\n|---|---|---|---|---|---|---|---|---|---|\n");
+}
+
 /* Fills o from argv; -1 to go on, else the exit status. */
 static int
 parse_args (int *argc, char ***argv, Options * o)
@@ -356,7 +401,6 @@ main (int argc, char **argv)
   GError *err = NULL;
   RvMqttBroker *b;
   Subscriber sub;
-  int to_child[2], from_child[2];
   guint i;
   Row rows[5];
   guint nrows = 0;
@@ -375,21 +419,8 @@ main (int argc, char **argv)
     return 1;
   }
   /* the subscriber process, before any thread exists here */
-  if (pipe (to_child) < 0 || pipe (from_child) < 0) {
-    perror ("pipe");
+  if (!start_subscriber (b->port, o.qos, &sub))
     return 1;
-  }
-  fflush (NULL);
-  sub.pid = fork ();
-  if (sub.pid == 0) {
-    close (to_child[1]);
-    close (from_child[0]);
-    _exit (subscriber_main (b->port, o.qos, to_child[0], from_child[1]));
-  }
-  close (to_child[0]);
-  close (from_child[1]);
-  sub.to = to_child[1];
-  sub.from = from_child[0];
 
   gst_init (&argc, &argv);
   {
@@ -406,19 +437,7 @@ main (int argc, char **argv)
   labels[1] = g_quark_from_static_string ("walking");
   labels[2] = g_quark_from_static_string ("sitting");
 
-  {
-    gchar *load = NULL;
-    g_file_get_contents ("/proc/loadavg", &load, NULL, NULL);
-    printf ("rvmqttbench: %" G_GUINT64_FORMAT " distinct state updates per "
-        "row over %u nodes, QoS %u, mosquitto on 127.0.0.1:%u, subscriber in "
-        "its own process; %u CPUs, load average %s\n", o.updates, o.nodes,
-        o.qos, b->port, g_get_num_processors (),
-        load ? g_strchomp (load) : "?");
-    g_free (load);
-  }
-  printf ("| publisher | offered/s | updates | pushed/s | longest push ms | "
-      "received | received/s | dropped | CPU ms per 1000 (process) | "
-      "CPU ms per 1000 (broker) |\n|---|---|---|---|---|---|---|---|---|---|\n");
+  print_header (&o, b->port);
   rows[nrows] = run_reference (&o, b, &sub);
   print_row (&rows[nrows++]);
   for (i = 0; i < G_N_ELEMENTS (rates); i++) {

@@ -52,14 +52,13 @@ fill_rect (cairo_t * cr, const GstRvVizRect * r, Rgb c)
   cairo_fill (cr);
 }
 
-/* Text at (x, y) in a box of width w (ellipsized), pixel size px; align
- * 0 left, 1 right, 2 centred. Returns the text's width. */
-static gdouble
-text (cairo_t * cr, PangoLayout * pl, const gchar * str, gdouble x, gdouble y,
-    gdouble w, gdouble px, gboolean bold, gint align, Rgb c)
+/* Lays out str in a box of width w (ellipsized), pixel size px; align 0
+ * left, 1 right, 2 centred. */
+static void
+set_text (PangoLayout * pl, const gchar * str, gdouble w, gdouble px,
+    gboolean bold, gint align)
 {
   PangoFontDescription *fd = pango_font_description_from_string ("Sans");
-  PangoRectangle ink, log;
 
   pango_font_description_set_absolute_size (fd, MAX (px, 4.0) * PANGO_SCALE);
   pango_font_description_set_weight (fd,
@@ -71,11 +70,36 @@ text (cairo_t * cr, PangoLayout * pl, const gchar * str, gdouble x, gdouble y,
   pango_layout_set_alignment (pl, align == 2 ? PANGO_ALIGN_CENTER :
       align ? PANGO_ALIGN_RIGHT : PANGO_ALIGN_LEFT);
   pango_layout_set_text (pl, str, -1);
-  pango_layout_get_pixel_extents (pl, &ink, &log);
+}
+
+/* Text at (x, y), laid out as set_text() does, in colour c. */
+static void
+text (cairo_t * cr, PangoLayout * pl, const gchar * str, gdouble x, gdouble y,
+    gdouble w, gdouble px, gboolean bold, gint align, Rgb c)
+{
+  set_text (pl, str, w, px, bold, align);
   set_rgb (cr, c);
   cairo_move_to (cr, x, y);
   pango_cairo_show_layout (cr, pl);
-  return log.width;
+}
+
+/* A small label on a busy panel: text on a dark backing so it stays
+ * legible over the heat images and traces. */
+static void
+tag (cairo_t * cr, PangoLayout * pl, const gchar * str, const GstRvVizRect * r,
+    gdouble px)
+{
+  PangoRectangle ink, log;
+
+  set_text (pl, str, r->w - 6, px, FALSE, 0);
+  pango_layout_get_pixel_extents (pl, &ink, &log);
+  cairo_set_source_rgba (cr, 0.0, 0.0, 0.0, 0.6);
+  cairo_rectangle (cr, r->x, r->y, MIN (log.width + 6.0, r->w),
+      MIN (log.height + 2.0, r->h));
+  cairo_fill (cr);
+  set_rgb (cr, TEXT);
+  cairo_move_to (cr, r->x + 3, r->y + 1);
+  pango_cairo_show_layout (cr, pl);
 }
 
 /* Amplitude to colour: dark blue -> cyan -> yellow -> white. */
@@ -176,7 +200,7 @@ draw_waterfall (cairo_t * cr, const GstRvVizNode * n, const GstRvVizRect * r,
    * they do not flatten the rest */
   draw_heat (cr, n, r, GST_RV_VIZ_BINS, amplitudes, 1.0f, 0.0f);
   g_snprintf (s, sizeof s, "%u subcarriers", n->n_subcarriers);
-  text (cr, pl, s, r->x + 3, r->y + 1, r->w - 6, px * 0.85, FALSE, 0, TEXT);
+  tag (cr, pl, s, r, px * 0.85);
 }
 
 /* Doppler: frequency (0 Hz at the bottom, half the packet rate at the top)
@@ -193,7 +217,7 @@ draw_doppler (cairo_t * cr, const GstRvVizNode * n, const GstRvVizRect * r,
   /* log10 power: the top 30 dB */
   draw_heat (cr, n, r, GST_RV_VIZ_DOPPLER_BINS, doppler, -G_MAXFLOAT, 3.0f);
   g_snprintf (s, sizeof s, "Doppler 0-%.0f Hz", pkt_per_s / 2.0);
-  text (cr, pl, s, r->x + 3, r->y + 1, r->w - 6, px * 0.85, FALSE, 0, TEXT);
+  tag (cr, pl, s, r, px * 0.85);
 }
 
 static void
@@ -269,7 +293,7 @@ draw_motion (cairo_t * cr, const GstRvVizNode * n, const GstRvVizRect * r,
     gchar s[64];
     g_snprintf (s, sizeof s, "motion %.3g / %.3g%s", n->motion_score,
         n->motion_threshold, n->motion_calibrated ? "" : " (calibrating)");
-    text (cr, pl, s, r->x + 3, r->y + 1, r->w - 6, px * 0.85, FALSE, 0, TEXT);
+    tag (cr, pl, s, r, px * 0.85);
   }
 }
 

@@ -10,8 +10,8 @@ by rvconvert) the default pipeline
     filesrc ! pcapparse ! rvcsiparse ! rvtemporalhead ! rvclassify ! fakesink
 
 runs with each given model (default: the built-in one) and rvclassify's
-decision-change messages are mapped back onto the packets (by sequence
-number). Per chip, both sessions pooled, after a warm-up of 2 s of stream
+decision-change messages are mapped back onto the packets by time (the
+message's running time against the packet's time; the stream starts at 0). Per chip, both sessions pooled, after a warm-up of 2 s of stream
 time at the start of each stream:
 
   quiet->motion  % of quiet packets whose decision is a motion class
@@ -105,7 +105,8 @@ def set_rssi(pcap, rssi, noise_floor):
 
 
 def decisions(pcap, model):
-    """[(seq, label)] of rvclassify's decision changes on one pcap."""
+    """[(seconds, label)] of rvclassify's decision changes on one pcap;
+    "unknown"/"offline" (no decision) map to None."""
     m = f" model={model}" if model else ""
     desc = (f"filesrc location={pcap} ! pcapparse ! rvcsiparse ! rvtemporalhead{m} ! "
             f"rvclassify{m} ! fakesink")
@@ -124,7 +125,9 @@ def decisions(pcap, model):
             break
         s = msg.get_structure()
         if s and s.get_name() == "rvclassify":
-            out.append((s.get_value("seq"), s.get_value("label")))
+            label = s.get_value("label")
+            out.append((s.get_value("timestamp") / 1e9,
+                         None if s.get_value("label-index") < 0 else label))
     p.set_state(Gst.State.NULL)
     return out
 
@@ -136,8 +139,8 @@ def score(rows, changes):
     res = {"quiet": 0, "quiet_motion": 0, "move": 0, "move_motion": 0, "quiet_changes": 0}
     held = collections.Counter()
     prev = None
-    for seq, t, label in rows:
-        while i < len(changes) and changes[i][0] <= seq:
+    for _seq, t, label in rows:
+        while i < len(changes) and changes[i][0] <= t - t0 + 1e-6:
             cur = changes[i][1]
             i += 1
         if t - t0 < WARMUP_S:

@@ -23,14 +23,9 @@ rvtrain="$build/src/tools/rvtrain"
 merges=(--map apnea=still --map lying=still)
 scen=random,mixed,fall,sit,gestures,walking,empty,breathing,apnea
 
-# Half the CSI sessions use rvsim's calibrated receiver (noise, gain
-# locking, filled subcarriers, rate and jitter drawn per node over the
-# ranges real ESP32-family recordings show, docs/simulator.md), half the
-# fixed one.
 if [[ $which == all || $which == csi ]]; then
   "$rvtrain" --input csi "${merges[@]}" \
     --sim-sessions 300 --sim-seed 100000 --sim-duration 30 --sim-rate 100 --sim-nodes 1 \
-    --sim-receiver mixed \
     --sim-scenarios "$scen" --test-sessions 9 --test-seed 900000 \
     --seq 256 --stride 256 --warmup 200 --ctx-min 16 --layers 2 --d-model 32 \
     --heads 4 --kv-heads 1 --head-dim 16 --ffn 64 --rope-pairs 4 \

@@ -9,7 +9,8 @@ by rvconvert) the default pipeline
 
     filesrc ! pcapparse ! rvcsiparse ! rvtemporalhead ! rvclassify ! fakesink
 
-runs with each given model (default: the built-in one) and rvclassify's
+runs with each given model (default: the built-in one; rvclassify's motion
+gate off unless --motion-gate, so the rows show the model's own view) and rvclassify's
 decision-change messages are mapped back onto the packets by time (the
 message's running time against the packet's time; the stream starts at 0). Per chip, both sessions pooled, after a warm-up of 2 s of stream
 time at the start of each stream:
@@ -104,12 +105,12 @@ def set_rssi(pcap, rssi, noise_floor):
     open(pcap, "wb").write(raw)
 
 
-def decisions(pcap, model):
+def decisions(pcap, model, gate):
     """[(seconds, label)] of rvclassify's decision changes on one pcap;
     "unknown"/"offline" (no decision) map to None."""
     m = f" model={model}" if model else ""
     desc = (f"filesrc location={pcap} ! pcapparse ! rvcsiparse ! rvtemporalhead{m} ! "
-            f"rvclassify{m} ! fakesink")
+            f"rvclassify{m} motion-gate={'true' if gate else 'false'} ! fakesink")
     p = Gst.parse_launch(desc)
     bus = p.get_bus()
     p.set_state(Gst.State.PLAYING)
@@ -164,6 +165,9 @@ def main():
     ap.add_argument("--build", default=os.path.join(ROOT, "build"), help="meson build dir")
     ap.add_argument("--model", action="append", default=[],
                     help=".rvne to evaluate (repeatable; default: the built-in model)")
+    ap.add_argument("--motion-gate", action="store_true",
+                    help="keep rvclassify's motion gate on (the shipped pipeline); "
+                         "default off: the model's own decisions")
     ap.add_argument("--rssi", type=int, default=-50,
                     help="RSSI written into the frames, dBm (the recordings have none; "
                          "0 keeps rvconvert's 0 dBm); noise floor -95 dBm")
@@ -178,7 +182,7 @@ def main():
             if a.rssi:
                 set_rssi(pcap, a.rssi, -95)
             for m in models:
-                r = score(rows, decisions(pcap, m))
+                r = score(rows, decisions(pcap, m, a.motion_gate))
                 agg = per.setdefault((m, chip), {"n": 0, "held": collections.Counter()})
                 agg["n"] += 1
                 for key, v in r.items():

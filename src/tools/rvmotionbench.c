@@ -222,10 +222,15 @@ static void print_table(const options *o, const chip_row *rows, size_t nc, size_
            "per packet after a %u s warm-up; baseline packets negative, movement packets "
            "positive; a chip's sessions pooled\n\n",
            o->data, n_sessions, nc, RVREAL_WARMUP_US / 1000000u);
-    printf("chip   | packets     | defaults        | jitter +-%-4g ms | leave-one-chip-out "
-           "                       | MVS-style, this run | ESPectre MVS (theirs)\n", o->play.jitter_ms);
-    printf("       | quiet/moving|  recall    FP   |  recall    FP   |  recall    FP   "
-           "| chosen without the chip |  recall    FP     |  recall    FP\n");
+    char jit[32];
+    snprintf(jit, sizeof jit, "jitter +-%g ms", o->play.jitter_ms);
+    printf("%-6s | %-11s | %-15s | %-15s | %-15s | %-23s | %-15s | %s\n", "chip", "packets",
+           "defaults", jit, "chip left out", "(chosen without it)", "MVS-style, here",
+           "ESPectre MVS (theirs)");
+    printf("%-6s | %-11s |", "", "quiet/move");
+    for (int k = 0; k < 3; k++)
+        printf(" %-15s |", "  recall    FP");
+    printf(" %-23s | %-15s | %s\n", "", "  recall    FP", "  recall    FP");
     rvreal_counts all_def = { 0 }, all_jit = { 0 }, all_loco = { 0 }, all_mvs = { 0 };
     for (size_t c = 0; c < nc; c++) {
         const chip_row *r = &rows[c];
@@ -234,8 +239,7 @@ static void print_table(const options *o, const chip_row *rows, size_t nc, size_
         print_cell(&r->def);
         print_cell(&r->jit);
         if (o->quick || !r->loco_found) {
-            printf("     (%s)      |                         |",
-                   o->quick ? "--quick" : "none fits");
+            printf(" %-15s | %-23s |", o->quick ? "(--quick)" : "(none fits)", "");
         } else {
             rv_motion_cfg g;
             grid_cfg(r->loco_grid, &g);
@@ -262,10 +266,10 @@ static void print_table(const options *o, const chip_row *rows, size_t nc, size_
     print_cell(&all_def);
     print_cell(&all_jit);
     if (o->quick)
-        printf("                 |                         |");
+        printf(" %-15s | %-23s |", "", "");
     else {
         print_cell(&all_loco);
-        printf("                         |");
+        printf(" %-23s |", "");
     }
     print_cell(&all_mvs);
     printf("\n\nonset (defaults): movement packets in the first %u s after the switch from "

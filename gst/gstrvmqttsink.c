@@ -288,6 +288,18 @@ gst_rv_mqtt_sink_event (GstBaseSink * sink, GstEvent * event)
 
 /* ---- start / stop ---- */
 
+static void
+clear_run (GstRvMqttSink * self)
+{
+  guint i;
+  for (i = 0; i < MAX_NODES; i++)
+    g_clear_pointer (&self->nodes[i], gst_rv_mqtt_node_free);
+  g_clear_pointer (&self->run_site, g_free);
+  g_clear_pointer (&self->run_prefix, g_free);
+  g_clear_pointer (&self->run_discovery, g_free);
+  g_clear_pointer (&self->host_topic, g_free);
+}
+
 /* A topic level must not hold MQTT wildcards; a site is one level. */
 static gboolean
 valid_level (const gchar * s, gboolean allow_slash)
@@ -339,12 +351,14 @@ gst_rv_mqtt_sink_start (GstBaseSink * sink)
             self->run_discovery ? self->run_discovery : ""),
         ("each must be non-empty, contain no '+' or '#' and not start or end "
             "with '/'; site is one topic level (no '/')"));
+    clear_run (self);
     return FALSE;
   }
   if (!self->client) {
     GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS, ("%s", err->message),
         (NULL));
     g_clear_error (&err);
+    clear_run (self);
     return FALSE;
   }
   self->states = self->ignored = self->expired = 0;
@@ -358,7 +372,6 @@ gst_rv_mqtt_sink_stop (GstBaseSink * sink)
 {
   GstRvMqttSink *self = GST_RV_MQTT_SINK (sink);
   GstRvMqttClient *client;
-  guint i;
 
   if (self->client)
     gst_rv_mqtt_client_stop (self->client, STOP_FLUSH_MS);
@@ -367,12 +380,7 @@ gst_rv_mqtt_sink_stop (GstBaseSink * sink)
   self->client = NULL;
   GST_OBJECT_UNLOCK (self);
   gst_rv_mqtt_client_free (client);
-  for (i = 0; i < MAX_NODES; i++)
-    g_clear_pointer (&self->nodes[i], gst_rv_mqtt_node_free);
-  g_clear_pointer (&self->run_site, g_free);
-  g_clear_pointer (&self->run_prefix, g_free);
-  g_clear_pointer (&self->run_discovery, g_free);
-  g_clear_pointer (&self->host_topic, g_free);
+  clear_run (self);
   return TRUE;
 }
 

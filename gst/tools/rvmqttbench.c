@@ -448,15 +448,20 @@ main (int argc, char **argv)
     fflush (stdout);
   }
   printf ("\nrvmqttsink CPU per update vs the bare publisher: %.2fx "
-      "(last row); %s\n", rows[nrows - 1].cpu_ms / MAX (rows[0].cpu_ms, 1e-9),
-      "every row must show received = updates and dropped = 0");
+      "(last row)\n", rows[nrows - 1].cpu_ms / MAX (rows[0].cpu_ms, 1e-9));
 
   close (sub.to);
   close (sub.from);
   waitpid (sub.pid, NULL, 0);
   rv_mqtt_broker_free (b);
+  /* Drops are allowed (counted, and the latest states are re-sent);
+   * a message neither received nor counted is a bug. */
   for (i = 1; i < nrows; i++)
-    if (rows[i].received < rows[i].sent || rows[i].dropped)
+    if (rows[i].received + rows[i].dropped < rows[i].sent) {
+      fprintf (stderr, "rvmqttbench: %" G_GUINT64_FORMAT " updates neither "
+          "received nor counted as dropped\n", rows[i].sent -
+          rows[i].received - rows[i].dropped);
       return 3;
+    }
   return 0;
 }

@@ -6,6 +6,10 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+#include <unistd.h>
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <mosquitto.h>
@@ -86,17 +90,24 @@ rv_mqtt_broker_path (RvMqttBroker * b, const gchar * file)
   return g_build_filename (b->dir, file, NULL);
 }
 
+/* Plain connect(): GSocketClient would consult the proxy resolver
+ * (libproxy, a thread, C++ exceptions) for a loopback probe. */
 static gboolean
 accepts (guint port)
 {
-  GSocketClient *cl = g_socket_client_new ();
-  GSocketConnection *conn = g_socket_client_connect_to_host (cl, "127.0.0.1",
-      (guint16) port, NULL, NULL);
-  g_object_unref (cl);
-  if (!conn)
+  struct sockaddr_in sa;
+  int fd = socket (AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  gboolean ok;
+
+  if (fd < 0)
     return FALSE;
-  g_object_unref (conn);
-  return TRUE;
+  memset (&sa, 0, sizeof sa);
+  sa.sin_family = AF_INET;
+  sa.sin_port = htons ((guint16) port);
+  sa.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
+  ok = connect (fd, (struct sockaddr *) &sa, sizeof sa) == 0;
+  close (fd);
+  return ok;
 }
 
 static gboolean

@@ -133,6 +133,15 @@ wait_json_member (RvMqttSub * s, const gchar * topic, const gchar * member,
   return NULL;
 }
 
+/* Fails unless topic gets payload want (NULL: any) in time. */
+static void
+expect_msg (RvMqttSub * s, const gchar * topic, const gchar * want)
+{
+  gchar *pl = rv_mqtt_sub_wait (s, topic, want, WAIT_MS);
+  fail_unless (pl != NULL, "%s: no '%s'", topic, want ? want : "message");
+  g_free (pl);
+}
+
 /* Waits for an ERROR or WARNING message and returns its text. */
 static gchar *
 wait_bus (GstElement * p, GstMessageType type)
@@ -236,9 +245,8 @@ GST_START_TEST (test_discovery_and_states)
   g_object_unref (jp);
   g_free (pl);
 
-  g_free (rv_mqtt_sub_wait (s, "rvcsi/lab/node/1/availability", "online",
-          WAIT_MS));
-  g_free (rv_mqtt_sub_wait (s, "rvcsi/lab/availability", "online", WAIT_MS));
+  expect_msg (s, "rvcsi/lab/node/1/availability", "online");
+  expect_msg (s, "rvcsi/lab/availability", "online");
 
   /* Second antenna: an attribute of the node's state. */
   push (p, 1, 1, 2, 0.7f, 10 * GST_MSECOND);
@@ -264,8 +272,7 @@ GST_START_TEST (test_discovery_and_states)
             20 * GST_MSECOND));
     gst_object_unref (src);
   }
-  g_free (rv_mqtt_sub_wait (s, "rvcsi/lab/node/1/availability", "offline",
-          WAIT_MS));
+  expect_msg (s, "rvcsi/lab/node/1/availability", "offline");
 
   stop_pipeline (p);
   /* A clean stop says the host is offline. */
@@ -351,7 +358,7 @@ GST_START_TEST (test_rate_limits)
   for (t = 10 * GST_MSECOND; t <= 2500 * GST_MSECOND; t += 10 * GST_MSECOND)
     push (p, 1, 0, 1, 0.5f + (gfloat) (t / GST_MSECOND) * 1e-4f, t);
   push (p, 1, 0, 2, 0.9f, t);   /* label change: at once */
-  fail_unless (wait_json_member (s, topic, "label", "sitting") != NULL);
+  g_free (wait_json_member (s, topic, "label", "sitting"));
   fail_unless_equals_int (rv_mqtt_sub_topic_count (s, topic), 4);
   /* unchanged for 5 s of stream time: one heartbeat */
   n = rv_mqtt_sub_count (s);
@@ -381,16 +388,15 @@ GST_START_TEST (test_broker_restart)
   fail_unless (rv_mqtt_broker_restart (b, &err), "%s",
       err ? err->message : "");
   rv_mqtt_sub_reset (s);
-  fail_unless (wait_json_member (s, "rvcsi/lab/node/1/state", "label",
-          "walking") != NULL);
-  g_free (rv_mqtt_sub_wait (s, "homeassistant/binary_sensor/rvcsi_lab_node1/"
-          "motion/config", NULL, WAIT_MS));
-  g_free (rv_mqtt_sub_wait (s, "homeassistant/sensor/rvcsi_lab_node1/"
-          "activity/config", NULL, WAIT_MS));
-  fail_unless (rv_mqtt_sub_wait (s, "rvcsi/lab/node/1/availability",
-          "online", WAIT_MS) != NULL);
-  fail_unless (rv_mqtt_sub_wait (s, "rvcsi/lab/availability", "online",
-          WAIT_MS) != NULL);
+  g_free (wait_json_member (s, "rvcsi/lab/node/1/state", "label",
+          "walking"));
+  expect_msg (s, "homeassistant/binary_sensor/rvcsi_lab_node1/"
+          "motion/config", NULL);
+  expect_msg (s, "homeassistant/sensor/rvcsi_lab_node1/"
+          "activity/config", NULL);
+  expect_msg (s, "rvcsi/lab/node/1/availability",
+          "online");
+  expect_msg (s, "rvcsi/lab/availability", "online");
   /* and streaming goes on */
   push (p, 1, 0, 2, 0.9f, GST_SECOND);
   g_free (wait_json_member (s, "rvcsi/lab/node/1/state", "label", "sitting"));
@@ -582,8 +588,7 @@ GST_START_TEST (test_discovery_expiry)
   pl = rv_mqtt_sub_wait (s, cfg, "", WAIT_MS);
   fail_unless (pl != NULL, "config of node 1 not removed");
   g_free (pl);
-  fail_unless (rv_mqtt_sub_wait (s, "rvcsi/lab/node/1/state", "",
-          WAIT_MS) != NULL);
+  expect_msg (s, "rvcsi/lab/node/1/state", "");
   pl = rv_mqtt_sub_wait (s, "homeassistant/binary_sensor/rvcsi_lab_node2/"
       "motion/config", NULL, WAIT_MS);
   fail_unless (pl && *pl);
@@ -725,14 +730,12 @@ GST_START_TEST (test_last_will)
   RvMqttSub *s = subscribe (b);
   GPid pid = spawn_child (b, "willtest");
 
-  fail_unless (rv_mqtt_sub_wait (s, "rvcsi/willtest/availability", "online",
-          WAIT_MS) != NULL);
+  expect_msg (s, "rvcsi/willtest/availability", "online");
   g_free (wait_json_member (s, "rvcsi/willtest/node/1/state", "label",
           "walking"));
   kill_child (pid);
   /* the broker publishes the Last Will once the socket closes */
-  fail_unless (rv_mqtt_sub_wait (s, "rvcsi/willtest/availability", "offline",
-          WAIT_MS) != NULL);
+  expect_msg (s, "rvcsi/willtest/availability", "offline");
   rv_mqtt_sub_free (s);
   rv_mqtt_broker_free (b);
 }
@@ -752,10 +755,10 @@ GST_START_TEST (test_two_sites)
   g_free (wait_json_member (s, "rvcsi/house-b/node/1/state", "label",
           "walking"));
   /* same node id, two devices in Home Assistant */
-  fail_unless (rv_mqtt_sub_wait (s, "homeassistant/sensor/"
-          "rvcsi_house-a_node1/activity/config", NULL, WAIT_MS) != NULL);
-  fail_unless (rv_mqtt_sub_wait (s, "homeassistant/sensor/"
-          "rvcsi_house-b_node1/activity/config", NULL, WAIT_MS) != NULL);
+  expect_msg (s, "homeassistant/sensor/"
+          "rvcsi_house-a_node1/activity/config", NULL);
+  expect_msg (s, "homeassistant/sensor/"
+          "rvcsi_house-b_node1/activity/config", NULL);
   kill_child (a);
   kill_child (c);
   rv_mqtt_sub_free (s);

@@ -13,7 +13,7 @@ for s in demo empty breathing apnea walking sit fall gestures random mixed; do
   grep -q "^ *$s " "$T/help" || fail "--help does not list scenario $s"
 done
 for o in --nodes --rate --duration --seed --scenario --udp --pcap --labels --speed --fast \
-         --loss --dup --reorder --reboot-at --feature-state --vitals --subcarriers; do
+         --loss --dup --reorder --reboot-at --feature-state --vitals --subcarriers --receiver; do
   grep -q -- "$o" "$T/help" || fail "--help does not document $o"
 done
 
@@ -36,6 +36,8 @@ expect_fail --scenario nope --labels "$T/l"
 expect_fail --loss 1.5 --labels "$T/l"
 expect_fail --reboot-at 1:0 --labels "$T/l"
 expect_fail --subcarriers 128 --labels "$T/l"
+expect_fail --receiver bogus --labels "$T/l"
+expect_fail --receiver --labels "$T/l"
 expect_fail --udp localhost --fast --duration 1
 expect_fail --udp 127.0.0.1:99999 --fast --duration 1
 expect_fail --labels

@@ -1,6 +1,7 @@
 /*
  * rvcsi-events — embed an rvcsi pipeline in a C application and print its
- * events from the bus: decision changes of rvclassify, the source's
+ * events from the bus: decision changes of rvclassify, streams starting
+ * and stopping to move (rvtemporalhead's rvmotion), the source's
  * periodic statistics, warnings and errors, and the nodes going offline
  * and coming back (rvcsi-node events, read with a pad probe).
  *
@@ -37,7 +38,8 @@ on_message (GstBus * bus, GstMessage * msg, gpointer data)
       const GstStructure *s = gst_message_get_structure (msg);
       guint node = 0, antenna = 0;
       guint64 ts = 0, received = 0, accepted = 0, dropped = 0;
-      gdouble conf = 0;
+      gdouble conf = 0, score = 0, threshold = 0;
+      gboolean motion = FALSE;
 
       if (gst_structure_has_name (s, "rvclassify")) {
         const gchar *prev = gst_structure_get_string (s, "previous-label");
@@ -47,6 +49,14 @@ on_message (GstBus * bus, GstMessage * msg, gpointer data)
         g_print ("%10.3f s  node %3u/%u  %s -> %s  (confidence %.2f)\n",
             (double) ts / GST_SECOND, node, antenna, prev && *prev ? prev :
             "-", gst_structure_get_string (s, "label"), conf);
+      } else if (gst_structure_has_name (s, "rvmotion")) {
+        gst_structure_get (s, "node", G_TYPE_UINT, &node, "antenna",
+            G_TYPE_UINT, &antenna, "motion", G_TYPE_BOOLEAN, &motion,
+            "score", G_TYPE_DOUBLE, &score, "threshold", G_TYPE_DOUBLE,
+            &threshold, "stream-time", G_TYPE_UINT64, &ts, NULL);
+        g_print ("%10.3f s  node %3u/%u  %s  (score %.3g, threshold %.3g)\n",
+            (double) ts / GST_SECOND, node, antenna, motion ? "moving" :
+            "quiet", score, threshold);
       } else if (g_str_has_suffix (gst_structure_get_name (s), "-stats")) {
         gst_structure_get (s, "received", G_TYPE_UINT64, &received,
             "accepted", G_TYPE_UINT64, &accepted, "dropped", G_TYPE_UINT64,

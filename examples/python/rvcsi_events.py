@@ -4,10 +4,10 @@
 usage: rvcsi_events.py [PIPELINE]
 
 Default pipeline: listen for ESP32 nodes on UDP port 5005 and classify with
-the built-in model. Prints every rvclassify decision change, the source's
-periodic statistics and, when the sink is named "sink", the nodes going
-offline and coming back (rvcsi-node events). Any gst-launch-1.0 style
-description works, e.g. a replay:
+the built-in model. Prints every rvclassify decision change, every rvmotion
+state change, the source's periodic statistics and, when the sink is named
+"sink", the nodes going offline and coming back (rvcsi-node events). Any
+gst-launch-1.0 style description works, e.g. a replay:
 
   rvcsi_events.py "filesrc location=cap.pcap ! pcapparse ! rvcsiparse ! \
       rvtemporalhead ! rvclassify ! fakesink sync=true"
@@ -48,6 +48,12 @@ def main():
                     s.get_value("timestamp") / 1e9, s.get_value("node"),
                     s.get_value("antenna"), prev, s.get_value("label"),
                     s.get_value("confidence")), flush=True)
+            elif name == "rvmotion":
+                print("%10.3f s  node %3u/%u  %s  (score %.3g, threshold %.3g)" % (
+                    s.get_value("stream-time") / 1e9, s.get_value("node"),
+                    s.get_value("antenna"),
+                    "moving" if s.get_value("motion") else "quiet",
+                    s.get_value("score"), s.get_value("threshold")), flush=True)
             elif name.endswith("-stats"):
                 print("stats %s: received %d, accepted %d, dropped %d" % (
                     msg.src.get_name(), s.get_value("received"),

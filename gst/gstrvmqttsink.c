@@ -74,8 +74,9 @@ struct _GstRvMqttSink
   GstRvMqttClient *client;
   gchar *run_site, *run_prefix, *run_discovery, *host_topic;
   GstRvMqttNode *nodes[MAX_NODES];
+  gchar *state_topics[MAX_NODES];       /* made once per node */
   GstClockTime last_expiry_scan;
-  guint64 states, ignored, expired;
+  guint64 states, ignored, expired;     /* object lock */
 };
 
 static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
@@ -98,16 +99,25 @@ node_topic (GstRvMqttSink * self, guint node, const gchar * leaf)
 }
 
 static void
+count (GstRvMqttSink * self, guint64 * counter)
+{
+  GST_OBJECT_LOCK (self);
+  (*counter)++;
+  GST_OBJECT_UNLOCK (self);
+}
+
+static void
 publish_state (GstRvMqttSink * self, GstRvMqttNode * n, GstClockTime t)
 {
-  gchar *topic = node_topic (self, n->node, "state");
-  gst_rv_mqtt_client_publish (self->client, topic,
+  gchar **topic = &self->state_topics[n->node];
+  if (!*topic)
+    *topic = node_topic (self, n->node, "state");
+  gst_rv_mqtt_client_publish (self->client, *topic,
       gst_rv_mqtt_state_json (n, self->run_site, t), TRUE, GST_RV_MQTT_STATE);
-  g_free (topic);
   GST_LOG_OBJECT (self, "node %u state at %" GST_TIME_FORMAT, n->node,
       GST_TIME_ARGS (t));
   n->last_published = t;
-  self->states++;
+  count (self, &self->states);
 }
 
 static void
@@ -183,7 +193,7 @@ expire_nodes (GstRvMqttSink * self, GstClockTime now, GstClockTime expiry)
     g_free (topic);
     gst_rv_mqtt_node_free (n);
     self->nodes[i] = NULL;
-    self->expired++;
+    count (self, &self->expired);
   }
 }
 
@@ -215,7 +225,7 @@ gst_rv_mqtt_sink_render (GstBaseSink * sink, GstBuffer * buf)
   if (gst_rv_mqtt_client_failed (self->client))
     return GST_FLOW_ERROR;
   if (!cm) {
-    self->ignored++;
+    count (self, &self->ignored);
     return GST_FLOW_OK;
   }
 
@@ -292,8 +302,10 @@ static void
 clear_run (GstRvMqttSink * self)
 {
   guint i;
-  for (i = 0; i < MAX_NODES; i++)
+  for (i = 0; i < MAX_NODES; i++) {
     g_clear_pointer (&self->nodes[i], gst_rv_mqtt_node_free);
+    g_clear_pointer (&self->state_topics[i], g_free);
+  }
   g_clear_pointer (&self->run_site, g_free);
   g_clear_pointer (&self->run_prefix, g_free);
   g_clear_pointer (&self->run_discovery, g_free);
@@ -361,7 +373,9 @@ gst_rv_mqtt_sink_start (GstBaseSink * sink)
     clear_run (self);
     return FALSE;
   }
+  GST_OBJECT_LOCK (self);
   self->states = self->ignored = self->expired = 0;
+  GST_OBJECT_UNLOCK (self);
   self->last_expiry_scan = GST_CLOCK_TIME_NONE;
   gst_rv_mqtt_client_start (self->client);
   return TRUE;

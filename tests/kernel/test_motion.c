@@ -345,6 +345,99 @@ START_TEST(test_time_backwards)
 }
 END_TEST
 
+/* Play `secs` with every `every`-th frame re-laid out as `pairs` pairs. */
+static void play_as(run *r, double secs, double hz, double motion, uint16_t pairs,
+                    uint16_t every)
+{
+    phase_reset(r);
+    r->s.motion = motion;
+    double end = r->t + secs;
+    static int8_t big[2 * 512];
+    for (unsigned i = 0; r->t < end; i++) {
+        rv_csi_frame f = synth_frame(&r->s, r->t);
+        if (every && i % every == 0) {
+            /* the 64 LLTF pairs, then the same channel as an HT-LTF (128)
+             * or spread over an undocumented count (the rest zero) */
+            memset(big, 0, sizeof big);
+            memcpy(big, r->s.iq, 128);
+            if (pairs == 128)
+                memcpy(big + 128, r->s.iq, 128);
+            else
+                for (unsigned p = 0; p < 64; p++) {
+                    big[2 * (p * 4u) + 2] = r->s.iq[2 * p];
+                    big[2 * (p * 4u) + 3] = r->s.iq[2 * p + 1];
+                }
+            f.n_subcarriers = pairs;
+            f.iq = big;
+        }
+        rv_motion_out o;
+        ck_assert_int_eq(rv_motion_push(r->m, &f, 0, (uint64_t)(r->t * NS), &o), RV_OK);
+        r->frames++;
+        if (o.motion) {
+            r->motion_frames++;
+            if (r->first_motion_t < 0)
+                r->first_motion_t = r->t;
+        }
+        r->t += 1.0 / hz;
+    }
+}
+
+START_TEST(test_mixed_layouts)
+{
+    /* a node alternating 64- and 128-subcarrier frames (real nodes mix
+     * 64/128/192): each layout keeps its own statistics */
+    run r;
+    run_init(&r, 12);
+    play_as(&r, 15.0, 100, 0.0, 128, 2);
+    ck_assert_uint_eq(r.motion_frames, 0);
+    double onset = r.t;
+    play_as(&r, 5.0, 100, 0.3, 128, 2);
+    ck_assert(r.first_motion_t >= 0 && r.first_motion_t - onset < 0.3);
+    ck_assert_uint_ge(r.motion_frames, r.frames * 95 / 100);
+    run_free(&r);
+}
+END_TEST
+
+START_TEST(test_undocumented_count)
+{
+    /* 300 pairs has no documented layout: every pair but the first is a
+     * candidate, the empty ones are found as nulls */
+    run r;
+    run_init(&r, 13);
+    play_as(&r, 15.0, 100, 0.0, 300, 1);
+    ck_assert_uint_eq(r.motion_frames, 0);
+    double onset = r.t;
+    play_as(&r, 5.0, 100, 0.3, 300, 1);
+    ck_assert(r.first_motion_t >= 0 && r.first_motion_t - onset < 0.3);
+    ck_assert_uint_ge(r.motion_frames, r.frames * 95 / 100);
+    run_free(&r);
+}
+END_TEST
+
+START_TEST(test_garbage_frames)
+{
+    /* arbitrary bytes, counts and antennas: always RV_OK, finite outputs,
+     * and reads stay inside the frame (run under ASan) */
+    run r;
+    run_init(&r, 14);
+    for (int i = 0; i < 3000; i++) {
+        uint16_t pairs = (uint16_t)(1 + (unsigned)(synth_u(&r.s) * 1024));
+        uint8_t ants = (uint8_t)(1 + (unsigned)(synth_u(&r.s) * 4));
+        size_t n = 2u * pairs * ants;
+        int8_t *iq = malloc(n);
+        for (size_t k = 0; k < n; k++)
+            iq[k] = (int8_t)(synth_u(&r.s) < 0.3 ? 0 : (int)(synth_u(&r.s) * 256) - 128);
+        rv_csi_frame f = { .node_id = 1, .n_antennas = ants, .n_subcarriers = pairs, .iq = iq };
+        rv_motion_out o;
+        ck_assert_int_eq(rv_motion_push(r.m, &f, (uint8_t)(i % ants), (uint64_t)i * 7000000u, &o),
+                         RV_OK);
+        ck_assert(isfinite(o.score) && isfinite(o.threshold) && o.score >= 0.0f);
+        free(iq);
+    }
+    run_free(&r);
+}
+END_TEST
+
 static Suite *motion_suite(void)
 {
     Suite *s = suite_create("motion");
@@ -361,6 +454,9 @@ static Suite *motion_suite(void)
     tcase_add_test(tc, test_sensitivity_and_reset);
     tcase_add_test(tc, test_bad_arguments);
     tcase_add_test(tc, test_time_backwards);
+    tcase_add_test(tc, test_mixed_layouts);
+    tcase_add_test(tc, test_undocumented_count);
+    tcase_add_test(tc, test_garbage_frames);
     suite_add_tcase(s, tc);
     return s;
 }

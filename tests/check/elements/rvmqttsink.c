@@ -8,6 +8,8 @@
  */
 #include <gst/check/gstcheck.h>
 #include <glib/gstdio.h>
+#include <glib-unix.h>
+#include <poll.h>
 #include <json-glib/json-glib.h>
 #include <math.h>
 #include <signal.h>
@@ -665,6 +667,56 @@ GST_START_TEST (test_simulated_house)
 
 GST_END_TEST;
 
+/* examples/python/rvcsi_mqtt_subscribe.py (Debian's python3-paho-mqtt)
+ * prints the node's state from a running pipeline. */
+GST_START_TEST (test_python_example)
+{
+  RvMqttBroker *b = start_broker (NULL, FALSE);
+  GstElement *p = start_pipeline (b, "pysite", NULL);
+  gchar *script = g_build_filename (g_getenv ("RV_SOURCE_DIR"), "examples",
+      "python", "rvcsi_mqtt_subscribe.py", NULL);
+  gchar *port = g_strdup_printf ("%u", b->port);
+  gchar *argv[] = { (gchar *) "/usr/bin/python3", (gchar *) "-u", script,
+    (gchar *) "--host", (gchar *) "127.0.0.1", (gchar *) "--port", port, NULL
+  };
+  GString *out = g_string_new (NULL);
+  gint64 deadline = g_get_monotonic_time () + WAIT_MS * 1000;
+  GError *err = NULL;
+  GPid pid;
+  gint fd;
+  int status;
+
+  fail_unless (g_getenv ("RV_SOURCE_DIR") != NULL);
+  push (p, 3, 0, 1, 0.9f, 0);
+  fail_unless (g_spawn_async_with_pipes (NULL, argv, NULL,
+          G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL, &pid, NULL, &fd, NULL, &err),
+      "%s", err ? err->message : "");
+  fail_unless (g_unix_set_fd_nonblocking (fd, TRUE, NULL));
+  /* the retained state reaches a subscriber that comes later */
+  while (!strstr (out->str, "node   3  walking")
+      && g_get_monotonic_time () < deadline) {
+    struct pollfd pfd = { fd, POLLIN, 0 };
+    gchar buf[512];
+    gssize n;
+    if (poll (&pfd, 1, 100) > 0 && (n = read (fd, buf, sizeof buf)) > 0)
+      g_string_append_len (out, buf, n);
+  }
+  kill (pid, SIGTERM);
+  waitpid (pid, &status, 0);
+  g_spawn_close_pid (pid);
+  close (fd);
+  fail_unless (strstr (out->str, "node   3  walking") != NULL,
+      "subscriber printed: %s", out->str);
+  fail_unless (strstr (out->str, "pysite") != NULL);
+  g_string_free (out, TRUE);
+  g_free (port);
+  g_free (script);
+  stop_pipeline (p);
+  rv_mqtt_broker_free (b);
+}
+
+GST_END_TEST;
+
 /* ---- child pipeline processes ---- */
 
 /* No Check assertions here: this process is not a Check test. */
@@ -784,6 +836,7 @@ rvmqttsink_suite (void)
   tcase_add_test (tc, test_stalled_broker);
   tcase_add_test (tc, test_discovery_expiry);
   tcase_add_test (tc, test_simulated_house);
+  tcase_add_test (tc, test_python_example);
   tcase_add_test (tc, test_last_will);
   tcase_add_test (tc, test_two_sites);
   return s;

@@ -268,6 +268,7 @@ START_TEST(test_content_defects)
     };
     z = nb_zip(m3, 3);
     expect_fail(z, RVREAL_NPZ_ERR_CONTENT, "num_subcarriers says 3, csi_data has 2");
+    free(m3[2].data.d);
     m3[2] = m3[3];
     z = nb_zip(m3, 3);
     expect_fail(z, RVREAL_NPZ_ERR_CONTENT, "chip.npy: character 1 is not printable ASCII");

@@ -6,6 +6,9 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/wait.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 #include <sys/socket.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
@@ -110,6 +113,17 @@ accepts (guint port)
   return ok;
 }
 
+/* The broker dies with the process that started it, so a test that fails
+ * half-way (Check ends its process) leaves no broker behind. */
+static void
+die_with_parent (gpointer data)
+{
+  (void) data;
+#ifdef __linux__
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+#endif
+}
+
 static gboolean
 spawn (RvMqttBroker * b, GError ** error)
 {
@@ -120,8 +134,8 @@ spawn (RvMqttBroker * b, GError ** error)
   gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
 
   if (!g_spawn_async (b->dir, argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD |
-          G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL,
-          &b->pid, error))
+          G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
+          die_with_parent, NULL, &b->pid, error))
     return FALSE;
   /* A real process we do not control the start-up of: poll its port. */
   while (!accepts (b->port)) {

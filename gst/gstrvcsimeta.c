@@ -368,3 +368,72 @@ gst_rv_motion_meta_find (GstBuffer * buf, guint8 node, guint8 antenna)
   }
   return NULL;
 }
+
+/* ------------------------------------------------------------------ room */
+
+GType
+gst_rv_room_meta_api_get_type (void)
+{
+  static GType type;
+  static const gchar *tags[] = { NULL };
+
+  if (g_once_init_enter (&type)) {
+    GType t = gst_meta_api_type_register ("GstRvRoomMetaAPI", tags);
+    g_once_init_leave (&type, t);
+  }
+  return type;
+}
+
+static gboolean
+room_meta_init (GstMeta * meta, gpointer params, GstBuffer * buffer)
+{
+  GstRvRoomMeta *m = (GstRvRoomMeta *) meta;
+  (void) params;
+  (void) buffer;
+  memset ((guint8 *) m + sizeof (GstMeta), 0,
+      sizeof (GstRvRoomMeta) - sizeof (GstMeta));
+  m->label_index = -1;
+  m->stream_time = GST_CLOCK_TIME_NONE;
+  m->fall_node = -1;
+  m->fall_onset = GST_CLOCK_TIME_NONE;
+  m->fall_delay = GST_CLOCK_TIME_NONE;
+  return TRUE;
+}
+
+static gboolean
+room_meta_transform (GstBuffer * dest, GstMeta * meta, GstBuffer * buffer,
+    GQuark type, gpointer data)
+{
+  GstRvRoomMeta *src = (GstRvRoomMeta *) meta, *dst;
+  (void) buffer;
+  (void) data;
+  if (!GST_META_TRANSFORM_IS_COPY (type))
+    return FALSE;
+  dst = gst_rv_room_meta_add (dest);
+  if (!dst)
+    return FALSE;
+  memcpy ((guint8 *) dst + sizeof (GstMeta), (const guint8 *) src +
+      sizeof (GstMeta), sizeof (GstRvRoomMeta) - sizeof (GstMeta));
+  return TRUE;
+}
+
+const GstMetaInfo *
+gst_rv_room_meta_get_info (void)
+{
+  static const GstMetaInfo *info;
+
+  if (g_once_init_enter ((GstMetaInfo **) & info)) {
+    const GstMetaInfo *i = gst_meta_register (gst_rv_room_meta_api_get_type
+        (), "GstRvRoomMeta", sizeof (GstRvRoomMeta), room_meta_init,
+        NULL, room_meta_transform);
+    g_once_init_leave ((GstMetaInfo **) & info, (GstMetaInfo *) i);
+  }
+  return info;
+}
+
+GstRvRoomMeta *
+gst_rv_room_meta_add (GstBuffer * buf)
+{
+  return (GstRvRoomMeta *) gst_buffer_add_meta (buf,
+      gst_rv_room_meta_get_info (), NULL);
+}

@@ -14,10 +14,13 @@
  *                            GStreamer 1.24's GstAnalyticsClsMtd (length,
  *                            per-index GQuark label and confidence level),
  *                            plus the stream's smoothed decision.
+ *   GstRvRoomMeta            rvroom: the state of the room the buffer's
+ *                            stream belongs to, and a fall event raised
+ *                            or cancelled on this buffer.
  *
  * Applications do not link against the plugin: the API types are registered
  * by name ("GstRvCsiPacketMetaAPI", "GstRvEmbeddingMetaAPI",
- * "GstRvClassificationMetaAPI", "GstRvMotionMetaAPI") and the static inline getters below look them
+ * "GstRvClassificationMetaAPI", "GstRvMotionMetaAPI", "GstRvRoomMetaAPI") and the static inline getters below look them
  * up with g_type_from_name(), so including this header is enough.
  * The layouts below are the plugin's ABI: fields are appended, never
  * reordered.
@@ -127,14 +130,42 @@ typedef struct {
   gfloat threshold;
 } GstRvMotionMeta;
 
+/* GstRvRoomMeta.fall: what happened to a fall event on this buffer. */
+typedef enum {
+  GST_RV_ROOM_FALL_NONE = 0,
+  GST_RV_ROOM_FALL_ALARM,       /* confirmed: the `rvfall` message */
+  GST_RV_ROOM_FALL_CANCEL,      /* the person got up: `rvfall-cancel` */
+} GstRvRoomFall;
+
+/* rvroom: one per room a stream of this buffer belongs to. */
+typedef struct {
+  GstMeta meta;
+
+  GQuark room;            /* the room's name */
+  GQuark label;           /* the room's label, 0 before the first */
+  gint label_index;       /* class index, -1 before the first */
+  gfloat confidence;
+  gboolean occupied;
+  guint links;            /* links (node, antenna) used */
+  GstClockTime stream_time;  /* of the newest contributing buffer */
+  gboolean changed;       /* TRUE on the buffer that changed the state */
+  guint8 fall;            /* GstRvRoomFall */
+  gint fall_node;         /* node that saw it best, -1 */
+  GstClockTime fall_onset;   /* stream time of the impact */
+  gfloat fall_confidence;
+  GstClockTime fall_delay;   /* onset -> alarm, ns */
+} GstRvRoomMeta;
+
 GType gst_rv_csi_packet_meta_api_get_type (void);
 GType gst_rv_embedding_meta_api_get_type (void);
 GType gst_rv_classification_meta_api_get_type (void);
 GType gst_rv_motion_meta_api_get_type (void);
+GType gst_rv_room_meta_api_get_type (void);
 const GstMetaInfo *gst_rv_csi_packet_meta_get_info (void);
 const GstMetaInfo *gst_rv_embedding_meta_get_info (void);
 const GstMetaInfo *gst_rv_classification_meta_get_info (void);
 const GstMetaInfo *gst_rv_motion_meta_get_info (void);
+const GstMetaInfo *gst_rv_room_meta_get_info (void);
 
 /* Plugin-internal constructors (the plugin links these; apps read metas). */
 GstRvCsiPacketMeta *gst_rv_csi_packet_meta_add (GstBuffer * buf);
@@ -142,6 +173,7 @@ GstRvEmbeddingMeta *gst_rv_embedding_meta_add (GstBuffer * buf, guint dims);
 GstRvClassificationMeta *gst_rv_classification_meta_add (GstBuffer * buf,
     gsize length, const GQuark * quarks);
 GstRvMotionMeta *gst_rv_motion_meta_add (GstBuffer * buf);
+GstRvRoomMeta *gst_rv_room_meta_add (GstBuffer * buf);
 
 /* Plugin-internal lookup with the cached API type (the inline getters
  * below resolve the type by name on every call, fine for applications). */
@@ -181,6 +213,11 @@ GST_RV_BUFFER_META_GETTER (GstRvClassificationMeta,
     gst_rv_buffer_get_classification_meta, "GstRvClassificationMetaAPI")
 GST_RV_BUFFER_META_GETTER (GstRvMotionMeta,
     gst_rv_buffer_get_motion_meta, "GstRvMotionMetaAPI")
+/* The first room meta; iterate with gst_buffer_iterate_meta_filtered() and
+ * g_type_from_name ("GstRvRoomMetaAPI") when streams of several rooms
+ * share a buffer. */
+GST_RV_BUFFER_META_GETTER (GstRvRoomMeta,
+    gst_rv_buffer_get_room_meta, "GstRvRoomMetaAPI")
 
 /* Source address as a new GSocketAddress (NULL when unknown). */
 static inline GSocketAddress *

@@ -8,6 +8,7 @@
 #include "gstrvclassify.h"
 #include "gstrvcsiviz.h"
 #include "gstrvmqttsink.h"
+#include "gstrvroom.h"
 #include "gstrvcsimeta.h"
 
 #ifndef PACKAGE
@@ -25,6 +26,7 @@ plugin_init (GstPlugin * plugin)
   gst_rv_embedding_meta_get_info ();
   gst_rv_classification_meta_get_info ();
   gst_rv_motion_meta_get_info ();
+  gst_rv_room_meta_get_info ();
 
   ok |= GST_ELEMENT_REGISTER (rvcsisrc, plugin);
   ok |= GST_ELEMENT_REGISTER (rvcsiparse, plugin);
@@ -33,6 +35,7 @@ plugin_init (GstPlugin * plugin)
   ok |= GST_ELEMENT_REGISTER (rvclassify, plugin);
   ok |= GST_ELEMENT_REGISTER (rvcsiviz, plugin);
   ok |= GST_ELEMENT_REGISTER (rvmqttsink, plugin);
+  ok |= GST_ELEMENT_REGISTER (rvroom, plugin);
   return ok;
 }
 

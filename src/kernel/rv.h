@@ -25,6 +25,7 @@
 #include "rv_motion.h"
 #include "rv_net.h"
 #include "rv_ratelimit.h"
+#include "rv_room.h"
 #include "rv_rvne.h"
 #include "rv_seq.h"
 

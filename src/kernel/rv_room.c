@@ -1,0 +1,473 @@
+/* rv_room.c — link fusion and fall events of one room (rv_room.h). */
+#include "rv_room.h"
+
+#include <math.h>
+#include <string.h>
+
+#define ROOM_MAGIC 0x524F4F4Du
+#define LEVEL_FLOOR 1e-4f
+/* The gated decisions add this much log-evidence to the class they name. */
+#define DECISION_BONUS 1.0f
+/* Time constant of a link's agreement with the room. */
+#define AGREE_TAU_NS 10000000000.0
+/* Motion SNR |log(score/threshold)| counted up to this (x weight 1). */
+#define SNR_CAP 1.5f
+
+typedef struct {
+    uint8_t  node, antenna;
+    int      offline;
+    uint64_t first_t, last_t;
+    uint32_t frames;
+    float    avg[RV_ROOM_MAX_CLASSES];
+    float    agree;
+    float    snr;
+    int      has_motion, motion, calibrated;
+    int32_t  decision;
+    float    weight;
+    double   dt;          /* stream time since its previous frame */
+} room_link;
+
+typedef enum { FALL_IDLE, FALL_CANDIDATE, FALL_ALARMED } fall_state;
+
+struct rv_room {
+    uint32_t magic;
+    rv_room_config cfg;
+    uint32_t n_links;
+    room_link links[RV_ROOM_MAX_LINKS];
+    uint64_t newest;
+    int32_t  label, pending;
+    uint64_t pending_since;
+    float    confidence;
+    int      occupied;
+    uint32_t used;
+    uint32_t aligned;   /* links online and within tolerance */
+    /* falls */
+    fall_state fs;
+    int      armed;
+    uint64_t onset, low_since, alarm_t, rise_t;
+    int      low_valid, rise_valid;
+    float    peak;
+    int32_t  best_node;
+    float    best_evidence;
+};
+
+void
+rv_room_config_default(rv_room_config *cfg, uint32_t n_classes)
+{
+    memset(cfg, 0, sizeof *cfg);
+    cfg->n_classes = n_classes;
+    cfg->tolerance_ns = RV_ROOM_DEFAULT_TOLERANCE_NS;
+    cfg->smoothing_ns = RV_ROOM_DEFAULT_SMOOTHING_NS;
+    cfg->min_weight = RV_ROOM_DEFAULT_MIN_WEIGHT;
+    cfg->hold_ns = RV_ROOM_DEFAULT_HOLD_NS;
+    cfg->fall_threshold = RV_ROOM_DEFAULT_FALL_THRESHOLD;
+    cfg->fall_window_ns = RV_ROOM_DEFAULT_FALL_WINDOW_NS;
+    cfg->fall_confirm_ns = RV_ROOM_DEFAULT_FALL_CONFIRM_NS;
+    cfg->fall_cancel_ns = RV_ROOM_DEFAULT_FALL_CANCEL_NS;
+}
+
+size_t
+rv_room_mem_size(void)
+{
+    return sizeof(rv_room);
+}
+
+void
+rv_room_reset(rv_room *r)
+{
+    rv_room_config cfg = r->cfg;
+    memset(r, 0, sizeof *r);
+    r->magic = ROOM_MAGIC;
+    r->cfg = cfg;
+    r->label = -1;
+    r->pending = -1;
+    r->armed = 1;
+    r->best_node = -1;
+}
+
+rv_status
+rv_room_init(rv_room **out, void *mem, size_t size, const rv_room_config *cfg)
+{
+    rv_room *r = (rv_room *)mem;
+
+    if (!out || !mem || !cfg)
+        return RV_ERR_NULL;
+    if (size < sizeof(rv_room))
+        return RV_ERR_MEM;
+    if (cfg->n_classes == 0 || cfg->n_classes > RV_ROOM_MAX_CLASSES
+        || cfg->tolerance_ns == 0 || cfg->smoothing_ns == 0
+        || cfg->fall_window_ns == 0 || cfg->fall_confirm_ns == 0
+        || cfg->fall_confirm_ns > cfg->fall_window_ns
+        || !(cfg->min_weight >= 0.0f && cfg->min_weight < 1.0f)
+        || !(cfg->fall_threshold > 0.0f && cfg->fall_threshold < 1.0f))
+        return RV_ERR_ARG;
+    r->cfg = *cfg;
+    rv_room_reset(r);
+    *out = r;
+    return RV_OK;
+}
+
+uint32_t
+rv_room_n_links(const rv_room *r)
+{
+    return r ? r->n_links : 0;
+}
+
+void
+rv_room_set_node_online(rv_room *r, uint8_t node, int online)
+{
+    if (!r || r->magic != ROOM_MAGIC)
+        return;
+    for (uint32_t i = 0; i < r->n_links; i++)
+        if (r->links[i].node == node) {
+            r->links[i].offline = !online;
+            if (online)   /* its old evidence is stale: start it afresh */
+                r->links[i].frames = 0;
+        }
+}
+
+static room_link *
+find_link(rv_room *r, uint8_t node, uint8_t antenna)
+{
+    for (uint32_t i = 0; i < r->n_links; i++)
+        if (r->links[i].node == node && r->links[i].antenna == antenna)
+            return &r->links[i];
+    if (r->n_links == RV_ROOM_MAX_LINKS)
+        return NULL;
+    room_link *l = &r->links[r->n_links++];
+    memset(l, 0, sizeof *l);
+    l->node = node;
+    l->antenna = antenna;
+    l->agree = 0.5f;
+    l->decision = -1;
+    return l;
+}
+
+static void
+link_update(const rv_room_config *c, room_link *l, const rv_room_obs *o)
+{
+    uint32_t n = c->n_classes;
+
+    if (l->frames == 0) {
+        for (uint32_t k = 0; k < n; k++)
+            l->avg[k] = o->levels[k];
+        l->first_t = o->t_ns;
+    } else {
+        double dt = o->t_ns > l->last_t ? (double)(o->t_ns - l->last_t) : 0.0;
+        l->dt = dt;
+        float a = (float)(dt / (dt + (double)c->smoothing_ns));
+        for (uint32_t k = 0; k < n; k++)
+            l->avg[k] += a * (o->levels[k] - l->avg[k]);
+    }
+    l->frames++;
+    if (o->t_ns > l->last_t || l->frames == 1)
+        l->last_t = o->t_ns;
+    l->decision = o->decision;
+    l->has_motion = o->has_motion;
+    l->motion = o->motion;
+    l->calibrated = o->calibrated;
+    if (!o->has_motion)
+        l->snr = 1.0f;
+    else if (!o->calibrated || !(o->threshold > 0.0f) || !(o->score > 0.0f))
+        l->snr = 0.5f;
+    else {
+        float s = fabsf(logf(o->score / o->threshold));
+        l->snr = 0.25f + 0.75f * (s < SNR_CAP ? s / SNR_CAP : 1.0f);
+    }
+}
+
+static float
+link_certainty(const rv_room_config *c, const room_link *l)
+{
+    float h = 0.0f, sum = 0.0f;
+    uint32_t n = 0;
+    for (uint32_t k = 0; k < c->n_classes; k++)
+        if (!(c->roles[k] & RV_ROOM_ROLE_STATUS)) {
+            sum += l->avg[k];
+            n++;
+        }
+    if (n < 2 || !(sum > 0.0f))
+        return 0.0f;
+    for (uint32_t k = 0; k < c->n_classes; k++)
+        if (!(c->roles[k] & RV_ROOM_ROLE_STATUS)) {
+            float p = l->avg[k] / sum;
+            if (p > 0.0f)
+                h -= p * logf(p);
+        }
+    return 1.0f - h / logf((float)n);
+}
+
+static double
+link_rate(const room_link *l)
+{
+    if (l->frames < 2 || l->last_t <= l->first_t)
+        return 0.0;
+    return (double)(l->frames - 1) * 1e9 / (double)(l->last_t - l->first_t);
+}
+
+/* Weights of the aligned links; returns the number used. */
+static uint32_t
+room_weigh(rv_room *r, uint32_t *aligned)
+{
+    const rv_room_config *c = &r->cfg;
+    double max_rate = 0.0;
+    float wmax = 0.0f;
+    uint32_t used = 0;
+
+    for (uint32_t i = 0; i < r->n_links; i++) {
+        double rate = link_rate(&r->links[i]);
+        if (rate > max_rate)
+            max_rate = rate;
+    }
+    for (uint32_t i = 0; i < r->n_links; i++) {
+        room_link *l = &r->links[i];
+        l->weight = 0.0f;
+        if (l->offline || l->frames == 0 || r->newest - l->last_t > c->tolerance_ns)
+            continue;
+        (*aligned)++;
+        double rate = link_rate(l);
+        float rq = max_rate > 0.0 && rate > 0.0 ? (float)(rate / max_rate) : 1.0f;
+        l->weight = link_certainty(c, l) * l->agree * l->snr * rq;
+        if (l->weight > wmax)
+            wmax = l->weight;
+    }
+    for (uint32_t i = 0; i < r->n_links; i++) {
+        room_link *l = &r->links[i];
+        if (l->weight > 0.0f && l->weight < c->min_weight * wmax)
+            l->weight = 0.0f;
+        if (l->weight > 0.0f)
+            used++;
+    }
+    return used;
+}
+
+/* Log-linear pool of the weighted links into p[] over the classes allowed
+ * by mask (classes whose roles & excl are set are left at 0). */
+static void
+room_pool(const rv_room *r, float *p, uint8_t excl, int presence_only,
+          int motion_only, int with_decisions)
+{
+    const rv_room_config *c = &r->cfg;
+    float lg[RV_ROOM_MAX_CLASSES], wsum = 0.0f, mx = -INFINITY, z = 0.0f;
+
+    for (uint32_t k = 0; k < c->n_classes; k++)
+        lg[k] = 0.0f;
+    for (uint32_t i = 0; i < r->n_links; i++) {
+        const room_link *l = &r->links[i];
+        if (l->weight <= 0.0f)
+            continue;
+        wsum += l->weight;
+        for (uint32_t k = 0; k < c->n_classes; k++)
+            lg[k] += l->weight * logf(l->avg[k] > LEVEL_FLOOR ? l->avg[k] : LEVEL_FLOOR);
+        if (with_decisions && l->decision >= 0 && (uint32_t)l->decision < c->n_classes)
+            lg[l->decision] += l->weight * DECISION_BONUS;
+    }
+    for (uint32_t k = 0; k < c->n_classes; k++) {
+        uint8_t ro = c->roles[k];
+        int ok = wsum > 0.0f && !(ro & excl)
+            && !(presence_only && !(ro & RV_ROOM_ROLE_PRESENCE))
+            && !(motion_only && (ro & RV_ROOM_ROLE_PRESENCE));
+        lg[k] = ok ? lg[k] / wsum : -INFINITY;
+        if (lg[k] > mx)
+            mx = lg[k];
+    }
+    for (uint32_t k = 0; k < c->n_classes; k++) {
+        p[k] = mx > -INFINITY && lg[k] > -INFINITY ? expf(lg[k] - mx) : 0.0f;
+        z += p[k];
+    }
+    for (uint32_t k = 0; k < c->n_classes; k++)
+        p[k] = z > 0.0f ? p[k] / z : 0.0f;
+}
+
+static int32_t
+argmax(const float *p, uint32_t n)
+{
+    int32_t best = -1;
+    for (uint32_t k = 0; k < n; k++)
+        if (p[k] > 0.0f && (best < 0 || p[k] > p[best]))
+            best = (int32_t)k;
+    return best;
+}
+
+static float
+role_mass(const rv_room_config *c, const float *p, uint8_t role)
+{
+    float s = 0.0f;
+    for (uint32_t k = 0; k < c->n_classes; k++)
+        if (c->roles[k] & role)
+            s += p[k];
+    return s;
+}
+
+static void
+fall_step(rv_room *r, uint64_t t, const float *ungated, rv_room_fall *fall)
+{
+    const rv_room_config *c = &r->cfg;
+    float pf = role_mass(c, ungated, RV_ROOM_ROLE_FALL);
+    uint8_t ro = r->label >= 0 ? c->roles[r->label] : 0;
+    int up = (ro & RV_ROOM_ROLE_UP) != 0;
+    int low = (ro & (RV_ROOM_ROLE_DOWN | RV_ROOM_ROLE_FALL)) != 0;
+
+    if (pf < c->fall_threshold)
+        r->armed = 1;
+    /* The onset is where the rise began (the evidence is smoothed, so the
+     * threshold is crossed later): the first frame above half of it. */
+    if (pf < 0.5f * c->fall_threshold)
+        r->rise_valid = 0;
+    else if (!r->rise_valid) {
+        r->rise_valid = 1;
+        r->rise_t = t;
+    }
+    switch (r->fs) {
+    case FALL_IDLE:
+        if (pf >= c->fall_threshold && r->armed) {
+            r->fs = FALL_CANDIDATE;
+            r->armed = 0;
+            r->onset = r->rise_valid ? r->rise_t : t;
+            r->peak = 0.0f;
+            r->best_evidence = -1.0f;
+            r->low_valid = 0;
+        }
+        break;
+    case FALL_CANDIDATE:
+        if (up && pf < c->fall_threshold) {
+            r->fs = FALL_IDLE;    /* got up before confirmation: no alarm */
+            return;
+        }
+        if (t - r->onset > c->fall_window_ns) {
+            r->fs = FALL_IDLE;
+            return;
+        }
+        if (!low)
+            r->low_valid = 0;
+        else if (!r->low_valid) {
+            r->low_valid = 1;
+            r->low_since = t;
+        } else if (t - r->low_since >= c->fall_confirm_ns) {
+            r->fs = FALL_ALARMED;
+            r->alarm_t = t;
+            fall->kind = RV_ROOM_FALL_ALARM;
+            fall->node = r->best_node;
+            fall->onset_ns = r->onset;
+            fall->confidence = r->peak;
+            fall->delay_ns = t - r->onset;
+            return;
+        }
+        break;
+    case FALL_ALARMED:
+        if (up && t - r->alarm_t <= c->fall_cancel_ns) {
+            r->fs = FALL_IDLE;
+            fall->kind = RV_ROOM_FALL_CANCEL;
+            fall->node = r->best_node;
+            fall->onset_ns = r->onset;
+            fall->confidence = r->peak;
+            fall->delay_ns = r->alarm_t - r->onset;
+            return;
+        }
+        if (t - r->alarm_t > c->fall_cancel_ns)
+            r->fs = FALL_IDLE;
+        return;
+    }
+    if (r->fs == FALL_CANDIDATE && pf > r->peak) {
+        r->peak = pf;
+        for (uint32_t i = 0; i < r->n_links; i++) {
+            const room_link *l = &r->links[i];
+            float e = l->weight * role_mass(c, l->avg, RV_ROOM_ROLE_FALL);
+            if (l->weight > 0.0f && e > r->best_evidence) {
+                r->best_evidence = e;
+                r->best_node = l->node;
+            }
+        }
+    }
+}
+
+rv_status
+rv_room_push(rv_room *r, const rv_room_obs *obs, rv_room_state *state,
+             int *changed, rv_room_fall *fall)
+{
+    const rv_room_config *c;
+    float p[RV_ROOM_MAX_CLASSES], ungated[RV_ROOM_MAX_CLASSES];
+    float mw = 0.0f, mm = 0.0f;
+    int gate_presence = 0, gate_motion = 0;
+    room_link *l;
+    int32_t cand;
+    uint32_t used, aligned = 0;
+
+    if (!r || !obs || !obs->levels || !state || !changed || !fall)
+        return RV_ERR_NULL;
+    if (r->magic != ROOM_MAGIC)
+        return RV_ERR_BAD_OBJECT;
+    c = &r->cfg;
+    memset(fall, 0, sizeof *fall);
+    fall->node = -1;
+    *changed = 0;
+    for (uint32_t k = 0; k < c->n_classes; k++)
+        if (!isfinite(obs->levels[k]))
+            return RV_ERR_NOT_FINITE;
+    l = find_link(r, obs->node, obs->antenna);
+    if (!l)
+        return RV_ERR_FULL;
+    if (l->offline)   /* a frame is proof of life */
+        l->offline = 0;
+    link_update(c, l, obs);
+    if (obs->t_ns > r->newest)
+        r->newest = obs->t_ns;
+
+    used = room_weigh(r, &aligned);
+    for (uint32_t i = 0; i < r->n_links; i++) {
+        const room_link *q = &r->links[i];
+        if (q->weight > 0.0f && q->has_motion && q->calibrated) {
+            mw += q->weight;
+            mm += q->weight * (q->motion ? 1.0f : 0.0f);
+        }
+    }
+    if (mw > 0.0f) {
+        gate_motion = mm >= 0.5f * mw;
+        gate_presence = !gate_motion;
+    }
+    room_pool(r, ungated, RV_ROOM_ROLE_STATUS, 0, 0, 0);
+    room_pool(r, p, RV_ROOM_ROLE_STATUS, gate_presence, gate_motion, 1);
+    cand = argmax(p, c->n_classes);
+
+    int32_t old_label = r->label;
+    int old_occ = r->occupied;
+    uint32_t old_aligned = r->aligned;
+    if (cand < 0) {
+        r->label = -1;
+        r->pending = -1;
+    } else if (cand == r->label || r->label < 0) {
+        r->label = cand;
+        r->pending = -1;
+    } else if (cand != r->pending) {
+        r->pending = cand;
+        r->pending_since = obs->t_ns;
+    } else if (obs->t_ns - r->pending_since >= c->hold_ns) {
+        r->label = cand;
+        r->pending = -1;
+    }
+    /* A held label the gate has just excluded reads its ungated share. */
+    r->confidence = r->label < 0 ? 0.0f : p[r->label] > 0.0f ? p[r->label]
+        : ungated[r->label];
+    r->occupied = r->label >= 0 && !(c->roles[r->label] & RV_ROOM_ROLE_EMPTY);
+    r->used = used;
+    r->aligned = aligned;
+
+    /* A link's agreement with the room: its own decision (or, before it
+     * has one, its strongest class) against the room's label. */
+    if (r->label >= 0 && l->frames > 1) {
+        int32_t mine = l->decision >= 0 ? l->decision : argmax(l->avg, c->n_classes);
+        float a = (float)(l->dt / (l->dt + AGREE_TAU_NS));
+        l->agree += a * ((mine == r->label ? 1.0f : 0.05f) - l->agree);
+    }
+
+    if (used > 0)
+        fall_step(r, obs->t_ns, ungated, fall);
+
+    state->label = r->label;
+    state->confidence = r->confidence;
+    state->occupied = r->occupied;
+    state->links = r->used;
+    state->t_ns = r->newest;
+    *changed = r->label != old_label || r->occupied != old_occ || r->aligned != old_aligned;
+    return RV_OK;
+}

@@ -41,6 +41,25 @@ typedef enum {
 const char *rvsim_activity_name(int act);          /* "walking", ... or NULL */
 int         rvsim_activity_from_name(const char *name); /* -1 if unknown */
 
+/* Scripted episodes ("actions"): finer truth than the activity class, for
+ * event-level evaluation (falls, hard negatives). A segment's activity stays
+ * one of the classes above; its action names the episode it belongs to. */
+typedef enum {
+    RVSIM_ACTION_NONE = 0,    /* ordinary timeline */
+    RVSIM_ACTION_FALL,        /* fall, lie on the floor, get up */
+    RVSIM_ACTION_FALL_RECOVER,/* fall, get up within 0.5-2 s */
+    RVSIM_ACTION_SIT_FAST,    /* drop onto a chair in under 0.75 s */
+    RVSIM_ACTION_LIE_BED,     /* lie down on a bed or sofa on purpose */
+    RVSIM_ACTION_JUMP,        /* jump on the spot */
+    RVSIM_ACTION_KNEEL,       /* kneel down, stay, get up */
+    RVSIM_ACTION_PICK_UP,     /* bend to the floor and straighten up */
+    RVSIM_ACTION_WALK_BY,     /* a second person crosses the room */
+    RVSIM_N_ACTIONS
+} rvsim_action;
+
+const char *rvsim_action_name(int action);          /* "" for NONE, NULL if out of range */
+int         rvsim_action_from_name(const char *name); /* -1 if unknown */
+
 /* Scenario names, NULL-terminated, and a one-line description of each. */
 const char *const *rvsim_scenario_names(void);
 const char *rvsim_scenario_description(const char *name); /* NULL if unknown */
@@ -57,6 +76,12 @@ typedef enum {
                                  reported RSSI, rate x 0.7..1.45 of rate_hz,
                                  jitter 2..45 % */
 } rvsim_receiver;
+
+/* Node placement (docs/simulator.md, "Room, access point, nodes"). */
+typedef enum {
+    RVSIM_PLACE_PERIMETER = 0, /* evenly spaced along the walls (default) */
+    RVSIM_PLACE_RANDOM = 1     /* anywhere on the walls, 0.3-2.0 m high, from the seed */
+} rvsim_placement;
 
 typedef struct {
     uint32_t    n_nodes;          /* 1..255, node ids 1..n */
@@ -80,6 +105,11 @@ typedef struct {
     double      boot_time_s;      /* silence at each crash-loop restart, < crash_loop_s */
     double      channel_hop_s;    /* > 0: every node moves channel 1 -> 6 -> 11 -> 1 ...
                                      every channel_hop_s (raw CSI header frequency) */
+    /* Multi-node rooms (docs/simulator.md, "Timing and network behaviour"): */
+    rvsim_placement placement;    /* default RVSIM_PLACE_PERIMETER */
+    double      node_skew_ms;     /* > 0: each node's packets arrive a fixed
+                                     U(0, node_skew_ms) later (its latency offset) */
+    double      node_jitter_ms;   /* > 0: plus, per packet, |N(0, 1)| x node_jitter_ms */
 } rvsim_config;
 
 void rvsim_config_default(rvsim_config *c);
@@ -92,6 +122,7 @@ typedef struct {
     double   start, end;          /* simulated seconds */
     double   breath_bpm;          /* breathing rate during the segment, 0 if none */
     double   heart_bpm;
+    int      action;              /* rvsim_action */
 } rvsim_segment;
 
 /* Flags on an emitted packet (what the impairment model did to it). */
@@ -100,12 +131,13 @@ typedef struct {
 #define RVSIM_PKT_AFTER_REBOOT 0x4u
 
 typedef struct {
-    double         t;             /* emission time, simulated seconds from 0 */
+    double         t;             /* emission (arrival) time, simulated seconds from 0:
+                                     the measurement time plus the node's latency */
     uint8_t        node;          /* 1..n_nodes */
     uint32_t       magic;         /* RV_MAGIC_* of the packet */
     const uint8_t *data;          /* valid until the next rvsim_session_next() */
     size_t         len;
-    int            label;         /* dominant true activity at time t */
+    int            label;         /* dominant true activity when the frame was measured */
     double         breath_bpm;    /* true breathing rate at t (0 if none) */
     uint32_t       flags;         /* RVSIM_PKT_* */
 } rvsim_packet;
@@ -124,6 +156,19 @@ uint32_t       rvsim_session_n_people(const rvsim_session *s);
 /* Dominant activity of the room at time t (priority: fall > gestures >
  * sit/stand > walking > apnea > lying > still > empty across people). */
 int            rvsim_session_label_at(const rvsim_session *s, double t);
+
+/* Room truth at time t: the dominant activity, the action of the person
+ * doing it, and how many people are in the room. */
+typedef struct {
+    int      activity;            /* rvsim_activity */
+    int      action;              /* rvsim_action */
+    uint32_t people;
+} rvsim_room_truth;
+void           rvsim_session_room_at(const rvsim_session *s, double t, rvsim_room_truth *out);
+
+/* Node node (1..n_nodes): position (m) and latency offset (s); -1 if no such node. */
+int            rvsim_session_node(const rvsim_session *s, uint32_t node, double xyz[3],
+                                  double *latency_s);
 
 #ifdef __cplusplus
 }

@@ -8,12 +8,13 @@
 #include "rvsim_internal.h"
 
 #define TWO_PI 6.283185307179586
+#define PI_F   3.141592653589793
 #define GESTURE_RCS_HAND  0.12   /* m^2, gesturing arm: hand + forearm */
 #define GESTURE_RCS_ELBOW 0.08   /* m^2, gesturing arm: upper arm */
 
 /* Body-local keypoints (forward, left, up) in metres per posture; order:
  * chest, abdomen, back, head, r_hand, l_hand, r_elbow, l_elbow, r_knee, l_knee. */
-static const double pose_pts[4][RVSIM_BODY_POINTS][3] = {
+static const double pose_pts[RVSIM_N_POSES][RVSIM_BODY_POINTS][3] = {
     [RVSIM_POSE_OUT] = { { 0 } },
     [RVSIM_POSE_STAND] = {
         { 0.12, 0, 1.30 }, { 0.10, 0, 1.05 }, { -0.12, 0, 1.25 }, { 0.02, 0, 1.65 },
@@ -27,16 +28,28 @@ static const double pose_pts[4][RVSIM_BODY_POINTS][3] = {
         { 0.25, 0, 0.22 }, { 0.0, 0, 0.20 }, { 0.25, 0, 0.05 }, { 0.65, 0, 0.12 },
         { 0.10, -0.35, 0.08 }, { 0.10, 0.35, 0.08 }, { 0.30, -0.30, 0.08 }, { 0.30, 0.30, 0.08 },
         { -0.45, -0.10, 0.10 }, { -0.45, 0.10, 0.10 } },
+    [RVSIM_POSE_KNEEL] = {
+        { 0.10, 0, 0.98 }, { 0.08, 0, 0.75 }, { -0.12, 0, 0.93 }, { 0.02, 0, 1.30 },
+        { 0.05, -0.25, 0.55 }, { 0.05, 0.25, 0.55 }, { -0.02, -0.22, 0.78 }, { -0.02, 0.22, 0.78 },
+        { 0.05, -0.10, 0.06 }, { 0.05, 0.10, 0.06 } },
+    [RVSIM_POSE_CROUCH] = {
+        { 0.35, 0, 0.85 }, { 0.20, 0, 0.78 }, { 0.12, 0, 0.98 }, { 0.55, 0, 0.85 },
+        { 0.50, -0.15, 0.10 }, { 0.50, 0.15, 0.10 }, { 0.40, -0.20, 0.45 }, { 0.40, 0.20, 0.45 },
+        { 0.25, -0.10, 0.45 }, { 0.25, 0.10, 0.45 } },
+    [RVSIM_POSE_BED] = {   /* RVSIM_POSE_LIE on a 0.45 m high mattress */
+        { 0.25, 0, 0.67 }, { 0.0, 0, 0.65 }, { 0.25, 0, 0.50 }, { 0.65, 0, 0.57 },
+        { 0.10, -0.35, 0.53 }, { 0.10, 0.35, 0.53 }, { 0.30, -0.30, 0.53 }, { 0.30, 0.30, 0.53 },
+        { -0.45, -0.10, 0.55 }, { -0.45, 0.10, 0.55 } },
 };
 /* Radar cross sections (m^2) at 2.4 GHz, rough per body part. */
 static const double body_rcs[RVSIM_BODY_POINTS] = {
     0.60, 0.40, 0.30, 0.08, 0.03, 0.03, 0.03, 0.03, 0.06, 0.06
 };
 /* Breathing moves the chest wall forward (upright) or up (lying), local frame. */
-static const double breath_dir[4][3] = {
-    { 0, 0, 0 }, { 1, 0, 0 }, { 1, 0, 0 }, { 0, 0, 1 }
+static const double breath_dir[RVSIM_N_POSES][3] = {
+    { 0, 0, 0 }, { 1, 0, 0 }, { 1, 0, 0 }, { 0, 0, 1 }, { 1, 0, 0 }, { 0.7, 0, -0.7 }, { 0, 0, 1 }
 };
-static const double torso_top_h[4] = { 0, 1.75, 1.35, 0.30 };
+static const double torso_top_h[RVSIM_N_POSES] = { 0, 1.75, 1.35, 0.30, 1.35, 1.00, 0.75 };
 
 static double smoothstep(double x)
 {
@@ -89,7 +102,7 @@ static double transition_progress(const rvsim_tseg *g, double t)
         u = 0;
     if (u > 1)
         u = 1;
-    if (g->act == RVSIM_ACT_FALL)
+    if (g->act == RVSIM_ACT_FALL || g->action == RVSIM_ACTION_SIT_FAST)
         return u * u;                      /* accelerating, like a topple */
     return smoothstep(u);
 }
@@ -172,6 +185,17 @@ uint32_t rvsim_body_points(const rvsim_person *p, double t, rvsim_vec3 *pts, dou
         double bob = 0.02 * sin(2 * ph) * ramp;
         for (int i = 0; i < 4; i++)
             pts[i] = add3(pts[i], up, bob);
+        if (g->action == RVSIM_ACTION_JUMP) {
+            /* Jumps at g->freq: airborne for the first 60 % of each cycle
+             * (parabola), then a landing crouch that bends the knees. */
+            double cyc = fmod(tt * g->freq, 1.0);
+            double lift = cyc < 0.6 ? g->jump_h * 4.0 * (cyc / 0.6) * (1.0 - cyc / 0.6)
+                                    : -0.12 * sin(PI_F * (cyc - 0.6) / 0.4);
+            for (uint32_t i = 0; i < RVSIM_BODY_POINTS; i++)
+                pts[i] = add3(pts[i], up, i >= 8 ? 0.5 * lift : lift);
+            for (int i = 4; i < 6; i++)
+                pts[i] = add3(pts[i], up, 0.1 * sin(TWO_PI * cyc));
+        }
     } else if (g->act == RVSIM_ACT_WAVE || g->act == RVSIM_ACT_PUSH_PULL ||
                g->act == RVSIM_ACT_CIRCLE) {
         double tt = t - g->t0, rem = g->t1 - t;

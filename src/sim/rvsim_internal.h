@@ -24,7 +24,13 @@ void     rvsim_rng_fork(rvsim_rng *child, uint64_t seed, uint64_t stream);
 typedef struct { double x, y, z; } rvsim_vec3;
 
 /* ---- Bodies and timelines (rvsim_body.c, rvsim_timeline.c) ---- */
-typedef enum { RVSIM_POSE_OUT = 0, RVSIM_POSE_STAND, RVSIM_POSE_SEAT, RVSIM_POSE_LIE } rvsim_pose;
+typedef enum {
+    RVSIM_POSE_OUT = 0, RVSIM_POSE_STAND, RVSIM_POSE_SEAT, RVSIM_POSE_LIE,
+    RVSIM_POSE_KNEEL,          /* on both knees, torso upright */
+    RVSIM_POSE_CROUCH,         /* bent down to the floor, hands low */
+    RVSIM_POSE_BED,            /* lying on a bed or sofa, 0.45 m up */
+    RVSIM_N_POSES
+} rvsim_pose;
 
 typedef struct {
     int        act;            /* rvsim_activity */
@@ -34,6 +40,8 @@ typedef struct {
     rvsim_pose pose0, pose1;
     double     freq;           /* gesture frequency (Hz) */
     double     speed;          /* walking speed (m/s) */
+    int        action;         /* rvsim_action: the scripted episode, 0 if none */
+    double     jump_h;         /* action jump: height of each jump (m) */
 } rvsim_tseg;
 
 #define RVSIM_BODY_POINTS 10

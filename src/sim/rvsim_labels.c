@@ -20,6 +20,81 @@ const char *rvsim_labels_status_str(int st)
     return "unknown labels status";
 }
 
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Room truth as spans: evaluated between consecutive segment boundaries,
+ * equal neighbours merged. */
+static int write_room(FILE *f, const rvsim_session *s)
+{
+    size_t n = rvsim_session_n_segments(s), nb = 0;
+    double dur = rvsim_session_config(s)->duration_s;
+    double *b = malloc((2 * n + 2) * sizeof(*b));
+    if (!b)
+        return RVSIM_LABELS_ERR_NOMEM;
+    b[nb++] = 0;
+    b[nb++] = dur;
+    for (size_t i = 0; i < n; i++) {
+        const rvsim_segment *g = rvsim_session_segment(s, i);
+        b[nb++] = g->start;
+        b[nb++] = g->end;
+    }
+    qsort(b, nb, sizeof(*b), cmp_double);
+    double span0 = 0;
+    rvsim_room_truth cur = { -1, 0, 0 };
+    for (size_t i = 0; i + 1 < nb; i++) {
+        if (!(b[i + 1] > b[i]) || b[i] >= dur)
+            continue;
+        rvsim_room_truth r;
+        rvsim_session_room_at(s, 0.5 * (b[i] + b[i + 1]), &r);
+        if (cur.activity >= 0 && (r.activity != cur.activity || r.action != cur.action ||
+                                  r.people != cur.people)) {
+            fprintf(f, "{\"type\":\"room\",\"start\":%.3f,\"end\":%.3f,\"activity\":\"%s\","
+                       "\"action\":\"%s\",\"occupied\":%s,\"people\":%u}\n",
+                    span0, b[i], rvsim_activity_name(cur.activity), rvsim_action_name(cur.action),
+                    cur.people ? "true" : "false", cur.people);
+            span0 = b[i];
+        }
+        cur = r;
+    }
+    if (cur.activity >= 0)
+        fprintf(f, "{\"type\":\"room\",\"start\":%.3f,\"end\":%.3f,\"activity\":\"%s\","
+                   "\"action\":\"%s\",\"occupied\":%s,\"people\":%u}\n",
+                span0, dur, rvsim_activity_name(cur.activity), rvsim_action_name(cur.action),
+                cur.people ? "true" : "false", cur.people);
+    free(b);
+    return RVSIM_LABELS_OK;
+}
+
+/* One line per fall segment; "up" is the start of that person's next
+ * stand-up (segments of a person are in time order). */
+static void write_falls(FILE *f, const rvsim_session *s)
+{
+    size_t n = rvsim_session_n_segments(s);
+    double dur = rvsim_session_config(s)->duration_s;
+    for (size_t i = 0; i < n; i++) {
+        const rvsim_segment *g = rvsim_session_segment(s, i);
+        if (g->activity != RVSIM_ACT_FALL)
+            continue;
+        double up = dur;
+        for (size_t j = i + 1; j < n; j++) {
+            const rvsim_segment *h = rvsim_session_segment(s, j);
+            if (h->person == g->person && h->activity == RVSIM_ACT_STAND_UP) {
+                up = h->start;
+                break;
+            }
+        }
+        int act = g->action == RVSIM_ACTION_FALL_RECOVER ? RVSIM_ACTION_FALL_RECOVER
+                                                         : RVSIM_ACTION_FALL;
+        fprintf(f, "{\"type\":\"fall\",\"person\":%u,\"onset\":%.3f,\"impact\":%.3f,"
+                   "\"up\":%.3f,\"action\":\"%s\"}\n",
+                g->person, g->start, g->end, up, rvsim_action_name(act));
+    }
+}
+
 int rvsim_labels_write(FILE *f, const rvsim_session *s)
 {
     if (!f || !s)
@@ -33,14 +108,28 @@ int rvsim_labels_write(FILE *f, const rvsim_session *s)
     for (int a = 0; a < RVSIM_N_ACTIVITIES; a++)
         fprintf(f, "%s\"%s\"", a ? "," : "", rvsim_activity_name(a));
     fprintf(f, "]}\n");
+    for (uint32_t node = 1; node <= c->n_nodes; node++) {
+        double xyz[3], lat = 0;
+        rvsim_session_node(s, node, xyz, &lat);
+        fprintf(f, "{\"type\":\"node\",\"node\":%u,\"x\":%.3f,\"y\":%.3f,\"z\":%.3f,"
+                   "\"latency_ms\":%.1f,\"jitter_ms\":%.1f}\n",
+                node, xyz[0], xyz[1], xyz[2], lat * 1e3, c->node_jitter_ms);
+    }
     for (uint32_t node = 1; node <= c->n_nodes; node++)
         for (size_t i = 0; i < rvsim_session_n_segments(s); i++) {
             const rvsim_segment *g = rvsim_session_segment(s, i);
             fprintf(f, "{\"node\":%u,\"person\":%u,\"start\":%.3f,\"end\":%.3f,"
-                       "\"activity\":\"%s\",\"breath_bpm\":%.2f,\"heart_bpm\":%.2f}\n",
+                       "\"activity\":\"%s\",\"breath_bpm\":%.2f,\"heart_bpm\":%.2f",
                     node, g->person, g->start, g->end, rvsim_activity_name(g->activity),
                     g->breath_bpm, g->heart_bpm);
+            if (g->action != RVSIM_ACTION_NONE)
+                fprintf(f, ",\"action\":\"%s\"", rvsim_action_name(g->action));
+            fprintf(f, "}\n");
         }
+    int rc = write_room(f, s);
+    if (rc != RVSIM_LABELS_OK)
+        return rc;
+    write_falls(f, s);
     if (c->reboot_at_s >= 0 && c->reboot_at_s < c->duration_s)
         fprintf(f, "{\"type\":\"reboot\",\"node\":%u,\"start\":%.3f,\"end\":%.3f}\n",
                 c->reboot_node, c->reboot_at_s, c->reboot_at_s + 2.0);
@@ -216,14 +305,18 @@ static int jskip(cur *c, int depth)
 
 /* Fields we care about in one line. */
 typedef struct {
-    char   type[32], activity[32], scenario[32];
+    char   type[32], activity[32], scenario[32], action[32];
     double node, person, start, end, breath, heart, seed, nodes, people, rate, duration, epoch;
+    double onset, impact, up, x, y, z, latency, jitter;
+    bool   occupied;
     unsigned have;    /* bit per field below */
 } line_vals;
 
 enum { H_TYPE = 1, H_ACT = 2, H_SCEN = 4, H_NODE = 8, H_PERSON = 16, H_START = 32, H_END = 64,
        H_BREATH = 128, H_HEART = 256, H_SEED = 512, H_NODES = 1024, H_PEOPLE = 2048,
-       H_RATE = 4096, H_DUR = 8192, H_EPOCH = 16384 };
+       H_RATE = 4096, H_DUR = 8192, H_EPOCH = 16384, H_ACTION = 1u << 15, H_OCC = 1u << 16,
+       H_ONSET = 1u << 17, H_IMPACT = 1u << 18, H_UP = 1u << 19, H_X = 1u << 20, H_Y = 1u << 21,
+       H_Z = 1u << 22, H_LAT = 1u << 23, H_JIT = 1u << 24 };
 
 static int parse_line(const char *s, const char *e, line_vals *v)
 {
@@ -245,6 +338,13 @@ static int parse_line(const char *s, const char *e, line_vals *v)
             if (c.p >= c.end || *c.p++ != ':')
                 return -1;
             ws(&c);
+            if (strcmp(key, "occupied") == 0 && c.p < c.end && (*c.p == 't' || *c.p == 'f')) {
+                v->occupied = *c.p == 't';
+                if (jliteral(&c, v->occupied ? "true" : "false"))
+                    return -1;
+                v->have |= H_OCC;
+                goto next;
+            }
             struct { const char *k; unsigned bit; char *str; double *num; } map[] = {
                 { "type", H_TYPE, v->type, NULL }, { "activity", H_ACT, v->activity, NULL },
                 { "scenario", H_SCEN, v->scenario, NULL }, { "node", H_NODE, NULL, &v->node },
@@ -254,6 +354,10 @@ static int parse_line(const char *s, const char *e, line_vals *v)
                 { "nodes", H_NODES, NULL, &v->nodes }, { "people", H_PEOPLE, NULL, &v->people },
                 { "rate_hz", H_RATE, NULL, &v->rate }, { "duration_s", H_DUR, NULL, &v->duration },
                 { "pcap_epoch", H_EPOCH, NULL, &v->epoch },
+                { "action", H_ACTION, v->action, NULL }, { "onset", H_ONSET, NULL, &v->onset },
+                { "impact", H_IMPACT, NULL, &v->impact }, { "up", H_UP, NULL, &v->up },
+                { "x", H_X, NULL, &v->x }, { "y", H_Y, NULL, &v->y }, { "z", H_Z, NULL, &v->z },
+                { "latency_ms", H_LAT, NULL, &v->latency }, { "jitter_ms", H_JIT, NULL, &v->jitter },
             };
             int done = 0;
             for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
@@ -276,6 +380,7 @@ static int parse_line(const char *s, const char *e, line_vals *v)
             }
             if (!done && jskip(&c, 0))
                 return -1;
+        next:
             ws(&c);
             if (c.p >= c.end)
                 return -1;
@@ -306,7 +411,82 @@ void rvsim_labels_free(rvsim_labels *l)
     if (!l)
         return;
     free(l->v);
+    free(l->room);
+    free(l->falls);
+    free(l->node_info);
     memset(l, 0, sizeof(*l));
+}
+
+/* Room on a slot at the end of *v (n, cap in elements); NULL when out of memory. */
+static void *grow(void **v, size_t *n, size_t *cap, size_t elem)
+{
+    if (*n == *cap) {
+        size_t nc = *cap ? *cap * 2 : 64;
+        void *nv = realloc(*v, nc * elem);
+        if (!nv)
+            return NULL;
+        *v = nv;
+        *cap = nc;
+    }
+    return (char *)*v + (*n)++ * elem;
+}
+
+static int name_or_none(const line_vals *v)
+{
+    return (v->have & H_ACTION) ? rvsim_action_from_name(v->action) : RVSIM_ACTION_NONE;
+}
+
+/* Room, fall and node lines. 0, or the status with err filled. */
+static int parse_typed(const line_vals *v, rvsim_labels *out, size_t line, char *err, size_t err_len)
+{
+    if (strcmp(v->type, "room") == 0) {
+        unsigned need = H_START | H_END | H_ACT | H_OCC | H_PEOPLE;
+        if ((v->have & need) != need || v->end < v->start || v->people < 0 || v->people > 65535)
+            return fail(err, err_len, line, "room line needs start <= end, activity, occupied "
+                        "and people", RVSIM_LABELS_ERR_FIELD);
+        if (out->n_room && v->start < out->room[out->n_room - 1].start)
+            return fail(err, err_len, line, "room lines must be in time order", RVSIM_LABELS_ERR_FIELD);
+        rvsim_label_room *r = grow((void **)&out->room, &out->n_room, &out->cap_room, sizeof(*r));
+        if (!r)
+            return fail(err, err_len, line, "out of memory", RVSIM_LABELS_ERR_NOMEM);
+        r->start = v->start;
+        r->end = v->end;
+        r->activity = rvsim_activity_from_name(v->activity);
+        r->action = name_or_none(v);
+        r->occupied = v->occupied;
+        r->people = (uint32_t)v->people;
+        return 0;
+    }
+    if (strcmp(v->type, "fall") == 0) {
+        unsigned need = H_ONSET | H_IMPACT;
+        if ((v->have & need) != need || v->impact < v->onset ||
+            ((v->have & H_PERSON) && (v->person < 0 || v->person > 65535)))
+            return fail(err, err_len, line, "fall line needs onset <= impact",
+                        RVSIM_LABELS_ERR_FIELD);
+        rvsim_label_fall *fl = grow((void **)&out->falls, &out->n_falls, &out->cap_falls, sizeof(*fl));
+        if (!fl)
+            return fail(err, err_len, line, "out of memory", RVSIM_LABELS_ERR_NOMEM);
+        fl->person = (v->have & H_PERSON) ? (uint32_t)v->person : 0;
+        fl->onset = v->onset;
+        fl->impact = v->impact;
+        fl->up = (v->have & H_UP) ? v->up : v->impact;
+        fl->action = (v->have & H_ACTION) ? rvsim_action_from_name(v->action) : RVSIM_ACTION_FALL;
+        return 0;
+    }
+    /* node */
+    if (!(v->have & H_NODE) || v->node < 0 || v->node > 65535 || v->node != floor(v->node))
+        return fail(err, err_len, line, "node line needs a node id", RVSIM_LABELS_ERR_FIELD);
+    rvsim_label_node *nd = grow((void **)&out->node_info, &out->n_node_info, &out->cap_node_info,
+                                sizeof(*nd));
+    if (!nd)
+        return fail(err, err_len, line, "out of memory", RVSIM_LABELS_ERR_NOMEM);
+    nd->node = (uint32_t)v->node;
+    nd->x = v->x;
+    nd->y = v->y;
+    nd->z = v->z;
+    nd->latency_ms = (v->have & H_LAT) ? v->latency : 0;
+    nd->jitter_ms = (v->have & H_JIT) ? v->jitter : 0;
+    return 0;
 }
 
 int rvsim_labels_parse(const char *text, size_t len, rvsim_labels *out, char *err, size_t err_len)
@@ -344,6 +524,15 @@ int rvsim_labels_parse(const char *text, size_t len, rvsim_labels *out, char *er
             out->pcap_epoch = (v.have & H_EPOCH) && v.epoch >= 0 && v.epoch < 1.8e19 ? (uint64_t)v.epoch : 0;
             continue;
         }
+        if ((v.have & H_TYPE) && (strcmp(v.type, "room") == 0 || strcmp(v.type, "fall") == 0 ||
+                                  strcmp(v.type, "node") == 0)) {
+            int st = parse_typed(&v, out, line, err, err_len);
+            if (st) {
+                rvsim_labels_free(out);
+                return st;
+            }
+            continue;
+        }
         if ((v.have & H_TYPE) && strcmp(v.type, "segment") != 0) {
             out->n_events++;
             continue;
@@ -360,17 +549,11 @@ int rvsim_labels_parse(const char *text, size_t len, rvsim_labels *out, char *er
             return fail(err, err_len, line, "node/person must be small integers and end >= start",
                         RVSIM_LABELS_ERR_FIELD);
         }
-        if (out->n == out->cap) {
-            size_t nc = out->cap ? out->cap * 2 : 64;
-            rvsim_label *nv = realloc(out->v, nc * sizeof(*nv));
-            if (!nv) {
-                rvsim_labels_free(out);
-                return fail(err, err_len, line, "out of memory", RVSIM_LABELS_ERR_NOMEM);
-            }
-            out->v = nv;
-            out->cap = nc;
+        rvsim_label *l = grow((void **)&out->v, &out->n, &out->cap, sizeof(*l));
+        if (!l) {
+            rvsim_labels_free(out);
+            return fail(err, err_len, line, "out of memory", RVSIM_LABELS_ERR_NOMEM);
         }
-        rvsim_label *l = &out->v[out->n++];
         memset(l, 0, sizeof(*l));
         l->node = (uint32_t)v.node;
         l->person = (v.have & H_PERSON) ? (uint32_t)v.person : 0;
@@ -380,6 +563,7 @@ int rvsim_labels_parse(const char *text, size_t len, rvsim_labels *out, char *er
         l->activity = rvsim_activity_from_name(v.activity);
         l->breath_bpm = (v.have & H_BREATH) ? v.breath : 0;
         l->heart_bpm = (v.have & H_HEART) ? v.heart : 0;
+        l->action = name_or_none(&v);
     }
     return RVSIM_LABELS_OK;
 }
@@ -438,4 +622,19 @@ int rvsim_labels_activity_at(const rvsim_labels *l, uint32_t node, double t)
         }
     }
     return best;
+}
+
+const rvsim_label_room *rvsim_labels_room_at(const rvsim_labels *l, double t)
+{
+    if (!l || l->n_room == 0 || t < l->room[0].start)
+        return NULL;
+    size_t lo = 0, hi = l->n_room;   /* last span with start <= t */
+    while (hi - lo > 1) {
+        size_t mid = (lo + hi) / 2;
+        if (l->room[mid].start <= t)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return t < l->room[lo].end ? &l->room[lo] : NULL;
 }

@@ -8,7 +8,13 @@
  *   {"node":1,"person":0,"start":0.000,"end":12.500,"activity":"walking",
  *    "breath_bpm":14.20,"heart_bpm":71.00}
  * Times are seconds of simulated time (pcap timestamps minus pcap_epoch).
- * Other lines carrying "type" (e.g. "reboot" events) are kept as events.
+ * Room truth, fall onsets and node lines (docs/simulator.md, "Room truth,
+ * fall onsets and nodes in the labels"):
+ *   {"type":"node","node":1,"x":5.85,"y":1.4,"z":1.21,"latency_ms":84.2,"jitter_ms":20}
+ *   {"type":"room","start":41.2,"end":41.85,"activity":"fall","action":"fall",
+ *    "occupied":true,"people":1}
+ *   {"type":"fall","person":0,"onset":41.2,"impact":41.85,"up":55.3,"action":"fall"}
+ * Other lines carrying "type" (e.g. "reboot" events) are counted as events.
  * The reader is a small dedicated JSON parser: one flat object per line,
  * nested values skipped, unknown keys ignored; errors name the line.
  */
@@ -41,7 +47,31 @@ typedef struct {
     int      activity;              /* rvsim_activity, -1 if the name is not ours */
     char     activity_name[32];
     double   breath_bpm, heart_bpm; /* 0 when absent */
+    int      action;                /* rvsim_action, NONE when absent, -1 if not ours */
 } rvsim_label;
+
+/* One span of room truth. */
+typedef struct {
+    double   start, end;
+    int      activity;              /* rvsim_activity, -1 if the name is not ours */
+    int      action;                /* rvsim_action, -1 if the name is not ours */
+    bool     occupied;
+    uint32_t people;
+} rvsim_label_room;
+
+/* One fall: descent starts at onset, body on the floor at impact, starts
+ * getting up at up. */
+typedef struct {
+    uint32_t person;
+    double   onset, impact, up;
+    int      action;                /* RVSIM_ACTION_FALL or _FALL_RECOVER (-1: not ours) */
+} rvsim_label_fall;
+
+typedef struct {
+    uint32_t node;
+    double   x, y, z;               /* m */
+    double   latency_ms, jitter_ms;
+} rvsim_label_node;
 
 typedef struct {
     rvsim_label *v;
@@ -52,11 +82,18 @@ typedef struct {
     uint32_t nodes, people;
     double   rate_hz, duration_s;
     uint64_t pcap_epoch;
-    size_t   n_events;              /* lines with another "type" */
+    size_t   n_events;              /* lines with another "type" (reboot, ...) */
+    rvsim_label_room *room;         /* in time order */
+    size_t   n_room, cap_room;
+    rvsim_label_fall *falls;        /* in onset order */
+    size_t   n_falls, cap_falls;
+    rvsim_label_node *node_info;
+    size_t   n_node_info, cap_node_info;
 } rvsim_labels;
 
-/* Write meta + segment lines (one per node per segment, plus a reboot event
- * line when configured) for a session. Returns RVSIM_LABELS_OK or ERR_IO. */
+/* Write meta, node, segment (one per node per segment), room and fall lines,
+ * plus reboot / crash-loop / channel-hop event lines when configured, for a
+ * session. Returns RVSIM_LABELS_OK, ERR_NOMEM or ERR_IO. */
 int  rvsim_labels_write(FILE *f, const rvsim_session *s);
 
 int  rvsim_labels_parse(const char *text, size_t len, rvsim_labels *out, char *err, size_t err_len);
@@ -65,6 +102,8 @@ void rvsim_labels_free(rvsim_labels *l);
 /* Dominant activity (rvsim_session_label_at() priority) labelled for node at
  * time t, or -1 when no segment covers t. */
 int  rvsim_labels_activity_at(const rvsim_labels *l, uint32_t node, double t);
+/* Room truth span containing t (binary search), or NULL. */
+const rvsim_label_room *rvsim_labels_room_at(const rvsim_labels *l, double t);
 const char *rvsim_labels_status_str(int st);
 
 #ifdef __cplusplus

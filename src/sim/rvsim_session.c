@@ -41,6 +41,7 @@ typedef struct {
     double   t;
     uint8_t  node;
     uint32_t magic, flags;
+    double   t_meas;               /* when the frame measured the room */
     int      label;
     double   breath;
     size_t   len;
@@ -65,6 +66,9 @@ typedef struct {
     int64_t  boot;                        /* crash-loop boot index */
     int      has_held;
     qpkt     held;
+    double   latency;                     /* node_skew_ms: fixed arrival offset (s) */
+    double   jit_csi, jit_fs, jit_vit;    /* node_jitter_ms: delay of the next event (s) */
+    rvsim_rng lat_rng;                    /* only drawn from when skew/jitter are on */
     rvsim_rx rx;                          /* calibrated receiver (cfg.receiver) */
 } node_state;
 
@@ -94,6 +98,25 @@ static const char *const act_names[RVSIM_N_ACTIVITIES] = {
 const char *rvsim_activity_name(int act)
 {
     return (act >= 0 && act < RVSIM_N_ACTIVITIES) ? act_names[act] : NULL;
+}
+
+static const char *const action_names[RVSIM_N_ACTIONS] = {
+    "", "fall", "fall_recover", "sit_fast", "lie_bed", "jump", "kneel", "pick_up", "walk_by"
+};
+
+const char *rvsim_action_name(int action)
+{
+    return (action >= 0 && action < RVSIM_N_ACTIONS) ? action_names[action] : NULL;
+}
+
+int rvsim_action_from_name(const char *name)
+{
+    if (!name)
+        return -1;
+    for (int i = 0; i < RVSIM_N_ACTIONS; i++)
+        if (strcmp(action_names[i], name) == 0)
+            return i;
+    return -1;
 }
 
 int rvsim_activity_from_name(const char *name)
@@ -220,13 +243,12 @@ static void build_node_static(rvsim_session *s, node_state *n)
     n->sto_const = rvsim_rng_range(&r, -20e-9, 20e-9);
 }
 
-/* Place node i (0-based) on the room perimeter, 0.15 m inside the walls,
- * starting opposite the AP and going round. */
-static rvsim_vec3 node_position(const rvsim_room *rm, uint32_t i, uint32_t n, rvsim_rng *r)
+/* The point at distance u along the walls (0.15 m inside them), counted
+ * from the corner (0.15, 0.15) along y = 0.15 first. */
+static rvsim_vec3 perimeter_point(const rvsim_room *rm, double u)
 {
-    double w = rm->w - 0.3, d = rm->d - 0.3, per = 2 * (w + d);
-    double u = fmod(w + d * 0.5 + (i + 0.5) * per / n - per / (2.0 * n) + per, per);
-    rvsim_vec3 p;
+    double w = rm->w - 0.3, d = rm->d - 0.3;
+    rvsim_vec3 p = { 0, 0, 0 };
     if (u < w) {
         p.x = 0.15 + u; p.y = 0.15;
     } else if (u < w + d) {
@@ -236,13 +258,47 @@ static rvsim_vec3 node_position(const rvsim_room *rm, uint32_t i, uint32_t n, rv
     } else {
         p.x = 0.15; p.y = 0.15 + d - (u - 2 * w - d);
     }
+    return p;
+}
+
+static double perimeter_length(const rvsim_room *rm)
+{
+    return 2 * ((rm->w - 0.3) + (rm->d - 0.3));
+}
+
+/* Place node i (0-based) on the room perimeter, 0.15 m inside the walls,
+ * starting opposite the AP and going round. */
+static rvsim_vec3 node_position(const rvsim_room *rm, uint32_t i, uint32_t n, rvsim_rng *r)
+{
+    double w = rm->w - 0.3, d = rm->d - 0.3, per = perimeter_length(rm);
+    double u = fmod(w + d * 0.5 + (i + 0.5) * per / n - per / (2.0 * n) + per, per);
+    rvsim_vec3 p = perimeter_point(rm, u);
     p.z = rvsim_rng_range(r, 0.9, 1.5);
     return p;
 }
 
-static int dominant_at(const rvsim_session *s, double t, double *breath)
+/* Random placement: a point anywhere on the walls, 0.3-2.0 m high, at
+ * least 0.8 m from the AP and 0.5 m from earlier nodes (32 tries, then the
+ * last draw stands). Own stream: perimeter sessions never draw from it. */
+static rvsim_vec3 node_position_random(const rvsim_room *rm, const node_state *placed,
+                                       uint32_t n_placed, rvsim_rng *r)
 {
-    int best = RVSIM_ACT_EMPTY, bp = -1;
+    rvsim_vec3 p = { 0, 0, 0 };
+    for (int tries = 0; tries < 32; tries++) {
+        p = perimeter_point(rm, rvsim_rng_range(r, 0, perimeter_length(rm)));
+        p.z = rvsim_rng_range(r, 0.3, 2.0);
+        int ok = dist3(p, rm->ap) >= 0.8;
+        for (uint32_t i = 0; ok && i < n_placed; i++)
+            ok = dist3(p, placed[i].pos) >= 0.5;
+        if (ok)
+            break;
+    }
+    return p;
+}
+
+static int dominant_at_act(const rvsim_session *s, double t, double *breath, int *action)
+{
+    int best = RVSIM_ACT_EMPTY, bp = -1, bact = RVSIM_ACTION_NONE;
     double br = 0;
     for (uint32_t i = 0; i < s->n_people; i++) {
         const rvsim_tseg *g = rvsim_person_seg_at(&s->people[i], t);
@@ -251,17 +307,48 @@ static int dominant_at(const rvsim_session *s, double t, double *breath)
         if (p > bp) {
             bp = p;
             best = a;
+            bact = g ? g->action : RVSIM_ACTION_NONE;
             br = (a == RVSIM_ACT_EMPTY || a == RVSIM_ACT_APNEA) ? 0 : s->people[i].breath_hz * 60;
         }
     }
     if (breath)
         *breath = br;
+    if (action)
+        *action = bact;
     return best;
+}
+
+static int dominant_at(const rvsim_session *s, double t, double *breath)
+{
+    return dominant_at_act(s, t, breath, NULL);
 }
 
 int rvsim_session_label_at(const rvsim_session *s, double t)
 {
     return dominant_at(s, t, NULL);
+}
+
+static uint32_t people_present(const rvsim_session *s, double t);
+
+void rvsim_session_room_at(const rvsim_session *s, double t, rvsim_room_truth *out)
+{
+    out->activity = dominant_at_act(s, t, NULL, &out->action);
+    out->people = people_present(s, t);
+}
+
+int rvsim_session_node(const rvsim_session *s, uint32_t node, double xyz[3], double *latency_s)
+{
+    if (!s || node < 1 || node > s->cfg.n_nodes)
+        return -1;
+    const node_state *n = &s->nodes[node - 1];
+    if (xyz) {
+        xyz[0] = n->pos.x;
+        xyz[1] = n->pos.y;
+        xyz[2] = n->pos.z;
+    }
+    if (latency_s)
+        *latency_s = n->latency;
+    return 0;
 }
 
 /* ---- channel synthesis for one frame ---- */
@@ -556,7 +643,8 @@ static int build_segments(rvsim_session *s)
             if (end <= g->t0)
                 continue;
             rvsim_segment *last = s->n_segs ? &s->segs[s->n_segs - 1] : NULL;
-            if (last && last->person == i && last->activity == g->act && fabs(last->end - g->t0) < 1e-9) {
+            if (last && last->person == i && last->activity == g->act &&
+                last->action == g->action && fabs(last->end - g->t0) < 1e-9) {
                 last->end = end;
                 continue;
             }
@@ -568,13 +656,23 @@ static int build_segments(rvsim_session *s)
             int breathing = g->act != RVSIM_ACT_EMPTY && g->act != RVSIM_ACT_APNEA;
             o->breath_bpm = breathing ? p->breath_hz * 60 : 0;
             o->heart_bpm = g->act != RVSIM_ACT_EMPTY ? p->heart_hz * 60 : 0;
+            o->action = g->action;
         }
     }
     return 0;
 }
 
+/* Per-event network jitter, |N(0, 1)| x node_jitter_ms; no draw when off. */
+static double draw_jitter(rvsim_session *s, node_state *n)
+{
+    if (!(s->cfg.node_jitter_ms > 0))
+        return 0.0;
+    return fabs(rvsim_rng_gauss(&n->lat_rng)) * s->cfg.node_jitter_ms * 1e-3;
+}
+
 static void schedule_csi(rvsim_session *s, node_state *n)
 {
+    n->jit_csi = draw_jitter(s, n);
     if (s->cfg.receiver == RVSIM_RX_CALIBRATED) {
         n->next_csi = n->t_off + (double)n->csi_k / n->rx.rate_hz + rvsim_rx_jitter(&n->rx);
     } else {
@@ -631,6 +729,15 @@ rvsim_session *rvsim_session_new(const rvsim_config *cfg, char *err, size_t err_
         set_err(err, err_len, "crash-loop node must be one of the simulated nodes (or 0: all)");
         return NULL;
     }
+    if (cfg->placement != RVSIM_PLACE_PERIMETER && cfg->placement != RVSIM_PLACE_RANDOM) {
+        set_err(err, err_len, "placement must be perimeter or random");
+        return NULL;
+    }
+    if (!(cfg->node_skew_ms >= 0 && cfg->node_skew_ms <= 10000) ||
+        !(cfg->node_jitter_ms >= 0 && cfg->node_jitter_ms <= 10000)) {
+        set_err(err, err_len, "node skew and jitter must be 0..10000 ms");
+        return NULL;
+    }
     const char *sc = cfg->scenario ? cfg->scenario : "demo";
     if (!rvsim_scenario_description(sc)) {
         char msg[96];
@@ -663,11 +770,17 @@ rvsim_session *rvsim_session_new(const rvsim_config *cfg, char *err, size_t err_
         rvsim_session_free(s);
         return NULL;
     }
-    rvsim_rng place;
+    rvsim_rng place, place_rand;
     rvsim_rng_fork(&place, cfg->seed, 2);
+    rvsim_rng_fork(&place_rand, cfg->seed, 3);
     for (uint32_t i = 0; i < cfg->n_nodes; i++) {
         node_state *n = &s->nodes[i];
-        n->pos = node_position(&s->room, i, cfg->n_nodes, &place);
+        n->pos = cfg->placement == RVSIM_PLACE_RANDOM
+                     ? node_position_random(&s->room, s->nodes, i, &place_rand)
+                     : node_position(&s->room, i, cfg->n_nodes, &place);
+        rvsim_rng_fork(&n->lat_rng, cfg->seed, 50000u + i);
+        if (cfg->node_skew_ms > 0)
+            n->latency = rvsim_rng_range(&n->lat_rng, 0, cfg->node_skew_ms * 1e-3);
         build_node_static(s, n);
         rvsim_rng_fork(&n->noise_rng, cfg->seed, 10000u + i);
         rvsim_rng_fork(&n->time_rng, cfg->seed, 20000u + i);
@@ -683,6 +796,8 @@ rvsim_session *rvsim_session_new(const rvsim_config *cfg, char *err, size_t err_
         schedule_csi(s, n);
         n->next_fs = cfg->feature_state ? n->fs_off : INFINITY;
         n->next_vit = cfg->vitals ? n->vit_off : INFINITY;
+        n->jit_fs = cfg->feature_state ? draw_jitter(s, n) : 0;
+        n->jit_vit = cfg->vitals ? draw_jitter(s, n) : 0;
     }
     return s;
 }
@@ -754,13 +869,23 @@ static int step(rvsim_session *s)
     double best = INFINITY;
     uint32_t bi = 0;
     int kind = 0;
+    /* Earliest arrival; with skew and jitter off, arrival = measurement
+     * (adding 0.0 keeps every comparison as it was). A node's events are
+     * measured until duration_s; those still in flight then are dropped. */
     for (uint32_t i = 0; i < s->cfg.n_nodes; i++) {
         node_state *n = &s->nodes[i];
-        if (n->next_csi < best) { best = n->next_csi; bi = i; kind = 0; }
-        if (n->next_fs < best) { best = n->next_fs; bi = i; kind = 1; }
-        if (n->next_vit < best) { best = n->next_vit; bi = i; kind = 2; }
+        double lat = n->latency;
+        if (n->next_csi < s->cfg.duration_s && n->next_csi + lat + n->jit_csi < best) {
+            best = n->next_csi + lat + n->jit_csi; bi = i; kind = 0;
+        }
+        if (n->next_fs < s->cfg.duration_s && n->next_fs + lat + n->jit_fs < best) {
+            best = n->next_fs + lat + n->jit_fs; bi = i; kind = 1;
+        }
+        if (n->next_vit < s->cfg.duration_s && n->next_vit + lat + n->jit_vit < best) {
+            best = n->next_vit + lat + n->jit_vit; bi = i; kind = 2;
+        }
     }
-    if (!(best < s->cfg.duration_s)) {
+    if (best == INFINITY) {
         /* end: release packets still held for reordering */
         if (!s->flushed) {
             s->flushed = 1;
@@ -774,13 +899,17 @@ static int step(rvsim_session *s)
         return 0;
     }
     node_state *n = &s->nodes[bi];
-    double t = best;
-    if (kind == 0)
+    const double arrival = best;
+    const double t = kind == 0 ? n->next_csi : (kind == 1 ? n->next_fs : n->next_vit);
+    if (kind == 0) {
         schedule_csi(s, n);
-    else if (kind == 1)
+    } else if (kind == 1) {
         n->next_fs = n->fs_off + (double)(++n->fs_k) * FS_PERIOD;
-    else
+        n->jit_fs = draw_jitter(s, n);
+    } else {
         n->next_vit = n->vit_off + (double)(++n->vit_k) * VITALS_PERIOD;
+        n->jit_vit = draw_jitter(s, n);
+    }
 
     if (in_reboot(s, bi, t) || in_crash_boot(s, bi, t))
         return 1;                 /* node is down: nothing sent */
@@ -801,7 +930,8 @@ static int step(rvsim_session *s)
     }
 
     qpkt p;
-    p.t = t;
+    p.t = arrival;
+    p.t_meas = t;
     p.node = (uint8_t)(bi + 1);
     p.flags = flags;
     p.label = dominant_at(s, t, &p.breath);
@@ -834,13 +964,13 @@ static int step(rvsim_session *s)
     q_push(s, &p);
     if (u_dup < s->cfg.dup) {
         qpkt d = p;
-        d.t = t + 50e-6;
+        d.t = arrival + 50e-6;
         d.flags |= RVSIM_PKT_DUPLICATE;
         q_push(s, &d);
     }
     if (kind == 0 && n->has_held) {
         n->has_held = 0;
-        n->held.t = t + 100e-6;
+        n->held.t = arrival + 100e-6;
         q_push(s, &n->held);
     }
     return 1;

@@ -28,11 +28,14 @@ static const scenario_info scenarios[] = {
     { "gestures", "one person standing, random wave / push-pull / circle gestures between still spells" },
     { "random", "randomised timeline over all activities, people enter and leave (training data)" },
     { "mixed", "two people, each with a randomised timeline (training data)" },
+    { "falls-hard", "falls (some recovered at once) among hard negatives: fast sitting, lying on a bed, jumping, kneeling, picking up; a second person walks by" },
+    { "hard-negatives", "falls-hard without the falls (false-alarm sessions)" },
 };
 #define N_SCENARIOS (sizeof(scenarios) / sizeof(scenarios[0]))
 
 static const char *const scenario_names[N_SCENARIOS + 1] = {
-    "demo", "empty", "breathing", "apnea", "walking", "sit", "fall", "gestures", "random", "mixed", NULL
+    "demo", "empty", "breathing", "apnea", "walking", "sit", "fall", "gestures", "random", "mixed",
+    "falls-hard", "hard-negatives", NULL
 };
 
 const char *const *rvsim_scenario_names(void)
@@ -99,6 +102,8 @@ typedef struct {
     const rvsim_room *room;
     double t, x, y, hd;
     rvsim_pose pose;
+    int action;                /* copied into every pushed segment */
+    double jump_h;
     int oom;
 } builder;
 
@@ -128,6 +133,8 @@ static void push(builder *b, int act, double dur, double x1, double y1, double h
     g->pose1 = pose1;
     g->freq = freq;
     g->speed = speed;
+    g->action = b->action;
+    g->jump_h = b->jump_h;
     b->t += dur;
     b->x = x1; b->y = y1; b->hd = hd1;
     b->pose = pose1;
@@ -146,6 +153,15 @@ static void stand_up(builder *b)
              RVSIM_POSE_STAND, 0, 0);
     else if (b->pose == RVSIM_POSE_LIE)
         push(b, RVSIM_ACT_STAND_UP, rvsim_rng_range(b->rng, 2.5, 4.0), b->x, b->y, b->hd,
+             RVSIM_POSE_STAND, 0, 0);
+    else if (b->pose == RVSIM_POSE_KNEEL)
+        push(b, RVSIM_ACT_STAND_UP, rvsim_rng_range(b->rng, 1.2, 2.0), b->x, b->y, b->hd,
+             RVSIM_POSE_STAND, 0, 0);
+    else if (b->pose == RVSIM_POSE_CROUCH)
+        push(b, RVSIM_ACT_STAND_UP, rvsim_rng_range(b->rng, 0.7, 1.2), b->x, b->y, b->hd,
+             RVSIM_POSE_STAND, 0, 0);
+    else if (b->pose == RVSIM_POSE_BED)
+        push(b, RVSIM_ACT_STAND_UP, rvsim_rng_range(b->rng, 2.0, 3.0), b->x, b->y, b->hd,
              RVSIM_POSE_STAND, 0, 0);
 }
 
@@ -180,7 +196,8 @@ static void ensure_present(builder *b)
 static void still(builder *b, double dur)
 {
     ensure_present(b);
-    push(b, b->pose == RVSIM_POSE_LIE ? RVSIM_ACT_LYING : RVSIM_ACT_STILL, dur,
+    int lying = b->pose == RVSIM_POSE_LIE || b->pose == RVSIM_POSE_BED;
+    push(b, lying ? RVSIM_ACT_LYING : RVSIM_ACT_STILL, dur,
          b->x, b->y, b->hd, b->pose, 0, 0);
 }
 
@@ -333,11 +350,129 @@ static void script_random(builder *b, double duration)
             else
                 stand_up(b);
             break;
+        default:   /* kneeling, crouching, on a bed: only scripted episodes */
+            stand_up(b);
+            break;
         }
     }
 }
 
-static void script(builder *b, const char *sc, double duration)
+/* ---- hard negatives and fall episodes (falls-hard, hard-negatives) ----
+ * Each starts standing in the room; every segment of the episode carries
+ * its action, the preparation (entering, standing up) does not. */
+static void begin_episode(builder *b, int action)
+{
+    ensure_present(b);
+    stand_up(b);
+    b->action = action;
+}
+
+static void end_episode(builder *b)
+{
+    b->action = RVSIM_ACTION_NONE;
+    b->jump_h = 0;
+}
+
+static void ep_fall(builder *b, int recover)
+{
+    begin_episode(b, recover ? RVSIM_ACTION_FALL_RECOVER : RVSIM_ACTION_FALL);
+    fall(b);
+    still(b, recover ? rvsim_rng_range(b->rng, 0.5, 2.0) : rvsim_rng_range(b->rng, 8.0, 25.0));
+    stand_up(b);
+    end_episode(b);
+}
+
+static void ep_sit_fast(builder *b)
+{
+    begin_episode(b, RVSIM_ACTION_SIT_FAST);
+    push(b, RVSIM_ACT_SIT_DOWN, rvsim_rng_range(b->rng, 0.45, 0.75), b->x, b->y, b->hd,
+         RVSIM_POSE_SEAT, 0, 0);
+    end_episode(b);
+    still(b, rvsim_rng_range(b->rng, 3.0, 10.0));
+    stand_up(b);
+}
+
+/* Posture change down, a stay, and up again, all in the episode. */
+static void ep_down_stay_up(builder *b, int action, rvsim_pose pose, double d_lo, double d_hi,
+                            double s_lo, double s_hi)
+{
+    begin_episode(b, action);
+    push(b, RVSIM_ACT_SIT_DOWN, rvsim_rng_range(b->rng, d_lo, d_hi), b->x, b->y, b->hd, pose, 0, 0);
+    still(b, rvsim_rng_range(b->rng, s_lo, s_hi));
+    stand_up(b);
+    end_episode(b);
+}
+
+static void ep_lie_bed(builder *b)
+{
+    /* the bed stands where the first piece of furniture is */
+    const rvsim_room *rm = b->room;
+    walk_to(b, clampd(rm->furniture[0].x, 0.8, rm->w - 0.8), clampd(rm->furniture[0].y, 0.8, rm->d - 0.8));
+    ep_down_stay_up(b, RVSIM_ACTION_LIE_BED, RVSIM_POSE_BED, 1.5, 2.5, 10.0, 40.0);
+}
+
+static void ep_jump(builder *b)
+{
+    begin_episode(b, RVSIM_ACTION_JUMP);
+    double f = rvsim_rng_range(b->rng, 1.4, 2.0);
+    double n = (double)(2 + rvsim_rng_u64(b->rng) % 5u);
+    b->jump_h = rvsim_rng_range(b->rng, 0.15, 0.3);
+    push(b, RVSIM_ACT_WALKING, n / f, b->x, b->y, b->hd, RVSIM_POSE_STAND, f, 0);
+    end_episode(b);
+}
+
+static void script_falls_hard(builder *b, double duration, int with_falls)
+{
+    rvsim_rng *r = b->rng;
+    double x, y;
+    place(b, RVSIM_POSE_STAND);
+    while (b->t < duration && !b->oom) {
+        rand_point(b, &x, &y);
+        walk_to(b, x, y);
+        still(b, rvsim_rng_range(r, 1.0, 4.0));
+        double u = rvsim_rng_uniform(r);
+        if (!with_falls)
+            u = 0.2 + 0.8 * u;
+        if (u < 0.2)
+            ep_fall(b, rvsim_rng_uniform(r) < 0.25);
+        else if (u < 0.35)
+            ep_sit_fast(b);
+        else if (u < 0.47)
+            ep_lie_bed(b);
+        else if (u < 0.59)
+            ep_jump(b);
+        else if (u < 0.71)
+            ep_down_stay_up(b, RVSIM_ACTION_KNEEL, RVSIM_POSE_KNEEL, 1.0, 1.8, 3.0, 10.0);
+        else if (u < 0.86)
+            ep_down_stay_up(b, RVSIM_ACTION_PICK_UP, RVSIM_POSE_CROUCH, 0.7, 1.2, 0.3, 1.0);
+        else if (u < 0.93) {
+            sit_down(b);
+            still(b, rvsim_rng_range(r, 3.0, 12.0));
+            stand_up(b);
+        } else {
+            empty(b, rvsim_rng_range(r, 5.0, 30.0));
+        }
+    }
+}
+
+/* The second person of falls-hard: out of the room, now and then crossing it. */
+static void script_walk_by(builder *b, double duration)
+{
+    double x, y;
+    while (b->t < duration && !b->oom) {
+        empty(b, rvsim_rng_range(b->rng, 20.0, 120.0));
+        b->action = RVSIM_ACTION_WALK_BY;
+        uint64_t n = 1 + rvsim_rng_u64(b->rng) % 3u;
+        for (uint64_t i = 0; i < n; i++) {
+            rand_point(b, &x, &y);
+            walk_to(b, x, y);
+        }
+        leave_room(b);
+        end_episode(b);
+    }
+}
+
+static void script(builder *b, const char *sc, double duration, uint32_t person)
 {
     rvsim_rng *r = b->rng;
     double x, y;
@@ -390,6 +525,11 @@ static void script(builder *b, const char *sc, double duration)
             still(b, rvsim_rng_range(r, 2.0, 4.0));
             gesture(b, rand_gesture(b), rvsim_rng_range(r, 3.0, 6.0));
         }
+    } else if (strcmp(sc, "falls-hard") == 0 || strcmp(sc, "hard-negatives") == 0) {
+        if (person == 0)
+            script_falls_hard(b, duration, strcmp(sc, "falls-hard") == 0);
+        else
+            script_walk_by(b, duration);
     } else {   /* random, mixed */
         script_random(b, duration);
     }
@@ -410,7 +550,8 @@ int rvsim_timeline_build(const char *scenario, uint64_t seed, double duration,
             snprintf(err, err_len, "unknown scenario '%s'", scenario ? scenario : "(null)");
         return -1;
     }
-    uint32_t np = strcmp(scenario, "mixed") == 0 ? 2u : 1u;
+    uint32_t np = strcmp(scenario, "mixed") == 0 || strcmp(scenario, "falls-hard") == 0 ||
+                  strcmp(scenario, "hard-negatives") == 0 ? 2u : 1u;
     if (np > max_people)
         np = max_people;
     for (uint32_t i = 0; i < np; i++) {
@@ -425,7 +566,7 @@ int rvsim_timeline_build(const char *scenario, uint64_t seed, double duration,
         p->breath_phase = rvsim_rng_range(&r, 0, 2 * PI);
         p->heart_phase = rvsim_rng_range(&r, 0, 2 * PI);
         builder b = { .p = p, .rng = &r, .room = room, .pose = RVSIM_POSE_OUT };
-        script(&b, scenario, duration);
+        script(&b, scenario, duration, i);
         if (b.oom || p->n_seg == 0) {
             for (uint32_t j = 0; j <= i; j++)
                 rvsim_person_free(&people[j]);

@@ -64,6 +64,12 @@ static void usage(FILE *f)
         "  --channel-hop S      every node moves channel 1 -> 6 -> 11 every S seconds\n"
         "  --ideal-receiver     analysis: no receiver noise and no per-packet phase or\n"
         "                       timing offset (gain steps and int8 quantisation stay)\n"
+        "Multi-node rooms:\n"
+        "  --placement MODE     perimeter (default): nodes evenly along the walls; random:\n"
+        "                       anywhere on the walls, 0.3-2.0 m high, drawn from the seed\n"
+        "  --node-skew MS       each node's packets arrive a fixed U(0, MS) ms late (its\n"
+        "                       latency offset, in the labels; 0..10000, default 0)\n"
+        "  --node-jitter MS     plus, per packet, |N(0,1)| x MS ms (0..10000, default 0)\n"
         "Outputs (at least one):\n"
         "  --udp HOST:PORT      send live datagrams (e.g. 127.0.0.1:5005, [::1]:5005),\n"
         "                       paced in real time\n"
@@ -174,7 +180,7 @@ int main(int argc, char **argv)
             "--nodes", "--rate", "--duration", "--seed", "--scenario", "--udp", "--pcap",
             "--labels", "--speed", "--loss", "--dup", "--reorder", "--reboot-at",
             "--crash-loop", "--boot-time", "--channel-hop",
-            "--subcarriers", "--receiver", NULL
+            "--subcarriers", "--receiver", "--placement", "--node-skew", "--node-jitter", NULL
         };
         int known = 0;
         for (const char *const *w = with_value; *w; w++)
@@ -255,6 +261,19 @@ int main(int argc, char **argv)
             if (rvtool_parse_u64(v, 192, &u) || (u != 64 && u != 192))
                 return die("--subcarriers: '%s' must be 64 or 192", v);
             cfg.n_subcarriers = (uint16_t)u;
+        } else if (strcmp(o, "--placement") == 0) {
+            if (strcmp(v, "perimeter") == 0)
+                cfg.placement = RVSIM_PLACE_PERIMETER;
+            else if (strcmp(v, "random") == 0)
+                cfg.placement = RVSIM_PLACE_RANDOM;
+            else
+                return die("--placement: '%s' must be perimeter or random", v);
+        } else if (strcmp(o, "--node-skew") == 0) {
+            if (rvtool_parse_double(v, 0, 10000, &cfg.node_skew_ms))
+                return die("--node-skew: '%s' is not a number of ms in 0..10000", v);
+        } else if (strcmp(o, "--node-jitter") == 0) {
+            if (rvtool_parse_double(v, 0, 10000, &cfg.node_jitter_ms))
+                return die("--node-jitter: '%s' is not a number of ms in 0..10000", v);
         } else if (strcmp(o, "--receiver") == 0) {
             if (strcmp(v, "fixed") == 0)
                 cfg.receiver = RVSIM_RX_FIXED;

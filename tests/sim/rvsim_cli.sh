@@ -9,11 +9,12 @@ trap 'rm -rf "$T"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
 
 "$RVSIM" --help > "$T/help" || fail "--help exited nonzero"
-for s in demo empty breathing apnea walking sit fall gestures random mixed; do
+for s in demo empty breathing apnea walking sit fall gestures random mixed falls-hard hard-negatives; do
   grep -q "^ *$s " "$T/help" || fail "--help does not list scenario $s"
 done
 for o in --nodes --rate --duration --seed --scenario --udp --pcap --labels --speed --fast \
-         --loss --dup --reorder --reboot-at --feature-state --vitals --subcarriers --receiver; do
+         --loss --dup --reorder --reboot-at --feature-state --vitals --subcarriers --receiver \
+         --placement --node-skew --node-jitter; do
   grep -q -- "$o" "$T/help" || fail "--help does not document $o"
 done
 
@@ -38,6 +39,11 @@ expect_fail --reboot-at 1:0 --labels "$T/l"
 expect_fail --subcarriers 128 --labels "$T/l"
 expect_fail --receiver bogus --labels "$T/l"
 expect_fail --receiver --labels "$T/l"
+expect_fail --placement corner --labels "$T/l"
+grep -q "perimeter or random" "$T/err" || fail "placement message: $(cat "$T/err")"
+expect_fail --node-skew -5 --labels "$T/l"
+expect_fail --node-skew 20000 --labels "$T/l"
+expect_fail --node-jitter abc --labels "$T/l"
 expect_fail --udp localhost --fast --duration 1
 expect_fail --udp 127.0.0.1:99999 --fast --duration 1
 expect_fail --labels
@@ -48,4 +54,10 @@ expect_fail --labels /nonexistent-dir/x.jsonl --duration 1
 
 "$RVSIM" --duration 2 --nodes 2 --rate 20 --udp 127.0.0.1:9 --fast --quiet \
   || fail "live UDP run to the discard port failed"
+# a multi-node room: node lines carry the placement and the latency offsets
+"$RVSIM" --nodes 3 --duration 30 --scenario falls-hard --placement random --node-skew 200 \
+  --node-jitter 20 --labels "$T/room.jsonl" --quiet || fail "falls-hard room run"
+[ "$(grep -c '"type":"node"' "$T/room.jsonl")" -eq 3 ] || fail "expected 3 node lines"
+grep '"type":"node"' "$T/room.jsonl" | grep -qv '"latency_ms":0.0,' || fail "no latency offset in the labels"
+grep -q '"type":"room","start":0.000' "$T/room.jsonl" || fail "no room truth from 0"
 echo "ok"

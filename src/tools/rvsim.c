@@ -144,145 +144,96 @@ static void sleep_until(const struct timespec *start, double t)
         ;
 }
 
+/* Values that need more than a range check: NAME, S[:NODE], fixed lists. */
+static int on_option(void *ctx, const char *name, const char *v)
+{
+    rvsim_config *cfg = ctx;
+    uint64_t u;
+    if (strcmp(name, "scenario") == 0) {
+        if (!rvsim_scenario_description(v))
+            return die("--scenario: unknown scenario '%s'", v);
+        cfg->scenario = v;
+    } else if (strcmp(name, "reboot-at") == 0 || strcmp(name, "crash-loop") == 0) {
+        /* SECONDS[:NODE]; a reboot names a node 1..255, a crash loop 0 (all) too */
+        const bool reboot = name[1] == 'e';
+        char buf[64];
+        snprintf(buf, sizeof(buf), "%s", v);
+        char *c = strchr(buf, ':');
+        u = 1;
+        if (c) {
+            *c = 0;
+            if (rvtool_parse_u64(c + 1, 255, &u) || (reboot && u == 0))
+                return die("--%s: bad node in '%s'", name, v);
+        }
+        double *at = reboot ? &cfg->reboot_at_s : &cfg->crash_loop_s;
+        if (rvtool_parse_double(buf, reboot ? 0 : 0.001, 7 * 86400.0, at))
+            return die("--%s: '%s' is not SECONDS[:NODE]", name, v);
+        *(reboot ? &cfg->reboot_node : &cfg->crash_loop_node) = (uint32_t)u;
+    } else if (strcmp(name, "subcarriers") == 0) {
+        if (rvtool_parse_u64(v, 192, &u) || (u != 64 && u != 192))
+            return die("--subcarriers: '%s' must be 64 or 192", v);
+        cfg->n_subcarriers = (uint16_t)u;
+    } else if (strcmp(name, "receiver") == 0) {
+        if (strcmp(v, "fixed") == 0)
+            cfg->receiver = RVSIM_RX_FIXED;
+        else if (strcmp(v, "calibrated") == 0)
+            cfg->receiver = RVSIM_RX_CALIBRATED;
+        else
+            return die("--receiver: '%s' must be fixed or calibrated", v);
+    } else if (strcmp(name, "placement") == 0) {
+        if (strcmp(v, "perimeter") == 0)
+            cfg->placement = RVSIM_PLACE_PERIMETER;
+        else if (strcmp(v, "random") == 0)
+            cfg->placement = RVSIM_PLACE_RANDOM;
+        else
+            return die("--placement: '%s' must be perimeter or random", v);
+    }
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     rvsim_config cfg;
     rvsim_config_default(&cfg);
     const char *udp = NULL, *pcap = NULL, *labels = NULL;
     double speed = 1.0;
-    int fast = 0, quiet = 0;
-
-    for (int i = 1; i < argc; i++) {
-        const char *o = argv[i];
-        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-        uint64_t u;
-        if (strcmp(o, "--help") == 0 || strcmp(o, "-h") == 0) {
-            usage(stdout);
-            return 0;
-        } else if (strcmp(o, "--fast") == 0) {
-            fast = 1;
-            continue;
-        } else if (strcmp(o, "--quiet") == 0) {
-            quiet = 1;
-            continue;
-        } else if (strcmp(o, "--feature-state") == 0) {
-            cfg.feature_state = true;
-            continue;
-        } else if (strcmp(o, "--vitals") == 0) {
-            cfg.vitals = true;
-            continue;
-        } else if (strcmp(o, "--ideal-receiver") == 0) {
-            cfg.ideal_receiver = true;
-            continue;
-        }
-        /* everything else takes a value */
-        static const char *const with_value[] = {
-            "--nodes", "--rate", "--duration", "--seed", "--scenario", "--udp", "--pcap",
-            "--labels", "--speed", "--loss", "--dup", "--reorder", "--reboot-at",
-            "--crash-loop", "--boot-time", "--channel-hop",
-            "--subcarriers", "--receiver", "--placement", "--node-skew", "--node-jitter", NULL
-        };
-        int known = 0;
-        for (const char *const *w = with_value; *w; w++)
-            known |= strcmp(*w, o) == 0;
-        if (!known)
-            return die("unknown option '%s'", o);
-        if (!v)
-            return die("option %s needs a value", o);
-        i++;
-        if (strcmp(o, "--nodes") == 0) {
-            if (rvtool_parse_u64(v, 255, &u) || u == 0)
-                return die("--nodes: '%s' is not an integer in 1..255", v);
-            cfg.n_nodes = (uint32_t)u;
-        } else if (strcmp(o, "--rate") == 0) {
-            if (rvtool_parse_double(v, 1.0, 1000.0, &cfg.rate_hz))
-                return die("--rate: '%s' is not a number in 1..1000", v);
-        } else if (strcmp(o, "--duration") == 0) {
-            if (rvtool_parse_double(v, 1e-3, 7 * 86400.0, &cfg.duration_s))
-                return die("--duration: '%s' is not a positive number of seconds (max a week)", v);
-        } else if (strcmp(o, "--seed") == 0) {
-            if (rvtool_parse_u64(v, UINT64_MAX, &cfg.seed))
-                return die("--seed: '%s' is not an unsigned 64-bit integer", v);
-        } else if (strcmp(o, "--scenario") == 0) {
-            if (!rvsim_scenario_description(v))
-                return die("--scenario: unknown scenario '%s'", v);
-            cfg.scenario = v;
-        } else if (strcmp(o, "--udp") == 0) {
-            udp = v;
-        } else if (strcmp(o, "--pcap") == 0) {
-            pcap = v;
-        } else if (strcmp(o, "--labels") == 0) {
-            labels = v;
-        } else if (strcmp(o, "--speed") == 0) {
-            if (rvtool_parse_double(v, 0.01, 1000.0, &speed))
-                return die("--speed: '%s' is not a number in 0.01..1000", v);
-        } else if (strcmp(o, "--loss") == 0) {
-            if (rvtool_parse_double(v, 0, 1, &cfg.loss))
-                return die("--loss: '%s' is not a probability in 0..1", v);
-        } else if (strcmp(o, "--dup") == 0) {
-            if (rvtool_parse_double(v, 0, 1, &cfg.dup))
-                return die("--dup: '%s' is not a probability in 0..1", v);
-        } else if (strcmp(o, "--reorder") == 0) {
-            if (rvtool_parse_double(v, 0, 1, &cfg.reorder))
-                return die("--reorder: '%s' is not a probability in 0..1", v);
-        } else if (strcmp(o, "--reboot-at") == 0) {
-            char buf[64];
-            snprintf(buf, sizeof(buf), "%s", v);
-            char *c = strchr(buf, ':');
-            cfg.reboot_node = 1;
-            if (c) {
-                *c = 0;
-                if (rvtool_parse_u64(c + 1, 255, &u) || u == 0)
-                    return die("--reboot-at: bad node in '%s'", v);
-                cfg.reboot_node = (uint32_t)u;
-            }
-            if (rvtool_parse_double(buf, 0, 7 * 86400.0, &cfg.reboot_at_s))
-                return die("--reboot-at: '%s' is not SECONDS[:NODE]", v);
-        } else if (strcmp(o, "--crash-loop") == 0) {
-            char buf[64];
-            snprintf(buf, sizeof(buf), "%s", v);
-            char *c = strchr(buf, ':');
-            cfg.crash_loop_node = 1;
-            if (c) {
-                *c = 0;
-                if (rvtool_parse_u64(c + 1, 255, &u))
-                    return die("--crash-loop: bad node in '%s'", v);
-                cfg.crash_loop_node = (uint32_t)u;
-            }
-            if (rvtool_parse_double(buf, 0.001, 7 * 86400.0, &cfg.crash_loop_s))
-                return die("--crash-loop: '%s' is not SECONDS[:NODE]", v);
-        } else if (strcmp(o, "--boot-time") == 0) {
-            if (rvtool_parse_double(v, 0, 7 * 86400.0, &cfg.boot_time_s))
-                return die("--boot-time: '%s' is not a number of seconds", v);
-        } else if (strcmp(o, "--channel-hop") == 0) {
-            if (rvtool_parse_double(v, 0.001, 7 * 86400.0, &cfg.channel_hop_s))
-                return die("--channel-hop: '%s' is not a positive number of seconds", v);
-        } else if (strcmp(o, "--subcarriers") == 0) {
-            if (rvtool_parse_u64(v, 192, &u) || (u != 64 && u != 192))
-                return die("--subcarriers: '%s' must be 64 or 192", v);
-            cfg.n_subcarriers = (uint16_t)u;
-        } else if (strcmp(o, "--placement") == 0) {
-            if (strcmp(v, "perimeter") == 0)
-                cfg.placement = RVSIM_PLACE_PERIMETER;
-            else if (strcmp(v, "random") == 0)
-                cfg.placement = RVSIM_PLACE_RANDOM;
-            else
-                return die("--placement: '%s' must be perimeter or random", v);
-        } else if (strcmp(o, "--node-skew") == 0) {
-            if (rvtool_parse_double(v, 0, 10000, &cfg.node_skew_ms))
-                return die("--node-skew: '%s' is not a number of ms in 0..10000", v);
-        } else if (strcmp(o, "--node-jitter") == 0) {
-            if (rvtool_parse_double(v, 0, 10000, &cfg.node_jitter_ms))
-                return die("--node-jitter: '%s' is not a number of ms in 0..10000", v);
-        } else if (strcmp(o, "--receiver") == 0) {
-            if (strcmp(v, "fixed") == 0)
-                cfg.receiver = RVSIM_RX_FIXED;
-            else if (strcmp(v, "calibrated") == 0)
-                cfg.receiver = RVSIM_RX_CALIBRATED;
-            else
-                return die("--receiver: '%s' must be fixed or calibrated", v);
-        }
-    }
+    bool fast = false, quiet = false;
+    const double week = 7 * 86400.0;
+    const rvtool_opt opts[] = {
+        { "nodes", RVTOOL_U32, &cfg.n_nodes, 1, 255 },
+        { "rate", RVTOOL_DOUBLE, &cfg.rate_hz, 1, 1000 },
+        { "duration", RVTOOL_DOUBLE, &cfg.duration_s, 1e-3, week },
+        { "seed", RVTOOL_U64, &cfg.seed, 0, 0 },
+        { "scenario", RVTOOL_CALL, NULL, 0, 0 },
+        { "subcarriers", RVTOOL_CALL, NULL, 0, 0 },
+        { "receiver", RVTOOL_CALL, NULL, 0, 0 },
+        { "feature-state", RVTOOL_FLAG, &cfg.feature_state, 0, 0 },
+        { "vitals", RVTOOL_FLAG, &cfg.vitals, 0, 0 },
+        { "loss", RVTOOL_DOUBLE, &cfg.loss, 0, 1 },
+        { "dup", RVTOOL_DOUBLE, &cfg.dup, 0, 1 },
+        { "reorder", RVTOOL_DOUBLE, &cfg.reorder, 0, 1 },
+        { "reboot-at", RVTOOL_CALL, NULL, 0, 0 },
+        { "crash-loop", RVTOOL_CALL, NULL, 0, 0 },
+        { "boot-time", RVTOOL_DOUBLE, &cfg.boot_time_s, 0, week },
+        { "channel-hop", RVTOOL_DOUBLE, &cfg.channel_hop_s, 0.001, week },
+        { "ideal-receiver", RVTOOL_FLAG, &cfg.ideal_receiver, 0, 0 },
+        { "placement", RVTOOL_CALL, NULL, 0, 0 },
+        { "node-skew", RVTOOL_DOUBLE, &cfg.node_skew_ms, 0, 10000 },
+        { "node-jitter", RVTOOL_DOUBLE, &cfg.node_jitter_ms, 0, 10000 },
+        { "udp", RVTOOL_STRING, &udp, 0, 0 },
+        { "speed", RVTOOL_DOUBLE, &speed, 0.01, 1000 },
+        { "fast", RVTOOL_FLAG, &fast, 0, 0 },
+        { "pcap", RVTOOL_STRING, &pcap, 0, 0 },
+        { "labels", RVTOOL_STRING, &labels, 0, 0 },
+        { "quiet", RVTOOL_FLAG, &quiet, 0, 0 },
+    };
+    int first = argc;
+    int pst = rvtool_parse("rvsim", argc, argv, opts, sizeof(opts) / sizeof(opts[0]), on_option,
+                           &cfg, usage, &first);
+    if (pst >= 0)
+        return pst;
+    if (first < argc)
+        return die("unexpected argument '%s'", argv[first]);
     if (!udp && !pcap && !labels)
         return die("no output given: use --udp HOST:PORT, --pcap FILE and/or --labels FILE");
 

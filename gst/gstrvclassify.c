@@ -63,8 +63,6 @@ typedef enum
 #define DEFAULT_MOTION_GATE             TRUE
 #define DEFAULT_EMIT            GST_RV_EMIT_NONE
 #define DEFAULT_PACKET_INTERVAL GST_SECOND
-#define DEFAULT_MAX_STREAMS     256
-#define DEFAULT_STREAM_TIMEOUT  (30 * GST_SECOND)
 /* Cold start: the feature normalisers and the KV cache need about this much
  * context before the head's output means anything (docs/elements.md). */
 #define DEFAULT_MIN_CONTEXT     (2 * GST_SECOND)
@@ -91,6 +89,7 @@ enum
   PROP_MIN_CONTEXT,
   PROP_STATS,
 };
+G_STATIC_ASSERT (PROP_STREAM_TIMEOUT == PROP_MAX_STREAMS + 1);
 
 /* A model with the head this element applies and its label quarks. */
 typedef struct
@@ -123,8 +122,7 @@ struct _GstRvClassify
   gboolean motion_gate;
   GstRvEmitPackets emit;
   GstClockTime packet_interval;
-  guint max_streams;
-  GstClockTime stream_timeout;
+  GstRvStreamsProps stream_props;        /* max-streams, stream-timeout */
 
   /* running state */
   GstRvHead heads[2];
@@ -237,10 +235,9 @@ gst_rv_classify_set_property (GObject * object, guint prop_id,
       self->packet_interval = g_value_get_uint64 (value);
       break;
     case PROP_MAX_STREAMS:
-      self->max_streams = g_value_get_uint (value);
-      break;
     case PROP_STREAM_TIMEOUT:
-      self->stream_timeout = g_value_get_uint64 (value);
+      gst_rv_streams_props_set (&self->stream_props, PROP_MAX_STREAMS,
+          prop_id, value);
       break;
     case PROP_MIN_CONTEXT:
       self->decide.min_context = g_value_get_uint64 (value);
@@ -291,10 +288,9 @@ gst_rv_classify_get_property (GObject * object, guint prop_id, GValue * value,
       g_value_set_uint64 (value, self->packet_interval);
       break;
     case PROP_MAX_STREAMS:
-      g_value_set_uint (value, self->max_streams);
-      break;
     case PROP_STREAM_TIMEOUT:
-      g_value_set_uint64 (value, self->stream_timeout);
+      gst_rv_streams_props_get (&self->stream_props, PROP_MAX_STREAMS,
+          prop_id, value);
       break;
     case PROP_MIN_CONTEXT:
       g_value_set_uint64 (value, self->decide.min_context);
@@ -381,7 +377,7 @@ gst_rv_classify_start (GstBaseTransform * trans)
   GST_OBJECT_LOCK (self);
   path = g_strdup (self->model_path);
   head = g_strdup (self->head_spec);
-  max_streams = self->max_streams;
+  max_streams = self->stream_props.max_streams;
   GST_OBJECT_UNLOCK (self);
 
   clear_heads (self);
@@ -649,7 +645,8 @@ classify_one (GstRvClassify * self, GstBuffer * buf, GstRvEmbeddingMeta * em,
     e = NULL;
   }
   if (!e) {
-    if (!gst_rv_streams_make_room (&self->streams, running, self->stream_timeout))
+    if (!gst_rv_streams_make_room (&self->streams, running,
+        self->stream_props.stream_timeout))
       return;
     s = g_new0 (GstRvClsStream, 1);
     s->head = h;
@@ -718,7 +715,8 @@ gst_rv_classify_transform_ip (GstBaseTransform * trans, GstBuffer * buf)
     running = gst_segment_to_running_time (&trans->segment, GST_FORMAT_TIME,
         GST_BUFFER_PTS (buf));
   GST_OBJECT_LOCK (self);
-  gst_rv_streams_expire (&self->streams, running, self->stream_timeout);
+  gst_rv_streams_expire (&self->streams, running,
+      self->stream_props.stream_timeout);
   /* Collect first: adding classification metas while iterating is unsafe. */
   {
     GstRvEmbeddingMeta *ems[8];
@@ -867,18 +865,11 @@ gst_rv_classify_class_init (GstRvClassifyClass * klass)
           "one stream when the decision does not change", 0, G_MAXUINT64,
           DEFAULT_PACKET_INTERVAL, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
           GST_PARAM_MUTABLE_PLAYING));
-  g_object_class_install_property (gobject_class, PROP_MAX_STREAMS,
-      g_param_spec_uint ("max-streams", "Maximum streams",
-          "Streams (node, antenna) tracked at once; further streams are not "
-          "classified until one times out", 1, 65536, DEFAULT_MAX_STREAMS,
-          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-          GST_PARAM_MUTABLE_READY));
-  g_object_class_install_property (gobject_class, PROP_STREAM_TIMEOUT,
-      g_param_spec_uint64 ("stream-timeout", "Stream timeout",
-          "Nanoseconds of running time without an embedding after which a "
-          "stream's decision is forgotten; 0 never", 0, G_MAXUINT64,
-          DEFAULT_STREAM_TIMEOUT, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-          GST_PARAM_MUTABLE_PLAYING));
+  gst_rv_streams_install_properties (gobject_class, PROP_MAX_STREAMS,
+      "Streams (node, antenna) tracked at once; further streams are not "
+      "classified until one times out",
+      "Nanoseconds of running time without an embedding after which a "
+      "stream's decision is forgotten; 0 never");
   g_object_class_install_property (gobject_class, PROP_MIN_CONTEXT,
       g_param_spec_uint64 ("min-context", "Minimum context",
           "Stream time (ns) a stream runs, from its first frame or its "
@@ -934,8 +925,7 @@ gst_rv_classify_init (GstRvClassify * self)
   self->motion_gate = DEFAULT_MOTION_GATE;
   self->emit = DEFAULT_EMIT;
   self->packet_interval = DEFAULT_PACKET_INTERVAL;
-  self->max_streams = DEFAULT_MAX_STREAMS;
-  self->stream_timeout = DEFAULT_STREAM_TIMEOUT;
+  gst_rv_streams_props_init (&self->stream_props);
   self->decide.min_context = DEFAULT_MIN_CONTEXT;
   g_queue_init (&self->pending);
 }

@@ -66,5 +66,28 @@ guint gst_rv_streams_remove_node (GstRvStreams * t, guint node,
     void (*before) (GstRvStreamEntry * e, gpointer user_data),
     gpointer user_data);
 
+/* The table's two properties, max-streams and stream-timeout, as
+ * rvtemporalhead and rvclassify expose them: one definition of their
+ * defaults, ranges, flags and get/set. An element keeps the values in a
+ * GstRvStreamsProps guarded by its object lock, numbers the properties
+ * `first_id` (max-streams) and `first_id + 1` (stream-timeout), and says in
+ * the blurbs what a stream is to it. */
+#define GST_RV_STREAMS_DEFAULT_MAX      256
+#define GST_RV_STREAMS_DEFAULT_TIMEOUT  (30 * GST_SECOND)
+
+typedef struct {
+  guint max_streams;            /* applied at start (GST_PARAM_MUTABLE_READY) */
+  GstClockTime stream_timeout;  /* 0 = never; can change while playing */
+} GstRvStreamsProps;
+
+void gst_rv_streams_props_init (GstRvStreamsProps * p);
+void gst_rv_streams_install_properties (GObjectClass * klass, guint first_id,
+    const gchar * max_streams_blurb, const gchar * stream_timeout_blurb);
+/* TRUE if prop_id is one of the two (then handled). */
+gboolean gst_rv_streams_props_set (GstRvStreamsProps * p, guint first_id,
+    guint prop_id, const GValue * value);
+gboolean gst_rv_streams_props_get (const GstRvStreamsProps * p,
+    guint first_id, guint prop_id, GValue * value);
+
 G_END_DECLS
 #endif

@@ -36,8 +36,6 @@
 GST_DEBUG_CATEGORY_STATIC (gst_rv_temporal_head_debug);
 #define GST_CAT_DEFAULT gst_rv_temporal_head_debug
 
-#define DEFAULT_MAX_STREAMS     256
-#define DEFAULT_STREAM_TIMEOUT  (30 * GST_SECOND)
 #define DEFAULT_CACHE_FRAMES    256
 #define DEFAULT_KV_PRECISION    RV_KV_F32
 #define DEFAULT_RESET_ON_REBOOT TRUE
@@ -62,6 +60,7 @@ enum
   PROP_MOTION_CALIBRATION,
   PROP_STATS,
 };
+G_STATIC_ASSERT (PROP_STREAM_TIMEOUT == PROP_MAX_STREAMS + 1);
 
 typedef struct
 {
@@ -94,8 +93,7 @@ struct _GstRvTemporalHead
 
   /* properties (object lock) */
   gchar *model_path, *state_model_path;
-  guint max_streams;
-  GstClockTime stream_timeout;
+  GstRvStreamsProps stream_props;        /* max-streams, stream-timeout */
   guint cache_frames;
   rv_kv_precision kv_precision;
   gboolean reset_on_reboot;
@@ -207,10 +205,9 @@ gst_rv_temporal_head_set_property (GObject * object, guint prop_id,
       self->state_model_path = g_value_dup_string (value);
       break;
     case PROP_MAX_STREAMS:
-      self->max_streams = g_value_get_uint (value);
-      break;
     case PROP_STREAM_TIMEOUT:
-      self->stream_timeout = g_value_get_uint64 (value);
+      gst_rv_streams_props_set (&self->stream_props, PROP_MAX_STREAMS,
+          prop_id, value);
       break;
     case PROP_CACHE_FRAMES:
       self->cache_frames = g_value_get_uint (value);
@@ -255,10 +252,9 @@ gst_rv_temporal_head_get_property (GObject * object, guint prop_id,
       g_value_set_string (value, self->state_model_path);
       break;
     case PROP_MAX_STREAMS:
-      g_value_set_uint (value, self->max_streams);
-      break;
     case PROP_STREAM_TIMEOUT:
-      g_value_set_uint64 (value, self->stream_timeout);
+      gst_rv_streams_props_get (&self->stream_props, PROP_MAX_STREAMS,
+          prop_id, value);
       break;
     case PROP_CACHE_FRAMES:
       g_value_set_uint (value, self->cache_frames);
@@ -356,7 +352,7 @@ gst_rv_temporal_head_start (GstBaseTransform * trans)
   GST_OBJECT_LOCK (self);
   path = g_strdup (self->model_path);
   state_path = g_strdup (self->state_model_path);
-  max_streams = self->max_streams;
+  max_streams = self->stream_props.max_streams;
   self->opts.cache_frames = self->cache_frames;
   self->opts.precision = self->kv_precision;
   self->opts.ring = TRUE;
@@ -471,7 +467,8 @@ get_stream (GstRvTemporalHead * self, guint8 node, guint8 antenna,
 
   if (e)
     return e->data;
-  if (!gst_rv_streams_make_room (&self->streams, now, self->stream_timeout))
+  if (!gst_rv_streams_make_room (&self->streams, now,
+      self->stream_props.stream_timeout))
     return NULL;
   size = rv_model_stream_mem_size (lm->model, &self->opts);
   s = g_new0 (GstRvHeadStream, 1);
@@ -707,7 +704,8 @@ gst_rv_temporal_head_transform_ip (GstBaseTransform * trans, GstBuffer * buf)
   node = rv_pkt_node_id (&pkt);
 
   GST_OBJECT_LOCK (self);
-  gst_rv_streams_expire (&self->streams, now, self->stream_timeout);
+  gst_rv_streams_expire (&self->streams, now,
+      self->stream_props.stream_timeout);
   if (pkt.kind == RV_PKT_FEATURE_STATE) {
     step_stream (self, buf, &pkt, node, GST_RV_STATE_STREAM_ANTENNA, pm, now,
         &msgs);
@@ -770,20 +768,13 @@ gst_rv_temporal_head_class_init (GstRvTemporalHeadClass * klass)
           "built-in default", NULL,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
           GST_PARAM_MUTABLE_READY));
-  g_object_class_install_property (gobject_class, PROP_MAX_STREAMS,
-      g_param_spec_uint ("max-streams", "Maximum streams",
-          "Streams (node, antenna) kept at once; memory is at most this "
-          "times the per-stream size (see the stats property). What happens "
-          "to new streams when full is set by full-policy", 1, 65536,
-          DEFAULT_MAX_STREAMS, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-          GST_PARAM_MUTABLE_READY));
-  g_object_class_install_property (gobject_class, PROP_STREAM_TIMEOUT,
-      g_param_spec_uint64 ("stream-timeout", "Stream timeout",
-          "Nanoseconds of buffer running time without a packet after which "
-          "a stream is dropped (and restarts from scratch if it comes "
-          "back); 0 keeps streams until max-streams forces them out", 0,
-          G_MAXUINT64, DEFAULT_STREAM_TIMEOUT, G_PARAM_READWRITE |
-          G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING));
+  gst_rv_streams_install_properties (gobject_class, PROP_MAX_STREAMS,
+      "Streams (node, antenna) kept at once; memory is at most this "
+      "times the per-stream size (see the stats property). What happens "
+      "to new streams when full is set by full-policy",
+      "Nanoseconds of buffer running time without a packet after which "
+      "a stream is dropped (and restarts from scratch if it comes "
+      "back); 0 keeps streams until max-streams forces them out");
   g_object_class_install_property (gobject_class, PROP_CACHE_FRAMES,
       g_param_spec_uint ("cache-frames", "Cache frames",
           "Frames of context each stream's KV caches hold (a ring: older "
@@ -873,8 +864,7 @@ gst_rv_temporal_head_class_init (GstRvTemporalHeadClass * klass)
 static void
 gst_rv_temporal_head_init (GstRvTemporalHead * self)
 {
-  self->max_streams = DEFAULT_MAX_STREAMS;
-  self->stream_timeout = DEFAULT_STREAM_TIMEOUT;
+  gst_rv_streams_props_init (&self->stream_props);
   self->cache_frames = DEFAULT_CACHE_FRAMES;
   self->kv_precision = DEFAULT_KV_PRECISION;
   self->reset_on_reboot = DEFAULT_RESET_ON_REBOOT;

@@ -33,6 +33,7 @@
 #include "gstrvmodel.h"
 #include "gstrvmotiongate.h"
 #include "gstrvnodeevent.h"
+#include "gstrvpads.h"
 #include "gstrvstreams.h"
 
 #include <string.h>
@@ -156,11 +157,6 @@ gst_rv_emit_packets_get_type (void)
   }
   return type;
 }
-
-static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
-    GST_PAD_SINK, GST_PAD_ALWAYS, GST_STATIC_CAPS ("application/x-rvcsi"));
-static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
-    GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS ("application/x-rvcsi"));
 
 #define gst_rv_classify_parent_class parent_class
 G_DEFINE_TYPE_WITH_CODE (GstRvClassify, gst_rv_classify,
@@ -889,8 +885,10 @@ gst_rv_classify_class_init (GstRvClassifyClass * klass)
           "presence classes only)", GST_TYPE_STRUCTURE,
           G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
 
-  gst_element_class_add_static_pad_template (element_class, &sink_template);
-  gst_element_class_add_static_pad_template (element_class, &src_template);
+  gst_element_class_add_static_pad_template (element_class,
+      &gst_rv_csi_sink_template);
+  gst_element_class_add_static_pad_template (element_class,
+      &gst_rv_csi_src_template);
   gst_element_class_set_static_metadata (element_class,
       "RuView classifier", "Filter/Analyzer",
       "Classifies GstRvEmbeddingMeta per stream with smoothing and hysteresis, "

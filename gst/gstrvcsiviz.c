@@ -18,6 +18,7 @@
 #include "gstrvcsiviz.h"
 #include "gstrvcsimeta.h"
 #include "gstrvnodeevent.h"
+#include "gstrvpads.h"
 #include "gstrvvizdraw.h"
 #include "gstrvvizhistory.h"
 
@@ -57,9 +58,6 @@ enum
 #define VIZ_FORMATS "{ xRGB, ARGB }"
 #define VIZ_OPAQUE GST_VIDEO_FORMAT_xRGB
 #endif
-
-static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
-    GST_PAD_SINK, GST_PAD_ALWAYS, GST_STATIC_CAPS ("application/x-rvcsi"));
 
 static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
     GST_PAD_SRC, GST_PAD_ALWAYS,
@@ -990,7 +988,8 @@ gst_rv_csi_viz_class_init (GstRvCsiVizClass * klass)
           "Video frames produced since the element started", 0, G_MAXUINT64,
           0, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
 
-  gst_element_class_add_static_pad_template (element_class, &sink_template);
+  gst_element_class_add_static_pad_template (element_class,
+      &gst_rv_csi_sink_template);
   gst_element_class_add_static_pad_template (element_class, &src_template);
   gst_element_class_set_static_metadata (element_class,
       "rvcsi dashboard video", "Visualization",
@@ -1011,7 +1010,8 @@ gst_rv_csi_viz_init (GstRvCsiViz * self)
   gst_segment_init (&self->segment, GST_FORMAT_UNDEFINED);
   gst_video_info_init (&self->vinfo);
 
-  self->sinkpad = gst_pad_new_from_static_template (&sink_template, "sink");
+  self->sinkpad = gst_pad_new_from_static_template (&gst_rv_csi_sink_template,
+      "sink");
   gst_pad_set_chain_function (self->sinkpad,
       GST_DEBUG_FUNCPTR (gst_rv_csi_viz_chain));
   gst_pad_set_event_function (self->sinkpad,

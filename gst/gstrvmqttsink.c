@@ -18,6 +18,7 @@
 #include "gstrvnodeevent.h"
 #include "gstrvmqttclient.h"
 #include "gstrvmqttpayload.h"
+#include "gstrvpads.h"
 
 GST_DEBUG_CATEGORY_STATIC (gst_rv_mqtt_sink_debug);
 #define GST_CAT_DEFAULT gst_rv_mqtt_sink_debug
@@ -78,9 +79,6 @@ struct _GstRvMqttSink
   GstClockTime last_expiry_scan;
   guint64 states, ignored, expired;     /* object lock */
 };
-
-static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
-    GST_PAD_SINK, GST_PAD_ALWAYS, GST_STATIC_CAPS ("application/x-rvcsi"));
 
 #define gst_rv_mqtt_sink_parent_class parent_class
 G_DEFINE_TYPE_WITH_CODE (GstRvMqttSink, gst_rv_mqtt_sink, GST_TYPE_BASE_SINK,
@@ -648,7 +646,8 @@ gst_rv_mqtt_sink_class_init (GstRvMqttSinkClass * klass)
           "ignored (buffers without a classification), expired (nodes)",
           GST_TYPE_STRUCTURE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
 
-  gst_element_class_add_static_pad_template (element_class, &sink_template);
+  gst_element_class_add_static_pad_template (element_class,
+      &gst_rv_csi_sink_template);
   gst_element_class_set_static_metadata (element_class, "RV MQTT sink",
       "Sink/Network", "Publishes rvclassify states (label, confidence, "
       "motion) to an MQTT broker with Home Assistant discovery",

@@ -15,6 +15,7 @@
 #include "gstrvmessage.h"
 #include "gstrvmotiongate.h"
 #include "gstrvnodeevent.h"
+#include "gstrvpads.h"
 #include "gstrvroomspec.h"
 
 #include <string.h>
@@ -67,11 +68,6 @@ G_DEFINE_TYPE (GstRvRoom, gst_rv_room, GST_TYPE_BASE_TRANSFORM);
 GST_ELEMENT_REGISTER_DEFINE_WITH_CODE (rvroom, "rvroom", GST_RANK_NONE,
     GST_TYPE_RV_ROOM, GST_DEBUG_CATEGORY_INIT (gst_rv_room_debug, "rvroom", 0,
         "RuView room fusion and fall events"));
-
-static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
-    GST_PAD_SINK, GST_PAD_ALWAYS, GST_STATIC_CAPS ("application/x-rvcsi"));
-static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
-    GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS ("application/x-rvcsi"));
 
 static void
 free_rooms (GstRvRoom * self)
@@ -489,8 +485,10 @@ gst_rv_room_class_init (GstRvRoomClass * klass)
       "Stream time (ns) after an alarm during which getting up (stand_up or "
       "walking) posts rvfall-cancel", 600 * GST_SECOND, DEFAULT_FALL_CANCEL);
 
-  gst_element_class_add_static_pad_template (element_class, &sink_template);
-  gst_element_class_add_static_pad_template (element_class, &src_template);
+  gst_element_class_add_static_pad_template (element_class,
+      &gst_rv_csi_sink_template);
+  gst_element_class_add_static_pad_template (element_class,
+      &gst_rv_csi_src_template);
   gst_element_class_set_static_metadata (element_class,
       "RuView room", "Filter/Analyzer",
       "Fuses the links (node, antenna) of each room, weighted by their "

@@ -25,6 +25,7 @@
 #include "gstrvmessage.h"
 #include "gstrvmodel.h"
 #include "gstrvnodeevent.h"
+#include "gstrvpads.h"
 #include "gstrvstreams.h"
 
 #include <string.h>
@@ -138,11 +139,6 @@ gst_rv_kv_precision_get_type (void)
   }
   return type;
 }
-
-static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
-    GST_PAD_SINK, GST_PAD_ALWAYS, GST_STATIC_CAPS ("application/x-rvcsi"));
-static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
-    GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS ("application/x-rvcsi"));
 
 #define gst_rv_temporal_head_parent_class parent_class
 G_DEFINE_TYPE_WITH_CODE (GstRvTemporalHead, gst_rv_temporal_head,
@@ -839,8 +835,10 @@ gst_rv_temporal_head_class_init (GstRvTemporalHeadClass * klass)
           "motion detector rejected), csi-stream-bytes and state-stream-bytes (memory per stream)",
           GST_TYPE_STRUCTURE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
 
-  gst_element_class_add_static_pad_template (element_class, &sink_template);
-  gst_element_class_add_static_pad_template (element_class, &src_template);
+  gst_element_class_add_static_pad_template (element_class,
+      &gst_rv_csi_sink_template);
+  gst_element_class_add_static_pad_template (element_class,
+      &gst_rv_csi_src_template);
   gst_element_class_set_static_metadata (element_class,
       "RuView temporal head", "Filter/Analyzer",
       "Runs one streaming step of the temporal-head model per CSI frame or "

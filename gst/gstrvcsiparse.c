@@ -9,6 +9,9 @@
  * (rvtemporalhead's stream-timeout) sees capture time. Whether playback
  * follows the original timing is decided by the sink: sync=true plays at
  * capture pace, sync=false as fast as possible.
+ *
+ * Filters: the sources' packet filter (gstrvpacketfilter.h) without its
+ * sender checks: buffers carry no source address.
  */
 #include "gstrvcsiparse.h"
 #include "gstrvcsimeta.h"
@@ -17,7 +20,6 @@
 
 GST_DEBUG_CATEGORY_STATIC (gst_rv_csi_parse_debug);
 #define GST_CAT_DEFAULT gst_rv_csi_parse_debug
-
 
 struct _GstRvCsiParse
 {

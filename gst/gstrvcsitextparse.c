@@ -16,6 +16,8 @@
  * lines with real_time_set use their real timestamp instead.
  * Sequence: the esp-csi id field; ESP32-CSI-Tool has none, so lines are
  * numbered per node in arrival order.
+ * Filters: the sources' packet filter (gstrvpacketfilter.h) without its
+ * sender checks: text lines carry no source address.
  */
 #include "gstrvcsitextparse.h"
 #include "gstrvcsimeta.h"

@@ -138,6 +138,8 @@ typedef struct {
     const uint8_t *data;          /* valid until the next rvsim_session_next() */
     size_t         len;
     int            label;         /* dominant true activity when the frame was measured */
+    int            action;        /* rvsim_action of the person doing it (room truth) */
+    uint32_t       people;        /* people in the room then (0: empty) */
     double         breath_bpm;    /* true breathing rate at t (0 if none) */
     uint32_t       flags;         /* RVSIM_PKT_* */
 } rvsim_packet;

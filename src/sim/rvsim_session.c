@@ -42,7 +42,8 @@ typedef struct {
     uint8_t  node;
     uint32_t magic, flags;
     double   t_meas;               /* when the frame measured the room */
-    int      label;
+    int      label, action;
+    uint32_t people;
     double   breath;
     size_t   len;
     uint8_t  buf[PKT_CAP];
@@ -934,7 +935,8 @@ static int step(rvsim_session *s)
     p.t_meas = t;
     p.node = (uint8_t)(bi + 1);
     p.flags = flags;
-    p.label = dominant_at(s, t, &p.breath);
+    p.label = dominant_at_act(s, t, &p.breath, &p.action);
+    p.people = people_present(s, t);
     if (kind == 0) {
         p.magic = RV_MAGIC_CSI_RAW;
         p.len = make_csi(s, n, t, p.buf);
@@ -995,6 +997,8 @@ int rvsim_session_next(rvsim_session *s, rvsim_packet *out)
     out->data = s->cur.buf;
     out->len = s->cur.len;
     out->label = s->cur.label;
+    out->action = s->cur.action;
+    out->people = s->cur.people;
     out->breath_bpm = s->cur.breath;
     out->flags = s->cur.flags;
     return 1;

@@ -47,6 +47,9 @@ static size_t collect(const rvsim_config *c, pkt *out, rvsim_session **keep)
         uint64_t h = 1469598103934665603ull;
         for (size_t i = 0; i < p.len; i++)
             h = (h ^ p.data[i]) * 1099511628211ull;
+        /* per-packet room truth: someone there exactly when not empty */
+        ck_assert_int_eq(p.people > 0, p.label != RVSIM_ACT_EMPTY);
+        ck_assert(p.action >= 0 && p.action < RVSIM_N_ACTIONS);
         out[n++] = (pkt){ p.t, p.node, (uint32_t)p.len, h, p.label };
     }
     if (keep)

@@ -10,6 +10,10 @@ mkdir -p "$D"
   --feature-state --pcap "$T/a.pcap" --labels "$T/a.jsonl" --quiet
 { printf '\000'; cat "$T/a.pcap"; } > "$D/pcap-small"
 { printf '\001'; cat "$T/a.jsonl"; } > "$D/labels-small"
+# room truth, fall onsets and node lines (falls-hard, skewed nodes)
+"$B/src/tools/rvsim" --nodes 2 --rate 1 --duration 90 --seed 3 --scenario falls-hard \
+  --node-skew 100 --labels "$T/r.jsonl" --quiet
+{ printf '\001'; cat "$T/r.jsonl"; } > "$D/labels-rooms"
 # the first CSI packet of the capture (24-byte file header, 16-byte record
 # header, 42 bytes of Ethernet/IPv4/UDP, then 148 bytes of payload)
 { printf '\002'; dd if="$T/a.pcap" bs=1 skip=82 count=148 2>/dev/null; } > "$D/csi-64"

@@ -191,90 +191,135 @@ static int on_option(void *ctx, const char *name, const char *v)
     return 0;
 }
 
-int main(int argc, char **argv)
+/* Where the packets go and how fast. */
+typedef struct {
+    const char *udp, *pcap, *labels;
+    double speed;
+    bool fast, quiet;
+} outputs;
+
+/* Fills cfg and out from argv; -1 to go on, else the exit status. */
+static int parse_args(int argc, char **argv, rvsim_config *cfg, outputs *out)
 {
-    rvsim_config cfg;
-    rvsim_config_default(&cfg);
-    const char *udp = NULL, *pcap = NULL, *labels = NULL;
-    double speed = 1.0;
-    bool fast = false, quiet = false;
     const double week = 7 * 86400.0;
     const rvtool_opt opts[] = {
-        { "nodes", RVTOOL_U32, &cfg.n_nodes, 1, 255 },
-        { "rate", RVTOOL_DOUBLE, &cfg.rate_hz, 1, 1000 },
-        { "duration", RVTOOL_DOUBLE, &cfg.duration_s, 1e-3, week },
-        { "seed", RVTOOL_U64, &cfg.seed, 0, 0 },
+        { "nodes", RVTOOL_U32, &cfg->n_nodes, 1, 255 },
+        { "rate", RVTOOL_DOUBLE, &cfg->rate_hz, 1, 1000 },
+        { "duration", RVTOOL_DOUBLE, &cfg->duration_s, 1e-3, week },
+        { "seed", RVTOOL_U64, &cfg->seed, 0, 0 },
         { "scenario", RVTOOL_CALL, NULL, 0, 0 },
         { "subcarriers", RVTOOL_CALL, NULL, 0, 0 },
         { "receiver", RVTOOL_CALL, NULL, 0, 0 },
-        { "feature-state", RVTOOL_FLAG, &cfg.feature_state, 0, 0 },
-        { "vitals", RVTOOL_FLAG, &cfg.vitals, 0, 0 },
-        { "loss", RVTOOL_DOUBLE, &cfg.loss, 0, 1 },
-        { "dup", RVTOOL_DOUBLE, &cfg.dup, 0, 1 },
-        { "reorder", RVTOOL_DOUBLE, &cfg.reorder, 0, 1 },
+        { "feature-state", RVTOOL_FLAG, &cfg->feature_state, 0, 0 },
+        { "vitals", RVTOOL_FLAG, &cfg->vitals, 0, 0 },
+        { "loss", RVTOOL_DOUBLE, &cfg->loss, 0, 1 },
+        { "dup", RVTOOL_DOUBLE, &cfg->dup, 0, 1 },
+        { "reorder", RVTOOL_DOUBLE, &cfg->reorder, 0, 1 },
         { "reboot-at", RVTOOL_CALL, NULL, 0, 0 },
         { "crash-loop", RVTOOL_CALL, NULL, 0, 0 },
-        { "boot-time", RVTOOL_DOUBLE, &cfg.boot_time_s, 0, week },
-        { "channel-hop", RVTOOL_DOUBLE, &cfg.channel_hop_s, 0.001, week },
-        { "ideal-receiver", RVTOOL_FLAG, &cfg.ideal_receiver, 0, 0 },
+        { "boot-time", RVTOOL_DOUBLE, &cfg->boot_time_s, 0, week },
+        { "channel-hop", RVTOOL_DOUBLE, &cfg->channel_hop_s, 0.001, week },
+        { "ideal-receiver", RVTOOL_FLAG, &cfg->ideal_receiver, 0, 0 },
         { "placement", RVTOOL_CALL, NULL, 0, 0 },
-        { "node-skew", RVTOOL_DOUBLE, &cfg.node_skew_ms, 0, 10000 },
-        { "node-jitter", RVTOOL_DOUBLE, &cfg.node_jitter_ms, 0, 10000 },
-        { "udp", RVTOOL_STRING, &udp, 0, 0 },
-        { "speed", RVTOOL_DOUBLE, &speed, 0.01, 1000 },
-        { "fast", RVTOOL_FLAG, &fast, 0, 0 },
-        { "pcap", RVTOOL_STRING, &pcap, 0, 0 },
-        { "labels", RVTOOL_STRING, &labels, 0, 0 },
-        { "quiet", RVTOOL_FLAG, &quiet, 0, 0 },
+        { "node-skew", RVTOOL_DOUBLE, &cfg->node_skew_ms, 0, 10000 },
+        { "node-jitter", RVTOOL_DOUBLE, &cfg->node_jitter_ms, 0, 10000 },
+        { "udp", RVTOOL_STRING, &out->udp, 0, 0 },
+        { "speed", RVTOOL_DOUBLE, &out->speed, 0.01, 1000 },
+        { "fast", RVTOOL_FLAG, &out->fast, 0, 0 },
+        { "pcap", RVTOOL_STRING, &out->pcap, 0, 0 },
+        { "labels", RVTOOL_STRING, &out->labels, 0, 0 },
+        { "quiet", RVTOOL_FLAG, &out->quiet, 0, 0 },
     };
     int first = argc;
     int pst = rvtool_parse("rvsim", argc, argv, opts, sizeof(opts) / sizeof(opts[0]), on_option,
-                           &cfg, usage, &first);
+                           cfg, usage, &first);
     if (pst >= 0)
         return pst;
     if (first < argc)
         return die("unexpected argument '%s'", argv[first]);
-    if (!udp && !pcap && !labels)
+    if (!out->udp && !out->pcap && !out->labels)
         return die("no output given: use --udp HOST:PORT, --pcap FILE and/or --labels FILE");
+    return -1;
+}
+
+/* Opens what out asks for; on failure says why, closes what it opened and
+ * returns the exit status (0: all open). */
+static int open_outputs(const outputs *out, rvsim_session *s, int *fd,
+                        struct sockaddr_storage *addr, socklen_t *alen,
+                        rvsim_pcap_writer **pw)
+{
+    *fd = -1;
+    *pw = NULL;
+    if (out->udp && open_udp(out->udp, fd, addr, alen) != 0)
+        return die("--udp: cannot resolve or open '%s' (want HOST:PORT)", out->udp);
+    if (out->labels) {
+        FILE *lf = fopen(out->labels, "w");
+        int rc = lf ? rvsim_labels_write(lf, s) : RVSIM_LABELS_ERR_IO;
+        if (lf && fclose(lf) != 0)
+            rc = RVSIM_LABELS_ERR_IO;
+        if (rc != RVSIM_LABELS_OK) {
+            fprintf(stderr, "rvsim: cannot write labels to '%s': %s\n", out->labels,
+                    strerror(errno));
+            goto fail;
+        }
+    }
+    if (out->pcap) {
+        int st;
+        *pw = rvsim_pcap_writer_open(out->pcap, &st);
+        if (!*pw || st != RVSIM_PCAP_OK) {
+            fprintf(stderr, "rvsim: cannot write pcap '%s': %s\n", out->pcap,
+                    rvsim_pcap_status_str(st));
+            goto fail;
+        }
+    }
+    return 0;
+fail:
+    if (*pw)
+        rvsim_pcap_writer_close(*pw);
+    *pw = NULL;
+    if (*fd >= 0)
+        close(*fd);
+    *fd = -1;
+    return 1;
+}
+
+/* The one-line summary on stderr. */
+static void print_summary(const rvsim_session *s, const struct timespec *start,
+                          uint64_t n_pkts, uint64_t n_send_err)
+{
+    const rvsim_config *cfg = rvsim_session_config(s);
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    double el = (double)(now.tv_sec - start->tv_sec) + (now.tv_nsec - start->tv_nsec) * 1e-9;
+    fprintf(stderr, "rvsim: %llu packets, %u node(s), scenario %s, seed %llu, %.2f s wall%s",
+            (unsigned long long)n_pkts, cfg->n_nodes, cfg->scenario,
+            (unsigned long long)cfg->seed, el, g_stop ? " (interrupted)" : "");
+    if (n_send_err)
+        fprintf(stderr, ", %llu send errors", (unsigned long long)n_send_err);
+    fprintf(stderr, "\n");
+}
+
+int main(int argc, char **argv)
+{
+    rvsim_config cfg;
+    rvsim_config_default(&cfg);
+    outputs out = { .speed = 1.0 };
+    int rc = parse_args(argc, argv, &cfg, &out);
+    if (rc >= 0)
+        return rc;
 
     char err[160];
     rvsim_session *s = rvsim_session_new(&cfg, err, sizeof(err));
     if (!s)
         return die("%s", err);
-
-    int fd = -1;
+    int fd;
     struct sockaddr_storage addr;
     socklen_t alen = 0;
-    if (udp && open_udp(udp, &fd, &addr, &alen) != 0) {
+    rvsim_pcap_writer *pw;
+    rc = open_outputs(&out, s, &fd, &addr, &alen, &pw);
+    if (rc) {
         rvsim_session_free(s);
-        return die("--udp: cannot resolve or open '%s' (want HOST:PORT)", udp);
-    }
-    if (labels) {
-        FILE *lf = fopen(labels, "w");
-        int rc = lf ? rvsim_labels_write(lf, s) : RVSIM_LABELS_ERR_IO;
-        if (lf && fclose(lf) != 0)
-            rc = RVSIM_LABELS_ERR_IO;
-        if (rc != RVSIM_LABELS_OK) {
-            fprintf(stderr, "rvsim: cannot write labels to '%s': %s\n", labels, strerror(errno));
-            rvsim_session_free(s);
-            if (fd >= 0)
-                close(fd);
-            return 1;
-        }
-    }
-    rvsim_pcap_writer *pw = NULL;
-    if (pcap) {
-        int st;
-        pw = rvsim_pcap_writer_open(pcap, &st);
-        if (!pw || st != RVSIM_PCAP_OK) {
-            fprintf(stderr, "rvsim: cannot write pcap '%s': %s\n", pcap, rvsim_pcap_status_str(st));
-            if (pw)
-                rvsim_pcap_writer_close(pw);
-            rvsim_session_free(s);
-            if (fd >= 0)
-                close(fd);
-            return 1;
-        }
+        return rc;
     }
 
     struct sigaction sa;
@@ -283,43 +328,33 @@ int main(int argc, char **argv)
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
 
-    const int pace = udp && !fast;
+    const bool pace = out.udp && !out.fast;
     struct timespec start;
     clock_gettime(CLOCK_MONOTONIC, &start);
     uint64_t n_pkts = 0, n_send_err = 0;
-    int rc = 0;
     rvsim_packet p;
     while (!g_stop && rvsim_session_next(s, &p)) {
         if (pace)
-            sleep_until(&start, p.t / speed);
+            sleep_until(&start, p.t / out.speed);
         if (g_stop)
             break;
         if (fd >= 0 && sendto(fd, p.data, p.len, 0, (struct sockaddr *)&addr, alen) < 0)
             n_send_err++;      /* e.g. ENOBUFS or ICMP-refused: a lossy network, go on */
         if (pw && rvsim_pcap_write_udp(pw, p.t, p.node, p.data, p.len) != RVSIM_PCAP_OK) {
-            fprintf(stderr, "rvsim: write error on '%s'\n", pcap);
+            fprintf(stderr, "rvsim: write error on '%s'\n", out.pcap);
             rc = 1;
             break;
         }
         n_pkts++;
     }
     if (pw && rvsim_pcap_writer_close(pw) != RVSIM_PCAP_OK) {
-        fprintf(stderr, "rvsim: write error on '%s'\n", pcap);
+        fprintf(stderr, "rvsim: write error on '%s'\n", out.pcap);
         rc = 1;
     }
     if (fd >= 0)
         close(fd);
-    if (!quiet) {
-        struct timespec now;
-        clock_gettime(CLOCK_MONOTONIC, &now);
-        double el = (double)(now.tv_sec - start.tv_sec) + (now.tv_nsec - start.tv_nsec) * 1e-9;
-        fprintf(stderr, "rvsim: %llu packets, %u node(s), scenario %s, seed %llu, %.2f s wall%s",
-                (unsigned long long)n_pkts, cfg.n_nodes, rvsim_session_config(s)->scenario,
-                (unsigned long long)cfg.seed, el, g_stop ? " (interrupted)" : "");
-        if (n_send_err)
-            fprintf(stderr, ", %llu send errors", (unsigned long long)n_send_err);
-        fprintf(stderr, "\n");
-    }
+    if (!out.quiet)
+        print_summary(s, &start, n_pkts, n_send_err);
     rvsim_session_free(s);
     return rc;
 }

@@ -14,9 +14,11 @@ for s in demo empty breathing apnea walking sit fall gestures random mixed falls
 done
 for o in --nodes --rate --duration --seed --scenario --udp --pcap --labels --speed --fast \
          --loss --dup --reorder --reboot-at --feature-state --vitals --subcarriers --receiver \
-         --placement --node-skew --node-jitter; do
+         --placement --node-skew --node-jitter --crash-loop --boot-time --channel-hop \
+         --ideal-receiver --quiet; do
   grep -q -- "$o" "$T/help" || fail "--help does not document $o"
 done
+"$RVSIM" -h | grep -q "usage: rvsim" || fail "-h"
 
 expect_fail() {
   if "$RVSIM" "$@" > "$T/out" 2> "$T/err"; then fail "accepted: $*"; fi
@@ -55,6 +57,12 @@ grep -q "needs a value" "$T/err" || fail "missing value message"
 expect_fail --duration 1
 grep -q "no output" "$T/err" || fail "no-output message"
 expect_fail --labels /nonexistent-dir/x.jsonl --duration 1
+expect_fail --nodes 0 --labels "$T/l"
+grep -q -- "--nodes: '0'" "$T/err" || fail "bad value message names the option: $(cat "$T/err")"
+grep -q "see rvsim --help" "$T/err" || fail "usage errors point to --help"
+expect_fail --crash-loop 2:x --labels "$T/l"
+grep -q -- "--crash-loop: bad node" "$T/err" || fail "crash-loop node message: $(cat "$T/err")"
+expect_fail --speed 0 --udp 127.0.0.1:9 --duration 1
 
 "$RVSIM" --duration 2 --nodes 2 --rate 20 --udp 127.0.0.1:9 --fast --quiet \
   || fail "live UDP run to the discard port failed"

@@ -109,6 +109,7 @@ static gboolean
 ensure_rooms (GstRvRoom * self, const GstRvClassificationMeta * cm)
 {
   rv_room_config cfg;
+  guint8 down = 0;
 
   if (self->rooms && cm->length == self->n_classes &&
       memcmp (cm->class_quarks, self->labels, cm->length * sizeof (GQuark)) == 0)
@@ -125,8 +126,15 @@ ensure_rooms (GstRvRoom * self, const GstRvClassificationMeta * cm)
   cfg = self->cfg;
   GST_OBJECT_UNLOCK (self);
   cfg.n_classes = (uint32_t) cm->length;
-  for (gsize k = 0; k < cm->length; k++)
+  for (gsize k = 0; k < cm->length; k++) {
     cfg.roles[k] = label_role (g_quark_to_string (cm->class_quarks[k]));
+    down |= cfg.roles[k] & RV_ROOM_ROLE_DOWN;
+  }
+  /* Models trained with lying merged into still (the default CSI model):
+   * after an impact, still is the body staying low. */
+  for (gsize k = 0; k < cm->length && !down; k++)
+    if (g_str_equal (g_quark_to_string (cm->class_quarks[k]), "still"))
+      cfg.roles[k] |= RV_ROOM_ROLE_DOWN;
   self->rooms = g_new0 (gpointer, self->active.n_rooms);
   for (guint i = 0; i < self->active.n_rooms; i++) {
     rv_room *r;

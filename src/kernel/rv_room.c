@@ -7,7 +7,7 @@
 #define ROOM_MAGIC 0x524F4F4Du
 #define LEVEL_FLOOR 1e-4f
 /* The gated decisions add this much log-evidence to the class they name. */
-#define DECISION_BONUS 1.0f
+#define DECISION_BONUS 3.0f
 /* Time constant of a link's agreement with the room. */
 #define AGREE_TAU_NS 10000000000.0
 /* Motion SNR |log(score/threshold)| counted up to this (x weight 1). */

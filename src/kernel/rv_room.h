@@ -59,7 +59,7 @@ extern "C" {
 #define RV_ROOM_DEFAULT_TOLERANCE_NS    300000000ull   /* 300 ms */
 #define RV_ROOM_DEFAULT_SMOOTHING_NS    400000000ull   /* 0.4 s */
 #define RV_ROOM_DEFAULT_MIN_WEIGHT      0.25f
-#define RV_ROOM_DEFAULT_HOLD_NS         500000000ull   /* 0.5 s */
+#define RV_ROOM_DEFAULT_HOLD_NS         100000000ull   /* 0.1 s */
 #define RV_ROOM_DEFAULT_FALL_THRESHOLD  0.5f
 #define RV_ROOM_DEFAULT_FALL_WINDOW_NS  8000000000ull  /* 8 s */
 #define RV_ROOM_DEFAULT_FALL_CONFIRM_NS 3000000000ull  /* 3 s */

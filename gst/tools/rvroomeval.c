@@ -1,0 +1,394 @@
+/*
+ * rvroomeval — event-level fall metrics and room-level accuracy of rvroom
+ * on held-out simulated sessions (docs/rooms.md, "Measured").
+ *
+ * For every (scenario, seed) it runs rvsim (pcap + labels into a temporary
+ * directory), replays the pcap through
+ *   filesrc ! pcapparse ! rvcsiparse ! rvtemporalhead ! rvclassify ! rvroom
+ * and scores, per buffer, the room's label and occupancy against the
+ * simulator's truth, and each link's own decision the same way (the best
+ * single link is the reference measured in the same run). Falls are scored
+ * as events: a fall is caught when an rvfall alarm (not cancelled) with
+ * its onset within 2 s of the true onset is raised within 10 s of it;
+ * every other alarm is a false alarm, charged to the true activity at its
+ * onset.
+ */
+#include <gst/gst.h>
+#include <glib/gstdio.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "gstrvcsimeta.h"
+#include "rvtoolopts.h"
+#include "rvsim.h"
+#include "rvsim_labels.h"
+#include "rvsim_pcap.h"
+
+#define PROG "rvroomeval"
+#define MAX_NODES 8
+#define N_ACT RVSIM_N_ACTIVITIES
+#define CATCH_NS (10 * GST_SECOND)
+#define ONSET_SLACK_S 2.0
+
+static gchar *opt_rvsim, *opt_scenarios = (gchar *) "fall,sit,walking,gestures,random";
+static gchar *opt_receiver = (gchar *) "fixed";
+static gint opt_seed = 9001, opt_seeds = 2, opt_nodes = 3, opt_duration = 300;
+static gchar *opt_rvroom = (gchar *) "";
+/* Checks for the e2e test: exit 1 when a figure is worse (-1 = none). */
+static gdouble opt_min_caught = -1, opt_min_room = -1, opt_min_occupancy = -1,
+    opt_max_fa = -1;
+
+static const GOptionEntry entries[] = {
+  {"rvsim", 0, 0, G_OPTION_ARG_FILENAME, &opt_rvsim,
+      "the rvsim tool (default: rvsim next to this tool, then PATH)", "PATH"},
+  {"scenarios", 0, 0, G_OPTION_ARG_STRING, &opt_scenarios,
+      "comma-separated rvsim scenarios (default fall,sit,walking,gestures,random)",
+      "LIST"},
+  {"seed", 0, 0, G_OPTION_ARG_INT, &opt_seed,
+      "first held-out seed (default 9001; training uses low seeds)", "S"},
+  {"seeds", 0, 0, G_OPTION_ARG_INT, &opt_seeds,
+      "seeds per scenario (default 2)", "N"},
+  {"nodes", 0, 0, G_OPTION_ARG_INT, &opt_nodes, "nodes in the room (default 3)",
+      "N"},
+  {"duration", 0, 0, G_OPTION_ARG_INT, &opt_duration,
+      "seconds per session (default 300)", "S"},
+  {"receiver", 0, 0, G_OPTION_ARG_STRING, &opt_receiver,
+      "rvsim receiver model: fixed or calibrated (default fixed)", "MODEL"},
+  {"rvroom", 0, 0, G_OPTION_ARG_STRING, &opt_rvroom,
+      "extra rvroom properties, e.g. \"fall-threshold=0.4\"", "PROPS"},
+  {"min-caught", 0, 0, G_OPTION_ARG_DOUBLE, &opt_min_caught,
+      "exit 1 if under this % of falls are caught within 10 s", "PCT"},
+  {"min-room", 0, 0, G_OPTION_ARG_DOUBLE, &opt_min_room,
+      "exit 1 if room activity accuracy is under this %", "PCT"},
+  {"min-occupancy", 0, 0, G_OPTION_ARG_DOUBLE, &opt_min_occupancy,
+      "exit 1 if occupancy accuracy is under this %", "PCT"},
+  {"max-false-alarms", 0, 0, G_OPTION_ARG_DOUBLE, &opt_max_fa,
+      "exit 1 if there are more false fall alarms than this in total", "N"},
+  {NULL}
+};
+
+typedef struct {
+  guint64 frames, room_ok, occ_ok;
+  guint64 link_frames[MAX_NODES + 1], link_ok[MAX_NODES + 1];
+} Score;
+
+typedef struct {
+  double onset_s, alarm_s;
+  gboolean cancelled;
+} Alarm;
+
+typedef struct {
+  const rvsim_labels *labels;
+  Score sc;
+  GArray *alarms;               /* Alarm */
+} Run;
+
+/* The model's class for the truth, or NULL when the model has none (the
+ * default model merges lying and apnea into still). */
+static const gchar *
+truth_label (const GstRvClassificationMeta * cm, int act)
+{
+  const gchar *want = rvsim_activity_name (act);
+  if (gst_rv_classification_meta_get_index_by_quark (cm,
+          g_quark_from_string (want)) >= 0)
+    return want;
+  if (act == RVSIM_ACT_APNEA || act == RVSIM_ACT_LYING)
+    return "still";
+  return NULL;
+}
+
+static double
+sim_time (GstBuffer * buf)
+{
+  GstRvCsiPacketMeta *pm = gst_rv_buffer_get_csi_packet_meta (buf);
+  return pm ? (double) pm->arrival / GST_SECOND - RVSIM_PCAP_EPOCH : -1.0;
+}
+
+static GstPadProbeReturn
+probe (GstPad * pad, GstPadProbeInfo * info, gpointer user)
+{
+  Run *r = user;
+  GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER (info);
+  GstRvClassificationMeta *cm = gst_rv_buffer_get_classification_meta (buf);
+  GstRvRoomMeta *rm = gst_rv_buffer_get_room_meta (buf);
+  double t = sim_time (buf);
+  int act;
+  const gchar *want;
+  (void) pad;
+
+  if (!cm || !rm || t < 0 || cm->decision < 0 || rm->label_index < 0)
+    return GST_PAD_PROBE_OK;
+  act = rvsim_labels_activity_at (r->labels, 1, t);
+  if (act < 0 || !(want = truth_label (cm, act)))
+    return GST_PAD_PROBE_OK;
+  r->sc.frames++;
+  r->sc.room_ok += g_str_equal (g_quark_to_string (rm->label), want);
+  r->sc.occ_ok += rm->occupied == (act != RVSIM_ACT_EMPTY);
+  if (cm->node_id <= MAX_NODES) {
+    r->sc.link_frames[cm->node_id]++;
+    r->sc.link_ok[cm->node_id] += g_str_equal (g_quark_to_string
+        (cm->class_quarks[cm->decision]), want);
+  }
+  return GST_PAD_PROBE_OK;
+}
+
+static gboolean
+run_pipeline (const gchar * pcap, Run * r)
+{
+  gchar *desc = g_strdup_printf ("filesrc location=\"%s\" ! pcapparse ! "
+      "rvcsiparse ! rvtemporalhead ! rvclassify ! rvroom name=room %s ! "
+      "fakesink sync=false", pcap, opt_rvroom);
+  GError *err = NULL;
+  GstElement *p = gst_parse_launch (desc, &err);
+  GstElement *room;
+  GstPad *src;
+  GstBus *bus;
+  gboolean ok = TRUE, done = FALSE;
+
+  g_free (desc);
+  if (!p) {
+    g_printerr (PROG ": %s\n", err->message);
+    g_error_free (err);
+    return FALSE;
+  }
+  room = gst_bin_get_by_name (GST_BIN (p), "room");
+  src = gst_element_get_static_pad (room, "src");
+  gst_pad_add_probe (src, GST_PAD_PROBE_TYPE_BUFFER, probe, r, NULL);
+  gst_object_unref (src);
+  gst_object_unref (room);
+  bus = gst_element_get_bus (p);
+  gst_element_set_state (p, GST_STATE_PLAYING);
+  while (!done) {
+    GstMessage *m = gst_bus_timed_pop (bus, GST_CLOCK_TIME_NONE);
+    const GstStructure *s = gst_message_get_structure (m);
+    switch (GST_MESSAGE_TYPE (m)) {
+      case GST_MESSAGE_EOS:
+        done = TRUE;
+        break;
+      case GST_MESSAGE_ERROR:{
+        GError *e = NULL;
+        gst_message_parse_error (m, &e, NULL);
+        g_printerr (PROG ": pipeline error: %s\n", e->message);
+        g_error_free (e);
+        ok = FALSE;
+        done = TRUE;
+        break;
+      }
+      case GST_MESSAGE_ELEMENT:{
+        guint64 onset, delay;
+        if (gst_structure_has_name (s, "rvfall") &&
+            gst_structure_get_uint64 (s, "stream-time", &onset) &&
+            gst_structure_get_uint64 (s, "delay", &delay)) {
+          Alarm a = { (double) onset / GST_SECOND,
+            (double) (onset + delay) / GST_SECOND, FALSE
+          };
+          g_array_append_val (r->alarms, a);
+        } else if (gst_structure_has_name (s, "rvfall-cancel") &&
+            gst_structure_get_uint64 (s, "stream-time", &onset)) {
+          for (guint i = 0; i < r->alarms->len; i++) {
+            Alarm *a = &g_array_index (r->alarms, Alarm, i);
+            if (fabs (a->onset_s - (double) onset / GST_SECOND) < 1e-6)
+              a->cancelled = TRUE;
+          }
+        }
+        break;
+      }
+      default:
+        break;
+    }
+    gst_message_unref (m);
+  }
+  gst_element_set_state (p, GST_STATE_NULL);
+  gst_object_unref (bus);
+  gst_object_unref (p);
+  return ok;
+}
+
+static gchar *
+find_rvsim (const gchar * argv0)
+{
+  gchar *dir, *path;
+  if (opt_rvsim)
+    return g_strdup (opt_rvsim);
+  /* build tree: build/gst/rvroomeval next to build/src/tools/rvsim */
+  dir = g_path_get_dirname (argv0);
+  path = g_build_filename (dir, "..", "src", "tools", "rvsim", NULL);
+  g_free (dir);
+  if (g_file_test (path, G_FILE_TEST_IS_EXECUTABLE))
+    return path;
+  g_free (path);
+  return g_find_program_in_path ("rvsim");
+}
+
+static int
+cmp_double (gconstpointer a, gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+  return (x > y) - (x < y);
+}
+
+int
+main (int argc, char **argv)
+{
+  gchar **scen, *rvsim, *tmp;
+  Score total = { 0 };
+  double act_time[N_ACT] = { 0 }, fall_hours = 0.0;
+  guint fa_by_act[N_ACT] = { 0 }, falls = 0, caught = 0, false_alarms = 0,
+      cancels = 0;
+  GArray *delays = g_array_new (FALSE, FALSE, sizeof (double));
+  double best_link_sum = 0.0;
+  guint runs = 0;
+  gboolean status_fail = FALSE;
+
+  if (!gst_rv_tool_parse_options (PROG, "- rvroom fall events and room "
+          "accuracy on held-out rvsim sessions", entries, TRUE, &argc, &argv))
+    return 2;
+  if (opt_seeds < 1 || opt_nodes < 1 || opt_nodes > MAX_NODES ||
+      opt_duration < 10)
+    return gst_rv_tool_usage_error (PROG, "--seeds >= 1, --nodes 1-%d and "
+        "--duration >= 10 are required", MAX_NODES);
+  rvsim = find_rvsim (argv[0]);
+  if (!rvsim)
+    return gst_rv_tool_usage_error (PROG, "rvsim not found: pass --rvsim");
+  tmp = g_dir_make_tmp ("rvroomeval-XXXXXX", NULL);
+  scen = g_strsplit (opt_scenarios, ",", -1);
+  printf ("# rvroomeval: gst-rvcsi %s (rvsim of the same version), "
+      "receiver %s, %d nodes, %d s per session, seeds %d..%d, rvroom %s\n",
+      RVCSI_VERSION, opt_receiver, opt_nodes, opt_duration, opt_seed,
+      opt_seed + opt_seeds - 1, *opt_rvroom ? opt_rvroom : "(defaults)");
+  printf ("%-10s %5s %8s %8s %8s %6s %6s %4s\n", "scenario", "seed", "room%",
+      "best1%", "occ%", "falls", "caught", "FA");
+  for (guint si = 0; scen[si]; si++) {
+    for (gint k = 0; k < opt_seeds; k++) {
+      gint seed = opt_seed + k;
+      gchar *pcap = g_build_filename (tmp, "s.pcap", NULL);
+      gchar *lab = g_build_filename (tmp, "s.jsonl", NULL);
+      gchar *cmd = g_strdup_printf ("\"%s\" --nodes %d --rate 100 --duration "
+          "%d --seed %d --scenario %s --receiver %s --pcap \"%s\" --labels "
+          "\"%s\" --quiet", rvsim, opt_nodes, opt_duration, seed, scen[si],
+          opt_receiver, pcap, lab);
+      gint status = 1;
+      rvsim_labels labels = { 0 };
+      char err[256];
+      Run r = { 0 };
+      guint run_falls = 0, run_caught = 0, run_fa = 0;
+      double best = 0.0;
+
+      if (!g_spawn_command_line_sync (cmd, NULL, NULL, &status, NULL) ||
+          !g_spawn_check_wait_status (status, NULL)) {
+        g_printerr (PROG ": rvsim failed: %s\n", cmd);
+        return 1;
+      }
+      if (rvsim_labels_read_file (lab, &labels, err, sizeof err) != 0) {
+        g_printerr (PROG ": %s: %s\n", lab, err);
+        return 1;
+      }
+      r.labels = &labels;
+      r.alarms = g_array_new (FALSE, FALSE, sizeof (Alarm));
+      if (!run_pipeline (pcap, &r))
+        return 1;
+      /* truth: node 1's segments (all nodes share them) */
+      for (size_t i = 0; i < labels.n; i++) {
+        const rvsim_label *l = &labels.v[i];
+        if (l->node != 1 || l->person != 0 || l->activity < 0)
+          continue;
+        act_time[l->activity] += l->end - l->start;
+        if (l->activity != RVSIM_ACT_FALL)
+          continue;
+        fall_hours += (l->end - l->start) / 3600.0;
+        run_falls++;
+        for (guint j = 0; j < r.alarms->len; j++) {
+          Alarm *a = &g_array_index (r.alarms, Alarm, j);
+          if (!a->cancelled && fabs (a->onset_s - l->start) <= ONSET_SLACK_S
+              && a->alarm_s - l->start <= (double) CATCH_NS / GST_SECOND) {
+            double d = a->alarm_s - l->start;
+            run_caught++;
+            g_array_append_val (delays, d);
+            a->onset_s = -1e9;  /* matched once */
+            break;
+          }
+        }
+      }
+      for (guint j = 0; j < r.alarms->len; j++) {
+        Alarm *a = &g_array_index (r.alarms, Alarm, j);
+        if (a->cancelled)
+          cancels++;
+        if (a->onset_s > -1e8 && !a->cancelled) {
+          int act = rvsim_labels_activity_at (&labels, 1, a->onset_s);
+          run_fa++;
+          if (act >= 0)
+            fa_by_act[act]++;
+        }
+      }
+      for (guint n = 1; n <= MAX_NODES; n++)
+        if (r.sc.link_frames[n])
+          best = MAX (best, (double) r.sc.link_ok[n] / r.sc.link_frames[n]);
+      printf ("%-10s %5d %8.1f %8.1f %8.1f %6u %6u %4u\n", scen[si], seed,
+          r.sc.frames ? 100.0 * r.sc.room_ok / r.sc.frames : 0.0,
+          100.0 * best, r.sc.frames ? 100.0 * r.sc.occ_ok / r.sc.frames : 0.0,
+          run_falls, run_caught, run_fa);
+      fflush (stdout);
+      total.frames += r.sc.frames;
+      total.room_ok += r.sc.room_ok;
+      total.occ_ok += r.sc.occ_ok;
+      best_link_sum += best;
+      runs++;
+      falls += run_falls;
+      caught += run_caught;
+      false_alarms += run_fa;
+      g_array_free (r.alarms, TRUE);
+      rvsim_labels_free (&labels);
+      g_unlink (pcap);
+      g_unlink (lab);
+      g_free (pcap);
+      g_free (lab);
+      g_free (cmd);
+    }
+  }
+  g_array_sort (delays, cmp_double);
+  {
+    double non_fall_h = 0.0;
+    for (int a = 0; a < N_ACT; a++)
+      if (a != RVSIM_ACT_FALL)
+        non_fall_h += act_time[a] / 3600.0;
+    printf ("\nroom activity accuracy  %.1f %% of %" G_GUINT64_FORMAT
+        " frames (best single link, mean over runs: %.1f %%)\n",
+        total.frames ? 100.0 * total.room_ok / total.frames : 0.0,
+        total.frames, runs ? 100.0 * best_link_sum / runs : 0.0);
+    printf ("occupancy accuracy      %.2f %%\n",
+        total.frames ? 100.0 * total.occ_ok / total.frames : 0.0);
+    printf ("falls caught in 10 s    %u of %u (%.1f %%), median delay %.2f s, "
+        "%u alarms cancelled\n", caught, falls, falls ? 100.0 * caught / falls
+        : 0.0, delays->len ? g_array_index (delays, double,
+            delays->len / 2) : NAN, cancels);
+    printf ("false alarms            %u in %.2f h of non-fall activity "
+        "(%.2f per hour)\n", false_alarms, non_fall_h,
+        non_fall_h > 0 ? false_alarms / non_fall_h : 0.0);
+    printf ("%-10s %8s %6s %8s\n", "activity", "hours", "FA", "FA/h");
+    for (int a = 0; a < N_ACT; a++)
+      if (a != RVSIM_ACT_FALL && act_time[a] > 0)
+        printf ("%-10s %8.3f %6u %8.2f\n", rvsim_activity_name (a),
+            act_time[a] / 3600.0, fa_by_act[a],
+            fa_by_act[a] / (act_time[a] / 3600.0));
+  }
+  (void) fall_hours;
+  {
+    double pc = falls ? 100.0 * caught / falls : 100.0;
+    double pr = total.frames ? 100.0 * total.room_ok / total.frames : 0.0;
+    double po = total.frames ? 100.0 * total.occ_ok / total.frames : 0.0;
+    if ((opt_min_caught >= 0 && pc < opt_min_caught) ||
+        (opt_min_room >= 0 && pr < opt_min_room) ||
+        (opt_min_occupancy >= 0 && po < opt_min_occupancy) ||
+        (opt_max_fa >= 0 && false_alarms > opt_max_fa)) {
+      g_printerr (PROG ": below the required figures (--min-*/--max-*)\n");
+      status_fail = TRUE;
+    }
+  }
+  g_array_free (delays, TRUE);
+  g_strfreev (scen);
+  g_rmdir (tmp);
+  g_free (tmp);
+  g_free (rvsim);
+  return status_fail ? 1 : 0;
+}

@@ -288,12 +288,14 @@ main (int argc, char **argv)
       r.alarms = g_array_new (FALSE, FALSE, sizeof (Alarm));
       if (!run_pipeline (pcap, &r))
         return 1;
-      /* truth: node 1's segments (all nodes share them) */
+      /* truth: node 1's segments (all nodes share them); activity hours
+       * of the first person, falls of everyone */
       for (size_t i = 0; i < labels.n; i++) {
         const rvsim_label *l = &labels.v[i];
-        if (l->node != 1 || l->person != 0 || l->activity < 0)
+        if (l->node != 1 || l->activity < 0)
           continue;
-        act_time[l->activity] += l->end - l->start;
+        if (l->person == 0)
+          act_time[l->activity] += l->end - l->start;
         if (l->activity != RVSIM_ACT_FALL)
           continue;
         fall_hours += (l->end - l->start) / 3600.0;

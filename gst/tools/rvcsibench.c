@@ -510,7 +510,16 @@ bench_memory (void)
 int
 main (int argc, char **argv)
 {
+  static const struct
+  {
+    const gchar *name;
+    void (*run) (void);
+  } parts[] = { {"src", bench_src}, {"pipeline", bench_pipeline},
+  {"latency", bench_latency}, {"memory", bench_memory}
+  };
   gchar *only = NULL;
+  guint chosen = 0, i;
+  GstElementFactory *factory;
   GOptionEntry entries[] = {
     {"quick", 0, 0, G_OPTION_ARG_NONE, &quick,
         "Short runs of every part (CI smoke run; timings not meaningful)", NULL},
@@ -524,22 +533,27 @@ main (int argc, char **argv)
           "per stream (docs/plugin-benchmarks.md). Needs the plugin on "
           "GST_PLUGIN_PATH.", entries, TRUE, &argc, &argv))
     return 2;
-  if (only && strcmp (only, "src") && strcmp (only, "pipeline") &&
-      strcmp (only, "latency") && strcmp (only, "memory"))
-    return gst_rv_tool_usage_error ("rvcsibench", "--only: '%s' is not one "
+  if (!only)
+    chosen = (1u << G_N_ELEMENTS (parts)) - 1;
+  for (i = 0; only && i < G_N_ELEMENTS (parts); i++)
+    if (!strcmp (only, parts[i].name))
+      chosen = 1u << i;
+  if (only && !chosen) {
+    int st = gst_rv_tool_usage_error ("rvcsibench", "--only: '%s' is not one "
         "of src, pipeline, latency, memory", only);
-  if (!gst_element_factory_find ("rvcsisrc")) {
+    g_free (only);
+    return st;
+  }
+  g_free (only);
+  factory = gst_element_factory_find ("rvcsisrc");
+  if (!factory) {
     fprintf (stderr, "rvcsibench: the rvcsi plugin is not on "
         "GST_PLUGIN_PATH (e.g. GST_PLUGIN_PATH=build/gst)\n");
     return 1;
   }
-  if (!only || !strcmp (only, "src"))
-    bench_src ();
-  if (!only || !strcmp (only, "pipeline"))
-    bench_pipeline ();
-  if (!only || !strcmp (only, "latency"))
-    bench_latency ();
-  if (!only || !strcmp (only, "memory"))
-    bench_memory ();
+  gst_object_unref (factory);
+  for (i = 0; i < G_N_ELEMENTS (parts); i++)
+    if (chosen & (1u << i))
+      parts[i].run ();
   return 0;
 }

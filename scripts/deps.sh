@@ -5,7 +5,9 @@
 #                             tools, demo, and the unit/element tests that
 #                             `meson setup build` configures: Check)
 #   scripts/deps.sh --test    also the sanitizer, fuzz, firmware and pcap
-#                             tools that scripts/test.sh uses
+#                             tools that scripts/test.sh uses (llvm: its
+#                             llvm-symbolizer names the frames LeakSanitizer's
+#                             suppressions match)
 set -euo pipefail
 
 pkgs=(build-essential meson ninja-build pkg-config zlib1g-dev
@@ -16,7 +18,7 @@ pkgs=(build-essential meson ninja-build pkg-config zlib1g-dev
       gstreamer1.0-plugins-ugly libmosquitto-dev libjson-glib-dev
       python3-paho-mqtt)
 if [[ "${1:-}" == "--test" ]]; then
-  pkgs+=(clang libclang-rt-14-dev tshark mosquitto mosquitto-clients openssl
+  pkgs+=(clang libclang-rt-14-dev llvm tshark mosquitto mosquitto-clients openssl
          gcc-arm-none-eabi libnewlib-arm-none-eabi binutils-arm-none-eabi
          gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf
          gcc-xtensa-lx106 picolibc-xtensa-lx106-elf

@@ -165,6 +165,70 @@ gst_rv_mqtt_state_json (const GstRvMqttNode * n, const gchar * site,
   return to_json (b);
 }
 
+/* ---- rooms (rvroom) ---- */
+
+static void
+add_room_head (JsonBuilder * b, GQuark room, const gchar * site)
+{
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "room");
+  json_builder_add_string_value (b, g_quark_to_string (room));
+  json_builder_set_member_name (b, "site");
+  json_builder_add_string_value (b, site);
+}
+
+static void
+add_seconds (JsonBuilder * b, const gchar * name, GstClockTime t)
+{
+  add_rounded (b, name, GST_CLOCK_TIME_IS_VALID (t) ?
+      (gdouble) t / GST_SECOND : NAN, 1000.0);
+}
+
+gchar *
+gst_rv_mqtt_room_json (const GQuark room, GQuark label, gdouble confidence,
+    gboolean occupied, guint links, GstClockTime stream_time,
+    const gchar * site)
+{
+  JsonBuilder *b = json_builder_new ();
+
+  add_room_head (b, room, site);
+  json_builder_set_member_name (b, "label");
+  if (label)
+    json_builder_add_string_value (b, g_quark_to_string (label));
+  else
+    json_builder_add_null_value (b);
+  add_rounded (b, "confidence", confidence, 1000.0);
+  json_builder_set_member_name (b, "occupied");
+  json_builder_add_boolean_value (b, occupied);
+  json_builder_set_member_name (b, "links");
+  json_builder_add_int_value (b, links);
+  add_seconds (b, "stream_time", stream_time);
+  json_builder_end_object (b);
+  return to_json (b);
+}
+
+gchar *
+gst_rv_mqtt_fall_json (GQuark room, gboolean cancel, gint node,
+    GstClockTime onset, gdouble confidence, GstClockTime delay,
+    const gchar * site)
+{
+  JsonBuilder *b = json_builder_new ();
+
+  add_room_head (b, room, site);
+  json_builder_set_member_name (b, "event");
+  json_builder_add_string_value (b, cancel ? "cancel" : "fall");
+  json_builder_set_member_name (b, "node");
+  if (node >= 0)
+    json_builder_add_int_value (b, node);
+  else
+    json_builder_add_null_value (b);
+  add_seconds (b, "onset", onset);
+  add_rounded (b, "confidence", confidence, 1000.0);
+  add_seconds (b, "delay", delay);
+  json_builder_end_object (b);
+  return to_json (b);
+}
+
 /* ---- Home Assistant discovery ---- */
 
 static const struct {

@@ -50,6 +50,15 @@ gboolean gst_rv_mqtt_label_occupied (GQuark label);
 gchar *gst_rv_mqtt_state_json (const GstRvMqttNode * n, const gchar * site,
     GstClockTime stream_time);
 
+/* rvroom's room state (retained, room/<room>/state) and a fall alarm or
+ * cancel (room/<room>/fall) from a GstRvRoomMeta (newly allocated). */
+gchar *gst_rv_mqtt_room_json (const GQuark room, GQuark label,
+    gdouble confidence, gboolean occupied, guint links,
+    GstClockTime stream_time, const gchar * site);
+gchar *gst_rv_mqtt_fall_json (GQuark room, gboolean cancel, gint node,
+    GstClockTime onset, gdouble confidence, GstClockTime delay,
+    const gchar * site);
+
 /* Home Assistant entities of one node. */
 typedef enum {
   GST_RV_MQTT_ENTITY_MOTION,

@@ -195,6 +195,39 @@ expire_nodes (GstRvMqttSink * self, GstClockTime now, GstClockTime expiry)
   }
 }
 
+/* rvroom's states (on change, retained) and fall events (alarm queue). */
+static void
+publish_rooms (GstRvMqttSink * self, GstBuffer * buf)
+{
+  GType api = gst_rv_room_meta_api_get_type ();
+  gpointer state = NULL;
+  GstMeta *meta;
+
+  while ((meta = gst_buffer_iterate_meta_filtered (buf, &state, api))) {
+    GstRvRoomMeta *m = (GstRvRoomMeta *) meta;
+    const gchar *room = g_quark_to_string (m->room);
+    gchar *topic;
+    if (m->changed) {
+      topic = g_strdup_printf ("%s/%s/room/%s/state", self->run_prefix,
+          self->run_site, room);
+      gst_rv_mqtt_client_publish (self->client, topic,
+          gst_rv_mqtt_room_json (m->room, m->label, m->confidence,
+              m->occupied, m->links, m->stream_time, self->run_site), TRUE,
+          GST_RV_MQTT_STATE);
+      g_free (topic);
+    }
+    if (m->fall != GST_RV_ROOM_FALL_NONE) {
+      topic = g_strdup_printf ("%s/%s/room/%s/fall", self->run_prefix,
+          self->run_site, room);
+      gst_rv_mqtt_client_publish (self->client, topic,
+          gst_rv_mqtt_fall_json (m->room, m->fall == GST_RV_ROOM_FALL_CANCEL,
+              m->fall_node, m->fall_onset, m->fall_confidence, m->fall_delay,
+              self->run_site), FALSE, GST_RV_MQTT_ALARM);
+      g_free (topic);
+    }
+  }
+}
+
 /* ---- streaming ---- */
 
 static GstClockTime
@@ -226,6 +259,7 @@ gst_rv_mqtt_sink_render (GstBaseSink * sink, GstBuffer * buf)
     count (self, &self->ignored);
     return GST_FLOW_OK;
   }
+  publish_rooms (self, buf);
 
   GST_OBJECT_LOCK (self);
   score_interval = self->score_interval;

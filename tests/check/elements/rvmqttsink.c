@@ -602,6 +602,65 @@ GST_START_TEST (test_discovery_expiry)
 
 GST_END_TEST;
 
+/* rvroom's GstRvRoomMeta: a changed room state is published retained on
+ * room/<room>/state, a fall alarm on room/<room>/fall. */
+GST_START_TEST (test_rooms)
+{
+  RvMqttBroker *b = start_broker (NULL, FALSE);
+  RvMqttSub *s = subscribe (b);
+  GstElement *p = start_pipeline (b, "lab", "discovery-prefix=\"\"");
+  GstElement *src = gst_bin_get_by_name (GST_BIN (p), "src");
+  GstBuffer *buf = rv_cls_buffer_new (1, 0, labels, 4, 1, 0.9f, 0);
+  GstRvRoomMeta *rm = (GstRvRoomMeta *) gst_buffer_add_meta (buf,
+      gst_meta_get_info ("GstRvRoomMeta"), NULL);
+  GstFlowReturn ret;
+  JsonParser *jp;
+  JsonObject *o;
+  gchar *pl;
+
+  rm->room = g_quark_from_static_string ("kitchen");
+  rm->label = labels[1];
+  rm->label_index = 1;
+  rm->confidence = 0.75f;
+  rm->occupied = TRUE;
+  rm->links = 3;
+  rm->stream_time = 2 * GST_SECOND;
+  rm->changed = TRUE;
+  rm->fall = GST_RV_ROOM_FALL_ALARM;
+  rm->fall_node = 2;
+  rm->fall_onset = GST_SECOND;
+  rm->fall_confidence = 0.8f;
+  rm->fall_delay = 3500 * GST_MSECOND;
+  g_signal_emit_by_name (src, "push-buffer", buf, &ret);
+  gst_buffer_unref (buf);
+  fail_unless_equals_int (ret, GST_FLOW_OK);
+  gst_object_unref (src);
+
+  pl = wait_json_member (s, "rvcsi/lab/room/kitchen/state", "label",
+      g_quark_to_string (labels[1]));
+  o = parse_object (pl, &jp);
+  fail_unless_equals_string (json_object_get_string_member (o, "room"),
+      "kitchen");
+  fail_unless (json_object_get_boolean_member (o, "occupied"));
+  fail_unless_equals_int (json_object_get_int_member (o, "links"), 3);
+  fail_unless (fabs (json_object_get_double_member (o, "stream_time") - 2.0)
+      < 1e-6);
+  g_object_unref (jp);
+  g_free (pl);
+  pl = wait_json_member (s, "rvcsi/lab/room/kitchen/fall", "event", "fall");
+  o = parse_object (pl, &jp);
+  fail_unless_equals_int (json_object_get_int_member (o, "node"), 2);
+  fail_unless (fabs (json_object_get_double_member (o, "onset") - 1.0) < 1e-6);
+  fail_unless (fabs (json_object_get_double_member (o, "delay") - 3.5) < 1e-6);
+  g_object_unref (jp);
+  g_free (pl);
+  stop_pipeline (p);
+  rv_mqtt_sub_free (s);
+  rv_mqtt_broker_free (b);
+}
+
+GST_END_TEST;
+
 /* The whole chain on simulated nodes (rvsim capture): every node appears
  * with its three entities and a state carrying a label and motion. */
 GST_START_TEST (test_simulated_house)
@@ -839,6 +898,7 @@ rvmqttsink_suite (void)
   tcase_add_test (tc, test_python_example);
   tcase_add_test (tc, test_last_will);
   tcase_add_test (tc, test_two_sites);
+  tcase_add_test (tc, test_rooms);
   return s;
 }
 

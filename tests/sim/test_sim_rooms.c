@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "rvsim.h"
+#include "rvsim_internal.h"   /* body kinematics of the hard negatives */
 #include "rvsim_labels.h"
 
 #define MAX_PKTS 20000
@@ -267,6 +268,67 @@ START_TEST(test_hard_negatives)
 }
 END_TEST
 
+/* Chest height (body point 0) of person p at t; -1 when out of the room. */
+static double chest_z(const rvsim_person *p, double t)
+{
+    rvsim_vec3 pts[RVSIM_BODY_POINTS];
+    double rcs[RVSIM_BODY_POINTS];
+    return rvsim_body_points(p, t, pts, rcs, NULL, NULL) ? pts[0].z : -1;
+}
+
+/* The hard negatives move the body as documented: a jump leaves the
+ * floor, lying on a bed stays 0.45 m above lying on the floor, kneeling
+ * and picking up go low, a fast sit ends seated within 0.75 s. */
+START_TEST(test_hard_negative_bodies)
+{
+    rvsim_room room;
+    rvsim_room_build(&room, "falls-hard", 4);
+    rvsim_person people[2];
+    uint32_t np = 0;
+    char err[64];
+    ck_assert_int_eq(rvsim_timeline_build("falls-hard", 4, 3600, &room, people, 2, &np, err,
+                                          sizeof(err)), 0);
+    ck_assert_uint_eq(np, 2);
+    const rvsim_person *p = &people[0];
+    int checked[RVSIM_N_ACTIONS] = { 0 };
+    for (size_t i = 0; i < p->n_seg; i++) {
+        const rvsim_tseg *g = &p->seg[i];
+        double mid = 0.5 * (g->t0 + g->t1), z0 = chest_z(p, g->t0 + 1e-6);
+        if (g->action == RVSIM_ACTION_JUMP) {
+            /* highest chest over the segment: at least 80 % of jump_h up */
+            double top = 0;
+            for (double t = g->t0; t < g->t1; t += 0.01)
+                top = fmax(top, chest_z(p, t) - 1.30);
+            ck_assert_msg(top >= 0.8 * g->jump_h && g->jump_h >= 0.15, "jump %.3f of %.3f",
+                          top, g->jump_h);
+            checked[g->action]++;
+        } else if (g->action == RVSIM_ACTION_LIE_BED && g->act == RVSIM_ACT_LYING) {
+            ck_assert_double_eq_tol(chest_z(p, mid), 0.67, 0.02);
+            checked[g->action]++;
+        } else if (g->action == RVSIM_ACTION_FALL && g->act == RVSIM_ACT_LYING) {
+            ck_assert_double_eq_tol(chest_z(p, mid), 0.22, 0.02);
+            checked[g->action]++;
+        } else if ((g->action == RVSIM_ACTION_KNEEL || g->action == RVSIM_ACTION_PICK_UP) &&
+                   g->act == RVSIM_ACT_STILL) {
+            ck_assert(chest_z(p, mid) < 1.0);
+            checked[g->action]++;
+        } else if (g->action == RVSIM_ACTION_SIT_FAST) {
+            ck_assert(g->t1 - g->t0 <= 0.75 + 1e-9);
+            ck_assert_double_eq_tol(z0, 1.30, 0.02);
+            ck_assert_double_eq_tol(chest_z(p, g->t1 - 1e-6), 1.00, 0.02);
+            /* accelerating like a fall: under a quarter of the drop by half time */
+            ck_assert(z0 - chest_z(p, mid) < 0.3 * (1.30 - 1.00));
+            checked[g->action]++;
+        }
+    }
+    for (int a = RVSIM_ACTION_FALL; a <= RVSIM_ACTION_PICK_UP; a++)
+        if (a != RVSIM_ACTION_FALL_RECOVER)
+            ck_assert_msg(checked[a] > 0, "no %s segment checked", rvsim_action_name(a));
+    rvsim_person_free(&people[0]);
+    rvsim_person_free(&people[1]);
+}
+END_TEST
+
 static char *write_labels(rvsim_session *s, size_t *len)
 {
     char *text = NULL;
@@ -411,6 +473,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_determinism_rooms);
     tcase_add_test(tc, test_random_placement);
     tcase_add_test(tc, test_hard_negatives);
+    tcase_add_test(tc, test_hard_negative_bodies);
     tcase_add_test(tc, test_labels_room_and_falls);
     tcase_add_test(tc, test_labels_reject);
     tcase_add_test(tc, test_bad_room_config);

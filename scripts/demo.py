@@ -41,7 +41,9 @@ def load_labels(path):
             if obj.get("type") == "meta":
                 rate = float(obj.get("rate_hz", rate))
                 continue
-            if "node" in obj:
+            # Activity segments are the lines without a type; typed lines
+            # (node placement, room, fall, reboot, ...) are not segments.
+            if "type" not in obj and "node" in obj:
                 segs.setdefault(obj["node"], []).append(
                     (obj["start"], obj["end"], obj["activity"]))
     return segs, rate

@@ -33,7 +33,7 @@ def read(path, tool):
                 sys.exit(f"{tool}: {path}:{n}: not a JSON object")
             if o.get("type") == "meta":
                 meta = o
-            elif "activity" in o:
+            elif "type" not in o and "activity" in o:
                 try:
                     segments.append((int(o["node"]), int(o.get("person", 0)),
                                      float(o["start"]), float(o["end"]),

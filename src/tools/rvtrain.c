@@ -29,9 +29,14 @@ static void usage(FILE *f)
 "  --sim-scenarios L    comma-separated rvsim scenarios used round-robin\n"
 "                       (default random,mixed,fall,sit,gestures,walking,empty,\n"
 "                       breathing,apnea)\n"
-"  --sim-receiver M     fixed (default), calibrated or mixed (odd sessions\n"
+"  --sim-receiver M     fixed (default), calibrated or mixed (every N-th session\n"
 "                       calibrated): rvsim's receiver model for training and\n"
 "                       test sessions (docs/simulator.md, Receiver)\n"
+"  --sim-calibrated-every N\n"
+"                       with mixed: sessions N-1, 2N-1, ... are calibrated\n"
+"                       (default 2: every other one)\n"
+"  --val-fixed-receiver validate (early stop, best epoch, --min-recall) on\n"
+"                       fixed-receiver sessions only; calibrated ones all train\n"
 "  --sim-ideal-receiver simulate training and test sessions without receiver\n"
 "                       noise and per-packet phase/timing offsets (analysis:\n"
 "                       what the channel itself carries; docs/training.md §6)\n"
@@ -178,6 +183,8 @@ static int on_option(void *ctx, const char *name, const char *v)
         o->net.attn.landmarks = false;
     } else if (!strcmp(name, "sim-ideal-receiver")) {
         o->sim.ideal_receiver = o->test_sim.ideal_receiver = true;
+    } else if (!strcmp(name, "val-fixed-receiver")) {
+        o->sim.val_fixed_only = true;
     }
     return 0;
 }
@@ -194,6 +201,8 @@ static int parse_args(int argc, char **argv, rvt_run_opts *o, bool *quiet)
         { "sim-scenarios", RVTOOL_STRING, &o->sim.scenarios, 0, 0 },
         { "sim-receiver", RVTOOL_CALL, NULL, 0, 0 },
         { "sim-ideal-receiver", RVTOOL_CALL0, NULL, 0, 0 },
+        { "sim-calibrated-every", RVTOOL_U32, &o->sim.calibrated_every, 2, 1000 },
+        { "val-fixed-receiver", RVTOOL_CALL0, NULL, 0, 0 },
         { "pcap", RVTOOL_CALL, NULL, 0, 0 },
         { "labels", RVTOOL_CALL, NULL, 0, 0 },
         { "synthetic", RVTOOL_U32, &o->synthetic, 1, 1000000 },
@@ -264,6 +273,7 @@ int main(int argc, char **argv)
     o.test_sim.rate_hz = o.sim.rate_hz;
     o.test_sim.nodes = o.sim.nodes;
     o.test_sim.receiver = o.sim.receiver;
+    o.test_sim.calibrated_every = o.sim.calibrated_every;
     if (!o.sim.sessions && !o.n_files && !o.synthetic)
         return rvtool_usage_error("rvtrain", "no training data: give --sim-sessions, "
                                   "--pcap/--labels or --synthetic");

@@ -141,7 +141,8 @@ bool rvt_dataset_split(rvt_dataset *ds, rvt_dataset *val, double val_frac,
     uint32_t nv = 0;
     const uint64_t thr = (uint64_t)(val_frac * 4294967296.0);
     for (uint32_t i = 0; i < ds->n_seq; i++) {
-        to_val[i] = (mix(ds->src[i] ^ mix(seed)) & 0xffffffffu) < thr;
+        to_val[i] = !(ds->src[i] & RVT_SRC_NO_VAL) &&
+                    (mix(ds->src[i] ^ mix(seed)) & 0xffffffffu) < thr;
         nv += to_val[i];
     }
     if (nv == 0 || nv == ds->n_seq) {
@@ -150,7 +151,7 @@ bool rvt_dataset_split(rvt_dataset *ds, rvt_dataset *val, double val_frac,
         if (k < 2)
             k = 2;
         for (uint32_t i = 0; i < ds->n_seq; i++)
-            to_val[i] = (i % k) == k - 1;
+            to_val[i] = !(ds->src[i] & RVT_SRC_NO_VAL) && (i % k) == k - 1;
     }
     bool ok = move_if(ds, val, to_val);
     free(to_val);

@@ -40,6 +40,10 @@ uint32_t rvt_dataset_add_stream(rvt_dataset *ds, const float *x,
 void rvt_dataset_class_counts(const rvt_dataset *ds, uint32_t n_classes,
                               uint64_t *counts);
 
+/* Sources with this bit set stay in training, never in validation (e.g.
+ * simulated sessions on a receiver the model is not judged on). */
+#define RVT_SRC_NO_VAL 0x80000000u
+
 /* Move every window whose src falls in the validation share (by a hash of
  * src and seed, so whole recordings go to one side) from ds to val. When that
  * leaves either side empty, windows are split instead (every k-th). */

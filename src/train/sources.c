@@ -68,9 +68,10 @@ bool rvt_collect_sim(const rvt_sim_opts *so, const rvt_cut_opts *co,
         cfg.scenario = scen;
         cfg.feature_state = co->input == RVT_INPUT_STATE;
         cfg.ideal_receiver = so->ideal_receiver;
-        cfg.receiver = so->receiver == RVT_RX_CALIBRATED ||
-                       (so->receiver == RVT_RX_MIXED && i % 2 == 1)
-                     ? RVSIM_RX_CALIBRATED : RVSIM_RX_FIXED;
+        uint32_t every = so->calibrated_every ? so->calibrated_every : 2;
+        bool calibrated = so->receiver == RVT_RX_CALIBRATED ||
+                          (so->receiver == RVT_RX_MIXED && i % every == every - 1);
+        cfg.receiver = calibrated ? RVSIM_RX_CALIBRATED : RVSIM_RX_FIXED;
         rvsim_session *s = rvsim_session_new(&cfg, err, err_len);
         if (!s)
             return false;
@@ -81,11 +82,17 @@ bool rvt_collect_sim(const rvt_sim_opts *so, const rvt_cut_opts *co,
             sc.label = p.label;
             rvt_streams_push(&st, p.data, p.len, p.t, sim_label, &sc);
         }
-        uint32_t w = rvt_streams_cut(&st, ds, co->stride, co->ctx_min, *src_next);
+        /* Fixed-receiver sessions keep their source numbers (and so their
+         * side of the validation split) whatever the calibrated share. */
+        uint32_t src = *src_next |
+                       (calibrated && so->val_fixed_only ? RVT_SRC_NO_VAL : 0);
+        uint32_t w = rvt_streams_cut(&st, ds, co->stride, co->ctx_min, src);
         *src_next += 256;
         if (log)
-            fprintf(log, "sim session %u/%u: scenario %s seed %llu, %llu frames, %u windows\n",
+            fprintf(log, "sim session %u/%u: scenario %s seed %llu%s, %llu frames, %u windows\n",
                     i + 1, so->sessions, scen, (unsigned long long)cfg.seed,
+                    so->receiver != RVT_RX_MIXED ? ""
+                    : calibrated ? ", calibrated receiver" : ", fixed receiver",
                     (unsigned long long)st.n_frames, w);
         rvt_streams_free(&st);
         rvsim_session_free(s);

@@ -20,7 +20,7 @@ typedef struct {
 } rvt_cut_opts;
 
 /* Receiver of the simulated sessions: rvsim's fixed or calibrated one, or
- * alternating (odd sessions calibrated). */
+ * mixed (every calibrated_every-th session calibrated). */
 typedef enum {
     RVT_RX_FIXED = 0,
     RVT_RX_CALIBRATED,
@@ -36,6 +36,8 @@ typedef struct {
     const char *scenarios;  /* comma-separated, used round-robin */
     bool ideal_receiver;    /* rvsim_config.ideal_receiver (analysis) */
     rvt_sim_receiver receiver;
+    uint32_t calibrated_every; /* mixed: session i calibrated when i % N == N-1 */
+    bool val_fixed_only;    /* calibrated sessions never go to validation */
 } rvt_sim_opts;
 
 /* All simulator activity names, in canonical order, into c (after c's

@@ -62,7 +62,8 @@ START_TEST(test_help)
         "--sim-seed", "--input", "--layers", "--heads", "--kv-heads", "--head-dim",
         "--d-model", "--ffn", "--window", "--seq", "--epochs", "--batch", "--lr",
         "--seed", "--val-split", "--patience", "--out", "--map", "--test-sessions",
-        "--dump-windows", "--min-recall" };
+        "--dump-windows", "--min-recall", "--sim-calibrated-every",
+        "--val-fixed-receiver" };
     for (size_t i = 0; i < sizeof opts / sizeof opts[0]; i++)
         ck_assert_msg(strstr(buf, opts[i]) != NULL, "--help lacks %s", opts[i]);
     ck_assert_int_eq(run("-h", buf, sizeof buf), 0);

@@ -85,6 +85,27 @@ START_TEST(test_split_by_stream)
 }
 END_TEST
 
+START_TEST(test_split_keeps_no_val_sources)
+{
+    rvt_dataset ds, va;
+    ck_assert(rvt_dataset_init(&ds, 1, 4));
+    float x[4] = { 0 };
+    int32_t y[4] = { 0, 1, 0, 1 };
+    for (uint32_t s = 0; s < 200; s++)  /* odd streams marked never-validate */
+        ck_assert(rvt_dataset_add(&ds, x, y, s % 2 ? s | RVT_SRC_NO_VAL : s));
+    ck_assert(rvt_dataset_split(&ds, &va, 0.2, 5));
+    ck_assert(va.n_seq > 0);
+    for (uint32_t i = 0; i < va.n_seq; i++)
+        ck_assert_uint_eq(va.src[i] & RVT_SRC_NO_VAL, 0);
+    uint32_t kept = 0;
+    for (uint32_t i = 0; i < ds.n_seq; i++)
+        kept += (ds.src[i] & RVT_SRC_NO_VAL) != 0;
+    ck_assert_uint_eq(kept, 100);
+    rvt_dataset_free(&ds);
+    rvt_dataset_free(&va);
+}
+END_TEST
+
 static void write_session(const rvsim_config *cfg, const char *pcap, const char *lab)
 {
     char err[128];
@@ -255,6 +276,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_classes_canonical_order);
     tcase_add_test(tc, test_stream_windows);
     tcase_add_test(tc, test_split_by_stream);
+    tcase_add_test(tc, test_split_keeps_no_val_sources);
     tcase_add_test(tc, test_files_equal_in_process);
     tcase_add_test(tc, test_state_input_streams);
     tcase_add_test(tc, test_csi_raw_input);

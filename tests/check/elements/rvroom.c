@@ -271,7 +271,9 @@ GST_START_TEST (test_node_offline)
   fail_unless (ev != NULL);
   fail_unless_equals_int (node, 2);
   fail_unless (!online);
-  last_message (bus, "rvroom", NULL, &n);
+  s = last_message (bus, "rvroom", NULL, &n);
+  if (s)
+    gst_structure_free (s);
   push_span (h, one, 1, t, TICK, STILL, FALSE);
   s = last_message (bus, "rvroom", "room", &n);
   fail_unless_equals_int (n, 1);

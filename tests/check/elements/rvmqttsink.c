@@ -469,7 +469,7 @@ GST_START_TEST (test_tls)
   RvMqttSub *s = subscribe (b);
   gchar *ca = rv_mqtt_broker_path (b, "ca.crt");
   gchar *other = rv_mqtt_broker_path (b, "other.crt");
-  gchar *props = g_strdup_printf ("host=localhost port=%u site=lab tls-ca=%s",
+  gchar *props = g_strdup_printf ("host=127.0.0.1 port=%u site=lab tls-ca=%s",
       b->tls_port, ca);
   GstElement *p = make_pipeline (props);
   gchar *text;
@@ -482,7 +482,7 @@ GST_START_TEST (test_tls)
   g_free (props);
 
   /* a CA that did not sign the broker's certificate: a clear, fatal error */
-  props = g_strdup_printf ("host=localhost port=%u site=lab tls-ca=%s",
+  props = g_strdup_printf ("host=127.0.0.1 port=%u site=lab tls-ca=%s",
       b->tls_port, other);
   p = make_pipeline (props);
   gst_element_set_state (p, GST_STATE_PLAYING);

@@ -1,4 +1,8 @@
-/* gstrvcsimeta.c — registration, init/free/transform of the rvcsi metas. */
+/* gstrvcsimeta.c — registration, init/free/transform of the rvcsi metas.
+ *
+ * The five metas differ only in their layout, their non-zero defaults and
+ * the arrays some of them own: one table says that, and one set of
+ * init/free/transform functions serves them all. */
 #include "gstrvcsimeta.h"
 
 #include <string.h>
@@ -14,150 +18,221 @@ gst_rv_csi_packet_kind_nick (guint kind)
   return kind < GST_RV_CSI_KIND_COUNT ? kind_nicks[kind] : "unknown";
 }
 
-/* ---------------------------------------------------------------- packet */
+/* ------------------------------------------------- per-meta differences */
 
-GType
-gst_rv_csi_packet_meta_api_get_type (void)
+static void
+packet_defaults (GstMeta * meta)
 {
-  static GType type;
+  ((GstRvCsiPacketMeta *) meta)->arrival = GST_CLOCK_TIME_NONE;
+}
+
+static void
+embedding_copy (GstMeta * meta, const GstMeta * from)
+{
+  GstRvEmbeddingMeta *m = (GstRvEmbeddingMeta *) meta;
+
+  m->data = g_memdup2 (((const GstRvEmbeddingMeta *) from)->data,
+      m->dims * sizeof (gfloat));
+}
+
+static void
+embedding_free (GstMeta * meta)
+{
+  g_clear_pointer (&((GstRvEmbeddingMeta *) meta)->data, g_free);
+}
+
+static void
+cls_defaults (GstMeta * meta)
+{
+  ((GstRvClassificationMeta *) meta)->decision = -1;
+}
+
+static void
+cls_copy (GstMeta * meta, const GstMeta * from)
+{
+  GstRvClassificationMeta *m = (GstRvClassificationMeta *) meta;
+  const GstRvClassificationMeta *f = (const GstRvClassificationMeta *) from;
+
+  m->class_quarks = g_memdup2 (f->class_quarks, m->length * sizeof (GQuark));
+  m->confidence_levels = g_memdup2 (f->confidence_levels,
+      m->length * sizeof (gfloat));
+  m->model_levels = g_memdup2 (f->model_levels, m->length * sizeof (gfloat));
+}
+
+static void
+cls_free (GstMeta * meta)
+{
+  GstRvClassificationMeta *m = (GstRvClassificationMeta *) meta;
+
+  g_clear_pointer (&m->class_quarks, g_free);
+  g_clear_pointer (&m->confidence_levels, g_free);
+  g_clear_pointer (&m->model_levels, g_free);
+}
+
+static void
+room_defaults (GstMeta * meta)
+{
+  GstRvRoomMeta *m = (GstRvRoomMeta *) meta;
+
+  m->label_index = -1;
+  m->stream_time = GST_CLOCK_TIME_NONE;
+  m->fall_node = -1;
+  m->fall_onset = GST_CLOCK_TIME_NONE;
+  m->fall_delay = GST_CLOCK_TIME_NONE;
+}
+
+typedef enum
+{
+  META_PACKET,
+  META_EMBEDDING,
+  META_CLASSIFICATION,
+  META_MOTION,
+  META_ROOM,
+  META_COUNT
+} MetaId;
+
+typedef struct
+{
+  const gchar *api_name;        /* what applications look up by name */
+  const gchar *impl_name;
+  gsize size;
+  void (*defaults) (GstMeta * meta);    /* non-zero fields of a new meta */
+  void (*copy) (GstMeta * meta, const GstMeta * from);  /* owned arrays */
+  void (*free) (GstMeta * meta);        /* owned arrays */
+} MetaDesc;
+
+static const MetaDesc metas[META_COUNT] = {
+  [META_PACKET] = {"GstRvCsiPacketMetaAPI", "GstRvCsiPacketMeta",
+      sizeof (GstRvCsiPacketMeta), packet_defaults, NULL, NULL},
+  [META_EMBEDDING] = {"GstRvEmbeddingMetaAPI", "GstRvEmbeddingMeta",
+      sizeof (GstRvEmbeddingMeta), NULL, embedding_copy, embedding_free},
+  [META_CLASSIFICATION] = {"GstRvClassificationMetaAPI",
+        "GstRvClassificationMeta", sizeof (GstRvClassificationMeta),
+      cls_defaults, cls_copy, cls_free},
+  [META_MOTION] = {"GstRvMotionMetaAPI", "GstRvMotionMeta",
+      sizeof (GstRvMotionMeta), NULL, NULL, NULL},
+  [META_ROOM] = {"GstRvRoomMetaAPI", "GstRvRoomMeta",
+      sizeof (GstRvRoomMeta), room_defaults, NULL, NULL},
+};
+
+/* ------------------------------------------------------ shared machinery */
+
+static GType api_types[META_COUNT];
+static const GstMetaInfo *infos[META_COUNT];
+
+static GType
+meta_api_type (MetaId id)
+{
   static const gchar *tags[] = { NULL };
 
-  if (g_once_init_enter (&type)) {
-    GType t = gst_meta_api_type_register ("GstRvCsiPacketMetaAPI", tags);
-    g_once_init_leave (&type, t);
+  if (g_once_init_enter (&api_types[id])) {
+    GType t = gst_meta_api_type_register (metas[id].api_name, tags);
+    g_once_init_leave (&api_types[id], t);
   }
-  return type;
+  return api_types[id];
+}
+
+static const MetaDesc *
+meta_desc (const GstMeta * meta)
+{
+  guint id;
+
+  for (id = 0; id < META_COUNT; id++)
+    if (meta->info->api == api_types[id])
+      return &metas[id];
+  g_return_val_if_reached (NULL);
 }
 
 static gboolean
-packet_meta_init (GstMeta * meta, gpointer params, GstBuffer * buffer)
+meta_init (GstMeta * meta, gpointer params, GstBuffer * buffer)
 {
-  GstRvCsiPacketMeta *m = (GstRvCsiPacketMeta *) meta;
+  const MetaDesc *d = meta_desc (meta);
+
   (void) params;
   (void) buffer;
-  m->node_id = 0;
-  m->kind = GST_RV_CSI_KIND_UNKNOWN;
-  m->flags = 0;
-  m->seq = 0;
-  m->seq_gap = 0;
-  m->arrival = GST_CLOCK_TIME_NONE;
-  m->src_family = G_SOCKET_FAMILY_INVALID;
-  m->src_port = 0;
-  memset (m->src_addr, 0, sizeof m->src_addr);
+  memset ((guint8 *) meta + sizeof (GstMeta), 0, d->size - sizeof (GstMeta));
+  if (d->defaults)
+    d->defaults (meta);
   return TRUE;
+}
+
+static void
+meta_free (GstMeta * meta, GstBuffer * buffer)
+{
+  const MetaDesc *d = meta_desc (meta);
+
+  (void) buffer;
+  if (d->free)
+    d->free (meta);
 }
 
 static gboolean
-packet_meta_transform (GstBuffer * dest, GstMeta * meta, GstBuffer * buffer,
+meta_transform (GstBuffer * dest, GstMeta * meta, GstBuffer * buffer,
     GQuark type, gpointer data)
 {
-  GstRvCsiPacketMeta *src = (GstRvCsiPacketMeta *) meta, *dst;
+  const MetaDesc *d = meta_desc (meta);
+  GstMeta *dst;
+
   (void) buffer;
   (void) data;
-  /* The meta describes the whole packet: only plain copies keep it. */
+  /* A meta describes the whole packet or stream step: only plain copies
+   * keep it. */
   if (!GST_META_TRANSFORM_IS_COPY (type))
     return FALSE;
-  dst = gst_rv_csi_packet_meta_add (dest);
+  dst = gst_buffer_add_meta (dest, meta->info, NULL);
   if (!dst)
     return FALSE;
-  memcpy ((guint8 *) dst + sizeof (GstMeta), (const guint8 *) src +
-      sizeof (GstMeta), sizeof (GstRvCsiPacketMeta) - sizeof (GstMeta));
+  memcpy ((guint8 *) dst + sizeof (GstMeta),
+      (const guint8 *) meta + sizeof (GstMeta), d->size - sizeof (GstMeta));
+  if (d->copy)
+    d->copy (dst, meta);
   return TRUE;
 }
 
-const GstMetaInfo *
-gst_rv_csi_packet_meta_get_info (void)
+static const GstMetaInfo *
+meta_info (MetaId id)
 {
-  static const GstMetaInfo *info;
-
-  if (g_once_init_enter ((GstMetaInfo **) & info)) {
-    const GstMetaInfo *i = gst_meta_register (gst_rv_csi_packet_meta_api_get_type
-        (), "GstRvCsiPacketMeta", sizeof (GstRvCsiPacketMeta), packet_meta_init,
-        NULL, packet_meta_transform);
-    g_once_init_leave ((GstMetaInfo **) & info, (GstMetaInfo *) i);
+  if (g_once_init_enter ((GstMetaInfo **) & infos[id])) {
+    const GstMetaInfo *i = gst_meta_register (meta_api_type (id),
+        metas[id].impl_name, metas[id].size, meta_init, meta_free,
+        meta_transform);
+    g_once_init_leave ((GstMetaInfo **) & infos[id], (GstMetaInfo *) i);
   }
-  return info;
+  return infos[id];
 }
+
+/* The public api_get_type / get_info pair of one meta. */
+#define GST_RV_META_DEFINE(prefix, id)                                  \
+  GType prefix##_api_get_type (void) { return meta_api_type (id); }     \
+  const GstMetaInfo *prefix##_get_info (void) { return meta_info (id); }
+
+GST_RV_META_DEFINE (gst_rv_csi_packet_meta, META_PACKET)
+GST_RV_META_DEFINE (gst_rv_embedding_meta, META_EMBEDDING)
+GST_RV_META_DEFINE (gst_rv_classification_meta, META_CLASSIFICATION)
+GST_RV_META_DEFINE (gst_rv_motion_meta, META_MOTION)
+GST_RV_META_DEFINE (gst_rv_room_meta, META_ROOM)
+
+/* ---------------------------------------------------------- constructors */
 
 GstRvCsiPacketMeta *
 gst_rv_csi_packet_meta_add (GstBuffer * buf)
 {
   return (GstRvCsiPacketMeta *) gst_buffer_add_meta (buf,
-      gst_rv_csi_packet_meta_get_info (), NULL);
+      meta_info (META_PACKET), NULL);
 }
 
-/* ------------------------------------------------------------- embedding */
-
-GType
-gst_rv_embedding_meta_api_get_type (void)
+GstRvMotionMeta *
+gst_rv_motion_meta_add (GstBuffer * buf)
 {
-  static GType type;
-  static const gchar *tags[] = { NULL };
-
-  if (g_once_init_enter (&type)) {
-    GType t = gst_meta_api_type_register ("GstRvEmbeddingMetaAPI", tags);
-    g_once_init_leave (&type, t);
-  }
-  return type;
+  return (GstRvMotionMeta *) gst_buffer_add_meta (buf,
+      meta_info (META_MOTION), NULL);
 }
 
-static gboolean
-embedding_meta_init (GstMeta * meta, gpointer params, GstBuffer * buffer)
+GstRvRoomMeta *
+gst_rv_room_meta_add (GstBuffer * buf)
 {
-  GstRvEmbeddingMeta *m = (GstRvEmbeddingMeta *) meta;
-  (void) params;
-  (void) buffer;
-  m->node_id = 0;
-  m->antenna = 0;
-  m->dims = 0;
-  m->step = 0;
-  m->data = NULL;
-  m->model_id = 0;
-  return TRUE;
-}
-
-static void
-embedding_meta_free (GstMeta * meta, GstBuffer * buffer)
-{
-  GstRvEmbeddingMeta *m = (GstRvEmbeddingMeta *) meta;
-  (void) buffer;
-  g_free (m->data);
-  m->data = NULL;
-}
-
-static gboolean
-embedding_meta_transform (GstBuffer * dest, GstMeta * meta, GstBuffer * buffer,
-    GQuark type, gpointer data)
-{
-  GstRvEmbeddingMeta *src = (GstRvEmbeddingMeta *) meta, *dst;
-  (void) buffer;
-  (void) data;
-  if (!GST_META_TRANSFORM_IS_COPY (type))
-    return FALSE;
-  dst = gst_rv_embedding_meta_add (dest, src->dims);
-  if (!dst)
-    return FALSE;
-  dst->node_id = src->node_id;
-  dst->antenna = src->antenna;
-  dst->step = src->step;
-  dst->model_id = src->model_id;
-  if (src->dims)
-    memcpy (dst->data, src->data, src->dims * sizeof (gfloat));
-  return TRUE;
-}
-
-const GstMetaInfo *
-gst_rv_embedding_meta_get_info (void)
-{
-  static const GstMetaInfo *info;
-
-  if (g_once_init_enter ((GstMetaInfo **) & info)) {
-    const GstMetaInfo *i = gst_meta_register (gst_rv_embedding_meta_api_get_type
-        (), "GstRvEmbeddingMeta", sizeof (GstRvEmbeddingMeta), embedding_meta_init,
-        embedding_meta_free, embedding_meta_transform);
-    g_once_init_leave ((GstMetaInfo **) & info, (GstMetaInfo *) i);
-  }
-  return info;
+  return (GstRvRoomMeta *) gst_buffer_add_meta (buf, meta_info (META_ROOM),
+      NULL);
 }
 
 GstRvEmbeddingMeta *
@@ -168,7 +243,7 @@ gst_rv_embedding_meta_add (GstBuffer * buf, guint dims)
   if (dims > GST_RV_EMBEDDING_META_MAX_DIMS)
     return NULL;
   m = (GstRvEmbeddingMeta *) gst_buffer_add_meta (buf,
-      gst_rv_embedding_meta_get_info (), NULL);
+      meta_info (META_EMBEDDING), NULL);
   if (!m)
     return NULL;
   m->dims = (guint16) dims;
@@ -176,101 +251,12 @@ gst_rv_embedding_meta_add (GstBuffer * buf, guint dims)
   return m;
 }
 
-/* -------------------------------------------------------- classification */
-
-GType
-gst_rv_classification_meta_api_get_type (void)
-{
-  static GType type;
-  static const gchar *tags[] = { NULL };
-
-  if (g_once_init_enter (&type)) {
-    GType t = gst_meta_api_type_register ("GstRvClassificationMetaAPI", tags);
-    g_once_init_leave (&type, t);
-  }
-  return type;
-}
-
-static gboolean
-cls_meta_init (GstMeta * meta, gpointer params, GstBuffer * buffer)
-{
-  GstRvClassificationMeta *m = (GstRvClassificationMeta *) meta;
-  (void) params;
-  (void) buffer;
-  m->length = 0;
-  m->class_quarks = NULL;
-  m->confidence_levels = NULL;
-  m->node_id = 0;
-  m->antenna = 0;
-  m->decision = -1;
-  m->decision_confidence = 0.0f;
-  m->decision_changed = FALSE;
-  m->model_levels = NULL;
-  m->motion_gated = FALSE;
-  return TRUE;
-}
-
-static void
-cls_meta_free (GstMeta * meta, GstBuffer * buffer)
-{
-  GstRvClassificationMeta *m = (GstRvClassificationMeta *) meta;
-  (void) buffer;
-  g_free (m->class_quarks);
-  g_free (m->confidence_levels);
-  g_free (m->model_levels);
-  m->class_quarks = NULL;
-  m->confidence_levels = NULL;
-  m->model_levels = NULL;
-}
-
-static gboolean
-cls_meta_transform (GstBuffer * dest, GstMeta * meta, GstBuffer * buffer,
-    GQuark type, gpointer data)
-{
-  GstRvClassificationMeta *src = (GstRvClassificationMeta *) meta, *dst;
-  (void) buffer;
-  (void) data;
-  if (!GST_META_TRANSFORM_IS_COPY (type))
-    return FALSE;
-  dst = gst_rv_classification_meta_add (dest, src->length, src->class_quarks);
-  if (!dst)
-    return FALSE;
-  if (src->length) {
-    memcpy (dst->confidence_levels, src->confidence_levels,
-        src->length * sizeof (gfloat));
-    memcpy (dst->model_levels, src->model_levels,
-        src->length * sizeof (gfloat));
-  }
-  dst->node_id = src->node_id;
-  dst->antenna = src->antenna;
-  dst->decision = src->decision;
-  dst->decision_confidence = src->decision_confidence;
-  dst->decision_changed = src->decision_changed;
-  dst->motion_gated = src->motion_gated;
-  return TRUE;
-}
-
-const GstMetaInfo *
-gst_rv_classification_meta_get_info (void)
-{
-  static const GstMetaInfo *info;
-
-  if (g_once_init_enter ((GstMetaInfo **) & info)) {
-    const GstMetaInfo *i =
-        gst_meta_register (gst_rv_classification_meta_api_get_type (),
-        "GstRvClassificationMeta", sizeof (GstRvClassificationMeta), cls_meta_init,
-        cls_meta_free, cls_meta_transform);
-    g_once_init_leave ((GstMetaInfo **) & info, (GstMetaInfo *) i);
-  }
-  return info;
-}
-
 GstRvClassificationMeta *
 gst_rv_classification_meta_add (GstBuffer * buf, gsize length,
     const GQuark * quarks)
 {
-  GstRvClassificationMeta *m = (GstRvClassificationMeta *) gst_buffer_add_meta (buf,
-      gst_rv_classification_meta_get_info (), NULL);
+  GstRvClassificationMeta *m = (GstRvClassificationMeta *)
+      gst_buffer_add_meta (buf, meta_info (META_CLASSIFICATION), NULL);
 
   if (!m)
     return NULL;
@@ -283,75 +269,6 @@ gst_rv_classification_meta_add (GstBuffer * buf, gsize length,
       memcpy (m->class_quarks, quarks, length * sizeof (GQuark));
   }
   return m;
-}
-
-/* ---------------------------------------------------------------- motion */
-
-GType
-gst_rv_motion_meta_api_get_type (void)
-{
-  static GType type;
-  static const gchar *tags[] = { NULL };
-
-  if (g_once_init_enter (&type)) {
-    GType t = gst_meta_api_type_register ("GstRvMotionMetaAPI", tags);
-    g_once_init_leave (&type, t);
-  }
-  return type;
-}
-
-static gboolean
-motion_meta_init (GstMeta * meta, gpointer params, GstBuffer * buffer)
-{
-  GstRvMotionMeta *m = (GstRvMotionMeta *) meta;
-  (void) params;
-  (void) buffer;
-  m->node_id = 0;
-  m->antenna = 0;
-  m->motion = FALSE;
-  m->calibrated = FALSE;
-  m->changed = FALSE;
-  m->score = 0.0f;
-  m->threshold = 0.0f;
-  return TRUE;
-}
-
-static gboolean
-motion_meta_transform (GstBuffer * dest, GstMeta * meta, GstBuffer * buffer,
-    GQuark type, gpointer data)
-{
-  GstRvMotionMeta *src = (GstRvMotionMeta *) meta, *dst;
-  (void) buffer;
-  (void) data;
-  if (!GST_META_TRANSFORM_IS_COPY (type))
-    return FALSE;
-  dst = gst_rv_motion_meta_add (dest);
-  if (!dst)
-    return FALSE;
-  memcpy ((guint8 *) dst + sizeof (GstMeta), (const guint8 *) src +
-      sizeof (GstMeta), sizeof (GstRvMotionMeta) - sizeof (GstMeta));
-  return TRUE;
-}
-
-const GstMetaInfo *
-gst_rv_motion_meta_get_info (void)
-{
-  static const GstMetaInfo *info;
-
-  if (g_once_init_enter ((GstMetaInfo **) & info)) {
-    const GstMetaInfo *i = gst_meta_register (gst_rv_motion_meta_api_get_type
-        (), "GstRvMotionMeta", sizeof (GstRvMotionMeta), motion_meta_init,
-        NULL, motion_meta_transform);
-    g_once_init_leave ((GstMetaInfo **) & info, (GstMetaInfo *) i);
-  }
-  return info;
-}
-
-GstRvMotionMeta *
-gst_rv_motion_meta_add (GstBuffer * buf)
-{
-  return (GstRvMotionMeta *) gst_buffer_add_meta (buf,
-      gst_rv_motion_meta_get_info (), NULL);
 }
 
 GstRvMotionMeta *
@@ -367,73 +284,4 @@ gst_rv_motion_meta_find (GstBuffer * buf, guint8 node, guint8 antenna)
       return m;
   }
   return NULL;
-}
-
-/* ------------------------------------------------------------------ room */
-
-GType
-gst_rv_room_meta_api_get_type (void)
-{
-  static GType type;
-  static const gchar *tags[] = { NULL };
-
-  if (g_once_init_enter (&type)) {
-    GType t = gst_meta_api_type_register ("GstRvRoomMetaAPI", tags);
-    g_once_init_leave (&type, t);
-  }
-  return type;
-}
-
-static gboolean
-room_meta_init (GstMeta * meta, gpointer params, GstBuffer * buffer)
-{
-  GstRvRoomMeta *m = (GstRvRoomMeta *) meta;
-  (void) params;
-  (void) buffer;
-  memset ((guint8 *) m + sizeof (GstMeta), 0,
-      sizeof (GstRvRoomMeta) - sizeof (GstMeta));
-  m->label_index = -1;
-  m->stream_time = GST_CLOCK_TIME_NONE;
-  m->fall_node = -1;
-  m->fall_onset = GST_CLOCK_TIME_NONE;
-  m->fall_delay = GST_CLOCK_TIME_NONE;
-  return TRUE;
-}
-
-static gboolean
-room_meta_transform (GstBuffer * dest, GstMeta * meta, GstBuffer * buffer,
-    GQuark type, gpointer data)
-{
-  GstRvRoomMeta *src = (GstRvRoomMeta *) meta, *dst;
-  (void) buffer;
-  (void) data;
-  if (!GST_META_TRANSFORM_IS_COPY (type))
-    return FALSE;
-  dst = gst_rv_room_meta_add (dest);
-  if (!dst)
-    return FALSE;
-  memcpy ((guint8 *) dst + sizeof (GstMeta), (const guint8 *) src +
-      sizeof (GstMeta), sizeof (GstRvRoomMeta) - sizeof (GstMeta));
-  return TRUE;
-}
-
-const GstMetaInfo *
-gst_rv_room_meta_get_info (void)
-{
-  static const GstMetaInfo *info;
-
-  if (g_once_init_enter ((GstMetaInfo **) & info)) {
-    const GstMetaInfo *i = gst_meta_register (gst_rv_room_meta_api_get_type
-        (), "GstRvRoomMeta", sizeof (GstRvRoomMeta), room_meta_init,
-        NULL, room_meta_transform);
-    g_once_init_leave ((GstMetaInfo **) & info, (GstMetaInfo *) i);
-  }
-  return info;
-}
-
-GstRvRoomMeta *
-gst_rv_room_meta_add (GstBuffer * buf)
-{
-  return (GstRvRoomMeta *) gst_buffer_add_meta (buf,
-      gst_rv_room_meta_get_info (), NULL);
 }

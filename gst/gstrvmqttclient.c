@@ -79,21 +79,26 @@ struct _GstRvMqttClient {
   gchar *last_log;
 };
 
+/* Msg and Retained both own a topic and a GRefString payload. */
+static void
+topic_payload_clear (gchar * topic, gchar * payload)
+{
+  g_free (topic);
+  if (payload)
+    g_ref_string_release (payload);
+}
+
 static void
 msg_free (Msg * m)
 {
-  g_free (m->topic);
-  if (m->payload)
-    g_ref_string_release (m->payload);
+  topic_payload_clear (m->topic, m->payload);
   g_free (m);
 }
 
 static void
 retained_free (Retained * r)
 {
-  g_free (r->topic);
-  if (r->payload)
-    g_ref_string_release (r->payload);
+  topic_payload_clear (r->topic, r->payload);
   g_free (r);
 }
 

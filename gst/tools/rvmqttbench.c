@@ -78,13 +78,12 @@ subscriber_main (guint port, guint qos, int in, int out)
       /* wait for n, or until nothing arrives for 5 s */
       guint64 seen = 0;
       while (!rv_mqtt_sub_wait_count (s, c.n, 5000)) {
-        guint64 now = rv_mqtt_sub_count (s);
+        guint64 now = rv_mqtt_sub_count (s, NULL, NULL);
         if (now == seen)
           break;
         seen = now;
       }
-      r.received = rv_mqtt_sub_count (s);
-      r.last_us = rv_mqtt_sub_last_time (s);
+      r.received = rv_mqtt_sub_count (s, NULL, &r.last_us);
     }
     if (write (out, &r, sizeof r) != sizeof r)
       break;

@@ -388,33 +388,18 @@ rv_mqtt_sub_free (RvMqttSub * s)
 }
 
 guint64
-rv_mqtt_sub_count (RvMqttSub * s)
+rv_mqtt_sub_count (RvMqttSub * s, const gchar * topic, gint64 * last_us)
 {
   guint64 n;
   g_mutex_lock (&s->lock);
-  n = s->total;
-  g_mutex_unlock (&s->lock);
-  return n;
-}
-
-gint64
-rv_mqtt_sub_last_time (RvMqttSub * s)
-{
-  gint64 t;
-  g_mutex_lock (&s->lock);
-  t = s->last_us;
-  g_mutex_unlock (&s->lock);
-  return t;
-}
-
-guint
-rv_mqtt_sub_topic_count (RvMqttSub * s, const gchar * topic)
-{
-  Topic *t;
-  guint n;
-  g_mutex_lock (&s->lock);
-  t = g_hash_table_lookup (s->topics, topic);
-  n = t ? t->count : 0;
+  if (topic) {
+    Topic *t = g_hash_table_lookup (s->topics, topic);
+    n = t ? t->count : 0;
+  } else {
+    n = s->total;
+  }
+  if (last_us)
+    *last_us = s->last_us;
   g_mutex_unlock (&s->lock);
   return n;
 }

@@ -42,12 +42,11 @@ typedef struct _RvMqttSub RvMqttSub;
 RvMqttSub *rv_mqtt_sub_new (guint port, const gchar * pattern, int qos,
     GError ** error);
 void rv_mqtt_sub_free (RvMqttSub * s);
-/* Total messages received on all topics. */
-guint64 rv_mqtt_sub_count (RvMqttSub * s);
-/* g_get_monotonic_time() of the latest message (0 = none). */
-gint64 rv_mqtt_sub_last_time (RvMqttSub * s);
-/* Messages on topic (exact). */
-guint rv_mqtt_sub_topic_count (RvMqttSub * s, const gchar * topic);
+/* Messages received on topic (exact; NULL: on all topics); last_us, when
+ * not NULL, gets the g_get_monotonic_time() of the latest message on any
+ * topic (0 = none). */
+guint64 rv_mqtt_sub_count (RvMqttSub * s, const gchar * topic,
+    gint64 * last_us);
 /* Waits up to timeout_ms until topic's latest payload equals want (NULL:
  * any message on it) and returns a copy of it, or NULL on timeout. An
  * empty payload is returned as "". */

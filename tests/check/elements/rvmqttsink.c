@@ -361,12 +361,12 @@ GST_START_TEST (test_rate_limits)
     push (p, 1, 0, 1, 0.5f + (gfloat) (t / GST_MSECOND) * 1e-4f, t);
   push (p, 1, 0, 2, 0.9f, t);   /* label change: at once */
   g_free (wait_json_member (s, topic, "label", "sitting"));
-  fail_unless_equals_int (rv_mqtt_sub_topic_count (s, topic), 4);
+  fail_unless_equals_int (rv_mqtt_sub_count (s, topic, NULL), 4);
   /* unchanged for 5 s of stream time: one heartbeat */
-  n = rv_mqtt_sub_count (s);
+  n = rv_mqtt_sub_count (s, NULL, NULL);
   push (p, 1, 0, 2, 0.9f, t + 5 * GST_SECOND);
   fail_unless (rv_mqtt_sub_wait_count (s, n + 1, WAIT_MS));
-  fail_unless_equals_int (rv_mqtt_sub_topic_count (s, topic), 5);
+  fail_unless_equals_int (rv_mqtt_sub_count (s, topic, NULL), 5);
   stop_pipeline (p);
   rv_mqtt_sub_free (s);
   rv_mqtt_broker_free (b);

@@ -77,6 +77,12 @@ static void usage(FILE *f)
 "  --block B            landmark block size (default 16)\n"
 "  --no-log-stride      no log-stride tokens/blocks\n"
 "  --no-landmarks       no block landmarks\n"
+"  --init MODEL.rvne    start from this model's weights and feature\n"
+"                       normalisation instead of a random initialisation\n"
+"                       (fine-tuning; fp32 or fp16 .rvne v2). Its architecture,\n"
+"                       attention, rotary pairs, input kind and classes must\n"
+"                       equal this run's options, else rvtrain names the\n"
+"                       difference and exits 1\n"
 "\n"
 "Training:\n"
 "  --epochs N           maximum epochs (default 30)\n"
@@ -227,6 +233,7 @@ static int parse_args(int argc, char **argv, rvt_run_opts *o, bool *quiet)
         { "block", RVTOOL_U32, &o->net.attn.block_size, 1, 1000000 },
         { "no-log-stride", RVTOOL_CALL0, NULL, 0, 0 },
         { "no-landmarks", RVTOOL_CALL0, NULL, 0, 0 },
+        { "init", RVTOOL_STRING, &o->init, 0, 0 },
         { "epochs", RVTOOL_U32, &o->train.epochs, 1, 100000 },
         { "batch", RVTOOL_U32, &o->train.batch, 1, 100000 },
         { "lr", RVTOOL_DOUBLE, &o->train.adam.lr, 1e-7, 10.0 },

@@ -30,6 +30,7 @@ typedef struct {
     uint32_t seq;
     /* model */
     rvt_net_cfg net;                /* input_dim and classes filled by the run */
+    const char *init;               /* non-NULL: start from this .rvne (load.h) */
     /* training */
     rvt_train_cfg train;
     double val_split;

@@ -2,9 +2,10 @@
  * test_rvtrain_cli.c — the rvtrain tool: --help documents the options, bad
  * usage exits 2 with a message, a --synthetic run exits 0 and writes a blob
  * the kernel parses with the class labels and provenance, --dump-windows
- * writes the documented window file.
+ * writes the documented window file, --init fine-tunes a written blob and
+ * refuses one of another architecture.
  */
-#define _POSIX_C_SOURCE 200809L
+#define _GNU_SOURCE
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -63,7 +64,7 @@ START_TEST(test_help)
         "--d-model", "--ffn", "--window", "--seq", "--epochs", "--batch", "--lr",
         "--seed", "--val-split", "--patience", "--out", "--map", "--test-sessions",
         "--dump-windows", "--min-recall", "--sim-calibrated-every",
-        "--val-fixed-receiver" };
+        "--val-fixed-receiver", "--init" };
     for (size_t i = 0; i < sizeof opts / sizeof opts[0]; i++)
         ck_assert_msg(strstr(buf, opts[i]) != NULL, "--help lacks %s", opts[i]);
     ck_assert_int_eq(run("-h", buf, sizeof buf), 0);
@@ -192,6 +193,40 @@ START_TEST(test_dump_windows)
 }
 END_TEST
 
+/* --init: a blob rvtrain wrote is the starting point of a second run with
+ * the same options (its accuracy before training is logged); another
+ * architecture or a missing file exits 1 naming the problem. */
+START_TEST(test_init)
+{
+    static const char tiny[] = "--synthetic 24 --seq 32 --d-model 8 --layers 1 --heads 1 "
+        "--head-dim 8 --ffn 8 --window 8 --block 8 --rope-pairs 2 --patience 0 --seed 3";
+    char path[] = "/tmp/rvtrain-init-XXXXXX", path2[] = "/tmp/rvtrain-init2-XXXXXX";
+    make_temp(path);
+    make_temp(path2);
+    char args[768];
+    snprintf(args, sizeof args, "%s --epochs 12 --lr 0.01 --out %s", tiny, path);
+    ck_assert_int_eq(run(args, buf, sizeof buf), 0);
+    snprintf(args, sizeof args, "%s --epochs 1 --lr 0.001 --init %s --out %s", tiny, path, path2);
+    ck_assert_int_eq(run(args, buf, sizeof buf), 0);
+    ck_assert_msg(strstr(buf, "init: ") != NULL && strstr(buf, "before training") != NULL,
+                  "%s", buf);
+    static uint8_t blob[1 << 16];
+    size_t n = take_file(path2, blob, sizeof blob);
+    rv_rvne_info info;
+    ck_assert_int_eq(rv_rvne_parse(blob, n, &info), RV_OK);
+    ck_assert(info.prov_notes.len > 0);
+    ck_assert(memmem(info.prov_notes.s, info.prov_notes.len, "initialised from", 16) != NULL);
+
+    snprintf(args, sizeof args, "%s --epochs 1 --ffn 16 --init %s --out /dev/null", tiny, path);
+    ck_assert_int_eq(run(args, buf, sizeof buf), 1);
+    ck_assert_msg(strstr(buf, "--ffn is 16 in this run, 8 in the model") != NULL, "%s", buf);
+    unlink(path);
+    snprintf(args, sizeof args, "%s --epochs 1 --init %s --out /dev/null", tiny, path);
+    ck_assert_int_eq(run(args, buf, sizeof buf), 1);
+    ck_assert(strstr(buf, "--init cannot open") != NULL);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("rvtrain_cli");
@@ -202,6 +237,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_synthetic_run_writes_blob);
     tcase_add_test(tc, test_min_recall);
     tcase_add_test(tc, test_dump_windows);
+    tcase_add_test(tc, test_init);
     suite_add_tcase(s, tc);
     return s;
 }

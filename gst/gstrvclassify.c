@@ -34,6 +34,7 @@
 #include "gstrvmotiongate.h"
 #include "gstrvnodeevent.h"
 #include "gstrvpads.h"
+#include "gstrvprops.h"
 #include "gstrvstreams.h"
 
 #include <string.h>
@@ -173,9 +174,12 @@ cls_stream_free (gpointer p)
   g_free (s);
 }
 
+/* The stats property (object lock). */
 static GstStructure *
-make_stats (GstRvClassify * self)
+make_stats (GObject * object)
 {
+  GstRvClassify *self = GST_RV_CLASSIFY (object);
+
   return gst_structure_new ("rvclassify-stats",
       "streams", G_TYPE_UINT, self->streams.map ?
       g_hash_table_size (self->streams.map) : 0,
@@ -188,117 +192,6 @@ make_stats (GstRvClassify * self)
       "stream-restarts", G_TYPE_UINT64, self->restarts,
       "streams-offline", G_TYPE_UINT64, self->offline,
       "motion-gated", G_TYPE_UINT64, self->gated, NULL);
-}
-
-static void
-gst_rv_classify_set_property (GObject * object, guint prop_id,
-    const GValue * value, GParamSpec * pspec)
-{
-  GstRvClassify *self = GST_RV_CLASSIFY (object);
-
-  GST_OBJECT_LOCK (self);
-  switch (prop_id) {
-    case PROP_MODEL:
-      g_free (self->model_path);
-      self->model_path = g_value_dup_string (value);
-      break;
-    case PROP_HEAD:
-      g_free (self->head_spec);
-      self->head_spec = g_value_dup_string (value);
-      break;
-    case PROP_SMOOTHING_TIME:
-      self->decide.smoothing_time = g_value_get_uint64 (value);
-      break;
-    case PROP_MIN_CONFIDENCE:
-      self->decide.min_confidence = g_value_get_double (value);
-      break;
-    case PROP_HOLD_TIME:
-      self->decide.hold_time = g_value_get_uint64 (value);
-      break;
-    case PROP_PRESENCE_SMOOTHING_TIME:
-      self->decide.presence_smoothing_time = g_value_get_uint64 (value);
-      break;
-    case PROP_PRESENCE_HOLD_TIME:
-      self->decide.presence_hold_time = g_value_get_uint64 (value);
-      break;
-    case PROP_MOTION_GATE:
-      self->motion_gate = g_value_get_boolean (value);
-      break;
-    case PROP_EMIT_PACKETS:
-      self->emit = (GstRvEmitPackets) g_value_get_enum (value);
-      break;
-    case PROP_PACKET_INTERVAL:
-      self->packet_interval = g_value_get_uint64 (value);
-      break;
-    case PROP_MAX_STREAMS:
-    case PROP_STREAM_TIMEOUT:
-      gst_rv_streams_props_set (&self->stream_props, PROP_MAX_STREAMS,
-          prop_id, value);
-      break;
-    case PROP_MIN_CONTEXT:
-      self->decide.min_context = g_value_get_uint64 (value);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-      break;
-  }
-  GST_OBJECT_UNLOCK (self);
-}
-
-static void
-gst_rv_classify_get_property (GObject * object, guint prop_id, GValue * value,
-    GParamSpec * pspec)
-{
-  GstRvClassify *self = GST_RV_CLASSIFY (object);
-
-  GST_OBJECT_LOCK (self);
-  switch (prop_id) {
-    case PROP_MODEL:
-      g_value_set_string (value, self->model_path);
-      break;
-    case PROP_HEAD:
-      g_value_set_string (value, self->head_spec);
-      break;
-    case PROP_SMOOTHING_TIME:
-      g_value_set_uint64 (value, self->decide.smoothing_time);
-      break;
-    case PROP_MIN_CONFIDENCE:
-      g_value_set_double (value, self->decide.min_confidence);
-      break;
-    case PROP_HOLD_TIME:
-      g_value_set_uint64 (value, self->decide.hold_time);
-      break;
-    case PROP_PRESENCE_SMOOTHING_TIME:
-      g_value_set_uint64 (value, self->decide.presence_smoothing_time);
-      break;
-    case PROP_PRESENCE_HOLD_TIME:
-      g_value_set_uint64 (value, self->decide.presence_hold_time);
-      break;
-    case PROP_MOTION_GATE:
-      g_value_set_boolean (value, self->motion_gate);
-      break;
-    case PROP_EMIT_PACKETS:
-      g_value_set_enum (value, self->emit);
-      break;
-    case PROP_PACKET_INTERVAL:
-      g_value_set_uint64 (value, self->packet_interval);
-      break;
-    case PROP_MAX_STREAMS:
-    case PROP_STREAM_TIMEOUT:
-      gst_rv_streams_props_get (&self->stream_props, PROP_MAX_STREAMS,
-          prop_id, value);
-      break;
-    case PROP_MIN_CONTEXT:
-      g_value_set_uint64 (value, self->decide.min_context);
-      break;
-    case PROP_STATS:
-      g_value_take_boxed (value, make_stats (self));
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-      break;
-  }
-  GST_OBJECT_UNLOCK (self);
 }
 
 static void
@@ -763,10 +656,7 @@ gst_rv_classify_generate_output (GstBaseTransform * trans, GstBuffer ** outbuf)
 static void
 gst_rv_classify_finalize (GObject * object)
 {
-  GstRvClassify *self = GST_RV_CLASSIFY (object);
-
-  g_free (self->model_path);
-  g_free (self->head_spec);
+  gst_rv_props_finalize (object);
   G_OBJECT_CLASS (parent_class)->finalize (object);
 }
 
@@ -777,48 +667,47 @@ gst_rv_classify_class_init (GstRvClassifyClass * klass)
   GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
   GstBaseTransformClass *trans_class = GST_BASE_TRANSFORM_CLASS (klass);
 
-  gobject_class->set_property = gst_rv_classify_set_property;
-  gobject_class->get_property = gst_rv_classify_get_property;
+  gobject_class->set_property = gst_rv_props_set_property;
+  gobject_class->get_property = gst_rv_props_get_property;
   gobject_class->finalize = gst_rv_classify_finalize;
 
-  g_object_class_install_property (gobject_class, PROP_MODEL,
+  GST_RV_PROP_FIELD (gobject_class, PROP_MODEL, GstRvClassify, model_path,
       g_param_spec_string ("model", "Model",
           "Path of the .rvne file whose classification head to apply (the "
           "same file as rvtemporalhead's model, or a head-only retrain with "
           "the same embedding size); unset uses the built-in models, "
           "matched to each embedding's producer", NULL,
-          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-          GST_PARAM_MUTABLE_READY));
-  g_object_class_install_property (gobject_class, PROP_HEAD,
+          GST_RV_PARAM_READY));
+  GST_RV_PROP_FIELD (gobject_class, PROP_HEAD, GstRvClassify, head_spec,
       g_param_spec_string ("head", "Head",
           "Classification head to apply, by name or index (models may carry "
           "several, e.g. activity and breathing quality); unset uses head 0",
-          NULL, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-          GST_PARAM_MUTABLE_READY));
-  g_object_class_install_property (gobject_class, PROP_SMOOTHING_TIME,
+          NULL, GST_RV_PARAM_READY));
+  GST_RV_PROP_FIELD (gobject_class, PROP_SMOOTHING_TIME, GstRvClassify,
+      decide.smoothing_time,
       g_param_spec_uint64 ("smoothing-time", "Smoothing time",
           "Time constant (ns) of the per-stream exponential average of class "
           "probabilities: a frame weighs 1 - exp(-gap / smoothing-time), gap "
           "being the stream time since the stream's previous frame. 0 uses "
           "each frame alone", 0, 3600 * GST_SECOND, DEFAULT_SMOOTHING_TIME,
-          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-          GST_PARAM_MUTABLE_PLAYING));
-  g_object_class_install_property (gobject_class, PROP_MIN_CONFIDENCE,
+          GST_RV_PARAM_PLAYING));
+  GST_RV_PROP_FIELD (gobject_class, PROP_MIN_CONFIDENCE, GstRvClassify,
+      decide.min_confidence,
       g_param_spec_double ("min-confidence", "Minimum confidence",
           "Smoothed probability a label needs before it can become a "
           "stream's decision", 0.0, 1.0, DEFAULT_MIN_CONFIDENCE,
-          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-          GST_PARAM_MUTABLE_PLAYING));
-  g_object_class_install_property (gobject_class, PROP_HOLD_TIME,
+          GST_RV_PARAM_PLAYING));
+  GST_RV_PROP_FIELD (gobject_class, PROP_HOLD_TIME, GstRvClassify,
+      decide.hold_time,
       g_param_spec_uint64 ("hold-time", "Hold time",
           "Stream time (ns) a new label must lead, on consecutive frames and "
           "with min-confidence, before the decision changes; suppresses "
           "flicker. Each frame counts for the gap since the stream's "
           "previous frame (10 ms if unknown). 0 changes on the first frame",
           0, 3600 * GST_SECOND, DEFAULT_HOLD_TIME,
-          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-          GST_PARAM_MUTABLE_PLAYING));
-  g_object_class_install_property (gobject_class, PROP_PRESENCE_SMOOTHING_TIME,
+          GST_RV_PARAM_PLAYING));
+  GST_RV_PROP_FIELD (gobject_class, PROP_PRESENCE_SMOOTHING_TIME, GstRvClassify,
+      decide.presence_smoothing_time,
       g_param_spec_uint64 ("presence-smoothing-time",
           "Presence smoothing time",
           "While rvtemporalhead's motion detector holds a raw CSI stream "
@@ -827,63 +716,60 @@ gst_rv_classify_class_init (GstRvClassifyClass * klass)
           "The average restarts with every quiet stretch and is a plain mean "
           "until the stretch is this long; 0 uses each frame alone", 0,
           3600 * GST_SECOND, DEFAULT_PRESENCE_SMOOTHING_TIME,
-          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-          GST_PARAM_MUTABLE_PLAYING));
-  g_object_class_install_property (gobject_class, PROP_PRESENCE_HOLD_TIME,
+          GST_RV_PARAM_PLAYING));
+  GST_RV_PROP_FIELD (gobject_class, PROP_PRESENCE_HOLD_TIME, GstRvClassify,
+      decide.presence_hold_time,
       g_param_spec_uint64 ("presence-hold-time", "Presence hold time",
           "Stream time (ns) one presence class must lead another before a "
           "quiet stream's decision changes between them (e.g. empty to "
           "still); keeps a quiet room at one decision. Changes to or from "
           "motion classes follow the motion detector at once", 0,
           3600 * GST_SECOND, DEFAULT_PRESENCE_HOLD_TIME,
-          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-          GST_PARAM_MUTABLE_PLAYING));
-  g_object_class_install_property (gobject_class, PROP_MOTION_GATE,
+          GST_RV_PARAM_PLAYING));
+  GST_RV_PROP_FIELD (gobject_class, PROP_MOTION_GATE, GstRvClassify,
+      motion_gate,
       g_param_spec_boolean ("motion-gate", "Motion gate",
           "Keep decisions consistent with rvtemporalhead's motion detector: "
           "a raw CSI stream it holds quiet (or has not calibrated yet) gets "
           "only presence classes, a moving one only motion classes. FALSE "
           "decides as the model alone says (the meta's model_levels carry "
           "the model's view either way)", DEFAULT_MOTION_GATE,
-          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-          GST_PARAM_MUTABLE_PLAYING));
-  g_object_class_install_property (gobject_class, PROP_EMIT_PACKETS,
+          GST_RV_PARAM_PLAYING));
+  GST_RV_PROP_FIELD (gobject_class, PROP_EMIT_PACKETS, GstRvClassify, emit,
       g_param_spec_enum ("emit-packets", "Emit packets",
           "Also output 0xC5110007 classification packets (one per decision "
           "change, and one per packet-interval otherwise; argmax is the "
           "decision, or the smoothed top class before the first decision) "
           "so that e.g. udpsink forwards them like node output",
-          GST_TYPE_RV_EMIT_PACKETS, DEFAULT_EMIT, G_PARAM_READWRITE |
-          G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY));
-  g_object_class_install_property (gobject_class, PROP_PACKET_INTERVAL,
+          GST_TYPE_RV_EMIT_PACKETS, DEFAULT_EMIT, GST_RV_PARAM_READY));
+  GST_RV_PROP_FIELD (gobject_class, PROP_PACKET_INTERVAL, GstRvClassify,
+      packet_interval,
       g_param_spec_uint64 ("packet-interval", "Packet interval",
           "Nanoseconds of running time between classification packets of "
           "one stream when the decision does not change", 0, G_MAXUINT64,
-          DEFAULT_PACKET_INTERVAL, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-          GST_PARAM_MUTABLE_PLAYING));
+          DEFAULT_PACKET_INTERVAL, GST_RV_PARAM_PLAYING));
   gst_rv_streams_install_properties (gobject_class, PROP_MAX_STREAMS,
+      G_STRUCT_OFFSET (GstRvClassify, stream_props),
       "Streams (node, antenna) tracked at once; further streams are not "
       "classified until one times out",
       "Nanoseconds of running time without an embedding after which a "
       "stream's decision is forgotten; 0 never");
-  g_object_class_install_property (gobject_class, PROP_MIN_CONTEXT,
+  GST_RV_PROP_FIELD (gobject_class, PROP_MIN_CONTEXT, GstRvClassify,
+      decide.min_context,
       g_param_spec_uint64 ("min-context", "Minimum context",
           "Stream time (ns) a stream runs, from its first frame or its "
           "last restart (reboot, channel change, node back online), before "
           "its first decision; the same at every packet rate. Until then "
           "the stream has no decision (a restarted one reads \"unknown\"). "
           "0 decides from the first frame", 0, 3600 * GST_SECOND,
-          DEFAULT_MIN_CONTEXT, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-          GST_PARAM_MUTABLE_PLAYING));
-  g_object_class_install_property (gobject_class, PROP_STATS,
-      g_param_spec_boxed ("stats", "Statistics",
-          "streams (active), streams-refused, streams-expired, classified "
-          "(embeddings), decision-changes, packets (emitted), unmatched "
-          "(embeddings no loaded head fits), stream-restarts (streams "
-          "restarted upstream), streams-offline (streams dropped because "
-          "their node went offline), motion-gated (embeddings decided among "
-          "presence classes only)", GST_TYPE_STRUCTURE,
-          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+          DEFAULT_MIN_CONTEXT, GST_RV_PARAM_PLAYING));
+  gst_rv_props_install_stats (gobject_class, PROP_STATS,
+      "streams (active), streams-refused, streams-expired, classified "
+      "(embeddings), decision-changes, packets (emitted), unmatched "
+      "(embeddings no loaded head fits), stream-restarts (streams "
+      "restarted upstream), streams-offline (streams dropped because "
+      "their node went offline), motion-gated (embeddings decided among "
+      "presence classes only)", make_stats);
 
   gst_element_class_add_static_pad_template (element_class,
       &gst_rv_csi_sink_template);
@@ -915,15 +801,6 @@ gst_rv_classify_class_init (GstRvClassifyClass * klass)
 static void
 gst_rv_classify_init (GstRvClassify * self)
 {
-  self->decide.smoothing_time = DEFAULT_SMOOTHING_TIME;
-  self->decide.min_confidence = DEFAULT_MIN_CONFIDENCE;
-  self->decide.hold_time = DEFAULT_HOLD_TIME;
-  self->decide.presence_smoothing_time = DEFAULT_PRESENCE_SMOOTHING_TIME;
-  self->decide.presence_hold_time = DEFAULT_PRESENCE_HOLD_TIME;
-  self->motion_gate = DEFAULT_MOTION_GATE;
-  self->emit = DEFAULT_EMIT;
-  self->packet_interval = DEFAULT_PACKET_INTERVAL;
-  gst_rv_streams_props_init (&self->stream_props);
-  self->decide.min_context = DEFAULT_MIN_CONTEXT;
+  gst_rv_props_init (G_OBJECT (self));
   g_queue_init (&self->pending);
 }

@@ -21,6 +21,7 @@
 #include "gstrvcsimeta.h"
 #include "gstrvpacketfilter.h"
 #include "gstrvpads.h"
+#include "gstrvprops.h"
 
 #include <gio/gio.h>
 #include <errno.h>
@@ -134,57 +135,53 @@ gst_rv_csi_src_class_init (GstRvCsiSrcClass * klass)
   gobject_class->get_property = gst_rv_csi_src_get_property;
   gobject_class->finalize = gst_rv_csi_src_finalize;
 
-  g_object_class_install_property (gobject_class, PROP_ADDRESS,
+  GST_RV_PROP_FIELD (gobject_class, PROP_ADDRESS, GstRvCsiSrc, address,
       g_param_spec_string ("address", "Address",
           "Local address to bind: \"0.0.0.0\" (any IPv4), \"::\" (any IPv6, "
           "also IPv4 on dual-stack hosts) or one interface address. With "
           "multicast-group set, the group is joined on top of this",
-          DEFAULT_ADDRESS, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-          GST_PARAM_MUTABLE_READY));
-  g_object_class_install_property (gobject_class, PROP_PORT,
+          DEFAULT_ADDRESS, GST_RV_PARAM_READY));
+  GST_RV_PROP_FIELD (gobject_class, PROP_PORT, GstRvCsiSrc, port,
       g_param_spec_int ("port", "Port",
           "UDP port the nodes send to. 0 binds any free port; read the "
           "property back in READY or later to learn which", 0, 65535,
-          DEFAULT_PORT, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-          GST_PARAM_MUTABLE_READY));
-  g_object_class_install_property (gobject_class, PROP_MULTICAST_GROUP,
+          DEFAULT_PORT, GST_RV_PARAM_READY));
+  GST_RV_PROP_FIELD (gobject_class, PROP_MULTICAST_GROUP, GstRvCsiSrc,
+      multicast_group,
       g_param_spec_string ("multicast-group", "Multicast group",
           "IPv4 or IPv6 multicast group to join (e.g. \"239.0.0.1\"); unset "
           "for unicast", DEFAULT_MULTICAST_GROUP,
-          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-          GST_PARAM_MUTABLE_READY));
-  g_object_class_install_property (gobject_class, PROP_MULTICAST_IFACE,
+          GST_RV_PARAM_READY));
+  GST_RV_PROP_FIELD (gobject_class, PROP_MULTICAST_IFACE, GstRvCsiSrc,
+      multicast_iface,
       g_param_spec_string ("multicast-iface", "Multicast interface",
           "Network interface name to join multicast-group on (e.g. "
           "\"eth0\"); unset lets the kernel choose",
-          DEFAULT_MULTICAST_IFACE, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-          GST_PARAM_MUTABLE_READY));
-  g_object_class_install_property (gobject_class, PROP_BUFFER_SIZE,
+          DEFAULT_MULTICAST_IFACE, GST_RV_PARAM_READY));
+  GST_RV_PROP_FIELD (gobject_class, PROP_BUFFER_SIZE, GstRvCsiSrc, buffer_size,
       g_param_spec_int ("buffer-size", "Receive buffer size",
           "Socket receive buffer in bytes (SO_RCVBUF); 0 keeps the system "
           "default. The kernel caps it at net.core.rmem_max: raise that "
           "sysctl if a warning says the size was reduced", 0, G_MAXINT,
-          DEFAULT_BUFFER_SIZE, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-          GST_PARAM_MUTABLE_READY));
-  g_object_class_install_property (gobject_class, PROP_BATCH_SIZE,
+          DEFAULT_BUFFER_SIZE, GST_RV_PARAM_READY));
+  GST_RV_PROP_FIELD (gobject_class, PROP_BATCH_SIZE, GstRvCsiSrc, batch_size,
       g_param_spec_uint ("batch-size", "Batch size",
           "Datagrams read per recvmmsg() call; larger batches cost fewer "
           "system calls at high packet rates", 1, 1024, DEFAULT_BATCH_SIZE,
-          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-          GST_PARAM_MUTABLE_READY));
-  g_object_class_install_property (gobject_class, PROP_MAX_PACKET_SIZE,
+          GST_RV_PARAM_READY));
+  GST_RV_PROP_FIELD (gobject_class, PROP_MAX_PACKET_SIZE, GstRvCsiSrc,
+      max_packet_size,
       g_param_spec_uint ("max-packet-size", "Maximum packet size",
           "Largest datagram in bytes; longer ones are dropped and counted "
           "as dropped-oversize (a 4-antenna, 256-subcarrier raw CSI frame "
           "is 2068 bytes)", 64, 65536, DEFAULT_MAX_PACKET_SIZE,
-          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-          GST_PARAM_MUTABLE_READY));
-  g_object_class_install_property (gobject_class, PROP_STATS_INTERVAL,
+          GST_RV_PARAM_READY));
+  GST_RV_PROP_FIELD (gobject_class, PROP_STATS_INTERVAL, GstRvCsiSrc,
+      stats_interval,
       g_param_spec_uint64 ("stats-interval", "Stats interval",
           "Nanoseconds between \"rvcsisrc-stats\" element messages on the "
           "bus (pipeline clock); 0 disables them", 0, G_MAXUINT64,
-          DEFAULT_STATS_INTERVAL, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-          GST_PARAM_MUTABLE_PLAYING));
+          DEFAULT_STATS_INTERVAL, GST_RV_PARAM_PLAYING));
   gst_rv_packet_filter_install_properties (gobject_class,
       GST_RV_PACKET_FILTER_SOURCES,
       "Counters: received, accepted, dropped and dropped-<reason> "
@@ -216,14 +213,7 @@ gst_rv_csi_src_class_init (GstRvCsiSrcClass * klass)
 static void
 gst_rv_csi_src_init (GstRvCsiSrc * self)
 {
-  self->address = g_strdup (DEFAULT_ADDRESS);
-  self->port = DEFAULT_PORT;
-  self->multicast_group = g_strdup (DEFAULT_MULTICAST_GROUP);
-  self->multicast_iface = g_strdup (DEFAULT_MULTICAST_IFACE);
-  self->buffer_size = DEFAULT_BUFFER_SIZE;
-  self->batch_size = DEFAULT_BATCH_SIZE;
-  self->max_packet_size = DEFAULT_MAX_PACKET_SIZE;
-  self->stats_interval = DEFAULT_STATS_INTERVAL;
+  gst_rv_props_init (G_OBJECT (self));
   self->cancellable = g_cancellable_new ();
   self->filter = gst_rv_packet_filter_new (GST_ELEMENT (self),
       "rvcsisrc-stats");
@@ -253,9 +243,7 @@ gst_rv_csi_src_finalize (GObject * object)
   g_clear_object (&self->socket);
   g_clear_object (&self->cancellable);
   free_batch (self);
-  g_free (self->address);
-  g_free (self->multicast_group);
-  g_free (self->multicast_iface);
+  gst_rv_props_finalize (object);
   gst_rv_packet_filter_free (self->filter);
   G_OBJECT_CLASS (parent_class)->finalize (object);
 }
@@ -266,42 +254,8 @@ gst_rv_csi_src_set_property (GObject * object, guint prop_id,
 {
   GstRvCsiSrc *self = GST_RV_CSI_SRC (object);
 
-  if (gst_rv_packet_filter_set_property (self->filter, prop_id, value))
-    return;
-  GST_OBJECT_LOCK (self);
-  switch (prop_id) {
-    case PROP_ADDRESS:
-      g_free (self->address);
-      self->address = g_value_dup_string (value);
-      break;
-    case PROP_PORT:
-      self->port = g_value_get_int (value);
-      break;
-    case PROP_MULTICAST_GROUP:
-      g_free (self->multicast_group);
-      self->multicast_group = g_value_dup_string (value);
-      break;
-    case PROP_MULTICAST_IFACE:
-      g_free (self->multicast_iface);
-      self->multicast_iface = g_value_dup_string (value);
-      break;
-    case PROP_BUFFER_SIZE:
-      self->buffer_size = g_value_get_int (value);
-      break;
-    case PROP_BATCH_SIZE:
-      self->batch_size = g_value_get_uint (value);
-      break;
-    case PROP_MAX_PACKET_SIZE:
-      self->max_packet_size = g_value_get_uint (value);
-      break;
-    case PROP_STATS_INTERVAL:
-      self->stats_interval = g_value_get_uint64 (value);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-      break;
-  }
-  GST_OBJECT_UNLOCK (self);
+  if (!gst_rv_packet_filter_set_property (self->filter, prop_id, value))
+    gst_rv_props_set_property (object, prop_id, value, pspec);
 }
 
 static void
@@ -312,36 +266,13 @@ gst_rv_csi_src_get_property (GObject * object, guint prop_id, GValue * value,
 
   if (gst_rv_packet_filter_get_property (self->filter, prop_id, value))
     return;
-  GST_OBJECT_LOCK (self);
-  switch (prop_id) {
-    case PROP_ADDRESS:
-      g_value_set_string (value, self->address);
-      break;
-    case PROP_PORT:
-      g_value_set_int (value, self->socket ? self->bound_port : self->port);
-      break;
-    case PROP_MULTICAST_GROUP:
-      g_value_set_string (value, self->multicast_group);
-      break;
-    case PROP_MULTICAST_IFACE:
-      g_value_set_string (value, self->multicast_iface);
-      break;
-    case PROP_BUFFER_SIZE:
-      g_value_set_int (value, self->buffer_size);
-      break;
-    case PROP_BATCH_SIZE:
-      g_value_set_uint (value, self->batch_size);
-      break;
-    case PROP_MAX_PACKET_SIZE:
-      g_value_set_uint (value, self->max_packet_size);
-      break;
-    case PROP_STATS_INTERVAL:
-      g_value_set_uint64 (value, self->stats_interval);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-      break;
+  if (prop_id != PROP_PORT) {
+    gst_rv_props_get_property (object, prop_id, value, pspec);
+    return;
   }
+  /* Once bound, the port the socket has (port 0 binds any free one). */
+  GST_OBJECT_LOCK (self);
+  g_value_set_int (value, self->socket ? self->bound_port : self->port);
   GST_OBJECT_UNLOCK (self);
 }
 

@@ -23,6 +23,7 @@
 #include "gstrvcsimeta.h"
 #include "gstrvpacketfilter.h"
 #include "gstrvpads.h"
+#include "gstrvprops.h"
 
 #include <string.h>
 
@@ -291,18 +292,8 @@ gst_rv_csi_text_parse_set_property (GObject * object, guint prop_id,
 {
   GstRvCsiTextParse *self = GST_RV_CSI_TEXT_PARSE (object);
 
-  if (gst_rv_packet_filter_set_property (self->filter, prop_id, value))
-    return;
-  GST_OBJECT_LOCK (self);
-  switch (prop_id) {
-    case PROP_NODE_ID:
-      self->node_id = g_value_get_int (value);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-      break;
-  }
-  GST_OBJECT_UNLOCK (self);
+  if (!gst_rv_packet_filter_set_property (self->filter, prop_id, value))
+    gst_rv_props_set_property (object, prop_id, value, pspec);
 }
 
 static void
@@ -311,18 +302,8 @@ gst_rv_csi_text_parse_get_property (GObject * object, guint prop_id,
 {
   GstRvCsiTextParse *self = GST_RV_CSI_TEXT_PARSE (object);
 
-  if (gst_rv_packet_filter_get_property (self->filter, prop_id, value))
-    return;
-  GST_OBJECT_LOCK (self);
-  switch (prop_id) {
-    case PROP_NODE_ID:
-      g_value_set_int (value, self->node_id);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-      break;
-  }
-  GST_OBJECT_UNLOCK (self);
+  if (!gst_rv_packet_filter_get_property (self->filter, prop_id, value))
+    gst_rv_props_get_property (object, prop_id, value, pspec);
 }
 
 static void
@@ -347,12 +328,11 @@ gst_rv_csi_text_parse_class_init (GstRvCsiTextParseClass * klass)
   gobject_class->get_property = gst_rv_csi_text_parse_get_property;
   gobject_class->finalize = gst_rv_csi_text_parse_finalize;
 
-  g_object_class_install_property (gobject_class, PROP_NODE_ID,
+  GST_RV_PROP_FIELD (gobject_class, PROP_NODE_ID, GstRvCsiTextParse, node_id,
       g_param_spec_int ("node-id", "Node id",
           "Node id given to every frame; -1 takes the last byte of the "
           "MAC address printed on each line", -1, 255, DEFAULT_NODE_ID,
-          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-          GST_PARAM_MUTABLE_PLAYING));
+          GST_RV_PARAM_PLAYING));
   gst_rv_packet_filter_install_properties (gobject_class,
       GST_RV_PACKET_FILTER_PACKETS,
       "Same counters as rvcsisrc's stats, plus dropped-text-prefix "
@@ -388,7 +368,7 @@ gst_rv_csi_text_parse_init (GstRvCsiTextParse * self)
   gst_pad_use_fixed_caps (self->srcpad);
   gst_element_add_pad (GST_ELEMENT (self), self->srcpad);
 
-  self->node_id = DEFAULT_NODE_ID;
+  gst_rv_props_init (G_OBJECT (self));
   self->line = g_byte_array_new ();
   self->iq = g_malloc (IQ_CAP);
   self->frame_cap = RV_CSI_HEADER_SIZE + IQ_CAP;

@@ -19,6 +19,7 @@
 #include "gstrvcsimeta.h"
 #include "gstrvnodeevent.h"
 #include "gstrvpads.h"
+#include "gstrvprops.h"
 #include "gstrvvizdraw.h"
 #include "gstrvvizhistory.h"
 
@@ -885,60 +886,18 @@ gst_rv_csi_viz_change_state (GstElement * element, GstStateChange transition)
 /* ---- properties ---- */
 
 static void
-gst_rv_csi_viz_set_property (GObject * object, guint prop_id,
-    const GValue * value, GParamSpec * pspec)
-{
-  GstRvCsiViz *self = GST_RV_CSI_VIZ (object);
-
-  GST_OBJECT_LOCK (self);
-  switch (prop_id) {
-    case PROP_HISTORY_TIME:
-      self->history_time = g_value_get_uint64 (value);
-      break;
-    case PROP_NODES_PER_PAGE:
-      self->nodes_per_page = g_value_get_uint (value);
-      break;
-    case PROP_PAGE_TIME:
-      self->page_time = g_value_get_uint64 (value);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-      break;
-  }
-  GST_OBJECT_UNLOCK (self);
-}
-
-static void
 gst_rv_csi_viz_get_property (GObject * object, guint prop_id, GValue * value,
     GParamSpec * pspec)
 {
   GstRvCsiViz *self = GST_RV_CSI_VIZ (object);
 
-  switch (prop_id) {
-    case PROP_HISTORY_TIME:
-      GST_OBJECT_LOCK (self);
-      g_value_set_uint64 (value, self->history_time);
-      GST_OBJECT_UNLOCK (self);
-      break;
-    case PROP_NODES_PER_PAGE:
-      GST_OBJECT_LOCK (self);
-      g_value_set_uint (value, self->nodes_per_page);
-      GST_OBJECT_UNLOCK (self);
-      break;
-    case PROP_PAGE_TIME:
-      GST_OBJECT_LOCK (self);
-      g_value_set_uint64 (value, self->page_time);
-      GST_OBJECT_UNLOCK (self);
-      break;
-    case PROP_FRAMES:
-      g_mutex_lock (&self->lock);
-      g_value_set_uint64 (value, self->frames);
-      g_mutex_unlock (&self->lock);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-      break;
+  if (prop_id != PROP_FRAMES) {
+    gst_rv_props_get_property (object, prop_id, value, pspec);
+    return;
   }
+  g_mutex_lock (&self->lock);
+  g_value_set_uint64 (value, self->frames);
+  g_mutex_unlock (&self->lock);
 }
 
 static void
@@ -960,29 +919,28 @@ gst_rv_csi_viz_class_init (GstRvCsiVizClass * klass)
   GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
   GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
 
-  gobject_class->set_property = gst_rv_csi_viz_set_property;
+  gobject_class->set_property = gst_rv_props_set_property;
   gobject_class->get_property = gst_rv_csi_viz_get_property;
   gobject_class->finalize = gst_rv_csi_viz_finalize;
   element_class->change_state = gst_rv_csi_viz_change_state;
 
-  g_object_class_install_property (gobject_class, PROP_HISTORY_TIME,
+  GST_RV_PROP_FIELD (gobject_class, PROP_HISTORY_TIME, GstRvCsiViz,
+      history_time,
       g_param_spec_uint64 ("history-time", "History time",
           "How much of the past (ns) the waterfall, motion trace and decision "
           "timeline show, right edge = now", GST_SECOND, 600 * GST_SECOND,
-          DEFAULT_HISTORY_TIME, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-          GST_PARAM_MUTABLE_PLAYING));
-  g_object_class_install_property (gobject_class, PROP_NODES_PER_PAGE,
+          DEFAULT_HISTORY_TIME, GST_RV_PARAM_PLAYING));
+  GST_RV_PROP_FIELD (gobject_class, PROP_NODES_PER_PAGE, GstRvCsiViz,
+      nodes_per_page,
       g_param_spec_uint ("nodes-per-page", "Nodes per page",
           "Node cards drawn at once (a grid); more nodes are shown in pages "
           "that take turns every page-time", 1, 64, DEFAULT_NODES_PER_PAGE,
-          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-          GST_PARAM_MUTABLE_PLAYING));
-  g_object_class_install_property (gobject_class, PROP_PAGE_TIME,
+          GST_RV_PARAM_PLAYING));
+  GST_RV_PROP_FIELD (gobject_class, PROP_PAGE_TIME, GstRvCsiViz, page_time,
       g_param_spec_uint64 ("page-time", "Page time",
           "How long (ns of running time) each page of nodes is shown when "
           "there are more than nodes-per-page; 0 shows the first page only",
-          0, G_MAXUINT64, DEFAULT_PAGE_TIME, G_PARAM_READWRITE |
-          G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING));
+          0, G_MAXUINT64, DEFAULT_PAGE_TIME, GST_RV_PARAM_PLAYING));
   g_object_class_install_property (gobject_class, PROP_FRAMES,
       g_param_spec_uint64 ("frames", "Frames",
           "Video frames produced since the element started", 0, G_MAXUINT64,
@@ -1001,9 +959,7 @@ gst_rv_csi_viz_class_init (GstRvCsiVizClass * klass)
 static void
 gst_rv_csi_viz_init (GstRvCsiViz * self)
 {
-  self->history_time = DEFAULT_HISTORY_TIME;
-  self->nodes_per_page = DEFAULT_NODES_PER_PAGE;
-  self->page_time = DEFAULT_PAGE_TIME;
+  gst_rv_props_init (G_OBJECT (self));
   g_mutex_init (&self->lock);
   g_mutex_init (&self->render_lock);
   g_cond_init (&self->cond);

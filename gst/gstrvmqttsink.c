@@ -19,6 +19,7 @@
 #include "gstrvmqttclient.h"
 #include "gstrvmqttpayload.h"
 #include "gstrvpads.h"
+#include "gstrvprops.h"
 
 GST_DEBUG_CATEGORY_STATIC (gst_rv_mqtt_sink_debug);
 #define GST_CAT_DEFAULT gst_rv_mqtt_sink_debug
@@ -432,9 +433,12 @@ gst_rv_mqtt_sink_stop (GstBaseSink * sink)
 
 /* ---- properties ---- */
 
+/* The stats property (object lock). */
 static GstStructure *
-make_stats (GstRvMqttSink * self)
+make_stats (GObject * object)
 {
+  GstRvMqttSink *self = GST_RV_MQTT_SINK (object);
+
   GstStructure *s = gst_structure_new ("rvmqttsink-stats",
       "states", G_TYPE_UINT64, self->states,
       "ignored", G_TYPE_UINT64, self->ignored,
@@ -451,162 +455,29 @@ make_stats (GstRvMqttSink * self)
   return s;
 }
 
-static gchar **
-string_field (GstRvMqttSink * self, guint prop_id)
-{
-  switch (prop_id) {
-    case PROP_HOST:
-      return &self->host;
-    case PROP_CLIENT_ID:
-      return &self->client_id;
-    case PROP_USERNAME:
-      return &self->username;
-    case PROP_PASSWORD:
-      return &self->password;
-    case PROP_TLS_CA:
-      return &self->tls_ca;
-    case PROP_TLS_CERT:
-      return &self->tls_cert;
-    case PROP_TLS_KEY:
-      return &self->tls_key;
-    case PROP_TOPIC_PREFIX:
-      return &self->topic_prefix;
-    case PROP_DISCOVERY_PREFIX:
-      return &self->discovery_prefix;
-    case PROP_SITE:
-      return &self->site;
-    default:
-      return NULL;
-  }
-}
-
-static void
-gst_rv_mqtt_sink_set_property (GObject * object, guint prop_id,
-    const GValue * value, GParamSpec * pspec)
-{
-  GstRvMqttSink *self = GST_RV_MQTT_SINK (object);
-  gchar **str = string_field (self, prop_id);
-
-  GST_OBJECT_LOCK (self);
-  if (str) {
-    g_free (*str);
-    *str = g_value_dup_string (value);
-  } else {
-    switch (prop_id) {
-      case PROP_PORT:
-        self->port = g_value_get_uint (value);
-        break;
-      case PROP_QOS:
-        self->qos = g_value_get_uint (value);
-        break;
-      case PROP_KEEPALIVE:
-        self->keepalive = g_value_get_uint (value);
-        break;
-      case PROP_QUEUE_SIZE:
-        self->queue_size = g_value_get_uint (value);
-        break;
-      case PROP_SCORE_INTERVAL:
-        self->score_interval = g_value_get_uint64 (value);
-        break;
-      case PROP_HEARTBEAT_INTERVAL:
-        self->heartbeat_interval = g_value_get_uint64 (value);
-        break;
-      case PROP_DISCOVERY_EXPIRY:
-        self->discovery_expiry = g_value_get_uint64 (value);
-        break;
-      default:
-        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-        break;
-    }
-  }
-  GST_OBJECT_UNLOCK (self);
-}
-
-static void
-gst_rv_mqtt_sink_get_property (GObject * object, guint prop_id,
-    GValue * value, GParamSpec * pspec)
-{
-  GstRvMqttSink *self = GST_RV_MQTT_SINK (object);
-  gchar **str = string_field (self, prop_id);
-
-  GST_OBJECT_LOCK (self);
-  if (str) {
-    g_value_set_string (value, *str);
-  } else {
-    switch (prop_id) {
-      case PROP_PORT:
-        g_value_set_uint (value, self->port);
-        break;
-      case PROP_QOS:
-        g_value_set_uint (value, self->qos);
-        break;
-      case PROP_KEEPALIVE:
-        g_value_set_uint (value, self->keepalive);
-        break;
-      case PROP_QUEUE_SIZE:
-        g_value_set_uint (value, self->queue_size);
-        break;
-      case PROP_SCORE_INTERVAL:
-        g_value_set_uint64 (value, self->score_interval);
-        break;
-      case PROP_HEARTBEAT_INTERVAL:
-        g_value_set_uint64 (value, self->heartbeat_interval);
-        break;
-      case PROP_DISCOVERY_EXPIRY:
-        g_value_set_uint64 (value, self->discovery_expiry);
-        break;
-      case PROP_STATS:
-        g_value_take_boxed (value, make_stats (self));
-        break;
-      default:
-        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-        break;
-    }
-  }
-  GST_OBJECT_UNLOCK (self);
-}
-
 static void
 gst_rv_mqtt_sink_finalize (GObject * object)
 {
-  GstRvMqttSink *self = GST_RV_MQTT_SINK (object);
-  guint p;
-
-  for (p = PROP_HOST; p <= PROP_SITE; p++) {
-    gchar **str = string_field (self, p);
-    if (str)
-      g_free (*str);
-  }
+  gst_rv_props_finalize (object);
   G_OBJECT_CLASS (parent_class)->finalize (object);
 }
 
 static void
 gst_rv_mqtt_sink_init (GstRvMqttSink * self)
 {
-  self->host = g_strdup (DEFAULT_HOST);
-  self->port = DEFAULT_PORT;
-  self->topic_prefix = g_strdup (DEFAULT_TOPIC_PREFIX);
-  self->discovery_prefix = g_strdup (DEFAULT_DISCOVERY_PREFIX);
-  self->qos = DEFAULT_QOS;
-  self->keepalive = DEFAULT_KEEPALIVE;
-  self->queue_size = DEFAULT_QUEUE_SIZE;
-  self->score_interval = DEFAULT_SCORE_INTERVAL;
-  self->heartbeat_interval = DEFAULT_HEARTBEAT_INTERVAL;
-  self->discovery_expiry = DEFAULT_DISCOVERY_EXPIRY;
+  gst_rv_props_init (G_OBJECT (self));
   /* Publishing is not tied to the clock: states leave as they come. */
   gst_base_sink_set_sync (GST_BASE_SINK (self), FALSE);
   gst_base_sink_set_qos_enabled (GST_BASE_SINK (self), FALSE);
 }
 
-#define STR_PROP(id, name, nick, blurb, def) \
-  g_object_class_install_property (gobject_class, id, \
-      g_param_spec_string (name, nick, blurb, def, G_PARAM_READWRITE | \
-          G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY))
-#define U64_PROP(id, name, nick, blurb, def) \
-  g_object_class_install_property (gobject_class, id, \
+#define STR_PROP(id, field, name, nick, blurb, def) \
+  GST_RV_PROP_FIELD (gobject_class, id, GstRvMqttSink, field, \
+      g_param_spec_string (name, nick, blurb, def, GST_RV_PARAM_READY))
+#define U64_PROP(id, field, name, nick, blurb, def) \
+  GST_RV_PROP_FIELD (gobject_class, id, GstRvMqttSink, field, \
       g_param_spec_uint64 (name, nick, blurb, 0, G_MAXUINT64, def, \
-          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | \
-          GST_PARAM_MUTABLE_PLAYING))
+          GST_RV_PARAM_PLAYING))
 
 static void
 gst_rv_mqtt_sink_class_init (GstRvMqttSinkClass * klass)
@@ -615,70 +486,69 @@ gst_rv_mqtt_sink_class_init (GstRvMqttSinkClass * klass)
   GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
   GstBaseSinkClass *sink_class = GST_BASE_SINK_CLASS (klass);
 
-  gobject_class->set_property = gst_rv_mqtt_sink_set_property;
-  gobject_class->get_property = gst_rv_mqtt_sink_get_property;
+  gobject_class->set_property = gst_rv_props_set_property;
+  gobject_class->get_property = gst_rv_props_get_property;
   gobject_class->finalize = gst_rv_mqtt_sink_finalize;
 
-  STR_PROP (PROP_HOST, "host", "Host", "MQTT broker host name or address",
-      DEFAULT_HOST);
-  g_object_class_install_property (gobject_class, PROP_PORT,
+  STR_PROP (PROP_HOST, host, "host", "Host",
+      "MQTT broker host name or address", DEFAULT_HOST);
+  GST_RV_PROP_FIELD (gobject_class, PROP_PORT, GstRvMqttSink, port,
       g_param_spec_uint ("port", "Port", "MQTT broker port (8883 is the usual "
-          "TLS port)", 1, 65535, DEFAULT_PORT, G_PARAM_READWRITE |
-          G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY));
-  STR_PROP (PROP_CLIENT_ID, "client-id", "Client id", "MQTT client id; unset "
-      "= a random one. Two clients with one id disconnect each other", NULL);
-  STR_PROP (PROP_USERNAME, "username", "User name", "User name for the "
-      "broker; unset = anonymous", NULL);
-  STR_PROP (PROP_PASSWORD, "password", "Password", "Password for the broker "
-      "(with username)", NULL);
-  STR_PROP (PROP_TLS_CA, "tls-ca", "TLS CA file", "PEM file of the CA that "
-      "signed the broker's certificate; set = connect with TLS", NULL);
-  STR_PROP (PROP_TLS_CERT, "tls-cert", "TLS client certificate", "PEM client "
-      "certificate, for brokers that require one (with tls-key)", NULL);
-  STR_PROP (PROP_TLS_KEY, "tls-key", "TLS client key", "PEM private key of "
-      "tls-cert (unencrypted)", NULL);
-  STR_PROP (PROP_TOPIC_PREFIX, "topic-prefix", "Topic prefix", "First "
-      "level(s) of every state topic: <topic-prefix>/<site>/node/<id>/state",
-      DEFAULT_TOPIC_PREFIX);
-  STR_PROP (PROP_DISCOVERY_PREFIX, "discovery-prefix", "Discovery prefix",
+          "TLS port)", 1, 65535, DEFAULT_PORT, GST_RV_PARAM_READY));
+  STR_PROP (PROP_CLIENT_ID, client_id, "client-id", "Client id",
+      "MQTT client id; unset = a random one. Two clients with one id "
+      "disconnect each other", NULL);
+  STR_PROP (PROP_USERNAME, username, "username", "User name",
+      "User name for the broker; unset = anonymous", NULL);
+  STR_PROP (PROP_PASSWORD, password, "password", "Password",
+      "Password for the broker (with username)", NULL);
+  STR_PROP (PROP_TLS_CA, tls_ca, "tls-ca", "TLS CA file",
+      "PEM file of the CA that signed the broker's certificate; set = "
+      "connect with TLS", NULL);
+  STR_PROP (PROP_TLS_CERT, tls_cert, "tls-cert", "TLS client certificate",
+      "PEM client certificate, for brokers that require one (with tls-key)",
+      NULL);
+  STR_PROP (PROP_TLS_KEY, tls_key, "tls-key", "TLS client key",
+      "PEM private key of tls-cert (unencrypted)", NULL);
+  STR_PROP (PROP_TOPIC_PREFIX, topic_prefix, "topic-prefix", "Topic prefix",
+      "First level(s) of every state topic: "
+      "<topic-prefix>/<site>/node/<id>/state", DEFAULT_TOPIC_PREFIX);
+  STR_PROP (PROP_DISCOVERY_PREFIX, discovery_prefix, "discovery-prefix",
+      "Discovery prefix",
       "Home Assistant MQTT discovery prefix; empty = no discovery",
       DEFAULT_DISCOVERY_PREFIX);
-  g_object_class_install_property (gobject_class, PROP_QOS,
+  GST_RV_PROP_FIELD (gobject_class, PROP_QOS, GstRvMqttSink, qos,
       g_param_spec_uint ("qos", "QoS", "MQTT quality of service of every "
           "message (0 at most once, 1 at least once, 2 exactly once)", 0, 2,
-          DEFAULT_QOS, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-          GST_PARAM_MUTABLE_READY));
-  STR_PROP (PROP_SITE, "site", "Site", "Id of this pipeline host in topics "
-      "and unique ids (one topic level); unset = the host name", NULL);
-  g_object_class_install_property (gobject_class, PROP_KEEPALIVE,
+          DEFAULT_QOS, GST_RV_PARAM_READY));
+  STR_PROP (PROP_SITE, site, "site", "Site", "Id of this pipeline host in "
+      "topics and unique ids (one topic level); unset = the host name", NULL);
+  GST_RV_PROP_FIELD (gobject_class, PROP_KEEPALIVE, GstRvMqttSink, keepalive,
       g_param_spec_uint ("keepalive", "Keepalive", "Seconds between MQTT "
           "pings; a broker silent for 1.5x this is treated as gone", 5, 65535,
-          DEFAULT_KEEPALIVE, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-          GST_PARAM_MUTABLE_READY));
-  g_object_class_install_property (gobject_class, PROP_QUEUE_SIZE,
+          DEFAULT_KEEPALIVE, GST_RV_PARAM_READY));
+  GST_RV_PROP_FIELD (gobject_class, PROP_QUEUE_SIZE, GstRvMqttSink, queue_size,
       g_param_spec_uint ("queue-size", "Queue size", "Messages waiting for "
           "the broker; when full the oldest state is dropped (counted in "
           "stats, the latest state is re-sent)", 1, G_MAXINT,
-          DEFAULT_QUEUE_SIZE, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-          GST_PARAM_MUTABLE_READY));
-  U64_PROP (PROP_SCORE_INTERVAL, "score-interval", "Score interval",
-      "Minimum stream time (ns) between a node's states when only "
-      "motion_score or confidence moved; label and motion changes are "
-      "published at once", DEFAULT_SCORE_INTERVAL);
-  U64_PROP (PROP_HEARTBEAT_INTERVAL, "heartbeat-interval",
+          DEFAULT_QUEUE_SIZE, GST_RV_PARAM_READY));
+  U64_PROP (PROP_SCORE_INTERVAL, score_interval, "score-interval",
+      "Score interval", "Minimum stream time (ns) between a node's states "
+      "when only motion_score or confidence moved; label and motion "
+      "changes are published at once", DEFAULT_SCORE_INTERVAL);
+  U64_PROP (PROP_HEARTBEAT_INTERVAL, heartbeat_interval, "heartbeat-interval",
       "Heartbeat interval", "A node's state is published again after this "
       "much stream time (ns) without a change; 0 = only on change",
       DEFAULT_HEARTBEAT_INTERVAL);
-  U64_PROP (PROP_DISCOVERY_EXPIRY, "discovery-expiry", "Discovery expiry",
-      "Remove a node's Home Assistant entities and retained state after it "
-      "sent nothing for this much stream time (ns); 0 = never",
-      DEFAULT_DISCOVERY_EXPIRY);
-  g_object_class_install_property (gobject_class, PROP_STATS,
-      g_param_spec_boxed ("stats", "Statistics", "Counters: states, "
-          "published, dropped (oldest states dropped from a full queue), "
-          "alarms-dropped, queued, queue-high-water, connects, connected, "
-          "ignored (buffers without a classification), expired (nodes)",
-          GST_TYPE_STRUCTURE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  U64_PROP (PROP_DISCOVERY_EXPIRY, discovery_expiry, "discovery-expiry",
+      "Discovery expiry", "Remove a node's Home Assistant entities and "
+      "retained state after it sent nothing for this much stream time "
+      "(ns); 0 = never", DEFAULT_DISCOVERY_EXPIRY);
+  gst_rv_props_install_stats (gobject_class, PROP_STATS, "Counters: states, "
+      "published, dropped (oldest states dropped from a full queue), "
+      "alarms-dropped, queued, queue-high-water, connects, connected, "
+      "ignored (buffers without a classification), expired (nodes)",
+      make_stats);
 
   gst_element_class_add_static_pad_template (element_class,
       &gst_rv_csi_sink_template);

@@ -1,5 +1,6 @@
 /* gstrvstreams.c — bounded LRU stream table (see gstrvstreams.h). */
 #include "gstrvstreams.h"
+#include "gstrvprops.h"
 
 GType
 gst_rv_streams_policy_get_type (void)
@@ -154,49 +155,18 @@ gst_rv_streams_remove_node (GstRvStreams * t, guint node,
 }
 
 void
-gst_rv_streams_props_init (GstRvStreamsProps * p)
-{
-  p->max_streams = GST_RV_STREAMS_DEFAULT_MAX;
-  p->stream_timeout = GST_RV_STREAMS_DEFAULT_TIMEOUT;
-}
-
-void
 gst_rv_streams_install_properties (GObjectClass * klass, guint first_id,
-    const gchar * max_streams_blurb, const gchar * stream_timeout_blurb)
+    gsize offset, const gchar * max_streams_blurb,
+    const gchar * stream_timeout_blurb)
 {
-  g_object_class_install_property (klass, first_id,
-      g_param_spec_uint ("max-streams", "Maximum streams", max_streams_blurb,
-          1, 65536, GST_RV_STREAMS_DEFAULT_MAX, G_PARAM_READWRITE |
-          G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY));
-  g_object_class_install_property (klass, first_id + 1,
-      g_param_spec_uint64 ("stream-timeout", "Stream timeout",
-          stream_timeout_blurb, 0, G_MAXUINT64, GST_RV_STREAMS_DEFAULT_TIMEOUT,
-          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-          GST_PARAM_MUTABLE_PLAYING));
-}
-
-gboolean
-gst_rv_streams_props_set (GstRvStreamsProps * p, guint first_id,
-    guint prop_id, const GValue * value)
-{
-  if (prop_id == first_id)
-    p->max_streams = g_value_get_uint (value);
-  else if (prop_id == first_id + 1)
-    p->stream_timeout = g_value_get_uint64 (value);
-  else
-    return FALSE;
-  return TRUE;
-}
-
-gboolean
-gst_rv_streams_props_get (const GstRvStreamsProps * p, guint first_id,
-    guint prop_id, GValue * value)
-{
-  if (prop_id == first_id)
-    g_value_set_uint (value, p->max_streams);
-  else if (prop_id == first_id + 1)
-    g_value_set_uint64 (value, p->stream_timeout);
-  else
-    return FALSE;
-  return TRUE;
+  gst_rv_props_install (klass, first_id,
+      offset + G_STRUCT_OFFSET (GstRvStreamsProps, max_streams),
+      sizeof (guint), g_param_spec_uint ("max-streams", "Maximum streams",
+          max_streams_blurb, 1, 65536, GST_RV_STREAMS_DEFAULT_MAX,
+          GST_RV_PARAM_READY));
+  gst_rv_props_install (klass, first_id + 1,
+      offset + G_STRUCT_OFFSET (GstRvStreamsProps, stream_timeout),
+      sizeof (GstClockTime), g_param_spec_uint64 ("stream-timeout",
+          "Stream timeout", stream_timeout_blurb, 0, G_MAXUINT64,
+          GST_RV_STREAMS_DEFAULT_TIMEOUT, GST_RV_PARAM_PLAYING));
 }

@@ -68,10 +68,11 @@ guint gst_rv_streams_remove_node (GstRvStreams * t, guint node,
 
 /* The table's two properties, max-streams and stream-timeout, as
  * rvtemporalhead and rvclassify expose them: one definition of their
- * defaults, ranges, flags and get/set. An element keeps the values in a
- * GstRvStreamsProps guarded by its object lock, numbers the properties
- * `first_id` (max-streams) and `first_id + 1` (stream-timeout), and says in
- * the blurbs what a stream is to it. */
+ * defaults, ranges and flags. They are field properties (gstrvprops.h) of
+ * a GstRvStreamsProps in the element's instance, `offset` bytes in,
+ * guarded by the object lock; the element numbers them `first_id`
+ * (max-streams) and `first_id + 1` (stream-timeout), and says in the
+ * blurbs what a stream is to it. */
 #define GST_RV_STREAMS_DEFAULT_MAX      256
 #define GST_RV_STREAMS_DEFAULT_TIMEOUT  (30 * GST_SECOND)
 
@@ -80,14 +81,9 @@ typedef struct {
   GstClockTime stream_timeout;  /* 0 = never; can change while playing */
 } GstRvStreamsProps;
 
-void gst_rv_streams_props_init (GstRvStreamsProps * p);
 void gst_rv_streams_install_properties (GObjectClass * klass, guint first_id,
-    const gchar * max_streams_blurb, const gchar * stream_timeout_blurb);
-/* TRUE if prop_id is one of the two (then handled). */
-gboolean gst_rv_streams_props_set (GstRvStreamsProps * p, guint first_id,
-    guint prop_id, const GValue * value);
-gboolean gst_rv_streams_props_get (const GstRvStreamsProps * p,
-    guint first_id, guint prop_id, GValue * value);
+    gsize offset, const gchar * max_streams_blurb,
+    const gchar * stream_timeout_blurb);
 
 G_END_DECLS
 #endif

@@ -26,6 +26,7 @@
 #include "gstrvmodel.h"
 #include "gstrvnodeevent.h"
 #include "gstrvpads.h"
+#include "gstrvprops.h"
 #include "gstrvstreams.h"
 
 #include <string.h>
@@ -157,9 +158,12 @@ head_stream_free (gpointer p)
   g_free (s);
 }
 
+/* The stats property (object lock). */
 static GstStructure *
-make_stats (GstRvTemporalHead * self)
+make_stats (GObject * object)
 {
+  GstRvTemporalHead *self = GST_RV_TEMPORAL_HEAD (object);
+
   return gst_structure_new ("rvtemporalhead-stats",
       "streams", G_TYPE_UINT, self->streams.map ?
       g_hash_table_size (self->streams.map) : 0,
@@ -182,105 +186,6 @@ make_stats (GstRvTemporalHead * self)
       "csi-stream-bytes", G_TYPE_UINT64, (guint64) self->csi_stream_bytes,
       "state-stream-bytes", G_TYPE_UINT64, (guint64) self->state_stream_bytes,
       NULL);
-}
-
-static void
-gst_rv_temporal_head_set_property (GObject * object, guint prop_id,
-    const GValue * value, GParamSpec * pspec)
-{
-  GstRvTemporalHead *self = GST_RV_TEMPORAL_HEAD (object);
-
-  GST_OBJECT_LOCK (self);
-  switch (prop_id) {
-    case PROP_MODEL:
-      g_free (self->model_path);
-      self->model_path = g_value_dup_string (value);
-      break;
-    case PROP_STATE_MODEL:
-      g_free (self->state_model_path);
-      self->state_model_path = g_value_dup_string (value);
-      break;
-    case PROP_MAX_STREAMS:
-    case PROP_STREAM_TIMEOUT:
-      gst_rv_streams_props_set (&self->stream_props, PROP_MAX_STREAMS,
-          prop_id, value);
-      break;
-    case PROP_CACHE_FRAMES:
-      self->cache_frames = g_value_get_uint (value);
-      break;
-    case PROP_KV_PRECISION:
-      self->kv_precision = (rv_kv_precision) g_value_get_enum (value);
-      break;
-    case PROP_RESET_ON_REBOOT:
-      self->reset_on_reboot = g_value_get_boolean (value);
-      break;
-    case PROP_RESET_GAP:
-      self->reset_gap = g_value_get_uint (value);
-      break;
-    case PROP_FULL_POLICY:
-      self->policy = (GstRvStreamsPolicy) g_value_get_enum (value);
-      break;
-    case PROP_MOTION_SENSITIVITY:
-      self->motion_sensitivity = g_value_get_double (value);
-      break;
-    case PROP_MOTION_CALIBRATION:
-      self->motion_calibration = g_value_get_uint64 (value);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-      break;
-  }
-  GST_OBJECT_UNLOCK (self);
-}
-
-static void
-gst_rv_temporal_head_get_property (GObject * object, guint prop_id,
-    GValue * value, GParamSpec * pspec)
-{
-  GstRvTemporalHead *self = GST_RV_TEMPORAL_HEAD (object);
-
-  GST_OBJECT_LOCK (self);
-  switch (prop_id) {
-    case PROP_MODEL:
-      g_value_set_string (value, self->model_path);
-      break;
-    case PROP_STATE_MODEL:
-      g_value_set_string (value, self->state_model_path);
-      break;
-    case PROP_MAX_STREAMS:
-    case PROP_STREAM_TIMEOUT:
-      gst_rv_streams_props_get (&self->stream_props, PROP_MAX_STREAMS,
-          prop_id, value);
-      break;
-    case PROP_CACHE_FRAMES:
-      g_value_set_uint (value, self->cache_frames);
-      break;
-    case PROP_KV_PRECISION:
-      g_value_set_enum (value, self->kv_precision);
-      break;
-    case PROP_RESET_ON_REBOOT:
-      g_value_set_boolean (value, self->reset_on_reboot);
-      break;
-    case PROP_RESET_GAP:
-      g_value_set_uint (value, self->reset_gap);
-      break;
-    case PROP_FULL_POLICY:
-      g_value_set_enum (value, self->policy);
-      break;
-    case PROP_MOTION_SENSITIVITY:
-      g_value_set_double (value, self->motion_sensitivity);
-      break;
-    case PROP_MOTION_CALIBRATION:
-      g_value_set_uint64 (value, self->motion_calibration);
-      break;
-    case PROP_STATS:
-      g_value_take_boxed (value, make_stats (self));
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-      break;
-  }
-  GST_OBJECT_UNLOCK (self);
 }
 
 /* A model that declares its input (.rvne INPT) must have been trained on
@@ -732,10 +637,7 @@ gst_rv_temporal_head_transform_ip (GstBaseTransform * trans, GstBuffer * buf)
 static void
 gst_rv_temporal_head_finalize (GObject * object)
 {
-  GstRvTemporalHead *self = GST_RV_TEMPORAL_HEAD (object);
-
-  g_free (self->model_path);
-  g_free (self->state_model_path);
+  gst_rv_props_finalize (object);
   G_OBJECT_CLASS (parent_class)->finalize (object);
 }
 
@@ -746,72 +648,74 @@ gst_rv_temporal_head_class_init (GstRvTemporalHeadClass * klass)
   GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
   GstBaseTransformClass *trans_class = GST_BASE_TRANSFORM_CLASS (klass);
 
-  gobject_class->set_property = gst_rv_temporal_head_set_property;
-  gobject_class->get_property = gst_rv_temporal_head_get_property;
+  gobject_class->set_property = gst_rv_props_set_property;
+  gobject_class->get_property = gst_rv_props_get_property;
   gobject_class->finalize = gst_rv_temporal_head_finalize;
 
-  g_object_class_install_property (gobject_class, PROP_MODEL,
+  GST_RV_PROP_FIELD (gobject_class, PROP_MODEL, GstRvTemporalHead,
+      model_path,
       g_param_spec_string ("model", "Model",
           "Path of the .rvne model run on raw CSI frames (its input_dim must "
           "be the kernel's CSI feature count, docs/features.md); unset uses "
           "the built-in default model", NULL,
-          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-          GST_PARAM_MUTABLE_READY));
-  g_object_class_install_property (gobject_class, PROP_STATE_MODEL,
+          GST_RV_PARAM_READY));
+  GST_RV_PROP_FIELD (gobject_class, PROP_STATE_MODEL, GstRvTemporalHead,
+      state_model_path,
       g_param_spec_string ("state-model", "Feature-state model",
           "Path of the .rvne model run on feature-state packets (0xC5110006, "
           "input_dim 9) of nodes that send only those; unset uses the "
           "built-in default", NULL,
-          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-          GST_PARAM_MUTABLE_READY));
+          GST_RV_PARAM_READY));
   gst_rv_streams_install_properties (gobject_class, PROP_MAX_STREAMS,
+      G_STRUCT_OFFSET (GstRvTemporalHead, stream_props),
       "Streams (node, antenna) kept at once; memory is at most this "
       "times the per-stream size (see the stats property). What happens "
       "to new streams when full is set by full-policy",
       "Nanoseconds of buffer running time without a packet after which "
       "a stream is dropped (and restarts from scratch if it comes "
       "back); 0 keeps streams until max-streams forces them out");
-  g_object_class_install_property (gobject_class, PROP_CACHE_FRAMES,
+  GST_RV_PROP_FIELD (gobject_class, PROP_CACHE_FRAMES, GstRvTemporalHead,
+      cache_frames,
       g_param_spec_uint ("cache-frames", "Cache frames",
           "Frames of context each stream's KV caches hold (a ring: older "
           "frames survive only as block landmarks). 256 frames is 2.56 s "
           "at 100 Hz", 1, 1 << 20, DEFAULT_CACHE_FRAMES,
-          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-          GST_PARAM_MUTABLE_READY));
-  g_object_class_install_property (gobject_class, PROP_KV_PRECISION,
+          GST_RV_PARAM_READY));
+  GST_RV_PROP_FIELD (gobject_class, PROP_KV_PRECISION, GstRvTemporalHead,
+      kv_precision,
       g_param_spec_enum ("kv-precision", "KV precision",
           "Storage of the KV caches: fp16 halves the memory per stream",
           GST_TYPE_RV_KV_PRECISION, DEFAULT_KV_PRECISION,
-          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-          GST_PARAM_MUTABLE_READY));
-  g_object_class_install_property (gobject_class, PROP_RESET_ON_REBOOT,
+          GST_RV_PARAM_READY));
+  GST_RV_PROP_FIELD (gobject_class, PROP_RESET_ON_REBOOT, GstRvTemporalHead,
+      reset_on_reboot,
       g_param_spec_boolean ("reset-on-reboot", "Reset on reboot",
           "Restart a stream when its node restarts its sequence (a reboot, "
           "told from reordering by arrival time and the node's own rate)", DEFAULT_RESET_ON_REBOOT,
-          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-          GST_PARAM_MUTABLE_PLAYING));
-  g_object_class_install_property (gobject_class, PROP_RESET_GAP,
+          GST_RV_PARAM_PLAYING));
+  GST_RV_PROP_FIELD (gobject_class, PROP_RESET_GAP, GstRvTemporalHead,
+      reset_gap,
       g_param_spec_uint ("reset-gap", "Reset gap",
           "Restart a stream when more than this many sequence numbers are "
           "missing at once (context is stale); 0 never restarts on gaps",
-          0, G_MAXUINT32, DEFAULT_RESET_GAP, G_PARAM_READWRITE |
-          G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING));
-  g_object_class_install_property (gobject_class, PROP_FULL_POLICY,
+          0, G_MAXUINT32, DEFAULT_RESET_GAP, GST_RV_PARAM_PLAYING));
+  GST_RV_PROP_FIELD (gobject_class, PROP_FULL_POLICY, GstRvTemporalHead,
+      policy,
       g_param_spec_enum ("full-policy", "Full policy",
           "What a new stream gets when max-streams streams are active and "
           "none has timed out", GST_TYPE_RV_STREAMS_POLICY, DEFAULT_POLICY,
-          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-          GST_PARAM_MUTABLE_READY));
-  g_object_class_install_property (gobject_class, PROP_MOTION_SENSITIVITY,
+          GST_RV_PARAM_READY));
+  GST_RV_PROP_FIELD (gobject_class, PROP_MOTION_SENSITIVITY, GstRvTemporalHead,
+      motion_sensitivity,
       g_param_spec_double ("motion-sensitivity", "Motion sensitivity",
           "Scales how readily raw CSI streams report motion (rvmotion, "
           "GstRvMotionMeta): the detector's threshold, a multiple of the "
           "stream's calibrated quiet level, is divided by this. 1 suits ordinary rooms; 2 reports "
           "smaller movements (and more false alarms), 0.5 only larger ones. "
           "Changes apply to running streams at once", 0.01, 100.0,
-          DEFAULT_MOTION_SENSITIVITY, G_PARAM_READWRITE |
-          G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING));
-  g_object_class_install_property (gobject_class, PROP_MOTION_CALIBRATION,
+          DEFAULT_MOTION_SENSITIVITY, GST_RV_PARAM_PLAYING));
+  GST_RV_PROP_FIELD (gobject_class, PROP_MOTION_CALIBRATION, GstRvTemporalHead,
+      motion_calibration,
       g_param_spec_uint64 ("motion-calibration-time",
           "Motion calibration time",
           "Stream time (ns) of quiet CSI the motion detector learns a "
@@ -821,19 +725,17 @@ gst_rv_temporal_head_class_init (GstRvTemporalHeadClass * klass)
           "and rvclassify decides only between presence classes. Applies to "
           "streams created after the change", RV_MOTION_MIN_CALIBRATION_NS,
           RV_MOTION_MAX_CALIBRATION_NS, DEFAULT_MOTION_CALIBRATION,
-          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-          GST_PARAM_MUTABLE_PLAYING));
-  g_object_class_install_property (gobject_class, PROP_STATS,
-      g_param_spec_boxed ("stats", "Statistics",
-          "streams (active), streams-created/-expired/-evicted/-refused, "
-          "frames (steps run), resets-reboot, resets-gap, resets-channel "
-          "(raw CSI on a new channel or frequency), skipped-reordered "
-          "and skipped-duplicate (late or repeated packets: no step), "
-          "skipped-features (frame unusable), "
-          "skipped-refused (table full), passed-through (other packets), "
-          "motion-changes (rvmotion messages), motion-errors (frames the "
-          "motion detector rejected), csi-stream-bytes and state-stream-bytes (memory per stream)",
-          GST_TYPE_STRUCTURE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+          GST_RV_PARAM_PLAYING));
+  gst_rv_props_install_stats (gobject_class, PROP_STATS,
+      "streams (active), streams-created/-expired/-evicted/-refused, "
+      "frames (steps run), resets-reboot, resets-gap, resets-channel "
+      "(raw CSI on a new channel or frequency), skipped-reordered "
+      "and skipped-duplicate (late or repeated packets: no step), "
+      "skipped-features (frame unusable), "
+      "skipped-refused (table full), passed-through (other packets), "
+      "motion-changes (rvmotion messages), motion-errors (frames the "
+      "motion detector rejected), csi-stream-bytes and state-stream-bytes (memory per stream)",
+      make_stats);
 
   gst_element_class_add_static_pad_template (element_class,
       &gst_rv_csi_sink_template);
@@ -862,12 +764,5 @@ gst_rv_temporal_head_class_init (GstRvTemporalHeadClass * klass)
 static void
 gst_rv_temporal_head_init (GstRvTemporalHead * self)
 {
-  gst_rv_streams_props_init (&self->stream_props);
-  self->cache_frames = DEFAULT_CACHE_FRAMES;
-  self->kv_precision = DEFAULT_KV_PRECISION;
-  self->reset_on_reboot = DEFAULT_RESET_ON_REBOOT;
-  self->reset_gap = DEFAULT_RESET_GAP;
-  self->policy = DEFAULT_POLICY;
-  self->motion_sensitivity = DEFAULT_MOTION_SENSITIVITY;
-  self->motion_calibration = DEFAULT_MOTION_CALIBRATION;
+  gst_rv_props_init (G_OBJECT (self));
 }

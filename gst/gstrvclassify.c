@@ -27,6 +27,7 @@
  * following generate_output calls.
  */
 #include "gstrvclassify.h"
+#include "gstrvcounters.h"
 #include "gstrvcsimeta.h"
 #include "gstrvdecision.h"
 #include "gstrvmessage.h"
@@ -113,6 +114,24 @@ typedef struct
   guint64 last_step;            /* embedding step of the previous frame */
 } GstRvClsStream;
 
+/* The counters of the stats structure, in its field order. */
+typedef enum
+{
+  CLS_CLASSIFIED,
+  CLS_CHANGES,
+  CLS_PACKETS,
+  CLS_UNMATCHED,
+  CLS_RESTARTS,
+  CLS_OFFLINE,
+  CLS_GATED,
+  CLS_N_COUNTERS
+} GstRvClsCounter;
+
+static const gchar *const cls_counter_names[CLS_N_COUNTERS] = {
+  "classified", "decision-changes", "packets", "unmatched", "stream-restarts",
+  "streams-offline", "motion-gated",
+};
+
 struct _GstRvClassify
 {
   GstBaseTransform parent;
@@ -136,7 +155,7 @@ struct _GstRvClassify
   gboolean warned_mismatch;
   gchar *mismatch_detail;       /* warning to post once unlocked */
 
-  guint64 classified, changes, packets, unmatched, restarts, offline, gated;
+  guint64 count[CLS_N_COUNTERS];
 };
 
 #define GST_TYPE_RV_EMIT_PACKETS (gst_rv_emit_packets_get_type ())
@@ -179,19 +198,15 @@ static GstStructure *
 make_stats (GObject * object)
 {
   GstRvClassify *self = GST_RV_CLASSIFY (object);
-
-  return gst_structure_new ("rvclassify-stats",
+  GstStructure *s = gst_structure_new ("rvclassify-stats",
       "streams", G_TYPE_UINT, self->streams.map ?
       g_hash_table_size (self->streams.map) : 0,
       "streams-refused", G_TYPE_UINT64, self->streams.refused,
-      "streams-expired", G_TYPE_UINT64, self->streams.expired,
-      "classified", G_TYPE_UINT64, self->classified,
-      "decision-changes", G_TYPE_UINT64, self->changes,
-      "packets", G_TYPE_UINT64, self->packets,
-      "unmatched", G_TYPE_UINT64, self->unmatched,
-      "stream-restarts", G_TYPE_UINT64, self->restarts,
-      "streams-offline", G_TYPE_UINT64, self->offline,
-      "motion-gated", G_TYPE_UINT64, self->gated, NULL);
+      "streams-expired", G_TYPE_UINT64, self->streams.expired, NULL);
+
+  gst_rv_structure_set_counters (s, cls_counter_names, self->count,
+      CLS_N_COUNTERS);
+  return s;
 }
 
 static void
@@ -299,8 +314,7 @@ gst_rv_classify_start (GstBaseTransform * trans)
   }
   gst_rv_streams_init (&self->streams, max_streams, GST_RV_STREAMS_REFUSE,
       cls_stream_free);
-  self->classified = self->changes = self->packets = self->unmatched = 0;
-  self->restarts = self->offline = self->gated = 0;
+  memset (self->count, 0, sizeof self->count);
   self->warned_mismatch = FALSE;
   return TRUE;
 }
@@ -372,8 +386,8 @@ node_offline (GstRvClassify * self, guint node, GstClockTime stream_time)
   GstRvOffline o = { self, G_QUEUE_INIT, stream_time };
 
   GST_OBJECT_LOCK (self);
-  self->offline += gst_rv_streams_remove_node (&self->streams, node,
-      offline_message, &o);
+  self->count[CLS_OFFLINE] += gst_rv_streams_remove_node (&self->streams,
+      node, offline_message, &o);
   GST_OBJECT_UNLOCK (self);
   while (!g_queue_is_empty (&o.msgs))
     gst_element_post_message (GST_ELEMENT (self), g_queue_pop_head (&o.msgs));
@@ -486,14 +500,14 @@ check_restart (GstRvClassify * self, GstRvClsStream * s,
   s->last_step = em->step;
   if (!restarted)
     return;
-  self->restarts++;
+  self->count[CLS_RESTARTS]++;
   if (s->dec.decision >= 0) {
     GstClockTime st = gst_rv_buffer_stream_time
         (&GST_BASE_TRANSFORM (self)->segment, buf);
     g_queue_push_tail (msgs, no_decision_message (self, em->node_id,
             em->antenna, LABEL_UNKNOWN, decision_label (s),
             restart_reason (pm), running, st, pm));
-    self->changes++;
+    self->count[CLS_CHANGES]++;
   }
   gst_rv_decision_reset (&s->dec);
 }
@@ -515,7 +529,7 @@ classify_one (GstRvClassify * self, GstBuffer * buf, GstRvEmbeddingMeta * em,
   GstRvGate gate;
 
   if (!h) {
-    self->unmatched++;
+    self->count[CLS_UNMATCHED]++;
     if (!self->warned_mismatch) {
       self->warned_mismatch = TRUE;
       self->mismatch_detail = g_strdup_printf ("embedding of %u dims from "
@@ -552,11 +566,11 @@ classify_one (GstRvClassify * self, GstBuffer * buf, GstRvEmbeddingMeta * em,
           em->node_id, em->antenna)) : GST_RV_GATE_NONE;
   changed = gst_rv_decision_update (&s->dec, &self->decide, p, h->kinds, gate,
       running, &prev);
-  self->classified++;
+  self->count[CLS_CLASSIFIED]++;
   if (gate == GST_RV_GATE_PRESENCE)
-    self->gated++;
+    self->count[CLS_GATED]++;
   if (changed)
-    self->changes++;
+    self->count[CLS_CHANGES]++;
 
   cm = gst_rv_classification_meta_add (buf, h->n_classes, h->quarks);
   memcpy (cm->confidence_levels, s->dec.levels,
@@ -584,7 +598,7 @@ classify_one (GstRvClassify * self, GstBuffer * buf, GstRvEmbeddingMeta * em,
     if (pkt) {
       g_queue_push_tail (&self->pending, pkt);
       s->last_packet = running;
-      self->packets++;
+      self->count[CLS_PACKETS]++;
     }
   }
 }

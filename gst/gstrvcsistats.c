@@ -1,5 +1,6 @@
 /* gstrvcsistats.c — packet admission (kernel decode + filters) and counters. */
 #include "gstrvcsistats.h"
+#include "gstrvcounters.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -57,11 +58,8 @@ gst_rv_csi_drop_reason_name (guint status)
 void
 gst_rv_csi_stats_clear (GstRvCsiStats * s)
 {
-  s->received = s->accepted = s->bytes = 0;
+  memset (s->count, 0, sizeof s->count);
   memset (s->dropped_status, 0, sizeof s->dropped_status);
-  s->dropped_node = s->dropped_kind = s->dropped_oversize = 0;
-  s->dropped_source = s->dropped_rate = 0;
-  s->mesh_no_node = 0;
   memset (s->kinds, 0, sizeof s->kinds);
   s->snap_time = GST_CLOCK_TIME_NONE;
   memset (s->nodes, 0, sizeof s->nodes);
@@ -387,7 +385,7 @@ gst_rv_csi_stats_admit_from (GstRvCsiStats * s, const rv_net_addr * src,
   guint node, kind;
   gboolean no_node = FALSE;
 
-  s->received++;
+  s->count[GST_RV_CSI_RECEIVED]++;
   st = rv_pkt_decode (data, len, &pkt);
   if (st != RV_OK) {
     s->dropped_status[(guint) st < GST_RV_CSI_N_STATUS ? (guint) st : 0]++;
@@ -405,24 +403,24 @@ gst_rv_csi_stats_admit_from (GstRvCsiStats * s, const rv_net_addr * src,
     node = no_node ? 0 : (guint) n;
   }
   if (!(s->kind_mask & (1u << kind))) {
-    s->dropped_kind++;
+    s->count[GST_RV_CSI_DROPPED_KIND]++;
     return FALSE;
   }
   if (s->node_filter && (no_node ||
           !(s->node_allow[node / 8] & (1u << (node % 8))))) {
-    s->dropped_node++;
+    s->count[GST_RV_CSI_DROPPED_NODE]++;
     return FALSE;
   }
   info->node_id = (guint8) node;
   info->kind = (guint8) kind;
   info->seq = rv_pkt_seq (&pkt);
-  s->accepted++;
-  s->bytes += len;
+  s->count[GST_RV_CSI_ACCEPTED]++;
+  s->count[GST_RV_CSI_BYTES] += len;
   s->kinds[kind]++;
   if (no_node) {
     info->flags = GST_RV_CSI_PACKET_FLAG_NO_NODE;
     info->seq_gap = 0;
-    s->mesh_no_node++;
+    s->count[GST_RV_CSI_MESH_NO_NODE]++;
     return TRUE;
   }
   track_seq (s, info, now);
@@ -476,26 +474,33 @@ gst_rv_csi_stats_snapshot (GstRvCsiStats * s, GstClockTime now)
   s->snap_time = now;
 }
 
+static const gchar *const counter_names[GST_RV_CSI_N_COUNTERS] = {
+  "received", "accepted", "bytes", "dropped-oversize", "mesh-no-node",
+  "dropped-node-filter", "dropped-kind-filter", "dropped-source-filter",
+  "dropped-rate-limit",
+};
+
 GstStructure *
 gst_rv_csi_stats_to_structure (const GstRvCsiStats * s, const gchar * name)
 {
   GstStructure *st = gst_structure_new_empty (name);
-  guint64 dropped = s->dropped_node + s->dropped_kind + s->dropped_oversize +
-      s->dropped_source + s->dropped_rate;
+  guint64 dropped = 0;
   guint64 other = 0;
   GValue nodes = G_VALUE_INIT;
 
+  /* every dropped-* counter (mesh-no-node packets are accepted) */
+  for (guint i = GST_RV_CSI_DROPPED_OVERSIZE; i < GST_RV_CSI_N_COUNTERS; i++)
+    if (i != GST_RV_CSI_MESH_NO_NODE)
+      dropped += s->count[i];
   for (guint i = 0; i < GST_RV_CSI_N_STATUS; i++)
     dropped += s->dropped_status[i];
   for (guint i = 0; i < GST_RV_CSI_N_STATUS; i++)
     if (g_strcmp0 (gst_rv_csi_drop_reason_name (i), "other") == 0)
       other += s->dropped_status[i];
 
-  gst_structure_set (st,
-      "received", G_TYPE_UINT64, s->received,
-      "accepted", G_TYPE_UINT64, s->accepted,
-      "bytes", G_TYPE_UINT64, s->bytes,
-      "dropped", G_TYPE_UINT64, dropped, NULL);
+  gst_rv_structure_set_counters (st, counter_names, s->count,
+      GST_RV_CSI_DROPPED_OVERSIZE);
+  gst_structure_set (st, "dropped", G_TYPE_UINT64, dropped, NULL);
   for (guint i = 0; i < G_N_ELEMENTS (listed_reasons); i++) {
     gchar *f = g_strdup_printf ("dropped-%s",
         gst_rv_csi_drop_reason_name (listed_reasons[i]));
@@ -512,14 +517,11 @@ gst_rv_csi_stats_to_structure (const GstRvCsiStats * s, const gchar * name)
     gst_structure_set (st, f, G_TYPE_UINT64, s->dropped_status[i], NULL);
     g_free (f);
   }
-  gst_structure_set (st,
-      "dropped-other", G_TYPE_UINT64, other,
-      "dropped-oversize", G_TYPE_UINT64, s->dropped_oversize,
-      "mesh-no-node", G_TYPE_UINT64, s->mesh_no_node,
-      "dropped-node-filter", G_TYPE_UINT64, s->dropped_node,
-      "dropped-kind-filter", G_TYPE_UINT64, s->dropped_kind,
-      "dropped-source-filter", G_TYPE_UINT64, s->dropped_source,
-      "dropped-rate-limit", G_TYPE_UINT64, s->dropped_rate, NULL);
+  gst_structure_set (st, "dropped-other", G_TYPE_UINT64, other, NULL);
+  gst_rv_structure_set_counters (st,
+      counter_names + GST_RV_CSI_DROPPED_OVERSIZE,
+      s->count + GST_RV_CSI_DROPPED_OVERSIZE,
+      GST_RV_CSI_N_COUNTERS - GST_RV_CSI_DROPPED_OVERSIZE);
   for (guint k = 1; k < GST_RV_CSI_KIND_COUNT; k++) {
     gchar *f = g_strdup_printf ("kind-%s", gst_rv_csi_packet_kind_nick (k));
     gst_structure_set (st, f, G_TYPE_UINT64, s->kinds[k], NULL);

@@ -63,6 +63,22 @@ typedef struct {
 /* Room gst_rv_csi_stats_presence() may need: every node back and offline. */
 #define GST_RV_NODE_CHANGES_MAX (2 * GST_RV_CSI_N_NODES)
 
+/* GstRvCsiStats.count: the stats structure's plain counters, in its field
+ * order ("dropped" and the dropped-<reason> fields stand between BYTES and
+ * DROPPED_OVERSIZE). */
+typedef enum {
+  GST_RV_CSI_RECEIVED,          /* datagrams / buffers seen */
+  GST_RV_CSI_ACCEPTED,
+  GST_RV_CSI_BYTES,
+  GST_RV_CSI_DROPPED_OVERSIZE,  /* datagram larger than the receive slot */
+  GST_RV_CSI_MESH_NO_NODE,      /* mesh packets no node could be found for */
+  GST_RV_CSI_DROPPED_NODE,      /* valid, but node not in the allowlist */
+  GST_RV_CSI_DROPPED_KIND,      /* valid, but kind filtered out */
+  GST_RV_CSI_DROPPED_SOURCE,    /* source address not in allowed-sources */
+  GST_RV_CSI_DROPPED_RATE,      /* over source-rate-limit */
+  GST_RV_CSI_N_COUNTERS
+} GstRvCsiCounter;
+
 typedef struct {
   /* admission */
   guint8 node_allow[GST_RV_CSI_N_NODES / 8];
@@ -70,16 +86,8 @@ typedef struct {
   guint32 kind_mask;       /* bit k set: GstRvCsiPacketKind k accepted */
 
   /* counters */
-  guint64 received;        /* datagrams / buffers seen */
-  guint64 accepted;
-  guint64 bytes;
+  guint64 count[GST_RV_CSI_N_COUNTERS];       /* GstRvCsiCounter */
   guint64 dropped_status[GST_RV_CSI_N_STATUS];  /* by kernel rv_status */
-  guint64 dropped_node;    /* valid, but node not in the allowlist */
-  guint64 dropped_kind;    /* valid, but kind filtered out */
-  guint64 dropped_oversize;  /* datagram larger than the receive slot */
-  guint64 dropped_source;  /* source address not in allowed-sources */
-  guint64 dropped_rate;    /* over source-rate-limit */
-  guint64 mesh_no_node;    /* mesh packets no node could be found for */
   guint64 kinds[GST_RV_CSI_KIND_COUNT];
   GstClockTime snap_time;
   GstRvCsiNodeStats nodes[GST_RV_CSI_N_NODES];

@@ -351,14 +351,14 @@ gst_rv_packet_filter_admit_source (GstRvPacketFilter * f,
 
   g_mutex_lock (&f->lock);
   if (f->n_cidrs && !rv_net_cidr_list_match (f->cidrs, f->n_cidrs, src)) {
-    f->stats.received++;
-    f->stats.dropped_source++;
+    f->stats.count[GST_RV_CSI_RECEIVED]++;
+    f->stats.count[GST_RV_CSI_DROPPED_SOURCE]++;
     ok = FALSE;
   } else if (f->rate_limit && GST_CLOCK_TIME_IS_VALID (arrival) &&
       ensure_ratelimit (f) &&
       !rv_ratelimit_allow (f->rl, src, arrival / GST_USECOND)) {
-    f->stats.received++;
-    f->stats.dropped_rate++;
+    f->stats.count[GST_RV_CSI_RECEIVED]++;
+    f->stats.count[GST_RV_CSI_DROPPED_RATE]++;
     ok = FALSE;
   }
   g_mutex_unlock (&f->lock);
@@ -389,7 +389,7 @@ void
 gst_rv_packet_filter_reject (GstRvPacketFilter * f, guint status)
 {
   g_mutex_lock (&f->lock);
-  f->stats.received++;
+  f->stats.count[GST_RV_CSI_RECEIVED]++;
   f->stats.dropped_status[status < GST_RV_CSI_N_STATUS ? status : 0]++;
   g_mutex_unlock (&f->lock);
 }
@@ -398,8 +398,8 @@ void
 gst_rv_packet_filter_reject_oversize (GstRvPacketFilter * f)
 {
   g_mutex_lock (&f->lock);
-  f->stats.received++;
-  f->stats.dropped_oversize++;
+  f->stats.count[GST_RV_CSI_RECEIVED]++;
+  f->stats.count[GST_RV_CSI_DROPPED_OVERSIZE]++;
   g_mutex_unlock (&f->lock);
 }
 

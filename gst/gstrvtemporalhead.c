@@ -20,6 +20,7 @@
  * newer ones.
  */
 #include "gstrvtemporalhead.h"
+#include "gstrvcounters.h"
 #include "gstrvcsimeta.h"
 #include "gstrvdecision.h"
 #include "gstrvmessage.h"
@@ -89,6 +90,31 @@ typedef struct
   guint n_subcarriers;
 } GstRvHeadWarning;
 
+/* The counters of the stats structure, in its field order. */
+typedef enum
+{
+  HEAD_FRAMES,
+  HEAD_RESETS_REBOOT,
+  HEAD_RESETS_GAP,
+  HEAD_RESETS_CHANNEL,
+  HEAD_SKIPPED_REORDERED,
+  HEAD_SKIPPED_DUPLICATE,
+  HEAD_SKIPPED_FEATURES,
+  HEAD_SKIPPED_SUBCARRIERS,
+  HEAD_SKIPPED_REFUSED,
+  HEAD_PASSED,
+  HEAD_MOTION_CHANGES,
+  HEAD_MOTION_ERRORS,
+  HEAD_N_COUNTERS
+} GstRvHeadCounter;
+
+static const gchar *const head_counter_names[HEAD_N_COUNTERS] = {
+  "frames", "resets-reboot", "resets-gap", "resets-channel",
+  "skipped-reordered", "skipped-duplicate", "skipped-features",
+  "skipped-subcarriers", "skipped-refused", "passed-through",
+  "motion-changes", "motion-errors",
+};
+
 struct _GstRvTemporalHead
 {
   GstBaseTransform parent;
@@ -115,10 +141,7 @@ struct _GstRvTemporalHead
   gfloat *emb;
   gsize csi_stream_bytes, state_stream_bytes;
 
-  guint64 resets_channel;
-  guint64 frames, resets_reboot, resets_gap, skipped_reordered,
-      skipped_duplicate, skipped_features, skipped_subcarriers,
-      skipped_refused, passed, motion_changes, motion_errors;
+  guint64 count[HEAD_N_COUNTERS];
   GstRvHeadWarning warn[RV_CSI_MAX_ANTENNAS];
   guint n_warn;
 };
@@ -163,29 +186,21 @@ static GstStructure *
 make_stats (GObject * object)
 {
   GstRvTemporalHead *self = GST_RV_TEMPORAL_HEAD (object);
-
-  return gst_structure_new ("rvtemporalhead-stats",
+  GstStructure *s = gst_structure_new ("rvtemporalhead-stats",
       "streams", G_TYPE_UINT, self->streams.map ?
       g_hash_table_size (self->streams.map) : 0,
       "streams-created", G_TYPE_UINT64, self->streams.created,
       "streams-expired", G_TYPE_UINT64, self->streams.expired,
       "streams-evicted", G_TYPE_UINT64, self->streams.evicted,
-      "streams-refused", G_TYPE_UINT64, self->streams.refused,
-      "frames", G_TYPE_UINT64, self->frames,
-      "resets-reboot", G_TYPE_UINT64, self->resets_reboot,
-      "resets-gap", G_TYPE_UINT64, self->resets_gap,
-      "resets-channel", G_TYPE_UINT64, self->resets_channel,
-      "skipped-reordered", G_TYPE_UINT64, self->skipped_reordered,
-      "skipped-duplicate", G_TYPE_UINT64, self->skipped_duplicate,
-      "skipped-features", G_TYPE_UINT64, self->skipped_features,
-      "skipped-subcarriers", G_TYPE_UINT64, self->skipped_subcarriers,
-      "skipped-refused", G_TYPE_UINT64, self->skipped_refused,
-      "passed-through", G_TYPE_UINT64, self->passed,
-      "motion-changes", G_TYPE_UINT64, self->motion_changes,
-      "motion-errors", G_TYPE_UINT64, self->motion_errors,
+      "streams-refused", G_TYPE_UINT64, self->streams.refused, NULL);
+
+  gst_rv_structure_set_counters (s, head_counter_names, self->count,
+      HEAD_N_COUNTERS);
+  gst_structure_set (s,
       "csi-stream-bytes", G_TYPE_UINT64, (guint64) self->csi_stream_bytes,
       "state-stream-bytes", G_TYPE_UINT64, (guint64) self->state_stream_bytes,
       NULL);
+  return s;
 }
 
 /* A model that declares its input (.rvne INPT) must have been trained on
@@ -291,12 +306,7 @@ gst_rv_temporal_head_start (GstBaseTransform * trans)
   self->emb = g_new0 (gfloat, d);
   gst_rv_streams_init (&self->streams, max_streams, self->policy,
       head_stream_free);
-  self->frames = self->resets_reboot = self->resets_gap = 0;
-  self->resets_channel = 0;
-  self->skipped_reordered = self->skipped_duplicate = 0;
-  self->skipped_features = self->skipped_refused = 0;
-  self->skipped_subcarriers = 0;
-  self->passed = self->motion_changes = self->motion_errors = 0;
+  memset (self->count, 0, sizeof self->count);
   GST_INFO_OBJECT (self, "models: %s (%u-dim embedding), %s; %" G_GSIZE_FORMAT
       " bytes per CSI stream", self->csi_model->origin,
       rv_model_d_model (self->csi_model->model), self->state_model->origin,
@@ -459,7 +469,7 @@ motion_step (GstRvTemporalHead * self, GstRvHeadStream * s, GstBuffer * buf,
     if (st != RV_OK) {
       GST_LOG_OBJECT (self, "node %u antenna %u: no motion state: %s", node,
           antenna, rv_status_str (st));
-      self->motion_errors++;
+      self->count[HEAD_MOTION_ERRORS]++;
     } else {
       s->motion_out = out;
       s->have_motion = TRUE;
@@ -477,7 +487,7 @@ motion_step (GstRvTemporalHead * self, GstRvHeadStream * s, GstBuffer * buf,
   mm->score = s->motion_out.score;
   mm->threshold = s->motion_out.threshold;
   if (mm->changed) {
-    self->motion_changes++;
+    self->count[HEAD_MOTION_CHANGES]++;
     g_queue_push_tail (msgs, motion_message (self, mm, buf, pm));
   }
 }
@@ -497,34 +507,34 @@ step_stream (GstRvTemporalHead * self, GstBuffer * buf, const rv_pkt * pkt,
   guint d;
 
   if (!s) {
-    self->skipped_refused++;
+    self->count[HEAD_SKIPPED_REFUSED]++;
     return FALSE;
   }
   if (pm && (pm->flags & GST_RV_CSI_PACKET_FLAG_SEQ_RESET)) {
     if (self->reset_on_reboot) {
       reset_stream (s);
-      self->resets_reboot++;
+      self->count[HEAD_RESETS_REBOOT]++;
     }
   } else if (pm && (pm->flags & GST_RV_CSI_PACKET_FLAG_SEQ_BACKWARD)) {
     if (!is_state)
       motion_step (self, s, buf, pkt, node, antenna, FALSE, pm, now, msgs);
-    self->skipped_reordered++;
+    self->count[HEAD_SKIPPED_REORDERED]++;
     return FALSE;
   } else if (pm && (pm->flags & GST_RV_CSI_PACKET_FLAG_DUPLICATE)) {
     if (!is_state)
       motion_step (self, s, buf, pkt, node, antenna, FALSE, pm, now, msgs);
-    self->skipped_duplicate++;
+    self->count[HEAD_SKIPPED_DUPLICATE]++;
     return FALSE;
   } else if (pm && self->reset_gap && pm->seq_gap > self->reset_gap) {
     reset_stream (s);
-    self->resets_gap++;
+    self->count[HEAD_RESETS_GAP]++;
   }
   /* CSI from another channel is another channel: the features and the
    * context of the old one do not carry over (the stream identity does). */
   if (!is_state) {
     if (s->freq_mhz && s->freq_mhz != pkt->u.csi.freq_mhz) {
       reset_stream (s);
-      self->resets_channel++;
+      self->count[HEAD_RESETS_CHANNEL]++;
     }
     s->freq_mhz = pkt->u.csi.freq_mhz;
   }
@@ -534,7 +544,7 @@ step_stream (GstRvTemporalHead * self, GstBuffer * buf, const rv_pkt * pkt,
   st = is_state ? rv_state_feat_from_packet (&pkt->u.state, self->x) :
       rv_csi_feat_extract_ex (&s->feat, &pkt->u.csi, antenna, self->x, NULL);
   if (st == RV_ERR_SUBCARRIERS) {
-    self->skipped_subcarriers++;
+    self->count[HEAD_SKIPPED_SUBCARRIERS]++;
     if (!s->warned_subcarriers && self->n_warn < G_N_ELEMENTS (self->warn)) {
       s->warned_subcarriers = TRUE;
       self->warn[self->n_warn++] = (GstRvHeadWarning) {
@@ -545,7 +555,7 @@ step_stream (GstRvTemporalHead * self, GstBuffer * buf, const rv_pkt * pkt,
   if (st != RV_OK) {
     GST_LOG_OBJECT (self, "node %u: no features: %s", node,
         rv_status_str (st));
-    self->skipped_features++;
+    self->count[HEAD_SKIPPED_FEATURES]++;
     return FALSE;
   }
   st = rv_model_step (lm->model, s->ms, self->x, self->emb, self->ws,
@@ -553,7 +563,7 @@ step_stream (GstRvTemporalHead * self, GstBuffer * buf, const rv_pkt * pkt,
   if (st != RV_OK) {
     GST_LOG_OBJECT (self, "node %u: step failed: %s", node,
         rv_status_str (st));
-    self->skipped_features++;
+    self->count[HEAD_SKIPPED_FEATURES]++;
     return FALSE;
   }
   d = rv_model_d_model (lm->model);
@@ -565,7 +575,7 @@ step_stream (GstRvTemporalHead * self, GstBuffer * buf, const rv_pkt * pkt,
   em->step = rv_model_stream_pos (s->ms);
   em->model_id = lm->id;
   memcpy (em->data, self->emb, d * sizeof (gfloat));
-  self->frames++;
+  self->count[HEAD_FRAMES]++;
   return TRUE;
 }
 
@@ -585,7 +595,7 @@ gst_rv_temporal_head_transform_ip (GstBaseTransform * trans, GstBuffer * buf)
   if (pm && pm->kind != GST_RV_CSI_KIND_CSI_RAW &&
       pm->kind != GST_RV_CSI_KIND_FEATURE_STATE) {
     GST_OBJECT_LOCK (self);
-    self->passed++;
+    self->count[HEAD_PASSED]++;
     GST_OBJECT_UNLOCK (self);
     return GST_FLOW_OK;
   }
@@ -595,7 +605,7 @@ gst_rv_temporal_head_transform_ip (GstBaseTransform * trans, GstBuffer * buf)
       (pkt.kind != RV_PKT_CSI_RAW && pkt.kind != RV_PKT_FEATURE_STATE)) {
     gst_buffer_unmap (buf, &map);
     GST_OBJECT_LOCK (self);
-    self->passed++;
+    self->count[HEAD_PASSED]++;
     GST_OBJECT_UNLOCK (self);
     return GST_FLOW_OK;
   }

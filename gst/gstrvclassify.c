@@ -171,11 +171,7 @@ gst_rv_emit_packets_get_type (void)
           "are dropped)", "only"},
     {0, NULL, NULL}
   };
-  if (g_once_init_enter (&type)) {
-    GType t = g_enum_register_static ("GstRvEmitPackets", values);
-    g_once_init_leave (&type, t);
-  }
-  return type;
+  return gst_rv_props_enum_type (&type, "GstRvEmitPackets", values);
 }
 
 #define gst_rv_classify_parent_class parent_class

@@ -201,3 +201,12 @@ gst_rv_props_finalize (GObject * object)
   }
   g_free (specs);
 }
+
+GType
+gst_rv_props_enum_type (GType * type, const gchar * name,
+    const GEnumValue * values)
+{
+  if (g_once_init_enter (type))
+    g_once_init_leave (type, g_enum_register_static (name, values));
+  return *type;
+}

@@ -58,6 +58,11 @@ void gst_rv_props_set_property (GObject * object, guint prop_id,
 void gst_rv_props_get_property (GObject * object, guint prop_id,
     GValue * value, GParamSpec * pspec);
 
+/* The GType of an enum property's values, registered as `name` on the first
+ * call (thread-safe); `type` is the caller's static storage. */
+GType gst_rv_props_enum_type (GType * type, const gchar * name,
+    const GEnumValue * values);
+
 /* From instance_init: every field property takes its spec's default. */
 void gst_rv_props_init (GObject * object);
 /* From finalize: frees the string fields. */

@@ -16,6 +16,7 @@
 #include "gstrvmotiongate.h"
 #include "gstrvnodeevent.h"
 #include "gstrvpads.h"
+#include "gstrvprops.h"
 #include "gstrvroomspec.h"
 
 #include <string.h>
@@ -349,79 +350,10 @@ static void
 gst_rv_room_set_property (GObject * object, guint prop_id,
     const GValue * value, GParamSpec * pspec)
 {
-  GstRvRoom *self = GST_RV_ROOM (object);
-
-  if (prop_id == PROP_ROOMS) {
-    set_rooms (self, g_value_get_string (value));
-    return;
-  }
-  GST_OBJECT_LOCK (self);
-  switch (prop_id) {
-    case PROP_TOLERANCE:
-      self->cfg.tolerance_ns = g_value_get_uint64 (value);
-      break;
-    case PROP_MIN_LINK_WEIGHT:
-      self->cfg.min_weight = (float) g_value_get_double (value);
-      break;
-    case PROP_HOLD_TIME:
-      self->cfg.hold_ns = g_value_get_uint64 (value);
-      break;
-    case PROP_FALL_THRESHOLD:
-      self->cfg.fall_threshold = (float) g_value_get_double (value);
-      break;
-    case PROP_FALL_WINDOW:
-      self->cfg.fall_window_ns = g_value_get_uint64 (value);
-      break;
-    case PROP_FALL_CONFIRM:
-      self->cfg.fall_confirm_ns = g_value_get_uint64 (value);
-      break;
-    case PROP_FALL_CANCEL:
-      self->cfg.fall_cancel_ns = g_value_get_uint64 (value);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-      break;
-  }
-  GST_OBJECT_UNLOCK (self);
-}
-
-static void
-gst_rv_room_get_property (GObject * object, guint prop_id, GValue * value,
-    GParamSpec * pspec)
-{
-  GstRvRoom *self = GST_RV_ROOM (object);
-
-  GST_OBJECT_LOCK (self);
-  switch (prop_id) {
-    case PROP_ROOMS:
-      g_value_set_string (value, self->rooms_text);
-      break;
-    case PROP_TOLERANCE:
-      g_value_set_uint64 (value, self->cfg.tolerance_ns);
-      break;
-    case PROP_MIN_LINK_WEIGHT:
-      g_value_set_double (value, self->cfg.min_weight);
-      break;
-    case PROP_HOLD_TIME:
-      g_value_set_uint64 (value, self->cfg.hold_ns);
-      break;
-    case PROP_FALL_THRESHOLD:
-      g_value_set_double (value, self->cfg.fall_threshold);
-      break;
-    case PROP_FALL_WINDOW:
-      g_value_set_uint64 (value, self->cfg.fall_window_ns);
-      break;
-    case PROP_FALL_CONFIRM:
-      g_value_set_uint64 (value, self->cfg.fall_confirm_ns);
-      break;
-    case PROP_FALL_CANCEL:
-      g_value_set_uint64 (value, self->cfg.fall_cancel_ns);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-      break;
-  }
-  GST_OBJECT_UNLOCK (self);
+  if (prop_id == PROP_ROOMS)
+    set_rooms (GST_RV_ROOM (object), g_value_get_string (value));
+  else
+    gst_rv_props_set_property (object, prop_id, value, pspec);
 }
 
 static void
@@ -430,16 +362,14 @@ gst_rv_room_finalize (GObject * object)
   GstRvRoom *self = GST_RV_ROOM (object);
 
   free_rooms (self);
-  g_free (self->rooms_text);
   g_free (self->rooms_error);
+  gst_rv_props_finalize (object);
   G_OBJECT_CLASS (gst_rv_room_parent_class)->finalize (object);
 }
 
-#define TIME_PROP(id, name, nick, blurb, max, def)                       \
-  g_object_class_install_property (gobject_class, id,                   \
-      g_param_spec_uint64 (name, nick, blurb, 1, max, def,              \
-          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |                  \
-          GST_PARAM_MUTABLE_READY))
+#define TIME_PROP(id, field, name, nick, blurb, max, def) \
+  GST_RV_PROP_FIELD (gobject_class, id, GstRvRoom, cfg.field, \
+      g_param_spec_uint64 (name, nick, blurb, 1, max, def, GST_RV_PARAM_READY))
 
 static void
 gst_rv_room_class_init (GstRvRoomClass * klass)
@@ -449,48 +379,47 @@ gst_rv_room_class_init (GstRvRoomClass * klass)
   GstBaseTransformClass *trans_class = GST_BASE_TRANSFORM_CLASS (klass);
 
   gobject_class->set_property = gst_rv_room_set_property;
-  gobject_class->get_property = gst_rv_room_get_property;
+  gobject_class->get_property = gst_rv_props_get_property;
   gobject_class->finalize = gst_rv_room_finalize;
 
-  g_object_class_install_property (gobject_class, PROP_ROOMS,
+  GST_RV_PROP_FIELD (gobject_class, PROP_ROOMS, GstRvRoom, rooms_text,
       g_param_spec_string ("rooms", "Rooms",
           "Which nodes form which room: NAME=NODE,NODE;NAME=NODE (e.g. "
           "\"kitchen=1,2,3;hall=4\"). Names are letters, digits, '_' and "
           "'-'; a node is in one room; nodes of no room are ignored. Unset: "
           "every node in one room called \"room\"", DEFAULT_ROOMS,
-          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-          GST_PARAM_MUTABLE_READY));
-  TIME_PROP (PROP_TOLERANCE, "tolerance", "Alignment tolerance",
+          GST_RV_PARAM_READY));
+  TIME_PROP (PROP_TOLERANCE, tolerance_ns, "tolerance", "Alignment tolerance",
       "Stream time (ns) a link's newest frame may lag the room's newest "
       "frame and still count; covers the nodes' different latency and "
       "jitter (links are aligned by arrival, nodes have no common clock)",
       60 * GST_SECOND, DEFAULT_TOLERANCE);
-  g_object_class_install_property (gobject_class, PROP_MIN_LINK_WEIGHT,
+  GST_RV_PROP_FIELD (gobject_class, PROP_MIN_LINK_WEIGHT, GstRvRoom,
+      cfg.min_weight,
       g_param_spec_double ("min-link-weight", "Minimum link weight",
           "A link whose quality weight (certainty x agreement with the room "
           "x motion SNR x packet rate, measured online) is under this "
           "fraction of the best link's is left out of the room", 0.0, 0.99,
-          DEFAULT_MIN_LINK_WEIGHT, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS
-          | GST_PARAM_MUTABLE_READY));
-  TIME_PROP (PROP_HOLD_TIME, "hold-time", "Hold time",
+          DEFAULT_MIN_LINK_WEIGHT, GST_RV_PARAM_READY));
+  TIME_PROP (PROP_HOLD_TIME, hold_ns, "hold-time", "Hold time",
       "Stream time (ns) a new room label must lead before the room changes",
       60 * GST_SECOND, DEFAULT_HOLD_TIME);
-  g_object_class_install_property (gobject_class, PROP_FALL_THRESHOLD,
+  GST_RV_PROP_FIELD (gobject_class, PROP_FALL_THRESHOLD, GstRvRoom,
+      cfg.fall_threshold,
       g_param_spec_double ("fall-threshold", "Fall threshold",
           "Room fall probability (fused, before motion gating) that counts as "
           "an impact and starts a fall candidate", 0.01, 0.99,
-          DEFAULT_FALL_THRESHOLD, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS
-          | GST_PARAM_MUTABLE_READY));
-  TIME_PROP (PROP_FALL_WINDOW, "fall-window", "Fall window",
+          DEFAULT_FALL_THRESHOLD, GST_RV_PARAM_READY));
+  TIME_PROP (PROP_FALL_WINDOW, fall_window_ns, "fall-window", "Fall window",
       "Stream time (ns) after the impact within which the fall must be "
       "confirmed, or the candidate is dropped", 600 * GST_SECOND,
       DEFAULT_FALL_WINDOW);
-  TIME_PROP (PROP_FALL_CONFIRM, "fall-confirm", "Fall confirmation",
-      "Stream time (ns) the room must stay on lying (or fall) in a row to "
+  TIME_PROP (PROP_FALL_CONFIRM, fall_confirm_ns, "fall-confirm",
+      "Fall confirmation", "Stream time (ns) the room must stay on lying (or fall) in a row to "
       "confirm a fall and post rvfall; at most fall-window",
       600 * GST_SECOND, DEFAULT_FALL_CONFIRM);
-  TIME_PROP (PROP_FALL_CANCEL, "fall-cancel", "Fall cancel window",
-      "Stream time (ns) after an alarm during which getting up (stand_up or "
+  TIME_PROP (PROP_FALL_CANCEL, fall_cancel_ns, "fall-cancel",
+      "Fall cancel window", "Stream time (ns) after an alarm during which getting up (stand_up or "
       "walking) posts rvfall-cancel", 600 * GST_SECOND, DEFAULT_FALL_CANCEL);
 
   gst_element_class_add_static_pad_template (element_class,

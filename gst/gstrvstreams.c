@@ -14,11 +14,7 @@ gst_rv_streams_policy_get_type (void)
     {0, NULL, NULL}
   };
 
-  if (g_once_init_enter (&type)) {
-    GType t = g_enum_register_static ("GstRvStreamsPolicy", values);
-    g_once_init_leave (&type, t);
-  }
-  return type;
+  return gst_rv_props_enum_type (&type, "GstRvStreamsPolicy", values);
 }
 
 static void

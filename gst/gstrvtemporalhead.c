@@ -157,11 +157,7 @@ gst_rv_kv_precision_get_type (void)
         "fp16"},
     {0, NULL, NULL}
   };
-  if (g_once_init_enter (&type)) {
-    GType t = g_enum_register_static ("GstRvKvPrecision", values);
-    g_once_init_leave (&type, t);
-  }
-  return type;
+  return gst_rv_props_enum_type (&type, "GstRvKvPrecision", values);
 }
 
 #define gst_rv_temporal_head_parent_class parent_class

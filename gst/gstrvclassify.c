@@ -27,6 +27,7 @@
  * following generate_output calls.
  */
 #include "gstrvclassify.h"
+#include "gstrvelement.h"
 #include "gstrvcounters.h"
 #include "gstrvcsimeta.h"
 #include "gstrvdecision.h"
@@ -175,11 +176,8 @@ gst_rv_emit_packets_get_type (void)
 }
 
 #define gst_rv_classify_parent_class parent_class
-G_DEFINE_TYPE_WITH_CODE (GstRvClassify, gst_rv_classify,
-    GST_TYPE_BASE_TRANSFORM, GST_DEBUG_CATEGORY_INIT (gst_rv_classify_debug,
-        "rvclassify", 0, "temporal-head classification"));
-GST_ELEMENT_REGISTER_DEFINE (rvclassify, "rvclassify", GST_RANK_NONE,
-    GST_TYPE_RV_CLASSIFY);
+GST_RV_ELEMENT_DEFINE (GstRvClassify, gst_rv_classify,
+    GST_TYPE_BASE_TRANSFORM, rvclassify, "temporal-head classification");
 
 static void
 cls_stream_free (gpointer p)

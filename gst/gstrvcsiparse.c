@@ -14,6 +14,7 @@
  * sender checks: buffers carry no source address.
  */
 #include "gstrvcsiparse.h"
+#include "gstrvelement.h"
 #include "gstrvcsimeta.h"
 #include "gstrvpacketfilter.h"
 #include "gstrvpads.h"
@@ -29,11 +30,8 @@ struct _GstRvCsiParse
 };
 
 #define gst_rv_csi_parse_parent_class parent_class
-G_DEFINE_TYPE_WITH_CODE (GstRvCsiParse, gst_rv_csi_parse,
-    GST_TYPE_BASE_TRANSFORM, GST_DEBUG_CATEGORY_INIT (gst_rv_csi_parse_debug,
-        "rvcsiparse", 0, "ESP32 CSI packet parser"));
-GST_ELEMENT_REGISTER_DEFINE (rvcsiparse, "rvcsiparse", GST_RANK_NONE,
-    GST_TYPE_RV_CSI_PARSE);
+GST_RV_ELEMENT_DEFINE (GstRvCsiParse, gst_rv_csi_parse,
+    GST_TYPE_BASE_TRANSFORM, rvcsiparse, "ESP32 CSI packet parser");
 
 static void
 gst_rv_csi_parse_finalize (GObject * object)

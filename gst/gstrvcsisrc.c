@@ -18,6 +18,7 @@
 #define _GNU_SOURCE             /* recvmmsg */
 #endif
 #include "gstrvcsisrc.h"
+#include "gstrvelement.h"
 #include "gstrvcsimeta.h"
 #include "gstrvpacketfilter.h"
 #include "gstrvpads.h"
@@ -103,11 +104,8 @@ struct _GstRvCsiSrc
 };
 
 #define gst_rv_csi_src_parent_class parent_class
-G_DEFINE_TYPE_WITH_CODE (GstRvCsiSrc, gst_rv_csi_src, GST_TYPE_PUSH_SRC,
-    GST_DEBUG_CATEGORY_INIT (gst_rv_csi_src_debug, "rvcsisrc", 0,
-        "ESP32 CSI UDP source"));
-GST_ELEMENT_REGISTER_DEFINE (rvcsisrc, "rvcsisrc", GST_RANK_NONE,
-    GST_TYPE_RV_CSI_SRC);
+GST_RV_ELEMENT_DEFINE (GstRvCsiSrc, gst_rv_csi_src,
+    GST_TYPE_PUSH_SRC, rvcsisrc, "ESP32 CSI UDP source");
 
 static void gst_rv_csi_src_set_property (GObject * object, guint prop_id,
     const GValue * value, GParamSpec * pspec);

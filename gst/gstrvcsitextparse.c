@@ -20,6 +20,7 @@
  * sender checks: text lines carry no source address.
  */
 #include "gstrvcsitextparse.h"
+#include "gstrvelement.h"
 #include "gstrvcsimeta.h"
 #include "gstrvpacketfilter.h"
 #include "gstrvpads.h"
@@ -65,11 +66,8 @@ struct _GstRvCsiTextParse
 };
 
 #define gst_rv_csi_text_parse_parent_class parent_class
-G_DEFINE_TYPE_WITH_CODE (GstRvCsiTextParse, gst_rv_csi_text_parse,
-    GST_TYPE_ELEMENT, GST_DEBUG_CATEGORY_INIT (gst_rv_csi_text_parse_debug,
-        "rvcsitextparse", 0, "ESP32 CSI text log parser"));
-GST_ELEMENT_REGISTER_DEFINE (rvcsitextparse, "rvcsitextparse", GST_RANK_NONE,
-    GST_TYPE_RV_CSI_TEXT_PARSE);
+GST_RV_ELEMENT_DEFINE (GstRvCsiTextParse, gst_rv_csi_text_parse,
+    GST_TYPE_ELEMENT, rvcsitextparse, "ESP32 CSI text log parser");
 
 /* Largest frame: 2 * RV_CSI_MAX_SUBCARRIERS I/Q values of one antenna. */
 #define IQ_CAP (2u * RV_CSI_MAX_SUBCARRIERS)

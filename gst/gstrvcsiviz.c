@@ -16,6 +16,7 @@
  * render_lock orders the two producers; `lock` guards the state they share.
  */
 #include "gstrvcsiviz.h"
+#include "gstrvelement.h"
 #include "gstrvcsimeta.h"
 #include "gstrvnodeevent.h"
 #include "gstrvpads.h"
@@ -100,11 +101,8 @@ struct _GstRvCsiViz
 };
 
 #define gst_rv_csi_viz_parent_class parent_class
-G_DEFINE_TYPE_WITH_CODE (GstRvCsiViz, gst_rv_csi_viz, GST_TYPE_ELEMENT,
-    GST_DEBUG_CATEGORY_INIT (gst_rv_csi_viz_debug, "rvcsiviz", 0,
-        "rvcsi dashboard video"));
-GST_ELEMENT_REGISTER_DEFINE (rvcsiviz, "rvcsiviz", GST_RANK_NONE,
-    GST_TYPE_RV_CSI_VIZ);
+GST_RV_ELEMENT_DEFINE (GstRvCsiViz, gst_rv_csi_viz,
+    GST_TYPE_ELEMENT, rvcsiviz, "rvcsi dashboard video");
 
 /* ---- the frame grid (lock held) ---- */
 
@@ -199,13 +197,30 @@ fixate_src_caps (GstRvCsiViz * self)
   return gst_caps_fixate (caps);
 }
 
+/* Makes pool (may be NULL) the one frames are drawn into, and retires the
+ * previous one. */
+static void
+replace_pool (GstRvCsiViz * self, GstBufferPool * pool)
+{
+  GstBufferPool *old;
+
+  g_mutex_lock (&self->lock);
+  old = self->pool;
+  self->pool = pool;
+  g_mutex_unlock (&self->lock);
+  if (old) {
+    gst_buffer_pool_set_active (old, FALSE);
+    gst_object_unref (old);
+  }
+}
+
 /* The allocation query's pool (a sink's own buffers), else a video pool
  * of ours; drawing goes straight into them. */
 static gboolean
 decide_pool (GstRvCsiViz * self, GstCaps * caps, const GstVideoInfo * info)
 {
   GstQuery *q = gst_query_new_allocation (caps, TRUE);
-  GstBufferPool *pool = NULL, *old;
+  GstBufferPool *pool = NULL;
   GstStructure *config;
   guint size = info->size, min = 0, max = 0;
 
@@ -235,31 +250,10 @@ decide_pool (GstRvCsiViz * self, GstCaps * caps, const GstVideoInfo * info)
     gst_object_unref (pool);
     return FALSE;
   }
-  g_mutex_lock (&self->lock);
-  old = self->pool;
-  self->pool = pool;
-  g_mutex_unlock (&self->lock);
-  if (old) {
-    gst_buffer_pool_set_active (old, FALSE);
-    gst_object_unref (old);
-  }
+  replace_pool (self, pool);
   return TRUE;
 }
 
-static void
-clear_pool (GstRvCsiViz * self)
-{
-  GstBufferPool *old;
-
-  g_mutex_lock (&self->lock);
-  old = self->pool;
-  self->pool = NULL;
-  g_mutex_unlock (&self->lock);
-  if (old) {
-    gst_buffer_pool_set_active (old, FALSE);
-    gst_object_unref (old);
-  }
-}
 
 static GstFlowReturn
 ensure_negotiated (GstRvCsiViz * self)
@@ -874,7 +868,7 @@ gst_rv_csi_viz_change_state (GstElement * element, GstStateChange transition)
   if (transition == GST_STATE_CHANGE_PAUSED_TO_READY) {
     g_mutex_lock (&self->render_lock);
     g_clear_object (&self->pango);
-    clear_pool (self);
+    replace_pool (self, NULL);
     g_mutex_unlock (&self->render_lock);
     g_mutex_lock (&self->lock);
     clear_nodes (self);

@@ -10,6 +10,7 @@
  * Topics and payloads: docs/mqtt.md.
  */
 #include "gstrvmqttsink.h"
+#include "gstrvelement.h"
 
 #include <math.h>
 #include <string.h>
@@ -82,11 +83,8 @@ struct _GstRvMqttSink
 };
 
 #define gst_rv_mqtt_sink_parent_class parent_class
-G_DEFINE_TYPE_WITH_CODE (GstRvMqttSink, gst_rv_mqtt_sink, GST_TYPE_BASE_SINK,
-    GST_DEBUG_CATEGORY_INIT (gst_rv_mqtt_sink_debug, "rvmqttsink", 0,
-        "MQTT / Home Assistant publisher"));
-GST_ELEMENT_REGISTER_DEFINE (rvmqttsink, "rvmqttsink", GST_RANK_NONE,
-    GST_TYPE_RV_MQTT_SINK);
+GST_RV_ELEMENT_DEFINE (GstRvMqttSink, gst_rv_mqtt_sink,
+    GST_TYPE_BASE_SINK, rvmqttsink, "MQTT / Home Assistant publisher");
 
 /* ---- topics ---- */
 

@@ -11,6 +11,7 @@
  * its links out of its room at once; the event travels on downstream.
  */
 #include "gstrvroom.h"
+#include "gstrvelement.h"
 #include "gstrvcsimeta.h"
 #include "gstrvmessage.h"
 #include "gstrvmotiongate.h"
@@ -65,10 +66,8 @@ struct _GstRvRoom
   GQuark *labels;               /* the classes the rooms were made for */
 };
 
-G_DEFINE_TYPE (GstRvRoom, gst_rv_room, GST_TYPE_BASE_TRANSFORM);
-GST_ELEMENT_REGISTER_DEFINE_WITH_CODE (rvroom, "rvroom", GST_RANK_NONE,
-    GST_TYPE_RV_ROOM, GST_DEBUG_CATEGORY_INIT (gst_rv_room_debug, "rvroom", 0,
-        "RuView room fusion and fall events"));
+GST_RV_ELEMENT_DEFINE (GstRvRoom, gst_rv_room,
+    GST_TYPE_BASE_TRANSFORM, rvroom, "RuView room fusion and fall events");
 
 static void
 free_rooms (GstRvRoom * self)

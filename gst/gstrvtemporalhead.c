@@ -20,6 +20,7 @@
  * newer ones.
  */
 #include "gstrvtemporalhead.h"
+#include "gstrvelement.h"
 #include "gstrvcounters.h"
 #include "gstrvcsimeta.h"
 #include "gstrvdecision.h"
@@ -161,12 +162,9 @@ gst_rv_kv_precision_get_type (void)
 }
 
 #define gst_rv_temporal_head_parent_class parent_class
-G_DEFINE_TYPE_WITH_CODE (GstRvTemporalHead, gst_rv_temporal_head,
-    GST_TYPE_BASE_TRANSFORM,
-    GST_DEBUG_CATEGORY_INIT (gst_rv_temporal_head_debug, "rvtemporalhead", 0,
-        "streaming temporal-head backbone"));
-GST_ELEMENT_REGISTER_DEFINE (rvtemporalhead, "rvtemporalhead", GST_RANK_NONE,
-    GST_TYPE_RV_TEMPORAL_HEAD);
+GST_RV_ELEMENT_DEFINE (GstRvTemporalHead, gst_rv_temporal_head,
+    GST_TYPE_BASE_TRANSFORM, rvtemporalhead,
+    "streaming temporal-head backbone");
 
 static void
 head_stream_free (gpointer p)

@@ -85,12 +85,9 @@ static void
 push_presence (GstRvCsiParse * self, GstClockTime now, gboolean all)
 {
   GstBaseTransform *trans = GST_BASE_TRANSFORM (self);
-  GList *events = gst_rv_packet_filter_presence_events (self->filter, now,
-      all, to_running, trans);
 
-  for (GList * l = events; l; l = l->next)
-    gst_pad_push_event (trans->srcpad, l->data);
-  g_list_free (events);
+  gst_rv_packet_filter_push_presence (self->filter, trans->srcpad, now, all,
+      to_running, trans);
 }
 
 static GstFlowReturn

@@ -559,12 +559,8 @@ to_running (gpointer user_data, GstClockTime t)
 static void
 push_presence (GstRvCsiSrc * self, GstClockTime now)
 {
-  GList *events = gst_rv_packet_filter_presence_events (self->filter, now,
-      FALSE, to_running, self);
-
-  for (GList * l = events; l; l = l->next)
-    gst_pad_push_event (GST_BASE_SRC_PAD (self), l->data);
-  g_list_free (events);
+  gst_rv_packet_filter_push_presence (self->filter, GST_BASE_SRC_PAD (self),
+      now, FALSE, to_running, self);
 }
 
 /* Read up to n_slots datagrams without blocking. Returns the count, 0 when

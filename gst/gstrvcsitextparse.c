@@ -128,12 +128,8 @@ push_segment (GstRvCsiTextParse * self)
 static void
 push_presence (GstRvCsiTextParse * self, GstClockTime now, gboolean all)
 {
-  GList *events = gst_rv_packet_filter_presence_events (self->filter, now,
-      all, NULL, NULL);
-
-  for (GList * l = events; l; l = l->next)
-    gst_pad_push_event (self->srcpad, l->data);
-  g_list_free (events);
+  gst_rv_packet_filter_push_presence (self->filter, self->srcpad, now, all,
+      NULL, NULL);
 }
 
 static GstFlowReturn

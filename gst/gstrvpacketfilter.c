@@ -422,13 +422,12 @@ gst_rv_packet_filter_stats (GstRvPacketFilter * f)
   return s;
 }
 
-GList *
-gst_rv_packet_filter_presence_events (GstRvPacketFilter * f,
+void
+gst_rv_packet_filter_push_presence (GstRvPacketFilter * f, GstPad * pad,
     GstClockTime now, gboolean all, GstRvToRunning to_running,
     gpointer user_data)
 {
   GstRvNodeChange changes[GST_RV_NODE_CHANGES_MAX];
-  GList *events = NULL;
   guint n;
 
   g_mutex_lock (&f->lock);
@@ -440,8 +439,7 @@ gst_rv_packet_filter_presence_events (GstRvPacketFilter * f,
     GST_INFO_OBJECT (f->owner, "node %u %s at %" GST_TIME_FORMAT,
         changes[i].node, changes[i].online ? "back" : "offline",
         GST_TIME_ARGS (t));
-    events = g_list_prepend (events, gst_rv_node_event_new (changes[i].node,
+    gst_pad_push_event (pad, gst_rv_node_event_new (changes[i].node,
             changes[i].online, t));
   }
-  return g_list_reverse (events);
 }

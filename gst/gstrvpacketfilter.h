@@ -88,12 +88,12 @@ gboolean gst_rv_packet_filter_admit_from (GstRvPacketFilter * f,
 void gst_rv_packet_filter_reject (GstRvPacketFilter * f, guint status);
 void gst_rv_packet_filter_reject_oversize (GstRvPacketFilter * f);
 
-/* Node presence changes (gst_rv_csi_stats_presence) as a list of
- * rvcsi-node events (gstrvnodeevent.h), oldest first. `now` and the
- * changes' times are in the admission time domain; `to_running` maps them
- * to the events' stream-time (NULL: unchanged). */
+/* Pushes node presence changes (gst_rv_csi_stats_presence) on pad as
+ * rvcsi-node events (gstrvnodeevent.h), oldest first; call it unlocked.
+ * `now` and the changes' times are in the admission time domain;
+ * `to_running` maps them to the events' stream-time (NULL: unchanged). */
 typedef GstClockTime (*GstRvToRunning) (gpointer user_data, GstClockTime t);
-GList *gst_rv_packet_filter_presence_events (GstRvPacketFilter * f,
+void gst_rv_packet_filter_push_presence (GstRvPacketFilter * f, GstPad * pad,
     GstClockTime now, gboolean all, GstRvToRunning to_running,
     gpointer user_data);
 

@@ -53,7 +53,13 @@ gst_rv_props_install (GObjectClass * klass, guint prop_id, gsize offset,
 {
   GstRvPropField f = { offset, size, NULL };
 
-  g_return_if_fail (size == storage_size (pspec, size));
+  if (size != storage_size (pspec, size)) {
+    g_critical ("property %s: a field of %" G_GSIZE_FORMAT " bytes cannot "
+        "hold a %s", pspec->name, size,
+        g_type_name (G_PARAM_SPEC_VALUE_TYPE (pspec)));
+    g_param_spec_unref (g_param_spec_ref_sink (pspec));
+    return;
+  }
   install (klass, prop_id, pspec, f);
 }
 

@@ -34,7 +34,8 @@ G_BEGIN_DECLS
 
 /* Installs `pspec` as property `prop_id`, stored in the field of `size`
  * bytes at `offset` in the instance. The size must be the value type's
- * (checked here); a double spec may be stored in a gfloat. */
+ * (else a critical, and the property is not installed); a double spec may
+ * be stored in a gfloat. */
 void gst_rv_props_install (GObjectClass * klass, guint prop_id,
     gsize offset, gsize size, GParamSpec * pspec);
 

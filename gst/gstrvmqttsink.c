@@ -67,10 +67,10 @@ struct _GstRvMqttSink
   GstBaseSink parent;
 
   /* properties (object lock) */
-  gchar *host, *client_id, *username, *password;
-  gchar *tls_ca, *tls_cert, *tls_key;
+  GstRvMqttClientConfig conn;   /* connection properties as the client
+                                 * takes them (strings owned, through
+                                 * gst_rv_props; will_topic unused) */
   gchar *topic_prefix, *discovery_prefix, *site;
-  guint port, qos, keepalive, queue_size;
   GstClockTime score_interval, heartbeat_interval, discovery_expiry;
 
   /* running (streaming thread; client and counters also read by stats) */
@@ -133,7 +133,7 @@ publish_discovery (GstRvMqttSink * self, GstRvMqttNode * n, gboolean present)
   gchar *state = node_topic (self, n->node, "state");
   gchar *avail = node_topic (self, n->node, "availability");
   GstRvMqttDiscovery d = { self->run_site, n->node, state, avail,
-    self->host_topic, self->qos
+    self->host_topic, self->conn.qos
   };
   guint e;
 
@@ -355,7 +355,7 @@ static gboolean
 gst_rv_mqtt_sink_start (GstBaseSink * sink)
 {
   GstRvMqttSink *self = GST_RV_MQTT_SINK (sink);
-  GstRvMqttClientConfig cfg = { 0 };
+  GstRvMqttClientConfig cfg;
   GError *err = NULL;
   gboolean ok = TRUE;
 
@@ -371,17 +371,7 @@ gst_rv_mqtt_sink_start (GstBaseSink * sink)
     ok = FALSE;
   self->host_topic = g_strdup_printf ("%s/%s/availability", self->run_prefix,
       self->run_site);
-  cfg.host = self->host;
-  cfg.port = self->port;
-  cfg.client_id = self->client_id;
-  cfg.username = self->username;
-  cfg.password = self->password;
-  cfg.tls_ca = self->tls_ca;
-  cfg.tls_cert = self->tls_cert;
-  cfg.tls_key = self->tls_key;
-  cfg.qos = self->qos;
-  cfg.keepalive = self->keepalive;
-  cfg.queue_size = self->queue_size;
+  cfg = self->conn;
   cfg.will_topic = self->host_topic;
   if (ok)
     self->client = gst_rv_mqtt_client_new (GST_ELEMENT (self), &cfg, &err);
@@ -488,25 +478,25 @@ gst_rv_mqtt_sink_class_init (GstRvMqttSinkClass * klass)
   gobject_class->get_property = gst_rv_props_get_property;
   gobject_class->finalize = gst_rv_mqtt_sink_finalize;
 
-  STR_PROP (PROP_HOST, host, "host", "Host",
+  STR_PROP (PROP_HOST, conn.host, "host", "Host",
       "MQTT broker host name or address", DEFAULT_HOST);
-  GST_RV_PROP_FIELD (gobject_class, PROP_PORT, GstRvMqttSink, port,
+  GST_RV_PROP_FIELD (gobject_class, PROP_PORT, GstRvMqttSink, conn.port,
       g_param_spec_uint ("port", "Port", "MQTT broker port (8883 is the usual "
           "TLS port)", 1, 65535, DEFAULT_PORT, GST_RV_PARAM_READY));
-  STR_PROP (PROP_CLIENT_ID, client_id, "client-id", "Client id",
+  STR_PROP (PROP_CLIENT_ID, conn.client_id, "client-id", "Client id",
       "MQTT client id; unset = a random one. Two clients with one id "
       "disconnect each other", NULL);
-  STR_PROP (PROP_USERNAME, username, "username", "User name",
+  STR_PROP (PROP_USERNAME, conn.username, "username", "User name",
       "User name for the broker; unset = anonymous", NULL);
-  STR_PROP (PROP_PASSWORD, password, "password", "Password",
+  STR_PROP (PROP_PASSWORD, conn.password, "password", "Password",
       "Password for the broker (with username)", NULL);
-  STR_PROP (PROP_TLS_CA, tls_ca, "tls-ca", "TLS CA file",
+  STR_PROP (PROP_TLS_CA, conn.tls_ca, "tls-ca", "TLS CA file",
       "PEM file of the CA that signed the broker's certificate; set = "
       "connect with TLS", NULL);
-  STR_PROP (PROP_TLS_CERT, tls_cert, "tls-cert", "TLS client certificate",
+  STR_PROP (PROP_TLS_CERT, conn.tls_cert, "tls-cert", "TLS client certificate",
       "PEM client certificate, for brokers that require one (with tls-key)",
       NULL);
-  STR_PROP (PROP_TLS_KEY, tls_key, "tls-key", "TLS client key",
+  STR_PROP (PROP_TLS_KEY, conn.tls_key, "tls-key", "TLS client key",
       "PEM private key of tls-cert (unencrypted)", NULL);
   STR_PROP (PROP_TOPIC_PREFIX, topic_prefix, "topic-prefix", "Topic prefix",
       "First level(s) of every state topic: "
@@ -515,17 +505,19 @@ gst_rv_mqtt_sink_class_init (GstRvMqttSinkClass * klass)
       "Discovery prefix",
       "Home Assistant MQTT discovery prefix; empty = no discovery",
       DEFAULT_DISCOVERY_PREFIX);
-  GST_RV_PROP_FIELD (gobject_class, PROP_QOS, GstRvMqttSink, qos,
+  GST_RV_PROP_FIELD (gobject_class, PROP_QOS, GstRvMqttSink, conn.qos,
       g_param_spec_uint ("qos", "QoS", "MQTT quality of service of every "
           "message (0 at most once, 1 at least once, 2 exactly once)", 0, 2,
           DEFAULT_QOS, GST_RV_PARAM_READY));
   STR_PROP (PROP_SITE, site, "site", "Site", "Id of this pipeline host in "
       "topics and unique ids (one topic level); unset = the host name", NULL);
-  GST_RV_PROP_FIELD (gobject_class, PROP_KEEPALIVE, GstRvMqttSink, keepalive,
+  GST_RV_PROP_FIELD (gobject_class, PROP_KEEPALIVE, GstRvMqttSink,
+      conn.keepalive,
       g_param_spec_uint ("keepalive", "Keepalive", "Seconds between MQTT "
           "pings; a broker silent for 1.5x this is treated as gone", 5, 65535,
           DEFAULT_KEEPALIVE, GST_RV_PARAM_READY));
-  GST_RV_PROP_FIELD (gobject_class, PROP_QUEUE_SIZE, GstRvMqttSink, queue_size,
+  GST_RV_PROP_FIELD (gobject_class, PROP_QUEUE_SIZE, GstRvMqttSink,
+      conn.queue_size,
       g_param_spec_uint ("queue-size", "Queue size", "Messages waiting for "
           "the broker; when full the oldest state is dropped (counted in "
           "stats, the latest state is re-sent)", 1, G_MAXINT,

@@ -398,14 +398,8 @@ gst_rv_classify_sink_event (GstBaseTransform * trans, GstEvent * event)
   if (gst_rv_node_event_parse (event, &node, &online, &when) && !online)
     node_offline (self, node, when);
 
-  if (GST_EVENT_TYPE (event) == GST_EVENT_FLUSH_STOP ||
-      GST_EVENT_TYPE (event) == GST_EVENT_STREAM_START) {
-    GST_OBJECT_LOCK (self);
-    if (self->streams.map)
-      gst_rv_streams_clear (&self->streams);
-    GST_OBJECT_UNLOCK (self);
+  if (gst_rv_streams_restart_on_event (&self->streams, self, event))
     g_queue_clear_full (&self->pending, (GDestroyNotify) gst_buffer_unref);
-  }
   return GST_BASE_TRANSFORM_CLASS (parent_class)->sink_event (trans, event);
 }
 

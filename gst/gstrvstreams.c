@@ -52,6 +52,20 @@ gst_rv_streams_clear (GstRvStreams * t)
     gst_rv_streams_remove (t, t->lru.head->data);
 }
 
+gboolean
+gst_rv_streams_restart_on_event (GstRvStreams * t, gpointer owner,
+    GstEvent * event)
+{
+  if (GST_EVENT_TYPE (event) != GST_EVENT_FLUSH_STOP &&
+      GST_EVENT_TYPE (event) != GST_EVENT_STREAM_START)
+    return FALSE;
+  GST_OBJECT_LOCK (owner);
+  if (t->map)
+    gst_rv_streams_clear (t);
+  GST_OBJECT_UNLOCK (owner);
+  return TRUE;
+}
+
 void
 gst_rv_streams_free (GstRvStreams * t)
 {

@@ -66,6 +66,12 @@ guint gst_rv_streams_remove_node (GstRvStreams * t, guint node,
     void (*before) (GstRvStreamEntry * e, gpointer user_data),
     gpointer user_data);
 
+/* A flush or a new stream restarts every stream (old context is stale):
+ * on FLUSH_STOP and STREAM_START clears t under owner's object lock, which
+ * guards it, and returns TRUE; FALSE for other events. */
+gboolean gst_rv_streams_restart_on_event (GstRvStreams * t, gpointer owner,
+    GstEvent * event);
+
 /* The table's two properties, max-streams and stream-timeout, as
  * rvtemporalhead and rvclassify expose them: one definition of their
  * defaults, ranges and flags. They are field properties (gstrvprops.h) of

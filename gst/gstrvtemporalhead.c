@@ -348,14 +348,7 @@ gst_rv_temporal_head_sink_event (GstBaseTransform * trans, GstEvent * event)
   if (gst_rv_node_event_parse (event, &node, &online, NULL) && !online)
     forget_node (self, node);
 
-  /* A flush or a new stream restarts every stream: old context is stale. */
-  if (GST_EVENT_TYPE (event) == GST_EVENT_FLUSH_STOP ||
-      GST_EVENT_TYPE (event) == GST_EVENT_STREAM_START) {
-    GST_OBJECT_LOCK (self);
-    if (self->streams.map)
-      gst_rv_streams_clear (&self->streams);
-    GST_OBJECT_UNLOCK (self);
-  }
+  gst_rv_streams_restart_on_event (&self->streams, self, event);
   return GST_BASE_TRANSFORM_CLASS (parent_class)->sink_event (trans, event);
 }
 

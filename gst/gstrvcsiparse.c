@@ -42,26 +42,6 @@ gst_rv_csi_parse_finalize (GObject * object)
   G_OBJECT_CLASS (parent_class)->finalize (object);
 }
 
-static void
-gst_rv_csi_parse_set_property (GObject * object, guint prop_id,
-    const GValue * value, GParamSpec * pspec)
-{
-  GstRvCsiParse *self = GST_RV_CSI_PARSE (object);
-
-  if (!gst_rv_packet_filter_set_property (self->filter, prop_id, value))
-    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-}
-
-static void
-gst_rv_csi_parse_get_property (GObject * object, guint prop_id, GValue * value,
-    GParamSpec * pspec)
-{
-  GstRvCsiParse *self = GST_RV_CSI_PARSE (object);
-
-  if (!gst_rv_packet_filter_get_property (self->filter, prop_id, value))
-    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-}
-
 static gboolean
 gst_rv_csi_parse_start (GstBaseTransform * trans)
 {
@@ -160,12 +140,10 @@ gst_rv_csi_parse_class_init (GstRvCsiParseClass * klass)
   GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
   GstBaseTransformClass *trans_class = GST_BASE_TRANSFORM_CLASS (klass);
 
-  gobject_class->set_property = gst_rv_csi_parse_set_property;
-  gobject_class->get_property = gst_rv_csi_parse_get_property;
   gobject_class->finalize = gst_rv_csi_parse_finalize;
 
   gst_rv_packet_filter_install_properties (gobject_class,
-      GST_RV_PACKET_FILTER_PACKETS,
+      GST_RV_PACKET_FILTER_PACKETS, G_STRUCT_OFFSET (GstRvCsiParse, filter),
       "Same counters as rvcsisrc's stats (also posted as an "
       "\"rvcsiparse-stats\" element message at end of stream)");
 

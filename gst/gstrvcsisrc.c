@@ -107,9 +107,7 @@ struct _GstRvCsiSrc
 GST_RV_ELEMENT_DEFINE (GstRvCsiSrc, gst_rv_csi_src,
     GST_TYPE_PUSH_SRC, rvcsisrc, "ESP32 CSI UDP source");
 
-static void gst_rv_csi_src_set_property (GObject * object, guint prop_id,
-    const GValue * value, GParamSpec * pspec);
-static void gst_rv_csi_src_get_property (GObject * object, guint prop_id,
+static void gst_rv_csi_src_get_port (GObject * object, guint prop_id,
     GValue * value, GParamSpec * pspec);
 static void gst_rv_csi_src_finalize (GObject * object);
 static GstStateChangeReturn gst_rv_csi_src_change_state (GstElement * element,
@@ -129,8 +127,6 @@ gst_rv_csi_src_class_init (GstRvCsiSrcClass * klass)
   GstBaseSrcClass *basesrc_class = GST_BASE_SRC_CLASS (klass);
   GstPushSrcClass *pushsrc_class = GST_PUSH_SRC_CLASS (klass);
 
-  gobject_class->set_property = gst_rv_csi_src_set_property;
-  gobject_class->get_property = gst_rv_csi_src_get_property;
   gobject_class->finalize = gst_rv_csi_src_finalize;
 
   GST_RV_PROP_FIELD (gobject_class, PROP_ADDRESS, GstRvCsiSrc, address,
@@ -139,11 +135,11 @@ gst_rv_csi_src_class_init (GstRvCsiSrcClass * klass)
           "also IPv4 on dual-stack hosts) or one interface address. With "
           "multicast-group set, the group is joined on top of this",
           DEFAULT_ADDRESS, GST_RV_PARAM_READY));
-  GST_RV_PROP_FIELD (gobject_class, PROP_PORT, GstRvCsiSrc, port,
+  GST_RV_PROP_CUSTOM (gobject_class, PROP_PORT, GstRvCsiSrc, port,
       g_param_spec_int ("port", "Port",
           "UDP port the nodes send to. 0 binds any free port; read the "
           "property back in READY or later to learn which", 0, 65535,
-          DEFAULT_PORT, GST_RV_PARAM_READY));
+          DEFAULT_PORT, GST_RV_PARAM_READY), NULL, gst_rv_csi_src_get_port);
   GST_RV_PROP_FIELD (gobject_class, PROP_MULTICAST_GROUP, GstRvCsiSrc,
       multicast_group,
       g_param_spec_string ("multicast-group", "Multicast group",
@@ -181,7 +177,7 @@ gst_rv_csi_src_class_init (GstRvCsiSrcClass * klass)
           "bus (pipeline clock); 0 disables them", 0, G_MAXUINT64,
           DEFAULT_STATS_INTERVAL, GST_RV_PARAM_PLAYING));
   gst_rv_packet_filter_install_properties (gobject_class,
-      GST_RV_PACKET_FILTER_SOURCES,
+      GST_RV_PACKET_FILTER_SOURCES, G_STRUCT_OFFSET (GstRvCsiSrc, filter),
       "Counters: received, accepted, dropped and dropped-<reason> "
       "(truncated, magic, length, crc, antennas, subcarriers, version, "
       "field, other, oversize, node-filter, kind-filter, source-filter, "
@@ -246,29 +242,14 @@ gst_rv_csi_src_finalize (GObject * object)
   G_OBJECT_CLASS (parent_class)->finalize (object);
 }
 
+/* port reads back the port the socket has once bound (port 0 binds any
+ * free one). */
 static void
-gst_rv_csi_src_set_property (GObject * object, guint prop_id,
-    const GValue * value, GParamSpec * pspec)
+gst_rv_csi_src_get_port (GObject * object, guint prop_id G_GNUC_UNUSED,
+    GValue * value, GParamSpec * pspec G_GNUC_UNUSED)
 {
   GstRvCsiSrc *self = GST_RV_CSI_SRC (object);
 
-  if (!gst_rv_packet_filter_set_property (self->filter, prop_id, value))
-    gst_rv_props_set_property (object, prop_id, value, pspec);
-}
-
-static void
-gst_rv_csi_src_get_property (GObject * object, guint prop_id, GValue * value,
-    GParamSpec * pspec)
-{
-  GstRvCsiSrc *self = GST_RV_CSI_SRC (object);
-
-  if (gst_rv_packet_filter_get_property (self->filter, prop_id, value))
-    return;
-  if (prop_id != PROP_PORT) {
-    gst_rv_props_get_property (object, prop_id, value, pspec);
-    return;
-  }
-  /* Once bound, the port the socket has (port 0 binds any free one). */
   GST_OBJECT_LOCK (self);
   g_value_set_int (value, self->socket ? self->bound_port : self->port);
   GST_OBJECT_UNLOCK (self);

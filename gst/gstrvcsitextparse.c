@@ -281,26 +281,6 @@ gst_rv_csi_text_parse_change_state (GstElement * element,
 }
 
 static void
-gst_rv_csi_text_parse_set_property (GObject * object, guint prop_id,
-    const GValue * value, GParamSpec * pspec)
-{
-  GstRvCsiTextParse *self = GST_RV_CSI_TEXT_PARSE (object);
-
-  if (!gst_rv_packet_filter_set_property (self->filter, prop_id, value))
-    gst_rv_props_set_property (object, prop_id, value, pspec);
-}
-
-static void
-gst_rv_csi_text_parse_get_property (GObject * object, guint prop_id,
-    GValue * value, GParamSpec * pspec)
-{
-  GstRvCsiTextParse *self = GST_RV_CSI_TEXT_PARSE (object);
-
-  if (!gst_rv_packet_filter_get_property (self->filter, prop_id, value))
-    gst_rv_props_get_property (object, prop_id, value, pspec);
-}
-
-static void
 gst_rv_csi_text_parse_finalize (GObject * object)
 {
   GstRvCsiTextParse *self = GST_RV_CSI_TEXT_PARSE (object);
@@ -318,8 +298,6 @@ gst_rv_csi_text_parse_class_init (GstRvCsiTextParseClass * klass)
   GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
   GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
 
-  gobject_class->set_property = gst_rv_csi_text_parse_set_property;
-  gobject_class->get_property = gst_rv_csi_text_parse_get_property;
   gobject_class->finalize = gst_rv_csi_text_parse_finalize;
 
   GST_RV_PROP_FIELD (gobject_class, PROP_NODE_ID, GstRvCsiTextParse, node_id,
@@ -329,6 +307,7 @@ gst_rv_csi_text_parse_class_init (GstRvCsiTextParseClass * klass)
           GST_RV_PARAM_PLAYING));
   gst_rv_packet_filter_install_properties (gobject_class,
       GST_RV_PACKET_FILTER_PACKETS,
+      G_STRUCT_OFFSET (GstRvCsiTextParse, filter),
       "Same counters as rvcsisrc's stats, plus dropped-text-prefix "
       "(not a CSI_DATA line), dropped-text-fields, dropped-text-number "
       "and dropped-text-array once they occur; posted as an "

@@ -879,16 +879,13 @@ gst_rv_csi_viz_change_state (GstElement * element, GstStateChange transition)
 
 /* ---- properties ---- */
 
+/* frames: counted under the state lock, not the object lock. */
 static void
-gst_rv_csi_viz_get_property (GObject * object, guint prop_id, GValue * value,
-    GParamSpec * pspec)
+gst_rv_csi_viz_get_frames (GObject * object, guint prop_id G_GNUC_UNUSED,
+    GValue * value, GParamSpec * pspec G_GNUC_UNUSED)
 {
   GstRvCsiViz *self = GST_RV_CSI_VIZ (object);
 
-  if (prop_id != PROP_FRAMES) {
-    gst_rv_props_get_property (object, prop_id, value, pspec);
-    return;
-  }
   g_mutex_lock (&self->lock);
   g_value_set_uint64 (value, self->frames);
   g_mutex_unlock (&self->lock);
@@ -913,8 +910,6 @@ gst_rv_csi_viz_class_init (GstRvCsiVizClass * klass)
   GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
   GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
 
-  gobject_class->set_property = gst_rv_props_set_property;
-  gobject_class->get_property = gst_rv_csi_viz_get_property;
   gobject_class->finalize = gst_rv_csi_viz_finalize;
   element_class->change_state = gst_rv_csi_viz_change_state;
 
@@ -935,10 +930,11 @@ gst_rv_csi_viz_class_init (GstRvCsiVizClass * klass)
           "How long (ns of running time) each page of nodes is shown when "
           "there are more than nodes-per-page; 0 shows the first page only",
           0, G_MAXUINT64, DEFAULT_PAGE_TIME, GST_RV_PARAM_PLAYING));
-  g_object_class_install_property (gobject_class, PROP_FRAMES,
+  GST_RV_PROP_CUSTOM (gobject_class, PROP_FRAMES, GstRvCsiViz, frames,
       g_param_spec_uint64 ("frames", "Frames",
           "Video frames produced since the element started", 0, G_MAXUINT64,
-          0, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+          0, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS), NULL,
+      gst_rv_csi_viz_get_frames);
 
   gst_element_class_add_static_pad_template (element_class,
       &gst_rv_csi_sink_template);

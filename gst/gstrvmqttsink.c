@@ -474,8 +474,6 @@ gst_rv_mqtt_sink_class_init (GstRvMqttSinkClass * klass)
   GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
   GstBaseSinkClass *sink_class = GST_BASE_SINK_CLASS (klass);
 
-  gobject_class->set_property = gst_rv_props_set_property;
-  gobject_class->get_property = gst_rv_props_get_property;
   gobject_class->finalize = gst_rv_mqtt_sink_finalize;
 
   STR_PROP (PROP_HOST, conn.host, "host", "Host",

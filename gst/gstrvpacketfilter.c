@@ -3,6 +3,7 @@
  * (kernel rv_net / rv_ratelimit) behind one lock. */
 #include "gstrvpacketfilter.h"
 #include "gstrvnodeevent.h"
+#include "gstrvprops.h"
 
 #include <string.h>
 
@@ -48,53 +49,6 @@ struct _GstRvPacketFilter
   gpointer rl_mem;              /* made on first use: parsers never need it */
   rv_ratelimit *rl;
 };
-
-void
-gst_rv_packet_filter_install_properties (GObjectClass * klass,
-    GstRvPacketFilterProps which, const gchar * stats_blurb)
-{
-  const GParamFlags rw = G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-      GST_PARAM_MUTABLE_PLAYING;
-
-  g_object_class_install_property (klass, PROP_ALLOWED_NODES,
-      g_param_spec_string ("allowed-nodes", "Allowed nodes",
-          "Node ids to accept, as ids and ranges separated by commas "
-          "(e.g. \"1,2,5-8\"); unset or empty accepts every node. Other "
-          "nodes are dropped and counted as dropped-node-filter. Can be "
-          "changed while playing", DEFAULT_ALLOWED_NODES, rw));
-  g_object_class_install_property (klass, PROP_KINDS,
-      g_param_spec_string ("kinds", "Packet kinds",
-          "Packet kinds to accept, separated by commas, from: csi-raw, "
-          "vitals, features, fused-vitals, wasm-output, csi-compressed, "
-          "feature-state, classification, mesh, timesync; unset or empty "
-          "accepts all. Others are counted as dropped-kind-filter. Can be "
-          "changed while playing", DEFAULT_KINDS, rw));
-  g_object_class_install_property (klass, PROP_STATS,
-      g_param_spec_boxed ("stats", "Statistics", stats_blurb,
-          GST_TYPE_STRUCTURE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
-  if (!(which & GST_RV_PACKET_FILTER_SOURCES))
-    return;
-  g_object_class_install_property (klass, PROP_ALLOWED_SOURCES,
-      g_param_spec_string ("allowed-sources", "Allowed source addresses",
-          "Sender addresses to accept, as IPv4/IPv6 addresses or networks "
-          "in CIDR notation separated by commas (e.g. "
-          "\"192.168.1.0/24,fd00::/8\"); unset or empty accepts every "
-          "address. Datagrams from other addresses are dropped before "
-          "decoding and counted as dropped-source-filter. Node ids are "
-          "spoofable, addresses much less so on a switched LAN (see "
-          "docs/security.md). Can be changed while playing",
-          DEFAULT_ALLOWED_SOURCES, rw));
-  g_object_class_install_property (klass, PROP_SOURCE_RATE_LIMIT,
-      g_param_spec_uint ("source-rate-limit", "Rate limit per source",
-          "Datagrams per second accepted from one sender address (a token "
-          "bucket holding half a second's worth; the last "
-          G_STRINGIFY (GST_RV_PACKET_FILTER_MAX_SOURCES) " addresses "
-          "seen are tracked); the rest is counted as dropped-rate-limit. "
-          "0 disables the limit. A gateway, or rvsim, sends every node from "
-          "one address: the default passes 200 nodes at 100 Hz with room "
-          "to spare. Can be changed while playing", 0,
-          MAX_SOURCE_RATE_LIMIT, DEFAULT_SOURCE_RATE_LIMIT, rw));
-}
 
 GstRvPacketFilter *
 gst_rv_packet_filter_new (GstElement * owner, const gchar * stats_name)
@@ -240,10 +194,19 @@ apply_spec (GstRvPacketFilter * f, guint prop_id, const gchar * value)
   return g_strdup (s->error);
 }
 
-gboolean
-gst_rv_packet_filter_set_property (GstRvPacketFilter * f, guint prop_id,
-    const GValue * value)
+/* The element's filter, kept at the offset the properties were installed
+ * with. */
+static GstRvPacketFilter *
+filter_of (GObject * object, GParamSpec * pspec)
 {
+  return *(GstRvPacketFilter **) gst_rv_props_field (object, pspec);
+}
+
+static void
+set_property (GObject * object, guint prop_id, const GValue * value,
+    GParamSpec * pspec)
+{
+  GstRvPacketFilter *f = filter_of (object, pspec);
   gchar *error;
 
   if (prop_id == PROP_SOURCE_RATE_LIMIT) {
@@ -252,11 +215,8 @@ gst_rv_packet_filter_set_property (GstRvPacketFilter * f, guint prop_id,
     if (f->rl && f->rate_limit)
       rv_ratelimit_set_rate (f->rl, f->rate_limit, burst_for (f->rate_limit));
     g_mutex_unlock (&f->lock);
-    return TRUE;
+    return;
   }
-  if (prop_id != PROP_ALLOWED_NODES && prop_id != PROP_KINDS &&
-      prop_id != PROP_ALLOWED_SOURCES)
-    return FALSE;
   g_mutex_lock (&f->lock);
   error = apply_spec (f, prop_id, g_value_get_string (value));
   g_mutex_unlock (&f->lock);
@@ -267,18 +227,17 @@ gst_rv_packet_filter_set_property (GstRvPacketFilter * f, guint prop_id,
         ("%s", error));
     g_free (error);
   }
-  return TRUE;
 }
 
-gboolean
-gst_rv_packet_filter_get_property (GstRvPacketFilter * f, guint prop_id,
-    GValue * value)
+static void
+get_property (GObject * object, guint prop_id, GValue * value,
+    GParamSpec * pspec)
 {
-  gboolean handled = TRUE;
+  GstRvPacketFilter *f = filter_of (object, pspec);
 
   if (prop_id == PROP_STATS) {
     g_value_take_boxed (value, gst_rv_packet_filter_stats (f));
-    return TRUE;
+    return;
   }
   g_mutex_lock (&f->lock);
   switch (prop_id) {
@@ -294,12 +253,65 @@ gst_rv_packet_filter_get_property (GstRvPacketFilter * f, guint prop_id,
     case PROP_SOURCE_RATE_LIMIT:
       g_value_set_uint (value, f->rate_limit);
       break;
-    default:
-      handled = FALSE;
-      break;
   }
   g_mutex_unlock (&f->lock);
-  return handled;
+}
+
+/* The filter's properties on the element class: specs here, values and
+ * side effects in the filter (its lock, not the object lock). */
+static void
+install (GObjectClass * klass, guint prop_id, gsize filter_offset,
+    GParamSpec * pspec)
+{
+  gst_rv_props_install_custom (klass, prop_id, filter_offset,
+      sizeof (GstRvPacketFilter *), pspec, set_property, get_property);
+}
+
+void
+gst_rv_packet_filter_install_properties (GObjectClass * klass,
+    GstRvPacketFilterProps which, gsize filter_offset,
+    const gchar * stats_blurb)
+{
+  install (klass, PROP_ALLOWED_NODES, filter_offset,
+      g_param_spec_string ("allowed-nodes", "Allowed nodes",
+          "Node ids to accept, as ids and ranges separated by commas "
+          "(e.g. \"1,2,5-8\"); unset or empty accepts every node. Other "
+          "nodes are dropped and counted as dropped-node-filter. Can be "
+          "changed while playing", DEFAULT_ALLOWED_NODES,
+          GST_RV_PARAM_PLAYING));
+  install (klass, PROP_KINDS, filter_offset,
+      g_param_spec_string ("kinds", "Packet kinds",
+          "Packet kinds to accept, separated by commas, from: csi-raw, "
+          "vitals, features, fused-vitals, wasm-output, csi-compressed, "
+          "feature-state, classification, mesh, timesync; unset or empty "
+          "accepts all. Others are counted as dropped-kind-filter. Can be "
+          "changed while playing", DEFAULT_KINDS, GST_RV_PARAM_PLAYING));
+  install (klass, PROP_STATS, filter_offset,
+      g_param_spec_boxed ("stats", "Statistics", stats_blurb,
+          GST_TYPE_STRUCTURE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  if (!(which & GST_RV_PACKET_FILTER_SOURCES))
+    return;
+  install (klass, PROP_ALLOWED_SOURCES, filter_offset,
+      g_param_spec_string ("allowed-sources", "Allowed source addresses",
+          "Sender addresses to accept, as IPv4/IPv6 addresses or networks "
+          "in CIDR notation separated by commas (e.g. "
+          "\"192.168.1.0/24,fd00::/8\"); unset or empty accepts every "
+          "address. Datagrams from other addresses are dropped before "
+          "decoding and counted as dropped-source-filter. Node ids are "
+          "spoofable, addresses much less so on a switched LAN (see "
+          "docs/security.md). Can be changed while playing",
+          DEFAULT_ALLOWED_SOURCES, GST_RV_PARAM_PLAYING));
+  install (klass, PROP_SOURCE_RATE_LIMIT, filter_offset,
+      g_param_spec_uint ("source-rate-limit", "Rate limit per source",
+          "Datagrams per second accepted from one sender address (a token "
+          "bucket holding half a second's worth; the last "
+          G_STRINGIFY (GST_RV_PACKET_FILTER_MAX_SOURCES) " addresses "
+          "seen are tracked); the rest is counted as dropped-rate-limit. "
+          "0 disables the limit. A gateway, or rvsim, sends every node from "
+          "one address: the default passes 200 nodes at 100 Hz with room "
+          "to spare. Can be changed while playing", 0,
+          MAX_SOURCE_RATE_LIMIT, DEFAULT_SOURCE_RATE_LIMIT,
+          GST_RV_PARAM_PLAYING));
 }
 
 gboolean

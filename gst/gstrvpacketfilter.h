@@ -42,16 +42,13 @@ typedef enum {
 #define GST_RV_PACKET_FILTER_MAX_CIDRS    64
 #define GST_RV_PACKET_FILTER_MAX_SOURCES  1024
 
-/* Installs the filter's properties on an element class. `stats_blurb`
- * describes the element's stats property. */
+/* Installs the filter's properties on an element class whose instances keep
+ * their GstRvPacketFilter pointer at `filter_offset` (field properties of
+ * gstrvprops.h whose set and get run in the filter, under its lock).
+ * `stats_blurb` describes the element's stats property. */
 void gst_rv_packet_filter_install_properties (GObjectClass * klass,
-    GstRvPacketFilterProps which, const gchar * stats_blurb);
-/* TRUE if prop_id is one of the filter's (then handled). Call before
- * taking the object lock. */
-gboolean gst_rv_packet_filter_set_property (GstRvPacketFilter * f,
-    guint prop_id, const GValue * value);
-gboolean gst_rv_packet_filter_get_property (GstRvPacketFilter * f,
-    guint prop_id, GValue * value);
+    GstRvPacketFilterProps which, gsize filter_offset,
+    const gchar * stats_blurb);
 /* For the element's start: FALSE, with an error posted on the element,
  * while a filter property holds a malformed value. */
 gboolean gst_rv_packet_filter_start (GstRvPacketFilter * f);

@@ -1,14 +1,24 @@
 /* gstrvprops.c — field properties (see gstrvprops.h). */
 #include "gstrvprops.h"
 
-/* Kept on the spec as qdata: where the value lives in the instance, or
- * (stats) the function that makes it. */
+/* Kept on the spec as qdata: where the value lives in the instance, and
+ * what runs instead of copying it (NULL: the copy). */
 typedef struct
 {
   gsize offset;
   gsize size;
+  GObjectSetPropertyFunc set;
+  GObjectGetPropertyFunc get;
   GstRvPropsStatsFunc make;
 } GstRvPropField;
+
+/* Whether the field holds the property's value (else it is what the custom
+ * set and get work on, e.g. a helper object). */
+static gboolean
+holds_value (const GstRvPropField * f)
+{
+  return !f->make && !(f->set && f->get);
+}
 
 static GQuark
 field_quark (void)
@@ -40,10 +50,19 @@ storage_size (GParamSpec * pspec, gsize field_size)
 
 static void
 install (GObjectClass * klass, guint prop_id, GParamSpec * pspec,
-    GstRvPropField field)
+    GstRvPropField f)
 {
+  if (holds_value (&f) && f.size != storage_size (pspec, f.size)) {
+    g_critical ("property %s: a field of %" G_GSIZE_FORMAT " bytes cannot "
+        "hold a %s", pspec->name, f.size,
+        g_type_name (G_PARAM_SPEC_VALUE_TYPE (pspec)));
+    g_param_spec_unref (g_param_spec_ref_sink (pspec));
+    return;
+  }
   g_param_spec_set_qdata_full (pspec, field_quark (),
-      g_memdup2 (&field, sizeof (field)), g_free);
+      g_memdup2 (&f, sizeof (f)), g_free);
+  klass->set_property = gst_rv_props_set_property;
+  klass->get_property = gst_rv_props_get_property;
   g_object_class_install_property (klass, prop_id, pspec);
 }
 
@@ -51,15 +70,17 @@ void
 gst_rv_props_install (GObjectClass * klass, guint prop_id, gsize offset,
     gsize size, GParamSpec * pspec)
 {
-  GstRvPropField f = { offset, size, NULL };
+  gst_rv_props_install_custom (klass, prop_id, offset, size, pspec, NULL,
+      NULL);
+}
 
-  if (size != storage_size (pspec, size)) {
-    g_critical ("property %s: a field of %" G_GSIZE_FORMAT " bytes cannot "
-        "hold a %s", pspec->name, size,
-        g_type_name (G_PARAM_SPEC_VALUE_TYPE (pspec)));
-    g_param_spec_unref (g_param_spec_ref_sink (pspec));
-    return;
-  }
+void
+gst_rv_props_install_custom (GObjectClass * klass, guint prop_id,
+    gsize offset, gsize size, GParamSpec * pspec,
+    GObjectSetPropertyFunc set, GObjectGetPropertyFunc get)
+{
+  GstRvPropField f = { offset, size, set, get, NULL };
+
   install (klass, prop_id, pspec, f);
 }
 
@@ -67,7 +88,7 @@ void
 gst_rv_props_install_stats (GObjectClass * klass, guint prop_id,
     const gchar * blurb, GstRvPropsStatsFunc make)
 {
-  GstRvPropField f = { 0, 0, make };
+  GstRvPropField f = { 0, 0, NULL, NULL, make };
 
   install (klass, prop_id, g_param_spec_boxed ("stats", "Statistics", blurb,
           GST_TYPE_STRUCTURE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS), f);
@@ -77,6 +98,15 @@ static const GstRvPropField *
 field_of (GParamSpec * pspec)
 {
   return g_param_spec_get_qdata (pspec, field_quark ());
+}
+
+gpointer
+gst_rv_props_field (GObject * object, GParamSpec * pspec)
+{
+  const GstRvPropField *f = field_of (pspec);
+
+  g_return_val_if_fail (f != NULL, NULL);
+  return G_STRUCT_MEMBER_P (object, f->offset);
 }
 
 /* Copies between the field at p and value, into the field if `set` (the
@@ -147,6 +177,10 @@ gst_rv_props_set_property (GObject * object, guint prop_id,
     G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     return;
   }
+  if (f->set) {
+    f->set (object, prop_id, value, pspec);
+    return;
+  }
   GST_OBJECT_LOCK (object);
   copy (f, G_STRUCT_MEMBER_P (object, f->offset), (GValue *) value, TRUE);
   GST_OBJECT_UNLOCK (object);
@@ -160,6 +194,10 @@ gst_rv_props_get_property (GObject * object, guint prop_id, GValue * value,
 
   if (!f) {
     G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    return;
+  }
+  if (f->get) {
+    f->get (object, prop_id, value, pspec);
     return;
   }
   GST_OBJECT_LOCK (object);
@@ -181,7 +219,7 @@ gst_rv_props_init (GObject * object)
     const GstRvPropField *f = field_of (specs[i]);
     GValue v = G_VALUE_INIT;
 
-    if (!f || f->make)
+    if (!f || !holds_value (f))
       continue;
     g_value_init (&v, G_PARAM_SPEC_VALUE_TYPE (specs[i]));
     g_param_value_set_default (specs[i], &v);
@@ -201,7 +239,8 @@ gst_rv_props_finalize (GObject * object)
   for (guint i = 0; i < n; i++) {
     const GstRvPropField *f = field_of (specs[i]);
 
-    if (f && G_PARAM_SPEC_VALUE_TYPE (specs[i]) == G_TYPE_STRING)
+    if (f && holds_value (f) &&
+        G_PARAM_SPEC_VALUE_TYPE (specs[i]) == G_TYPE_STRING)
       g_clear_pointer ((gchar **) G_STRUCT_MEMBER_P (object, f->offset),
           g_free);
   }

@@ -1,22 +1,22 @@
 /*
- * gstrvprops.h — element properties that are plain fields of the instance.
+ * gstrvprops.h — the properties of the rvcsi elements, each described once.
  *
- * Most properties of the rvcsi elements only store a value that the element
- * reads under its object lock (at start, or per buffer). Such a property is
- * described once, in class_init: its GParamSpec and its field in the
- * instance struct (GST_RV_PROP_FIELD). gst_rv_props_set_property() and
- * gst_rv_props_get_property() then copy between GValue and field under the
+ * Most properties only store a value that the element reads under its
+ * object lock (at start, or per buffer). Such a property is its GParamSpec
+ * and its field in the instance struct (GST_RV_PROP_FIELD), and the
+ * generic set_property/get_property copy between GValue and field under the
  * object lock, by the spec's value type: boolean (gboolean), int (gint),
  * uint (guint), uint64 (guint64, e.g. GstClockTime), double (gdouble, or
  * gfloat where the field is a float), enum (the C enum) and string (gchar *,
  * owned). gst_rv_props_init() gives every field its spec's default and
- * gst_rv_props_finalize() frees the strings. The read-only `stats`
- * structure of an element is one more such property.
+ * gst_rv_props_finalize() frees the strings.
  *
- * An element keeps its own code only for properties with side effects
- * (values it parses, changes it applies at once, statistics) and passes
- * every other id on to the generic functions; it can also use them as its
- * set_property/get_property directly.
+ * A property with side effects (a value parsed or applied at once, a value
+ * read back from elsewhere, a helper object's property) names its own set
+ * and/or get (GST_RV_PROP_CUSTOM); the read-only `stats` structure is made
+ * by the element's function (gst_rv_props_install_stats). So an element has
+ * no set_property/get_property of its own: installing a property here makes
+ * gst_rv_props_set_property/gst_rv_props_get_property the class's.
  */
 #ifndef GST_RV_PROPS_H
 #define GST_RV_PROPS_H
@@ -44,6 +44,20 @@ void gst_rv_props_install (GObjectClass * klass, guint prop_id,
   gst_rv_props_install ((klass), (id), G_STRUCT_OFFSET (Type, field), \
       sizeof (((Type *) 0)->field), (pspec))
 
+/* As gst_rv_props_install(), but `set` and `get` (either NULL: the field
+ * copy) run instead of the copy, without the object lock held: they take
+ * the locks they need and find the field with gst_rv_props_field(). */
+void gst_rv_props_install_custom (GObjectClass * klass, guint prop_id,
+    gsize offset, gsize size, GParamSpec * pspec,
+    GObjectSetPropertyFunc set, GObjectGetPropertyFunc get);
+
+#define GST_RV_PROP_CUSTOM(klass, id, Type, field, pspec, set, get) \
+  gst_rv_props_install_custom ((klass), (id), G_STRUCT_OFFSET (Type, field), \
+      sizeof (((Type *) 0)->field), (pspec), (set), (get))
+
+/* The address of the field behind `pspec` in `object`. */
+gpointer gst_rv_props_field (GObject * object, GParamSpec * pspec);
+
 /* Makes an element's statistics; called with the object lock held. */
 typedef GstStructure *(*GstRvPropsStatsFunc) (GObject * object);
 
@@ -52,8 +66,8 @@ typedef GstStructure *(*GstRvPropsStatsFunc) (GObject * object);
 void gst_rv_props_install_stats (GObjectClass * klass, guint prop_id,
     const gchar * blurb, GstRvPropsStatsFunc make);
 
-/* set_property/get_property for field and stats properties; other ids get GLib's
- * invalid-property warning. Take the object lock: call them unlocked. */
+/* The class's set_property/get_property (set by the install functions);
+ * other ids get GLib's invalid-property warning. */
 void gst_rv_props_set_property (GObject * object, guint prop_id,
     const GValue * value, GParamSpec * pspec);
 void gst_rv_props_get_property (GObject * object, guint prop_id,
@@ -64,7 +78,8 @@ void gst_rv_props_get_property (GObject * object, guint prop_id,
 GType gst_rv_props_enum_type (GType * type, const gchar * name,
     const GEnumValue * values);
 
-/* From instance_init: every field property takes its spec's default. */
+/* From instance_init: every field that holds its property's value takes
+ * the spec's default (a custom set is not called). */
 void gst_rv_props_init (GObject * object);
 /* From finalize: frees the string fields. */
 void gst_rv_props_finalize (GObject * object);

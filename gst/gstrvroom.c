@@ -346,13 +346,10 @@ set_rooms (GstRvRoom * self, const gchar * text)
 }
 
 static void
-gst_rv_room_set_property (GObject * object, guint prop_id,
-    const GValue * value, GParamSpec * pspec)
+gst_rv_room_set_rooms (GObject * object, guint prop_id G_GNUC_UNUSED,
+    const GValue * value, GParamSpec * pspec G_GNUC_UNUSED)
 {
-  if (prop_id == PROP_ROOMS)
-    set_rooms (GST_RV_ROOM (object), g_value_get_string (value));
-  else
-    gst_rv_props_set_property (object, prop_id, value, pspec);
+  set_rooms (GST_RV_ROOM (object), g_value_get_string (value));
 }
 
 static void
@@ -377,17 +374,15 @@ gst_rv_room_class_init (GstRvRoomClass * klass)
   GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
   GstBaseTransformClass *trans_class = GST_BASE_TRANSFORM_CLASS (klass);
 
-  gobject_class->set_property = gst_rv_room_set_property;
-  gobject_class->get_property = gst_rv_props_get_property;
   gobject_class->finalize = gst_rv_room_finalize;
 
-  GST_RV_PROP_FIELD (gobject_class, PROP_ROOMS, GstRvRoom, rooms_text,
+  GST_RV_PROP_CUSTOM (gobject_class, PROP_ROOMS, GstRvRoom, rooms_text,
       g_param_spec_string ("rooms", "Rooms",
           "Which nodes form which room: NAME=NODE,NODE;NAME=NODE (e.g. "
           "\"kitchen=1,2,3;hall=4\"). Names are letters, digits, '_' and "
           "'-'; a node is in one room; nodes of no room are ignored. Unset: "
           "every node in one room called \"room\"", DEFAULT_ROOMS,
-          GST_RV_PARAM_READY));
+          GST_RV_PARAM_READY), gst_rv_room_set_rooms, NULL);
   TIME_PROP (PROP_TOLERANCE, tolerance_ns, "tolerance", "Alignment tolerance",
       "Stream time (ns) a link's newest frame may lag the room's newest "
       "frame and still count; covers the nodes' different latency and "

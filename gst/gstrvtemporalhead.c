@@ -645,8 +645,6 @@ gst_rv_temporal_head_class_init (GstRvTemporalHeadClass * klass)
   GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
   GstBaseTransformClass *trans_class = GST_BASE_TRANSFORM_CLASS (klass);
 
-  gobject_class->set_property = gst_rv_props_set_property;
-  gobject_class->get_property = gst_rv_props_get_property;
   gobject_class->finalize = gst_rv_temporal_head_finalize;
 
   GST_RV_PROP_FIELD (gobject_class, PROP_MODEL, GstRvTemporalHead,

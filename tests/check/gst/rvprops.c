@@ -1,6 +1,7 @@
-/* Field properties (gst/gstrvprops.h) on a small GstObject: defaults, set and
- * get for every supported type, the gfloat storage of a double spec, the
- * stats property, enum type registration, and a field of the wrong size. */
+/* Element properties (gst/gstrvprops.h) on a small GstObject: defaults, set
+ * and get for every supported type, the gfloat storage of a double spec, a
+ * custom setter, the stats property, enum type registration, and a field of
+ * the wrong size. */
 #include <gst/check/gstcheck.h>
 
 #include "gstrvprops.h"
@@ -26,13 +27,14 @@ struct _TestProps
   TestMode mode;
   gchar *name_field;
   gint8 tiny;
+  gint twice;
   guint stats_calls;
 };
 
 enum
 {
   PROP_0, PROP_FLAG, PROP_LEVEL, PROP_COUNT, PROP_TIME, PROP_RATIO,
-  PROP_GAIN, PROP_MODE, PROP_TEXT, PROP_STATS, PROP_TINY,
+  PROP_GAIN, PROP_MODE, PROP_TEXT, PROP_STATS, PROP_TINY, PROP_TWICE,
 };
 
 static GType
@@ -61,6 +63,20 @@ make_stats (GObject * object)
       ++self->stats_calls, NULL);
 }
 
+/* custom set: runs without the object lock, stores twice the value */
+static void
+set_twice (GObject * object, guint prop_id, const GValue * value,
+    GParamSpec * pspec)
+{
+  TestProps *self = TEST_PROPS (object);
+
+  fail_unless_equals_int (prop_id, PROP_TWICE);
+  fail_unless (gst_rv_props_field (object, pspec) == &self->twice);
+  fail_unless (GST_OBJECT_TRYLOCK (self));
+  self->twice = 2 * g_value_get_int (value);
+  GST_OBJECT_UNLOCK (self);
+}
+
 static void
 test_props_finalize (GObject * object)
 {
@@ -73,8 +89,6 @@ test_props_class_init (TestPropsClass * klass)
 {
   GObjectClass *oc = G_OBJECT_CLASS (klass);
 
-  oc->set_property = gst_rv_props_set_property;
-  oc->get_property = gst_rv_props_get_property;
   oc->finalize = test_props_finalize;
   GST_RV_PROP_FIELD (oc, PROP_FLAG, TestProps, flag,
       g_param_spec_boolean ("flag", "Flag", "b", TRUE, GST_RV_PARAM_PLAYING));
@@ -98,7 +112,13 @@ test_props_class_init (TestPropsClass * klass)
   GST_RV_PROP_FIELD (oc, PROP_TEXT, TestProps, name_field,
       g_param_spec_string ("text", "Text", "s", "default",
           GST_RV_PARAM_READY));
+  GST_RV_PROP_CUSTOM (oc, PROP_TWICE, TestProps, twice,
+      g_param_spec_int ("twice", "Twice", "c", 0, 100, 3,
+          GST_RV_PARAM_PLAYING), set_twice, NULL);
   gst_rv_props_install_stats (oc, PROP_STATS, "counters", make_stats);
+  /* installing made the generic functions the class's */
+  fail_unless (oc->set_property == gst_rv_props_set_property);
+  fail_unless (oc->get_property == gst_rv_props_get_property);
 }
 
 static void
@@ -170,6 +190,22 @@ GST_START_TEST (test_set_get)
 
 GST_END_TEST;
 
+GST_START_TEST (test_custom_set)
+{
+  TestProps *t = g_object_new (TEST_TYPE_PROPS, NULL);
+  gint v = 0;
+
+  /* the default goes through the field, the custom set only on set */
+  fail_unless_equals_int (t->twice, 3);
+  g_object_set (t, "twice", 21, NULL);
+  fail_unless_equals_int (t->twice, 42);
+  g_object_get (t, "twice", &v, NULL);
+  fail_unless_equals_int (v, 42);
+  gst_object_unref (t);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_stats)
 {
   TestProps *t = g_object_new (TEST_TYPE_PROPS, NULL);
@@ -226,6 +262,7 @@ rvprops_suite (void)
   suite_add_tcase (s, tc);
   tcase_add_test (tc, test_defaults);
   tcase_add_test (tc, test_set_get);
+  tcase_add_test (tc, test_custom_set);
   tcase_add_test (tc, test_stats);
   tcase_add_test (tc, test_enum_type_once);
   tcase_add_test (tc, test_wrong_field_size);

@@ -109,58 +109,68 @@ gst_rv_props_field (GObject * object, GParamSpec * pspec)
   return G_STRUCT_MEMBER_P (object, f->offset);
 }
 
-/* Copies between the field at p and value, into the field if `set` (the
- * caller holds the lock, or is instance_init). */
+/* Writes value into the field at p (the caller holds the object lock, or
+ * is instance_init). */
 static void
-copy (const GstRvPropField * f, gpointer p, GValue * value, gboolean set)
+store (const GstRvPropField * f, gpointer p, const GValue * value)
 {
   switch (G_TYPE_FUNDAMENTAL (G_VALUE_TYPE (value))) {
     case G_TYPE_BOOLEAN:
-      if (set)
-        *(gboolean *) p = g_value_get_boolean (value);
-      else
-        g_value_set_boolean (value, *(gboolean *) p);
+      *(gboolean *) p = g_value_get_boolean (value);
       break;
     case G_TYPE_INT:
-      if (set)
-        *(gint *) p = g_value_get_int (value);
-      else
-        g_value_set_int (value, *(gint *) p);
+      *(gint *) p = g_value_get_int (value);
       break;
     case G_TYPE_ENUM:
-      if (set)
-        *(gint *) p = g_value_get_enum (value);
-      else
-        g_value_set_enum (value, *(gint *) p);
+      *(gint *) p = g_value_get_enum (value);
       break;
     case G_TYPE_UINT:
-      if (set)
-        *(guint *) p = g_value_get_uint (value);
-      else
-        g_value_set_uint (value, *(guint *) p);
+      *(guint *) p = g_value_get_uint (value);
       break;
     case G_TYPE_UINT64:
-      if (set)
-        *(guint64 *) p = g_value_get_uint64 (value);
-      else
-        g_value_set_uint64 (value, *(guint64 *) p);
+      *(guint64 *) p = g_value_get_uint64 (value);
       break;
     case G_TYPE_DOUBLE:
-      if (set && f->size == sizeof (gfloat))
+      if (f->size == sizeof (gfloat))
         *(gfloat *) p = (gfloat) g_value_get_double (value);
-      else if (set)
-        *(gdouble *) p = g_value_get_double (value);
       else
-        g_value_set_double (value, f->size == sizeof (gfloat) ?
-            *(gfloat *) p : *(gdouble *) p);
+        *(gdouble *) p = g_value_get_double (value);
       break;
     case G_TYPE_STRING:
-      if (set) {
-        g_free (*(gchar **) p);
-        *(gchar **) p = g_value_dup_string (value);
-      } else {
-        g_value_set_string (value, *(gchar **) p);
-      }
+      g_free (*(gchar **) p);
+      *(gchar **) p = g_value_dup_string (value);
+      break;
+    default:
+      g_assert_not_reached ();
+  }
+}
+
+/* Reads the field at p into value (the caller holds the object lock). */
+static void
+load (const GstRvPropField * f, gconstpointer p, GValue * value)
+{
+  switch (G_TYPE_FUNDAMENTAL (G_VALUE_TYPE (value))) {
+    case G_TYPE_BOOLEAN:
+      g_value_set_boolean (value, *(const gboolean *) p);
+      break;
+    case G_TYPE_INT:
+      g_value_set_int (value, *(const gint *) p);
+      break;
+    case G_TYPE_ENUM:
+      g_value_set_enum (value, *(const gint *) p);
+      break;
+    case G_TYPE_UINT:
+      g_value_set_uint (value, *(const guint *) p);
+      break;
+    case G_TYPE_UINT64:
+      g_value_set_uint64 (value, *(const guint64 *) p);
+      break;
+    case G_TYPE_DOUBLE:
+      g_value_set_double (value, f->size == sizeof (gfloat) ?
+          *(const gfloat *) p : *(const gdouble *) p);
+      break;
+    case G_TYPE_STRING:
+      g_value_set_string (value, *(gchar * const *) p);
       break;
     default:
       g_assert_not_reached ();
@@ -182,7 +192,7 @@ gst_rv_props_set_property (GObject * object, guint prop_id,
     return;
   }
   GST_OBJECT_LOCK (object);
-  copy (f, G_STRUCT_MEMBER_P (object, f->offset), (GValue *) value, TRUE);
+  store (f, G_STRUCT_MEMBER_P (object, f->offset), value);
   GST_OBJECT_UNLOCK (object);
 }
 
@@ -204,47 +214,58 @@ gst_rv_props_get_property (GObject * object, guint prop_id, GValue * value,
   if (f->make)
     g_value_take_boxed (value, f->make (object));
   else
-    copy (f, G_STRUCT_MEMBER_P (object, f->offset), value, FALSE);
+    load (f, G_STRUCT_MEMBER_P (object, f->offset), value);
   GST_OBJECT_UNLOCK (object);
+}
+
+/* Calls fn for each property of object's class whose field holds its
+ * value. */
+static void
+foreach_value_field (GObject * object, void (*fn) (GParamSpec * pspec,
+        const GstRvPropField * f, gpointer field))
+{
+  guint n;
+  GParamSpec **specs =
+      g_object_class_list_properties (G_OBJECT_GET_CLASS (object), &n);
+
+  for (guint i = 0; i < n; i++) {
+    const GstRvPropField *f = field_of (specs[i]);
+
+    if (f && holds_value (f))
+      fn (specs[i], f, G_STRUCT_MEMBER_P (object, f->offset));
+  }
+  g_free (specs);
+}
+
+static void
+set_default (GParamSpec * pspec, const GstRvPropField * f, gpointer field)
+{
+  GValue v = G_VALUE_INIT;
+
+  g_value_init (&v, G_PARAM_SPEC_VALUE_TYPE (pspec));
+  g_param_value_set_default (pspec, &v);
+  store (f, field, &v);
+  g_value_unset (&v);
+}
+
+static void
+free_string (GParamSpec * pspec, const GstRvPropField * f, gpointer field)
+{
+  (void) f;
+  if (G_PARAM_SPEC_VALUE_TYPE (pspec) == G_TYPE_STRING)
+    g_clear_pointer ((gchar **) field, g_free);
 }
 
 void
 gst_rv_props_init (GObject * object)
 {
-  guint n;
-  GParamSpec **specs =
-      g_object_class_list_properties (G_OBJECT_GET_CLASS (object), &n);
-
-  for (guint i = 0; i < n; i++) {
-    const GstRvPropField *f = field_of (specs[i]);
-    GValue v = G_VALUE_INIT;
-
-    if (!f || !holds_value (f))
-      continue;
-    g_value_init (&v, G_PARAM_SPEC_VALUE_TYPE (specs[i]));
-    g_param_value_set_default (specs[i], &v);
-    copy (f, G_STRUCT_MEMBER_P (object, f->offset), &v, TRUE);
-    g_value_unset (&v);
-  }
-  g_free (specs);
+  foreach_value_field (object, set_default);
 }
 
 void
 gst_rv_props_finalize (GObject * object)
 {
-  guint n;
-  GParamSpec **specs =
-      g_object_class_list_properties (G_OBJECT_GET_CLASS (object), &n);
-
-  for (guint i = 0; i < n; i++) {
-    const GstRvPropField *f = field_of (specs[i]);
-
-    if (f && holds_value (f) &&
-        G_PARAM_SPEC_VALUE_TYPE (specs[i]) == G_TYPE_STRING)
-      g_clear_pointer ((gchar **) G_STRUCT_MEMBER_P (object, f->offset),
-          g_free);
-  }
-  g_free (specs);
+  foreach_value_field (object, free_string);
 }
 
 GType

@@ -1,4 +1,4 @@
-/* gstrvprops.c — field properties (see gstrvprops.h). */
+/* gstrvprops.c — element properties described once (see gstrvprops.h). */
 #include "gstrvprops.h"
 
 /* Kept on the spec as qdata: where the value lives in the instance, and

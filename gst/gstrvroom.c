@@ -395,9 +395,11 @@ gst_rv_room_class_init (GstRvRoomClass * klass)
           "x motion SNR x packet rate, measured online) is under this "
           "fraction of the best link's is left out of the room", 0.0, 0.99,
           DEFAULT_MIN_LINK_WEIGHT, GST_RV_PARAM_READY));
-  TIME_PROP (PROP_HOLD_TIME, hold_ns, "hold-time", "Hold time",
-      "Stream time (ns) a new room label must lead before the room changes",
-      60 * GST_SECOND, DEFAULT_HOLD_TIME);
+  GST_RV_PROP_FIELD (gobject_class, PROP_HOLD_TIME, GstRvRoom, cfg.hold_ns,
+      g_param_spec_uint64 ("hold-time", "Hold time",
+          "Stream time (ns) a new room label must lead before the room "
+          "changes (0: as soon as the room's filtered belief changes)", 0,
+          60 * GST_SECOND, DEFAULT_HOLD_TIME, GST_RV_PARAM_READY));
   GST_RV_PROP_FIELD (gobject_class, PROP_FALL_THRESHOLD, GstRvRoom,
       cfg.fall_threshold,
       g_param_spec_double ("fall-threshold", "Fall threshold",

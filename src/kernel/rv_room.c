@@ -6,8 +6,13 @@
 
 #define ROOM_MAGIC 0x524F4F4Du
 #define LEVEL_FLOOR 1e-4f
-/* The gated decisions add this much log-evidence to the class they name. */
-#define DECISION_BONUS 3.0f
+/* Probability floor of the room's belief, so that no class is ever ruled
+ * out for good and a change of activity is followed within about a
+ * switch time. */
+#define BELIEF_FLOOR 1e-6f
+/* A getting-up label counts for the fall rule once it has lasted this long
+ * (a frame of `walking` between the impact and lying is not getting up). */
+#define UP_HOLD_NS 300000000ull
 /* Time constant of a link's agreement with the room. */
 #define AGREE_TAU_NS 10000000000.0
 /* Motion SNR |log(score/threshold)| counted up to this (x weight 1). */
@@ -18,7 +23,8 @@ typedef struct {
     int      offline;
     uint64_t first_t, last_t;
     uint32_t frames;
-    float    avg[RV_ROOM_MAX_CLASSES];
+    float    avg[RV_ROOM_MAX_CLASSES];   /* smoothed: weights and falls */
+    float    cur[RV_ROOM_MAX_CLASSES];   /* newest frame: the room's label */
     float    agree;
     float    snr;
     int      has_motion, motion, calibrated;
@@ -37,6 +43,9 @@ struct rv_room {
     uint64_t newest;
     int32_t  label, pending;
     uint64_t pending_since;
+    float    belief[RV_ROOM_MAX_CLASSES];   /* filtered room posterior */
+    uint64_t belief_t;
+    int      belief_valid;
     float    confidence;
     int      occupied;
     uint32_t used;
@@ -44,8 +53,8 @@ struct rv_room {
     /* falls */
     fall_state fs;
     int      armed;
-    uint64_t onset, low_since, alarm_t, rise_t;
-    int      low_valid, rise_valid;
+    uint64_t onset, low_since, alarm_t, rise_t, up_since;
+    int      low_valid, rise_valid, up_valid;
     float    peak;
     int32_t  best_node;
     float    best_evidence;
@@ -60,6 +69,8 @@ rv_room_config_default(rv_room_config *cfg, uint32_t n_classes)
     cfg->smoothing_ns = RV_ROOM_DEFAULT_SMOOTHING_NS;
     cfg->min_weight = RV_ROOM_DEFAULT_MIN_WEIGHT;
     cfg->hold_ns = RV_ROOM_DEFAULT_HOLD_NS;
+    cfg->switch_ns = RV_ROOM_DEFAULT_SWITCH_NS;
+    cfg->evidence_ns = RV_ROOM_DEFAULT_EVIDENCE_NS;
     cfg->fall_threshold = RV_ROOM_DEFAULT_FALL_THRESHOLD;
     cfg->fall_window_ns = RV_ROOM_DEFAULT_FALL_WINDOW_NS;
     cfg->fall_confirm_ns = RV_ROOM_DEFAULT_FALL_CONFIRM_NS;
@@ -96,6 +107,7 @@ rv_room_init(rv_room **out, void *mem, size_t size, const rv_room_config *cfg)
         return RV_ERR_MEM;
     if (cfg->n_classes == 0 || cfg->n_classes > RV_ROOM_MAX_CLASSES
         || cfg->tolerance_ns == 0 || cfg->smoothing_ns == 0
+        || cfg->switch_ns == 0 || cfg->evidence_ns == 0
         || cfg->fall_window_ns == 0 || cfg->fall_confirm_ns == 0
         || cfg->fall_confirm_ns > cfg->fall_window_ns
         || !(cfg->min_weight >= 0.0f && cfg->min_weight < 1.0f)
@@ -159,6 +171,8 @@ link_update(const rv_room_config *c, room_link *l, const rv_room_obs *o)
         for (uint32_t k = 0; k < n; k++)
             l->avg[k] += a * (o->levels[k] - l->avg[k]);
     }
+    for (uint32_t k = 0; k < n; k++)
+        l->cur[k] = o->levels[k];
     l->frames++;
     if (o->t_ns > l->last_t || l->frames == 1)
         l->last_t = o->t_ns;
@@ -241,11 +255,11 @@ room_weigh(rv_room *r, uint32_t *aligned)
     return used;
 }
 
-/* Log-linear pool of the weighted links into p[] over the classes allowed
- * by mask (classes whose roles & excl are set are left at 0). */
+/* Log-linear pool (weighted geometric mean) of the weighted links'
+ * probabilities (their newest frame, or their smoothed average) into p[];
+ * status classes are left at 0. */
 static void
-room_pool(const rv_room *r, float *p, uint8_t excl, int presence_only,
-          int motion_only, int with_decisions)
+room_pool(const rv_room *r, float *p, int newest)
 {
     const rv_room_config *c = &r->cfg;
     float lg[RV_ROOM_MAX_CLASSES], wsum = 0.0f, mx = -INFINITY, z = 0.0f;
@@ -254,20 +268,16 @@ room_pool(const rv_room *r, float *p, uint8_t excl, int presence_only,
         lg[k] = 0.0f;
     for (uint32_t i = 0; i < r->n_links; i++) {
         const room_link *l = &r->links[i];
+        const float *v = newest ? l->cur : l->avg;
         if (l->weight <= 0.0f)
             continue;
         wsum += l->weight;
         for (uint32_t k = 0; k < c->n_classes; k++)
-            lg[k] += l->weight * logf(l->avg[k] > LEVEL_FLOOR ? l->avg[k] : LEVEL_FLOOR);
-        if (with_decisions && l->decision >= 0 && (uint32_t)l->decision < c->n_classes)
-            lg[l->decision] += l->weight * DECISION_BONUS;
+            lg[k] += l->weight * logf(v[k] > LEVEL_FLOOR ? v[k] : LEVEL_FLOOR);
     }
     for (uint32_t k = 0; k < c->n_classes; k++) {
-        uint8_t ro = c->roles[k];
-        int ok = wsum > 0.0f && !(ro & excl)
-            && !(presence_only && !(ro & RV_ROOM_ROLE_PRESENCE))
-            && !(motion_only && (ro & RV_ROOM_ROLE_PRESENCE));
-        lg[k] = ok ? lg[k] / wsum : -INFINITY;
+        lg[k] = wsum > 0.0f && !(c->roles[k] & RV_ROOM_ROLE_STATUS)
+            ? lg[k] / wsum : -INFINITY;
         if (lg[k] > mx)
             mx = lg[k];
     }
@@ -277,6 +287,53 @@ room_pool(const rv_room *r, float *p, uint8_t excl, int presence_only,
     }
     for (uint32_t k = 0; k < c->n_classes; k++)
         p[k] = z > 0.0f ? p[k] / z : 0.0f;
+}
+
+/* One step of a forward filter (a hidden Markov model over the classes, in
+ * stream time): the belief leaks toward uniform with time constant
+ * switch_ns (the activity may have changed), then takes the pooled
+ * evidence p[] at a rate of one full frame per evidence_ns. Frames out of
+ * order (skewed links) advance nothing. p[] is replaced by the belief. */
+static void
+room_filter(rv_room *r, uint64_t t, float *p)
+{
+    const rv_room_config *c = &r->cfg;
+    float lg[RV_ROOM_MAX_CLASSES], mx = -INFINITY, z = 0.0f;
+    uint32_t n = 0;
+
+    for (uint32_t k = 0; k < c->n_classes; k++)
+        n += !(c->roles[k] & RV_ROOM_ROLE_STATUS);
+    if (n == 0)
+        return;
+    if (!r->belief_valid) {
+        for (uint32_t k = 0; k < c->n_classes; k++)
+            r->belief[k] = p[k];
+        r->belief_valid = 1;
+        r->belief_t = t;
+        return;
+    }
+    double dt = t > r->belief_t ? (double)(t - r->belief_t) : 0.0;
+    if (t > r->belief_t)
+        r->belief_t = t;
+    float stay = (float)exp(-dt / (double)c->switch_ns);
+    float rate = (float)(dt / (double)c->evidence_ns);
+    for (uint32_t k = 0; k < c->n_classes; k++) {
+        if (c->roles[k] & RV_ROOM_ROLE_STATUS) {
+            lg[k] = -INFINITY;
+            continue;
+        }
+        float prior = stay * r->belief[k] + (1.0f - stay) / (float)n;
+        lg[k] = logf(prior > BELIEF_FLOOR ? prior : BELIEF_FLOOR)
+            + rate * logf(p[k] > LEVEL_FLOOR ? p[k] : LEVEL_FLOOR);
+        if (lg[k] > mx)
+            mx = lg[k];
+    }
+    for (uint32_t k = 0; k < c->n_classes; k++) {
+        r->belief[k] = lg[k] > -INFINITY ? expf(lg[k] - mx) : 0.0f;
+        z += r->belief[k];
+    }
+    for (uint32_t k = 0; k < c->n_classes; k++)
+        p[k] = r->belief[k] = r->belief[k] / z;
 }
 
 static int32_t
@@ -308,6 +365,13 @@ fall_step(rv_room *r, uint64_t t, const float *ungated, rv_room_fall *fall)
     int up = (ro & RV_ROOM_ROLE_UP) != 0;
     int low = (ro & (RV_ROOM_ROLE_DOWN | RV_ROOM_ROLE_FALL)) != 0;
 
+    if (!up)
+        r->up_valid = 0;
+    else if (!r->up_valid) {
+        r->up_valid = 1;
+        r->up_since = t;
+    }
+    up = up && t - r->up_since >= UP_HOLD_NS;
     if (pf < c->fall_threshold)
         r->armed = 1;
     /* The onset is where the rise began (the evidence is smoothed, so the
@@ -387,8 +451,6 @@ rv_room_push(rv_room *r, const rv_room_obs *obs, rv_room_state *state,
 {
     const rv_room_config *c;
     float p[RV_ROOM_MAX_CLASSES], ungated[RV_ROOM_MAX_CLASSES];
-    float mw = 0.0f, mm = 0.0f;
-    int gate_presence = 0, gate_motion = 0;
     room_link *l;
     int32_t cand;
     uint32_t used, aligned = 0;
@@ -414,19 +476,10 @@ rv_room_push(rv_room *r, const rv_room_obs *obs, rv_room_state *state,
         r->newest = obs->t_ns;
 
     used = room_weigh(r, &aligned);
-    for (uint32_t i = 0; i < r->n_links; i++) {
-        const room_link *q = &r->links[i];
-        if (q->weight > 0.0f && q->has_motion && q->calibrated) {
-            mw += q->weight;
-            mm += q->weight * (q->motion ? 1.0f : 0.0f);
-        }
-    }
-    if (mw > 0.0f) {
-        gate_motion = mm >= 0.5f * mw;
-        gate_presence = !gate_motion;
-    }
-    room_pool(r, ungated, RV_ROOM_ROLE_STATUS, 0, 0, 0);
-    room_pool(r, p, RV_ROOM_ROLE_STATUS, gate_presence, gate_motion, 1);
+    room_pool(r, ungated, 0);
+    room_pool(r, p, 1);
+    if (used > 0)
+        room_filter(r, obs->t_ns, p);
     cand = argmax(p, c->n_classes);
 
     int32_t old_label = r->label;
@@ -445,9 +498,7 @@ rv_room_push(rv_room *r, const rv_room_obs *obs, rv_room_state *state,
         r->label = cand;
         r->pending = -1;
     }
-    /* A held label the gate has just excluded reads its ungated share. */
-    r->confidence = r->label < 0 ? 0.0f : p[r->label] > 0.0f ? p[r->label]
-        : ungated[r->label];
+    r->confidence = r->label < 0 ? 0.0f : p[r->label];
     r->occupied = r->label >= 0 && !(c->roles[r->label] & RV_ROOM_ROLE_EMPTY);
     r->used = used;
     r->aligned = aligned;

@@ -8,21 +8,25 @@
  * of the newest frame of any link in the room (older evidence is stale),
  * and not at all while the caller has marked its node offline.
  *
- * Fusion (docs/rooms.md): each link keeps an exponential average of its
- * ungated model probabilities (time constant `smoothing_ns`). Its weight
- * is its own signal quality measured online, with no per-room training:
- *   - certainty   1 - normalised entropy of its averaged probabilities;
+ * Fusion (docs/rooms.md): each link's weight is its own signal quality
+ * measured online, with no per-room training:
+ *   - certainty   1 - normalised entropy of its probabilities averaged over
+ *                 `smoothing_ns`;
  *   - agreement   running rate at which its gated decision agreed with the
  *                 room (starts at 1/2, so a new link counts half);
  *   - motion SNR  |log(score / threshold)| of its motion detector, capped
  *                 (a link whose score sits at its threshold cannot tell
  *                 quiet from motion); 1 when the link has no detector;
  *   - rate        its packet rate over the room's fastest link.
- * Links under `min_weight` of the best link are gated out. The room's
- * probabilities are the weighted geometric mean (log-linear pool) of the
- * links' probabilities; the room's motion gate (weighted vote of the
- * links' motion detectors) keeps the label among presence classes while
- * quiet, as rvclassify does per link. Status classes never win.
+ * Links under `min_weight` of the best link are gated out. The evidence is
+ * the weighted geometric mean (log-linear pool) of the kept links' newest
+ * ungated model probabilities; a forward filter over the classes in stream
+ * time (sticky: the belief leaks toward uniform with time constant
+ * `switch_ns` and takes the evidence at one full frame per `evidence_ns`)
+ * turns it into the room's belief, whose strongest class is the label.
+ * There is no room motion gate: the links' detectors disagree with the
+ * activity on gestures and still frames (docs/rooms.md, "Designs
+ * measured"). Status classes never win.
  *
  * Falls: an impact is the room's fall probability above `fall_threshold`;
  * its onset is the first frame of that rise above half the threshold (the
@@ -31,7 +35,8 @@
  * FALL class (lying on the floor, the fall itself) for `fall_confirm_ns`
  * in a row. A getting-up label before that drops the
  * candidate silently; one within `fall_cancel_ns` after the alarm cancels
- * it (RV_ROOM_FALL_CANCEL, same onset).
+ * it (RV_ROOM_FALL_CANCEL, same onset). A getting-up label counts once it
+ * has lasted 0.3 s (a frame of it between impact and lying is not one).
  *
  * Memory: rv_room_mem_size() bytes, caller-owned, no allocation, no
  * GLib; all times are stream time in nanoseconds.
@@ -59,7 +64,9 @@ extern "C" {
 #define RV_ROOM_DEFAULT_TOLERANCE_NS    300000000ull   /* 300 ms */
 #define RV_ROOM_DEFAULT_SMOOTHING_NS    400000000ull   /* 0.4 s */
 #define RV_ROOM_DEFAULT_MIN_WEIGHT      0.25f
-#define RV_ROOM_DEFAULT_HOLD_NS         100000000ull   /* 0.1 s */
+#define RV_ROOM_DEFAULT_HOLD_NS         0ull           /* the filter holds */
+#define RV_ROOM_DEFAULT_SWITCH_NS       1000000000ull  /* 1 s */
+#define RV_ROOM_DEFAULT_EVIDENCE_NS     30000000ull    /* 30 ms */
 #define RV_ROOM_DEFAULT_FALL_THRESHOLD  0.5f
 #define RV_ROOM_DEFAULT_FALL_WINDOW_NS  8000000000ull  /* 8 s */
 #define RV_ROOM_DEFAULT_FALL_CONFIRM_NS 3000000000ull  /* 3 s */
@@ -72,6 +79,8 @@ typedef struct {
     uint64_t smoothing_ns;        /* per-link probability average */
     float    min_weight;          /* gate: links under this x the best weight */
     uint64_t hold_ns;             /* a new room label must lead this long */
+    uint64_t switch_ns;           /* filter: belief leaks to uniform (> 0) */
+    uint64_t evidence_ns;         /* filter: one full frame of evidence per (> 0) */
     float    fall_threshold;      /* room fall probability of an impact */
     uint64_t fall_window_ns;      /* onset -> confirmation deadline */
     uint64_t fall_confirm_ns;     /* low and still this long confirms */
@@ -118,7 +127,8 @@ typedef struct rv_room rv_room;
 
 void rv_room_config_default(rv_room_config *cfg, uint32_t n_classes);
 size_t rv_room_mem_size(void);
-/* RV_ERR_ARG for a config out of range (no classes, too many, zero times,
+/* RV_ERR_ARG for a config out of range (no classes, too many, zero times
+ * other than hold_ns,
  * thresholds outside (0, 1)). */
 rv_status rv_room_init(rv_room **out, void *mem, size_t size,
                        const rv_room_config *cfg);

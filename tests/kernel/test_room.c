@@ -1,6 +1,7 @@
 /* test_room.c — room fusion and fall events (rv_room.h): a single link,
  * links skewed by arrival, a link that goes missing or offline, a weak
- * link outvoted, fall alarms confirmed, dropped and cancelled. */
+ * link outvoted, the room filter (blips, changes, no motion gate), fall
+ * alarms confirmed, dropped and cancelled. */
 #include <check.h>
 #include <string.h>
 #include "check_main.h"
@@ -146,6 +147,39 @@ START_TEST(weak_link_outvoted)
 }
 END_TEST
 
+START_TEST(filter_ignores_blips_follows_changes)
+{
+    /* 30 ms of another class does not move the room; a lasting change
+     * does, within a fraction of the switch time. */
+    rv_room *r = make(RV_ROOM_DEFAULT_TOLERANCE_NS);
+    tally t = {0};
+    uint64_t ts = run(r, &t, 3, 0, 0, 2 * S, WALKING, 0.7f, 1);
+    ck_assert_int_eq(t.st.label, WALKING);
+    t.changes = 0;
+    ts = run(r, &t, 3, 0, ts, 30 * MS, EMPTY, 0.8f, 0);
+    ts = run(r, &t, 3, 0, ts, S, WALKING, 0.7f, 1);
+    ck_assert_int_eq(t.st.label, WALKING);
+    ck_assert_int_eq(t.changes, 0);
+    uint64_t t0 = ts;
+    while (t.st.label != STILL && ts < t0 + 2 * S)
+        ts = run(r, &t, 3, 0, ts, 10 * MS, STILL, 0.7f, 0);
+    ck_assert_int_eq(t.st.label, STILL);
+    ck_assert_uint_le(ts - t0, 500 * MS);
+    ck_assert_float_gt(t.st.confidence, 0.5f);
+}
+END_TEST
+
+START_TEST(no_room_motion_gate)
+{
+    /* Detectors that hold every link quiet do not turn the models'
+     * walking into a presence class (gestures look like this). */
+    rv_room *r = make(RV_ROOM_DEFAULT_TOLERANCE_NS);
+    tally t = {0};
+    run(r, &t, 3, 0, 0, 2 * S, WALKING, 0.7f, 0);
+    ck_assert_int_eq(t.st.label, WALKING);
+}
+END_TEST
+
 /* still 2 s, fall 0.7 s, lying `lie`, then walking. */
 static void fall_session(rv_room *r, tally *t, uint64_t lie)
 {
@@ -170,6 +204,21 @@ START_TEST(fall_confirmed_once)
     ck_assert_int_ge(t.last.node, 1);
     ck_assert_int_le(t.last.node, 2);
     ck_assert_float_gt(t.last.confidence, 0.5f);
+}
+END_TEST
+
+START_TEST(fall_survives_up_blip)
+{
+    /* 150 ms of walking between the impact and lying is not getting up */
+    rv_room *r = make(RV_ROOM_DEFAULT_TOLERANCE_NS);
+    tally t = {0};
+    uint64_t ts = run(r, &t, 2, 0, 0, 2 * S, STILL, 0.8f, 0);
+    ts = run(r, &t, 2, 0, ts, 700 * MS, FALL, 0.9f, 1);
+    ts = run(r, &t, 2, 0, ts, 150 * MS, WALKING, 0.95f, 1);
+    ck_assert_int_eq(t.st.label, WALKING);
+    ts = run(r, &t, 2, 0, ts, 10 * S, LYING, 0.8f, 0);
+    ck_assert_int_eq(t.alarms, 1);
+    ck_assert_int_eq(t.cancels, 0);
 }
 END_TEST
 
@@ -231,7 +280,10 @@ static Suite *make_suite(void)
     tcase_add_test(tc, skewed_links_aligned);
     tcase_add_test(tc, missing_link_degrades);
     tcase_add_test(tc, weak_link_outvoted);
+    tcase_add_test(tc, filter_ignores_blips_follows_changes);
+    tcase_add_test(tc, no_room_motion_gate);
     tcase_add_test(tc, fall_confirmed_once);
+    tcase_add_test(tc, fall_survives_up_blip);
     tcase_add_test(tc, fall_got_up_at_once);
     tcase_add_test(tc, bad_input);
     suite_add_tcase(s, tc);

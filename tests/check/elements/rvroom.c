@@ -1,5 +1,6 @@
 /* rvroom element tests: the rooms property (valid and malformed), room
- * states per room on the bus and as GstRvRoomMeta, a confirmed fall as
+ * states per room on the bus and as GstRvRoomMeta, the label following the
+ * models (blips ignored, changes within 0.5 s), a confirmed fall as
  * one rvfall message, and a node going offline (rvcsi-node event). Time is
  * buffer stream time; buffers carry hand-made classification and motion
  * metas as rvclassify and rvtemporalhead attach them. */
@@ -289,6 +290,41 @@ GST_START_TEST (test_node_offline)
 
 GST_END_TEST;
 
+/* The room follows the models' ungated levels (no room motion gate),
+ * ignores a 30 ms blip and posts a lasting change within 0.5 s of stream
+ * time. */
+GST_START_TEST (test_label_follows_models)
+{
+  static const guint8 nodes[] = { 1, 2, 3 };
+  GstBus *bus;
+  GstHarness *h = room_harness (NULL, &bus);
+  GstStructure *s;
+  GstClockTime t, change = 0;
+  guint n;
+
+  t = push_span (h, nodes, 3, 0, GST_SECOND, WALKING, FALSE);
+  s = last_message (bus, "rvroom", "room", &n);
+  fail_unless (s != NULL);
+  fail_unless_equals_string (gst_structure_get_string (s, "label"), "walking");
+  gst_structure_free (s);
+  t = push_span (h, nodes, 3, t, 30 * GST_MSECOND, EMPTY, FALSE);
+  t = push_span (h, nodes, 3, t, GST_SECOND, WALKING, FALSE);
+  s = last_message (bus, "rvroom", "room", &n);
+  fail_unless_equals_int (n, 0);
+  change = t;
+  t = push_span (h, nodes, 3, t, GST_SECOND, STILL, FALSE);
+  s = last_message (bus, "rvroom", "room", &n);
+  fail_unless_equals_int (n, 1);
+  fail_unless_equals_string (gst_structure_get_string (s, "label"), "still");
+  fail_unless (gst_structure_get_uint64 (s, "stream-time", &t));
+  fail_unless (t - change <= 500 * GST_MSECOND);
+  gst_structure_free (s);
+  gst_harness_teardown (h);
+  gst_object_unref (bus);
+}
+
+GST_END_TEST;
+
 static Suite *
 rvroom_suite (void)
 {
@@ -297,6 +333,7 @@ rvroom_suite (void)
 
   tcase_add_test (tc, test_rooms_property);
   tcase_add_test (tc, test_two_rooms);
+  tcase_add_test (tc, test_label_follows_models);
   tcase_add_test (tc, test_fall_event);
   tcase_add_test (tc, test_node_offline);
   suite_add_tcase (s, tc);

@@ -656,20 +656,11 @@ gst_rv_classify_generate_output (GstBaseTransform * trans, GstBuffer ** outbuf)
 }
 
 static void
-gst_rv_classify_finalize (GObject * object)
-{
-  gst_rv_props_finalize (object);
-  G_OBJECT_CLASS (parent_class)->finalize (object);
-}
-
-static void
 gst_rv_classify_class_init (GstRvClassifyClass * klass)
 {
   GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
   GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
   GstBaseTransformClass *trans_class = GST_BASE_TRANSFORM_CLASS (klass);
-
-  gobject_class->finalize = gst_rv_classify_finalize;
 
   GST_RV_PROP_FIELD (gobject_class, PROP_MODEL, GstRvClassify, model_path,
       g_param_spec_string ("model", "Model",

@@ -444,13 +444,6 @@ make_stats (GObject * object)
 }
 
 static void
-gst_rv_mqtt_sink_finalize (GObject * object)
-{
-  gst_rv_props_finalize (object);
-  G_OBJECT_CLASS (parent_class)->finalize (object);
-}
-
-static void
 gst_rv_mqtt_sink_init (GstRvMqttSink * self)
 {
   gst_rv_props_init (G_OBJECT (self));
@@ -473,8 +466,6 @@ gst_rv_mqtt_sink_class_init (GstRvMqttSinkClass * klass)
   GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
   GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
   GstBaseSinkClass *sink_class = GST_BASE_SINK_CLASS (klass);
-
-  gobject_class->finalize = gst_rv_mqtt_sink_finalize;
 
   STR_PROP (PROP_HOST, conn.host, "host", "Host",
       "MQTT broker host name or address", DEFAULT_HOST);

@@ -48,6 +48,8 @@ storage_size (GParamSpec * pspec, gsize field_size)
   }
 }
 
+static void finalize_and_chain (GObject * object);
+
 static void
 install (GObjectClass * klass, guint prop_id, GParamSpec * pspec,
     GstRvPropField f)
@@ -63,6 +65,10 @@ install (GObjectClass * klass, guint prop_id, GParamSpec * pspec,
       g_memdup2 (&f, sizeof (f)), g_free);
   klass->set_property = gst_rv_props_set_property;
   klass->get_property = gst_rv_props_get_property;
+  /* an element's own finalize, set before or after, frees the fields */
+  if (klass->finalize == G_OBJECT_CLASS (g_type_class_peek_parent
+          (klass))->finalize)
+    klass->finalize = finalize_and_chain;
   g_object_class_install_property (klass, prop_id, pspec);
 }
 
@@ -177,16 +183,26 @@ load (const GstRvPropField * f, gconstpointer p, GValue * value)
   }
 }
 
+/* The field behind pspec, or NULL (and GLib's warning) for a property
+ * not installed here. */
+static const GstRvPropField *
+field_or_warn (GObject * object, guint prop_id, GParamSpec * pspec)
+{
+  const GstRvPropField *f = field_of (pspec);
+
+  if (!f)
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+  return f;
+}
+
 void
 gst_rv_props_set_property (GObject * object, guint prop_id,
     const GValue * value, GParamSpec * pspec)
 {
-  const GstRvPropField *f = field_of (pspec);
+  const GstRvPropField *f = field_or_warn (object, prop_id, pspec);
 
-  if (!f) {
-    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+  if (!f)
     return;
-  }
   if (f->set) {
     f->set (object, prop_id, value, pspec);
     return;
@@ -200,12 +216,10 @@ void
 gst_rv_props_get_property (GObject * object, guint prop_id, GValue * value,
     GParamSpec * pspec)
 {
-  const GstRvPropField *f = field_of (pspec);
+  const GstRvPropField *f = field_or_warn (object, prop_id, pspec);
 
-  if (!f) {
-    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+  if (!f)
     return;
-  }
   if (f->get) {
     f->get (object, prop_id, value, pspec);
     return;
@@ -266,6 +280,24 @@ void
 gst_rv_props_finalize (GObject * object)
 {
   foreach_value_field (object, free_string);
+}
+
+/* The finalize of a class that installs properties and has none of its
+ * own: frees the fields, then chains up from the class that has it (the
+ * topmost one, should a subclass inherit it or chain up to it). */
+static void
+finalize_and_chain (GObject * object)
+{
+  GObjectClass *klass = G_OBJECT_GET_CLASS (object);
+  GObjectClass *parent;
+
+  gst_rv_props_finalize (object);
+  while (klass->finalize != finalize_and_chain)
+    klass = g_type_class_peek_parent (klass);
+  while ((parent = g_type_class_peek_parent (klass))->finalize ==
+      finalize_and_chain)
+    klass = parent;
+  parent->finalize (object);
 }
 
 GType

@@ -8,15 +8,18 @@
  * object lock, by the spec's value type: boolean (gboolean), int (gint),
  * uint (guint), uint64 (guint64, e.g. GstClockTime), double (gdouble, or
  * gfloat where the field is a float), enum (the C enum) and string (gchar *,
- * owned). gst_rv_props_init() gives every field its spec's default and
- * gst_rv_props_finalize() frees the strings.
+ * owned). gst_rv_props_init() gives every field its spec's default. The
+ * strings are freed by the finalize that installing gives a class without
+ * one of its own (it chains up to the parent's); a class with its own
+ * finalize calls gst_rv_props_finalize() from it.
  *
  * A property with side effects (a value parsed or applied at once, a value
  * read back from elsewhere, a helper object's property) names its own set
  * and/or get (GST_RV_PROP_CUSTOM); the read-only `stats` structure is made
  * by the element's function (gst_rv_props_install_stats). So an element has
  * no set_property/get_property of its own: installing a property here makes
- * gst_rv_props_set_property/gst_rv_props_get_property the class's.
+ * gst_rv_props_set_property/gst_rv_props_get_property the class's, and its
+ * finalize unless the class has its own.
  */
 #ifndef GST_RV_PROPS_H
 #define GST_RV_PROPS_H
@@ -81,7 +84,7 @@ GType gst_rv_props_enum_type (GType * type, const gchar * name,
 /* From instance_init: every field that holds its property's value takes
  * the spec's default (a custom set is not called). */
 void gst_rv_props_init (GObject * object);
-/* From finalize: frees the string fields. */
+/* From a class's own finalize: frees the string fields. */
 void gst_rv_props_finalize (GObject * object);
 
 G_END_DECLS

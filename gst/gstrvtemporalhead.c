@@ -632,20 +632,11 @@ gst_rv_temporal_head_transform_ip (GstBaseTransform * trans, GstBuffer * buf)
 }
 
 static void
-gst_rv_temporal_head_finalize (GObject * object)
-{
-  gst_rv_props_finalize (object);
-  G_OBJECT_CLASS (parent_class)->finalize (object);
-}
-
-static void
 gst_rv_temporal_head_class_init (GstRvTemporalHeadClass * klass)
 {
   GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
   GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
   GstBaseTransformClass *trans_class = GST_BASE_TRANSFORM_CLASS (klass);
-
-  gobject_class->finalize = gst_rv_temporal_head_finalize;
 
   GST_RV_PROP_FIELD (gobject_class, PROP_MODEL, GstRvTemporalHead,
       model_path,

@@ -1,7 +1,8 @@
 /* Element properties (gst/gstrvprops.h) on a small GstObject: defaults, set
  * and get for every supported type, the gfloat storage of a double spec, a
- * custom setter, the stats property, enum type registration, and a field of
- * the wrong size. */
+ * custom setter, the stats property, enum type registration, a field of
+ * the wrong size, and the finalize installing gives a class (or leaves to
+ * a class with its own). */
 #include <gst/check/gstcheck.h>
 
 #include "gstrvprops.h"
@@ -78,18 +79,10 @@ set_twice (GObject * object, guint prop_id, const GValue * value,
 }
 
 static void
-test_props_finalize (GObject * object)
-{
-  gst_rv_props_finalize (object);
-  G_OBJECT_CLASS (test_props_parent_class)->finalize (object);
-}
-
-static void
 test_props_class_init (TestPropsClass * klass)
 {
   GObjectClass *oc = G_OBJECT_CLASS (klass);
 
-  oc->finalize = test_props_finalize;
   GST_RV_PROP_FIELD (oc, PROP_FLAG, TestProps, flag,
       g_param_spec_boolean ("flag", "Flag", "b", TRUE, GST_RV_PARAM_PLAYING));
   GST_RV_PROP_FIELD (oc, PROP_LEVEL, TestProps, level,
@@ -119,6 +112,47 @@ test_props_class_init (TestPropsClass * klass)
   /* installing made the generic functions the class's */
   fail_unless (oc->set_property == gst_rv_props_set_property);
   fail_unless (oc->get_property == gst_rv_props_get_property);
+  fail_unless (oc->finalize !=
+      G_OBJECT_CLASS (test_props_parent_class)->finalize);
+}
+
+/* A class with a finalize of its own, which installing leaves alone. */
+#define TEST_TYPE_OWN (test_own_get_type ())
+G_DECLARE_FINAL_TYPE (TestOwn, test_own, TEST, OWN, GstObject);
+
+struct _TestOwn
+{
+  GstObject parent;
+  gchar *text;
+};
+
+G_DEFINE_TYPE (TestOwn, test_own, GST_TYPE_OBJECT);
+
+static gboolean own_finalized;
+
+static void
+test_own_finalize (GObject * object)
+{
+  own_finalized = TRUE;
+  gst_rv_props_finalize (object);
+  fail_unless (TEST_OWN (object)->text == NULL);
+  G_OBJECT_CLASS (test_own_parent_class)->finalize (object);
+}
+
+static void
+test_own_class_init (TestOwnClass * klass)
+{
+  GObjectClass *oc = G_OBJECT_CLASS (klass);
+
+  oc->finalize = test_own_finalize;
+  GST_RV_PROP_FIELD (oc, 1, TestOwn, text,
+      g_param_spec_string ("text", "Text", "s", "own", GST_RV_PARAM_READY));
+}
+
+static void
+test_own_init (TestOwn * self)
+{
+  gst_rv_props_init (G_OBJECT (self));
 }
 
 static void
@@ -253,6 +287,34 @@ GST_START_TEST (test_wrong_field_size)
 
 GST_END_TEST;
 
+/* GObject's own finalize clears the object's data: the notify proves the
+ * chain up reached it. */
+static void
+set_flag (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+}
+
+GST_START_TEST (test_finalize)
+{
+  TestProps *t = g_object_new (TEST_TYPE_PROPS, "text", "kitchen", NULL);
+  TestOwn *o = g_object_new (TEST_TYPE_OWN, NULL);
+  gboolean t_chained = FALSE, o_chained = FALSE;
+
+  g_object_set_data_full (G_OBJECT (t), "chain", &t_chained, set_flag);
+  gst_object_unref (t);
+  fail_unless (t_chained);
+
+  fail_unless (G_OBJECT_GET_CLASS (o)->finalize == test_own_finalize);
+  fail_unless_equals_string (o->text, "own");
+  g_object_set_data_full (G_OBJECT (o), "chain", &o_chained, set_flag);
+  gst_object_unref (o);
+  fail_unless (own_finalized);
+  fail_unless (o_chained);
+}
+
+GST_END_TEST;
+
 static Suite *
 rvprops_suite (void)
 {
@@ -266,6 +328,7 @@ rvprops_suite (void)
   tcase_add_test (tc, test_stats);
   tcase_add_test (tc, test_enum_type_once);
   tcase_add_test (tc, test_wrong_field_size);
+  tcase_add_test (tc, test_finalize);
   return s;
 }
 

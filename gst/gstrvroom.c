@@ -19,6 +19,7 @@
 #include "gstrvpads.h"
 #include "gstrvprops.h"
 #include "gstrvroomspec.h"
+#include "gstrvstreams.h"
 
 #include <string.h>
 
@@ -291,8 +292,7 @@ gst_rv_room_sink_event (GstBaseTransform * trans, GstEvent * event)
     rv_room_set_node_online (self->rooms[self->active.room_of[node]],
         (uint8_t) node, online);
   }
-  if (GST_EVENT_TYPE (event) == GST_EVENT_FLUSH_STOP ||
-      GST_EVENT_TYPE (event) == GST_EVENT_STREAM_START)
+  if (gst_rv_event_restarts_streams (event))
     free_rooms (self);          /* remade on the next classified frame */
   return GST_BASE_TRANSFORM_CLASS (gst_rv_room_parent_class)->sink_event
       (trans, event);

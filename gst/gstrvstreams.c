@@ -53,11 +53,17 @@ gst_rv_streams_clear (GstRvStreams * t)
 }
 
 gboolean
+gst_rv_event_restarts_streams (GstEvent * event)
+{
+  return GST_EVENT_TYPE (event) == GST_EVENT_FLUSH_STOP ||
+      GST_EVENT_TYPE (event) == GST_EVENT_STREAM_START;
+}
+
+gboolean
 gst_rv_streams_restart_on_event (GstRvStreams * t, gpointer owner,
     GstEvent * event)
 {
-  if (GST_EVENT_TYPE (event) != GST_EVENT_FLUSH_STOP &&
-      GST_EVENT_TYPE (event) != GST_EVENT_STREAM_START)
+  if (!gst_rv_event_restarts_streams (event))
     return FALSE;
   GST_OBJECT_LOCK (owner);
   if (t->map)

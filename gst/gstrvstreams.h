@@ -66,9 +66,11 @@ guint gst_rv_streams_remove_node (GstRvStreams * t, guint node,
     void (*before) (GstRvStreamEntry * e, gpointer user_data),
     gpointer user_data);
 
-/* A flush or a new stream restarts every stream (old context is stale):
- * on FLUSH_STOP and STREAM_START clears t under owner's object lock, which
- * guards it, and returns TRUE; FALSE for other events. */
+/* TRUE for the events after which every stream starts from scratch (old
+ * context is stale): FLUSH_STOP and STREAM_START. */
+gboolean gst_rv_event_restarts_streams (GstEvent * event);
+/* On such an event clears t under owner's object lock, which guards it,
+ * and returns TRUE; FALSE for other events. */
 gboolean gst_rv_streams_restart_on_event (GstRvStreams * t, gpointer owner,
     GstEvent * event);
 

@@ -8,10 +8,8 @@
  * and scores, per buffer, the room's label and occupancy against the
  * simulator's truth, and each link's own decision the same way (the best
  * single link is the reference measured in the same run). Falls are scored
- * as events: a fall is caught when an rvfall alarm (not cancelled) with
- * its onset within 2 s of the true onset is raised within 10 s of it;
- * every other alarm is a false alarm, charged to the true activity at its
- * onset.
+ * as events (rvfallscore.h). `--preset false-alarms` is the false-alarm
+ * benchmark: 40 simulated hours of hard negatives on held-out seeds.
  */
 #include <gst/gst.h>
 #include <glib/gstdio.h>
@@ -21,6 +19,7 @@
 #include <string.h>
 
 #include "gstrvcsimeta.h"
+#include "rvfallscore.h"
 #include "rvtoolopts.h"
 #include "rvsim.h"
 #include "rvsim_labels.h"
@@ -28,13 +27,12 @@
 
 #define PROG "rvroomeval"
 #define MAX_NODES 8
-#define N_ACT RVSIM_N_ACTIVITIES
-#define CATCH_NS (10 * GST_SECOND)
-#define ONSET_SLACK_S 2.0
 
-static gchar *opt_rvsim, *opt_scenarios = (gchar *) "fall,sit,walking,gestures,random";
+static gchar *opt_rvsim, *opt_scenarios, *opt_preset;
 static gchar *opt_receiver = (gchar *) "fixed";
-static gint opt_seed = 9001, opt_seeds = 2, opt_nodes = 3, opt_duration = 300;
+/* -1: from the preset */
+static gint opt_seed = -1, opt_seeds = -1, opt_nodes = -1, opt_duration = -1,
+    opt_rate = -1;
 static gchar *opt_rvroom = (gchar *) "";
 static gchar *opt_dump;
 /* Checks for the e2e test: exit 1 when a figure is worse (-1 = none). */
@@ -44,6 +42,11 @@ static gdouble opt_min_caught = -1, opt_min_room = -1, opt_min_occupancy = -1,
 static const GOptionEntry entries[] = {
   {"rvsim", 0, 0, G_OPTION_ARG_FILENAME, &opt_rvsim,
       "the rvsim tool (default: rvsim next to this tool, then PATH)", "PATH"},
+  {"preset", 0, 0, G_OPTION_ARG_STRING, &opt_preset,
+      "events (default): the options' defaults below; false-alarms: the "
+      "false-alarm benchmark, --scenarios hard-negatives --seeds 40 --seed "
+      "9101 --duration 3600 --rate 20 (40 simulated hours, about 10 min on "
+      "2 cores); options given explicitly override it", "NAME"},
   {"scenarios", 0, 0, G_OPTION_ARG_STRING, &opt_scenarios,
       "comma-separated rvsim scenarios (default fall,sit,walking,gestures,random)",
       "LIST"},
@@ -55,6 +58,9 @@ static const GOptionEntry entries[] = {
       "N"},
   {"duration", 0, 0, G_OPTION_ARG_INT, &opt_duration,
       "seconds per session (default 300)", "S"},
+  {"rate", 0, 0, G_OPTION_ARG_INT, &opt_rate,
+      "CSI frames per second per node (default 100; real nodes send 20-150)",
+      "HZ"},
   {"receiver", 0, 0, G_OPTION_ARG_STRING, &opt_receiver,
       "rvsim receiver model: fixed or calibrated (default fixed)", "MODEL"},
   {"rvroom", 0, 0, G_OPTION_ARG_STRING, &opt_rvroom,
@@ -83,14 +89,9 @@ typedef struct {
 } Score;
 
 typedef struct {
-  double onset_s, alarm_s;
-  gboolean cancelled;
-} Alarm;
-
-typedef struct {
   const rvsim_labels *labels;
   Score sc;
-  GArray *alarms;               /* Alarm */
+  GArray *alarms;               /* GstRvFallAlarm */
   FILE *dump;                   /* --dump, or NULL */
   const gchar *scenario;
   gint seed;
@@ -237,14 +238,14 @@ run_pipeline (const gchar * pcap, Run * r)
         if (gst_structure_has_name (s, "rvfall") &&
             gst_structure_get_uint64 (s, "stream-time", &onset) &&
             gst_structure_get_uint64 (s, "delay", &delay)) {
-          Alarm a = { (double) onset / GST_SECOND,
+          GstRvFallAlarm a = { (double) onset / GST_SECOND,
             (double) (onset + delay) / GST_SECOND, FALSE
           };
           g_array_append_val (r->alarms, a);
         } else if (gst_structure_has_name (s, "rvfall-cancel") &&
             gst_structure_get_uint64 (s, "stream-time", &onset)) {
           for (guint i = 0; i < r->alarms->len; i++) {
-            Alarm *a = &g_array_index (r->alarms, Alarm, i);
+            GstRvFallAlarm *a = &g_array_index (r->alarms, GstRvFallAlarm, i);
             if (fabs (a->onset_s - (double) onset / GST_SECOND) < 1e-6)
               a->cancelled = TRUE;
           }
@@ -278,11 +279,28 @@ find_rvsim (const gchar * argv0)
   return g_find_program_in_path ("rvsim");
 }
 
-static int
-cmp_double (gconstpointer a, gconstpointer b)
+/* Fills the options not given from --preset; FALSE for an unknown one. */
+static gboolean
+apply_preset (void)
 {
-  double x = *(const double *) a, y = *(const double *) b;
-  return (x > y) - (x < y);
+  gboolean fa = opt_preset && g_str_equal (opt_preset, "false-alarms");
+
+  if (opt_preset && !fa && !g_str_equal (opt_preset, "events"))
+    return FALSE;
+  if (!opt_scenarios)
+    opt_scenarios = (gchar *) (fa ? "hard-negatives" :
+        "fall,sit,walking,gestures,random");
+  if (opt_seed < 0)
+    opt_seed = fa ? 9101 : 9001;
+  if (opt_seeds < 0)
+    opt_seeds = fa ? 40 : 2;
+  if (opt_duration < 0)
+    opt_duration = fa ? 3600 : 300;
+  if (opt_rate < 0)
+    opt_rate = fa ? 20 : 100;
+  if (opt_nodes < 0)
+    opt_nodes = 3;
+  return TRUE;
 }
 
 int
@@ -290,10 +308,7 @@ main (int argc, char **argv)
 {
   gchar **scen, *rvsim, *tmp;
   Score total = { 0 };
-  double act_time[N_ACT] = { 0 }, fall_hours = 0.0;
-  guint fa_by_act[N_ACT] = { 0 }, falls = 0, caught = 0, false_alarms = 0,
-      cancels = 0;
-  GArray *delays = g_array_new (FALSE, FALSE, sizeof (double));
+  GstRvFallScore fs;
   double best_link_sum = 0.0, best_model_sum = 0.0;
   guint runs = 0;
   gboolean status_fail = FALSE;
@@ -302,10 +317,13 @@ main (int argc, char **argv)
   if (!gst_rv_tool_parse_options (PROG, "- rvroom fall events and room "
           "accuracy on held-out rvsim sessions", entries, TRUE, &argc, &argv))
     return 2;
+  if (!apply_preset ())
+    return gst_rv_tool_usage_error (PROG, "unknown --preset \"%s\": events "
+        "or false-alarms", opt_preset);
   if (opt_seeds < 1 || opt_nodes < 1 || opt_nodes > MAX_NODES ||
-      opt_duration < 10)
-    return gst_rv_tool_usage_error (PROG, "--seeds >= 1, --nodes 1-%d and "
-        "--duration >= 10 are required", MAX_NODES);
+      opt_duration < 10 || opt_rate < 1 || opt_rate > 1000)
+    return gst_rv_tool_usage_error (PROG, "--seeds >= 1, --nodes 1-%d, "
+        "--duration >= 10 and --rate 1-1000 are required", MAX_NODES);
   rvsim = find_rvsim (argv[0]);
   if (!rvsim)
     return gst_rv_tool_usage_error (PROG, "rvsim not found: pass --rvsim");
@@ -314,10 +332,12 @@ main (int argc, char **argv)
         g_strerror (errno));
   tmp = g_dir_make_tmp ("rvroomeval-XXXXXX", NULL);
   scen = g_strsplit (opt_scenarios, ",", -1);
+  gst_rv_fall_score_init (&fs);
   printf ("# rvroomeval: gst-rvcsi %s (rvsim of the same version), "
-      "receiver %s, %d nodes, %d s per session, seeds %d..%d, rvroom %s\n",
-      RVCSI_VERSION, opt_receiver, opt_nodes, opt_duration, opt_seed,
-      opt_seed + opt_seeds - 1, *opt_rvroom ? opt_rvroom : "(defaults)");
+      "receiver %s, %d nodes at %d Hz, %d s per session, seeds %d..%d, "
+      "rvroom %s\n", RVCSI_VERSION, opt_receiver, opt_nodes, opt_rate,
+      opt_duration, opt_seed, opt_seed + opt_seeds - 1,
+      *opt_rvroom ? opt_rvroom : "(defaults)");
   printf ("%-10s %5s %8s %8s %8s %8s %6s %6s %4s\n", "scenario", "seed",
       "room%", "best1%", "best1m%", "occ%", "falls", "caught", "FA");
   for (guint si = 0; scen[si]; si++) {
@@ -325,10 +345,10 @@ main (int argc, char **argv)
       gint seed = opt_seed + k;
       gchar *pcap = g_build_filename (tmp, "s.pcap", NULL);
       gchar *lab = g_build_filename (tmp, "s.jsonl", NULL);
-      gchar *cmd = g_strdup_printf ("\"%s\" --nodes %d --rate 100 --duration "
+      gchar *cmd = g_strdup_printf ("\"%s\" --nodes %d --rate %d --duration "
           "%d --seed %d --scenario %s --receiver %s --pcap \"%s\" --labels "
-          "\"%s\" --quiet", rvsim, opt_nodes, opt_duration, seed, scen[si],
-          opt_receiver, pcap, lab);
+          "\"%s\" --quiet", rvsim, opt_nodes, opt_rate, opt_duration, seed,
+          scen[si], opt_receiver, pcap, lab);
       gint status = 1;
       rvsim_labels labels = { 0 };
       char err[256];
@@ -349,44 +369,11 @@ main (int argc, char **argv)
       r.dump = dump;
       r.scenario = scen[si];
       r.seed = seed;
-      r.alarms = g_array_new (FALSE, FALSE, sizeof (Alarm));
+      r.alarms = g_array_new (FALSE, FALSE, sizeof (GstRvFallAlarm));
       if (!run_pipeline (pcap, &r))
         return 1;
-      /* truth: node 1's segments (all nodes share them); activity hours
-       * of the first person, falls of everyone */
-      for (size_t i = 0; i < labels.n; i++) {
-        const rvsim_label *l = &labels.v[i];
-        if (l->node != 1 || l->activity < 0)
-          continue;
-        if (l->person == 0)
-          act_time[l->activity] += l->end - l->start;
-        if (l->activity != RVSIM_ACT_FALL)
-          continue;
-        fall_hours += (l->end - l->start) / 3600.0;
-        run_falls++;
-        for (guint j = 0; j < r.alarms->len; j++) {
-          Alarm *a = &g_array_index (r.alarms, Alarm, j);
-          if (!a->cancelled && fabs (a->onset_s - l->start) <= ONSET_SLACK_S
-              && a->alarm_s - l->start <= (double) CATCH_NS / GST_SECOND) {
-            double d = a->alarm_s - l->start;
-            run_caught++;
-            g_array_append_val (delays, d);
-            a->onset_s = -1e9;  /* matched once */
-            break;
-          }
-        }
-      }
-      for (guint j = 0; j < r.alarms->len; j++) {
-        Alarm *a = &g_array_index (r.alarms, Alarm, j);
-        if (a->cancelled)
-          cancels++;
-        if (a->onset_s > -1e8 && !a->cancelled) {
-          int act = rvsim_labels_activity_at (&labels, 1, a->onset_s);
-          run_fa++;
-          if (act >= 0)
-            fa_by_act[act]++;
-        }
-      }
+      gst_rv_fall_score_session (&fs, &labels, r.alarms, &run_falls,
+          &run_caught, &run_fa);
       for (guint n = 1; n <= MAX_NODES; n++)
         if (r.sc.link_frames[n]) {
           best = MAX (best, (double) r.sc.link_ok[n] / r.sc.link_frames[n]);
@@ -404,9 +391,6 @@ main (int argc, char **argv)
       best_link_sum += best;
       best_model_sum += best_model;
       runs++;
-      falls += run_falls;
-      caught += run_caught;
-      false_alarms += run_fa;
       g_array_free (r.alarms, TRUE);
       rvsim_labels_free (&labels);
       g_unlink (pcap);
@@ -416,12 +400,7 @@ main (int argc, char **argv)
       g_free (cmd);
     }
   }
-  g_array_sort (delays, cmp_double);
   {
-    double non_fall_h = 0.0;
-    for (int a = 0; a < N_ACT; a++)
-      if (a != RVSIM_ACT_FALL)
-        non_fall_h += act_time[a] / 3600.0;
     printf ("\nroom activity accuracy  %.1f %% of %" G_GUINT64_FORMAT
         " frames (best single link, mean over runs: %.1f %%; its model's "
         "ungated argmax: %.1f %%)\n",
@@ -430,23 +409,10 @@ main (int argc, char **argv)
         runs ? 100.0 * best_model_sum / runs : 0.0);
     printf ("occupancy accuracy      %.2f %%\n",
         total.frames ? 100.0 * total.occ_ok / total.frames : 0.0);
-    printf ("falls caught in 10 s    %u of %u (%.1f %%), median delay %.2f s, "
-        "%u alarms cancelled\n", caught, falls, falls ? 100.0 * caught / falls
-        : 0.0, delays->len ? g_array_index (delays, double,
-            delays->len / 2) : NAN, cancels);
-    printf ("false alarms            %u in %.2f h of non-fall activity "
-        "(%.2f per hour)\n", false_alarms, non_fall_h,
-        non_fall_h > 0 ? false_alarms / non_fall_h : 0.0);
-    printf ("%-10s %8s %6s %8s\n", "activity", "hours", "FA", "FA/h");
-    for (int a = 0; a < N_ACT; a++)
-      if (a != RVSIM_ACT_FALL && act_time[a] > 0)
-        printf ("%-10s %8.3f %6u %8.2f\n", rvsim_activity_name (a),
-            act_time[a] / 3600.0, fa_by_act[a],
-            fa_by_act[a] / (act_time[a] / 3600.0));
+    gst_rv_fall_score_print (&fs, stdout);
   }
-  (void) fall_hours;
   {
-    double pc = falls ? 100.0 * caught / falls : 100.0;
+    double pc = fs.falls ? 100.0 * fs.caught / fs.falls : 100.0;
     double pr = total.frames ? 100.0 * total.room_ok / total.frames : 0.0;
     double po = total.frames ? 100.0 * total.occ_ok / total.frames : 0.0;
     if ((opt_min_caught >= 0 && pc < opt_min_caught) ||
@@ -454,7 +420,7 @@ main (int argc, char **argv)
         (opt_min_gain > -1000 && runs && pr - 100.0 * best_link_sum / runs <
             opt_min_gain) ||
         (opt_min_occupancy >= 0 && po < opt_min_occupancy) ||
-        (opt_max_fa >= 0 && false_alarms > opt_max_fa)) {
+        (opt_max_fa >= 0 && fs.false_alarms > opt_max_fa)) {
       g_printerr (PROG ": below the required figures (--min-*/--max-*)\n");
       status_fail = TRUE;
     }
@@ -463,7 +429,7 @@ main (int argc, char **argv)
     g_printerr (PROG ": writing %s: %s\n", opt_dump, g_strerror (errno));
     status_fail = TRUE;
   }
-  g_array_free (delays, TRUE);
+  gst_rv_fall_score_clear (&fs);
   g_strfreev (scen);
   g_rmdir (tmp);
   g_free (tmp);

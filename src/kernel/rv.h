@@ -21,6 +21,7 @@
 #include "rv_csi_features.h"
 #include "rv_csi_layout.h"
 #include "rv_csi_text.h"
+#include "rv_fall.h"
 #include "rv_model.h"
 #include "rv_motion.h"
 #include "rv_net.h"

@@ -10,9 +10,6 @@
  * out for good and a change of activity is followed within about a
  * switch time. */
 #define BELIEF_FLOOR 1e-6f
-/* A getting-up label counts for the fall rule once it has lasted this long
- * (a frame of `walking` between the impact and lying is not getting up). */
-#define UP_HOLD_NS 300000000ull
 /* Time constant of a link's agreement with the room. */
 #define AGREE_TAU_NS 10000000000.0
 /* Motion SNR |log(score/threshold)| counted up to this (x weight 1). */
@@ -33,8 +30,6 @@ typedef struct {
     double   dt;          /* stream time since its previous frame */
 } room_link;
 
-typedef enum { FALL_IDLE, FALL_CANDIDATE, FALL_ALARMED } fall_state;
-
 struct rv_room {
     uint32_t magic;
     rv_room_config cfg;
@@ -50,14 +45,7 @@ struct rv_room {
     int      occupied;
     uint32_t used;
     uint32_t aligned;   /* links online and within tolerance */
-    /* falls */
-    fall_state fs;
-    int      armed;
-    uint64_t onset, low_since, alarm_t, rise_t, up_since;
-    int      low_valid, rise_valid, up_valid;
-    float    peak;
-    int32_t  best_node;
-    float    best_evidence;
+    rv_fall  fall;
 };
 
 void
@@ -74,6 +62,7 @@ rv_room_config_default(rv_room_config *cfg, uint32_t n_classes)
     cfg->fall_threshold = RV_ROOM_DEFAULT_FALL_THRESHOLD;
     cfg->fall_window_ns = RV_ROOM_DEFAULT_FALL_WINDOW_NS;
     cfg->fall_confirm_ns = RV_ROOM_DEFAULT_FALL_CONFIRM_NS;
+    cfg->fall_grace_ns = RV_ROOM_DEFAULT_FALL_GRACE_NS;
     cfg->fall_cancel_ns = RV_ROOM_DEFAULT_FALL_CANCEL_NS;
 }
 
@@ -87,13 +76,14 @@ void
 rv_room_reset(rv_room *r)
 {
     rv_room_config cfg = r->cfg;
+    rv_fall_config fall_cfg = r->fall.cfg;
     memset(r, 0, sizeof *r);
     r->magic = ROOM_MAGIC;
     r->cfg = cfg;
+    r->fall.cfg = fall_cfg;
     r->label = -1;
     r->pending = -1;
-    r->armed = 1;
-    r->best_node = -1;
+    rv_fall_reset(&r->fall);
 }
 
 rv_status
@@ -105,13 +95,16 @@ rv_room_init(rv_room **out, void *mem, size_t size, const rv_room_config *cfg)
         return RV_ERR_NULL;
     if (size < sizeof(rv_room))
         return RV_ERR_MEM;
+    rv_fall_config fc = {
+        cfg->fall_threshold, cfg->fall_window_ns, cfg->fall_confirm_ns,
+        cfg->fall_grace_ns, cfg->fall_cancel_ns
+    };
+
     if (cfg->n_classes == 0 || cfg->n_classes > RV_ROOM_MAX_CLASSES
         || cfg->tolerance_ns == 0 || cfg->smoothing_ns == 0
         || cfg->switch_ns == 0 || cfg->evidence_ns == 0
-        || cfg->fall_window_ns == 0 || cfg->fall_confirm_ns == 0
-        || cfg->fall_confirm_ns > cfg->fall_window_ns
         || !(cfg->min_weight >= 0.0f && cfg->min_weight < 1.0f)
-        || !(cfg->fall_threshold > 0.0f && cfg->fall_threshold < 1.0f))
+        || rv_fall_init(&r->fall, &fc) != RV_OK)
         return RV_ERR_ARG;
     r->cfg = *cfg;
     rv_room_reset(r);
@@ -356,93 +349,32 @@ role_mass(const rv_room_config *c, const float *p, uint8_t role)
     return s;
 }
 
+/* The room's reading for the fall detector: fused evidence; low (a DOWN
+ * or FALL label: measured better than the links' motion vote, which a
+ * fall's own aftermath keeps on motion too long); up; the node with the
+ * most weighted fall evidence. */
 static void
-fall_step(rv_room *r, uint64_t t, const float *ungated, rv_room_fall *fall)
+fall_push(rv_room *r, uint64_t t, const float *ungated, rv_room_fall *fall)
 {
     const rv_room_config *c = &r->cfg;
-    float pf = role_mass(c, ungated, RV_ROOM_ROLE_FALL);
     uint8_t ro = r->label >= 0 ? c->roles[r->label] : 0;
-    int up = (ro & RV_ROOM_ROLE_UP) != 0;
-    int low = (ro & (RV_ROOM_ROLE_DOWN | RV_ROOM_ROLE_FALL)) != 0;
+    rv_fall_obs o;
+    float best = -1.0f;
 
-    if (!up)
-        r->up_valid = 0;
-    else if (!r->up_valid) {
-        r->up_valid = 1;
-        r->up_since = t;
-    }
-    up = up && t - r->up_since >= UP_HOLD_NS;
-    if (pf < c->fall_threshold)
-        r->armed = 1;
-    /* The onset is where the rise began (the evidence is smoothed, so the
-     * threshold is crossed later): the first frame above half of it. */
-    if (pf < 0.5f * c->fall_threshold)
-        r->rise_valid = 0;
-    else if (!r->rise_valid) {
-        r->rise_valid = 1;
-        r->rise_t = t;
-    }
-    switch (r->fs) {
-    case FALL_IDLE:
-        if (pf >= c->fall_threshold && r->armed) {
-            r->fs = FALL_CANDIDATE;
-            r->armed = 0;
-            r->onset = r->rise_valid ? r->rise_t : t;
-            r->peak = 0.0f;
-            r->best_evidence = -1.0f;
-            r->low_valid = 0;
-        }
-        break;
-    case FALL_CANDIDATE:
-        if (up && pf < c->fall_threshold) {
-            r->fs = FALL_IDLE;    /* got up before confirmation: no alarm */
-            return;
-        }
-        if (t - r->onset > c->fall_window_ns) {
-            r->fs = FALL_IDLE;
-            return;
-        }
-        if (!low)
-            r->low_valid = 0;
-        else if (!r->low_valid) {
-            r->low_valid = 1;
-            r->low_since = t;
-        } else if (t - r->low_since >= c->fall_confirm_ns) {
-            r->fs = FALL_ALARMED;
-            r->alarm_t = t;
-            fall->kind = RV_ROOM_FALL_ALARM;
-            fall->node = r->best_node;
-            fall->onset_ns = r->onset;
-            fall->confidence = r->peak;
-            fall->delay_ns = t - r->onset;
-            return;
-        }
-        break;
-    case FALL_ALARMED:
-        if (up && t - r->alarm_t <= c->fall_cancel_ns) {
-            r->fs = FALL_IDLE;
-            fall->kind = RV_ROOM_FALL_CANCEL;
-            fall->node = r->best_node;
-            fall->onset_ns = r->onset;
-            fall->confidence = r->peak;
-            fall->delay_ns = r->alarm_t - r->onset;
-            return;
-        }
-        if (t - r->alarm_t > c->fall_cancel_ns)
-            r->fs = FALL_IDLE;
-        return;
-    }
-    if (r->fs == FALL_CANDIDATE && pf > r->peak) {
-        r->peak = pf;
-        for (uint32_t i = 0; i < r->n_links; i++) {
-            const room_link *l = &r->links[i];
-            float e = l->weight * role_mass(c, l->avg, RV_ROOM_ROLE_FALL);
-            if (l->weight > 0.0f && e > r->best_evidence) {
-                r->best_evidence = e;
-                r->best_node = l->node;
-            }
+    o.t_ns = t;
+    o.evidence = role_mass(c, ungated, RV_ROOM_ROLE_FALL);
+    o.low = (ro & (RV_ROOM_ROLE_DOWN | RV_ROOM_ROLE_FALL)) != 0;
+    o.up = (ro & RV_ROOM_ROLE_UP) != 0;
+    o.node = -1;
+    for (uint32_t i = 0; i < r->n_links; i++) {
+        const room_link *l = &r->links[i];
+        float e = l->weight * role_mass(c, l->avg, RV_ROOM_ROLE_FALL);
+        if (l->weight > 0.0f && e > best) {
+            best = e;
+            o.node = l->node;
         }
     }
+    rv_fall_push(&r->fall, &o, fall);
 }
 
 rv_status
@@ -461,7 +393,7 @@ rv_room_push(rv_room *r, const rv_room_obs *obs, rv_room_state *state,
         return RV_ERR_BAD_OBJECT;
     c = &r->cfg;
     memset(fall, 0, sizeof *fall);
-    fall->node = -1;
+    fall->node = -1;   /* NONE unless rv_fall raises one */
     *changed = 0;
     for (uint32_t k = 0; k < c->n_classes; k++)
         if (!isfinite(obs->levels[k]))
@@ -512,7 +444,7 @@ rv_room_push(rv_room *r, const rv_room_obs *obs, rv_room_state *state,
     }
 
     if (used > 0)
-        fall_step(r, obs->t_ns, ungated, fall);
+        fall_push(r, obs->t_ns, ungated, fall);
 
     state->label = r->label;
     state->confidence = r->confidence;

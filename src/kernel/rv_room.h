@@ -28,15 +28,13 @@
  * activity on gestures and still frames (docs/rooms.md, "Designs
  * measured"). Status classes never win.
  *
- * Falls: an impact is the room's fall probability above `fall_threshold`;
- * its onset is the first frame of that rise above half the threshold (the
- * probabilities are smoothed, so the threshold itself is crossed later). The alarm is raised when, within
- * `fall_window_ns` of the onset, the room's label has stayed on a DOWN or
- * FALL class (lying on the floor, the fall itself) for `fall_confirm_ns`
- * in a row. A getting-up label before that drops the
- * candidate silently; one within `fall_cancel_ns` after the alarm cancels
- * it (RV_ROOM_FALL_CANCEL, same onset). A getting-up label counts once it
- * has lasted 0.3 s (a frame of it between impact and lying is not one).
+ * Falls (rv_fall.h): the impact is the room's ungated fall probability
+ * (the pool above) reaching `fall_threshold`; it is confirmed when, within
+ * `fall_window_ns` of its onset, the room's label stays on a DOWN or FALL
+ * class for `fall_confirm_ns` in a row. A getting-up (UP) label that has
+ * lasted 0.3 s, later than `fall_grace_ns` after the onset, drops the
+ * candidate; one within `fall_cancel_ns` after the alarm cancels it
+ * (RV_ROOM_FALL_CANCEL, same onset).
  *
  * Memory: rv_room_mem_size() bytes, caller-owned, no allocation, no
  * GLib; all times are stream time in nanoseconds.
@@ -45,6 +43,7 @@
 #define RV_ROOM_H
 
 #include "rv_base.h"
+#include "rv_fall.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -58,7 +57,7 @@ extern "C" {
 #define RV_ROOM_ROLE_STATUS    (1u << 1) /* unknown / offline: never a room label */
 #define RV_ROOM_ROLE_EMPTY     (1u << 2) /* the room is empty */
 #define RV_ROOM_ROLE_FALL      (1u << 3) /* the impact class */
-#define RV_ROOM_ROLE_DOWN      (1u << 4) /* low and still after a fall (lying) */
+#define RV_ROOM_ROLE_DOWN      (1u << 4) /* the body low after a fall (lying) */
 #define RV_ROOM_ROLE_UP        (1u << 5) /* getting up / walking away */
 
 #define RV_ROOM_DEFAULT_TOLERANCE_NS    300000000ull   /* 300 ms */
@@ -67,10 +66,11 @@ extern "C" {
 #define RV_ROOM_DEFAULT_HOLD_NS         0ull           /* the filter holds */
 #define RV_ROOM_DEFAULT_SWITCH_NS       1000000000ull  /* 1 s */
 #define RV_ROOM_DEFAULT_EVIDENCE_NS     30000000ull    /* 30 ms */
-#define RV_ROOM_DEFAULT_FALL_THRESHOLD  0.5f
-#define RV_ROOM_DEFAULT_FALL_WINDOW_NS  8000000000ull  /* 8 s */
-#define RV_ROOM_DEFAULT_FALL_CONFIRM_NS 3000000000ull  /* 3 s */
-#define RV_ROOM_DEFAULT_FALL_CANCEL_NS  2000000000ull  /* 2 s */
+#define RV_ROOM_DEFAULT_FALL_THRESHOLD  RV_FALL_DEFAULT_THRESHOLD
+#define RV_ROOM_DEFAULT_FALL_WINDOW_NS  RV_FALL_DEFAULT_WINDOW_NS
+#define RV_ROOM_DEFAULT_FALL_CONFIRM_NS RV_FALL_DEFAULT_CONFIRM_NS
+#define RV_ROOM_DEFAULT_FALL_GRACE_NS   RV_FALL_DEFAULT_GRACE_NS
+#define RV_ROOM_DEFAULT_FALL_CANCEL_NS  RV_FALL_DEFAULT_CANCEL_NS
 
 typedef struct {
     uint32_t n_classes;           /* 1..RV_ROOM_MAX_CLASSES */
@@ -84,6 +84,7 @@ typedef struct {
     float    fall_threshold;      /* room fall probability of an impact */
     uint64_t fall_window_ns;      /* onset -> confirmation deadline */
     uint64_t fall_confirm_ns;     /* low and still this long confirms */
+    uint64_t fall_grace_ns;       /* getting up this soon after the onset is the descent */
     uint64_t fall_cancel_ns;      /* getting up this soon after the alarm cancels */
 } rv_room_config;
 
@@ -109,19 +110,12 @@ typedef struct {
     uint64_t t_ns;                /* stream time of the newest contributing frame */
 } rv_room_state;
 
-typedef enum {
-    RV_ROOM_FALL_NONE = 0,
-    RV_ROOM_FALL_ALARM,
-    RV_ROOM_FALL_CANCEL
-} rv_room_fall_kind;
-
-typedef struct {
-    rv_room_fall_kind kind;
-    int32_t  node;                /* the node that saw the impact best, -1 */
-    uint64_t onset_ns;
-    float    confidence;
-    uint64_t delay_ns;            /* onset -> alarm */
-} rv_room_fall;
+/* A fall event of the room (rv_fall.h). */
+typedef rv_fall_kind rv_room_fall_kind;
+#define RV_ROOM_FALL_NONE   RV_FALL_NONE
+#define RV_ROOM_FALL_ALARM  RV_FALL_ALARM
+#define RV_ROOM_FALL_CANCEL RV_FALL_CANCEL
+typedef rv_fall_event rv_room_fall;
 
 typedef struct rv_room rv_room;
 

@@ -180,13 +180,18 @@ START_TEST(no_room_motion_gate)
 }
 END_TEST
 
-/* still 2 s, fall 0.7 s, lying `lie`, then walking. */
+/* n links: still 2 s, fall 0.7 s, lying `lie`, then walking. */
+static void fall_session_n(rv_room *r, tally *t, int n, uint64_t lie)
+{
+    uint64_t ts = run(r, t, n, 0, 0, 2 * S, STILL, 0.8f, 0);
+    ts = run(r, t, n, 0, ts, 700 * MS, FALL, 0.9f, 1);
+    ts = run(r, t, n, 0, ts, lie, LYING, 0.8f, 0);
+    run(r, t, n, 0, ts, 3 * S, WALKING, 0.8f, 1);
+}
+
 static void fall_session(rv_room *r, tally *t, uint64_t lie)
 {
-    uint64_t ts = run(r, t, 2, 0, 0, 2 * S, STILL, 0.8f, 0);
-    ts = run(r, t, 2, 0, ts, 700 * MS, FALL, 0.9f, 1);
-    ts = run(r, t, 2, 0, ts, lie, LYING, 0.8f, 0);
-    run(r, t, 2, 0, ts, 3 * S, WALKING, 0.8f, 1);
+    fall_session_n(r, t, 2, lie);
 }
 
 START_TEST(fall_confirmed_once)
@@ -219,6 +224,17 @@ START_TEST(fall_survives_up_blip)
     ts = run(r, &t, 2, 0, ts, 10 * S, LYING, 0.8f, 0);
     ck_assert_int_eq(t.alarms, 1);
     ck_assert_int_eq(t.cancels, 0);
+}
+END_TEST
+
+START_TEST(fall_single_link)
+{
+    /* a room of one link raises the fall on its own */
+    rv_room *r = make(RV_ROOM_DEFAULT_TOLERANCE_NS);
+    tally t = {0};
+    fall_session_n(r, &t, 1, 10 * S);
+    ck_assert_int_eq(t.alarms, 1);
+    ck_assert_int_eq(t.last.node, 1);
 }
 END_TEST
 
@@ -284,6 +300,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, no_room_motion_gate);
     tcase_add_test(tc, fall_confirmed_once);
     tcase_add_test(tc, fall_survives_up_blip);
+    tcase_add_test(tc, fall_single_link);
     tcase_add_test(tc, fall_got_up_at_once);
     tcase_add_test(tc, bad_input);
     suite_add_tcase(s, tc);

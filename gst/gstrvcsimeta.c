@@ -175,8 +175,8 @@ meta_transform (GstBuffer * dest, GstMeta * meta, GstBuffer * buffer,
 
   (void) buffer;
   (void) data;
-  /* A meta describes the whole packet or stream step: only plain copies
-   * keep it. */
+  /* A meta describes the packet or stream step the buffer carries: copies
+   * keep it, other transforms (scaling, ...) drop it. */
   if (!GST_META_TRANSFORM_IS_COPY (type))
     return FALSE;
   dst = gst_buffer_add_meta (dest, meta->info, NULL);

@@ -33,14 +33,7 @@ struct _GstRvCsiParse
 GST_RV_ELEMENT_DEFINE (GstRvCsiParse, gst_rv_csi_parse,
     GST_TYPE_BASE_TRANSFORM, rvcsiparse, "ESP32 CSI packet parser");
 
-static void
-gst_rv_csi_parse_finalize (GObject * object)
-{
-  GstRvCsiParse *self = GST_RV_CSI_PARSE (object);
-
-  gst_rv_packet_filter_free (self->filter);
-  G_OBJECT_CLASS (parent_class)->finalize (object);
-}
+static void gst_rv_csi_parse_finalize (GObject * object);
 
 static gboolean
 gst_rv_csi_parse_start (GstBaseTransform * trans)
@@ -140,8 +133,6 @@ gst_rv_csi_parse_class_init (GstRvCsiParseClass * klass)
   GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
   GstBaseTransformClass *trans_class = GST_BASE_TRANSFORM_CLASS (klass);
 
-  gobject_class->finalize = gst_rv_csi_parse_finalize;
-
   gst_rv_packet_filter_install_properties (gobject_class,
       GST_RV_PACKET_FILTER_PACKETS, G_STRUCT_OFFSET (GstRvCsiParse, filter),
       "Same counters as rvcsisrc's stats (also posted as an "
@@ -158,6 +149,7 @@ gst_rv_csi_parse_class_init (GstRvCsiParseClass * klass)
       "GstRvCsiPacketMeta",
       "gst-rvcsi developers");
 
+  gobject_class->finalize = gst_rv_csi_parse_finalize;
   trans_class->start = GST_DEBUG_FUNCPTR (gst_rv_csi_parse_start);
   trans_class->transform_ip = GST_DEBUG_FUNCPTR (gst_rv_csi_parse_transform_ip);
   trans_class->sink_event = GST_DEBUG_FUNCPTR (gst_rv_csi_parse_sink_event);
@@ -171,4 +163,13 @@ gst_rv_csi_parse_init (GstRvCsiParse * self)
 {
   self->filter = gst_rv_packet_filter_new (GST_ELEMENT (self),
       "rvcsiparse-stats");
+}
+
+static void
+gst_rv_csi_parse_finalize (GObject * object)
+{
+  GstRvCsiParse *self = GST_RV_CSI_PARSE (object);
+
+  gst_rv_packet_filter_free (self->filter);
+  G_OBJECT_CLASS (parent_class)->finalize (object);
 }

@@ -127,8 +127,6 @@ gst_rv_csi_src_class_init (GstRvCsiSrcClass * klass)
   GstBaseSrcClass *basesrc_class = GST_BASE_SRC_CLASS (klass);
   GstPushSrcClass *pushsrc_class = GST_PUSH_SRC_CLASS (klass);
 
-  gobject_class->finalize = gst_rv_csi_src_finalize;
-
   GST_RV_PROP_FIELD (gobject_class, PROP_ADDRESS, GstRvCsiSrc, address,
       g_param_spec_string ("address", "Address",
           "Local address to bind: \"0.0.0.0\" (any IPv4), \"::\" (any IPv6, "
@@ -196,6 +194,7 @@ gst_rv_csi_src_class_init (GstRvCsiSrcClass * klass)
       "one buffer per packet with an GstRvCsiPacketMeta",
       "gst-rvcsi developers");
 
+  gobject_class->finalize = gst_rv_csi_src_finalize;
   element_class->change_state = GST_DEBUG_FUNCPTR (gst_rv_csi_src_change_state);
   basesrc_class->start = GST_DEBUG_FUNCPTR (gst_rv_csi_src_start);
   basesrc_class->stop = GST_DEBUG_FUNCPTR (gst_rv_csi_src_stop);

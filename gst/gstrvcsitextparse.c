@@ -69,6 +69,8 @@ struct _GstRvCsiTextParse
 GST_RV_ELEMENT_DEFINE (GstRvCsiTextParse, gst_rv_csi_text_parse,
     GST_TYPE_ELEMENT, rvcsitextparse, "ESP32 CSI text log parser");
 
+static void gst_rv_csi_text_parse_finalize (GObject * object);
+
 /* Largest frame: 2 * RV_CSI_MAX_SUBCARRIERS I/Q values of one antenna. */
 #define IQ_CAP (2u * RV_CSI_MAX_SUBCARRIERS)
 
@@ -281,24 +283,10 @@ gst_rv_csi_text_parse_change_state (GstElement * element,
 }
 
 static void
-gst_rv_csi_text_parse_finalize (GObject * object)
-{
-  GstRvCsiTextParse *self = GST_RV_CSI_TEXT_PARSE (object);
-
-  g_byte_array_unref (self->line);
-  g_free (self->frame);
-  g_free (self->iq);
-  gst_rv_packet_filter_free (self->filter);
-  G_OBJECT_CLASS (parent_class)->finalize (object);
-}
-
-static void
 gst_rv_csi_text_parse_class_init (GstRvCsiTextParseClass * klass)
 {
   GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
   GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
-
-  gobject_class->finalize = gst_rv_csi_text_parse_finalize;
 
   GST_RV_PROP_FIELD (gobject_class, PROP_NODE_ID, GstRvCsiTextParse, node_id,
       g_param_spec_int ("node-id", "Node id",
@@ -324,6 +312,8 @@ gst_rv_csi_text_parse_class_init (GstRvCsiTextParseClass * klass)
       "gst-rvcsi developers");
   element_class->change_state =
       GST_DEBUG_FUNCPTR (gst_rv_csi_text_parse_change_state);
+
+  gobject_class->finalize = gst_rv_csi_text_parse_finalize;
 }
 
 static void
@@ -349,4 +339,16 @@ gst_rv_csi_text_parse_init (GstRvCsiTextParse * self)
   self->filter = gst_rv_packet_filter_new (GST_ELEMENT (self),
       "rvcsitextparse-stats");
   reset_stream (self);
+}
+
+static void
+gst_rv_csi_text_parse_finalize (GObject * object)
+{
+  GstRvCsiTextParse *self = GST_RV_CSI_TEXT_PARSE (object);
+
+  g_byte_array_unref (self->line);
+  g_free (self->frame);
+  g_free (self->iq);
+  gst_rv_packet_filter_free (self->filter);
+  G_OBJECT_CLASS (parent_class)->finalize (object);
 }

@@ -104,6 +104,8 @@ struct _GstRvCsiViz
 GST_RV_ELEMENT_DEFINE (GstRvCsiViz, gst_rv_csi_viz,
     GST_TYPE_ELEMENT, rvcsiviz, "rvcsi dashboard video");
 
+static void gst_rv_csi_viz_finalize (GObject * object);
+
 /* ---- the frame grid (lock held) ---- */
 
 static GstClockTime
@@ -892,26 +894,10 @@ gst_rv_csi_viz_get_frames (GObject * object, guint prop_id G_GNUC_UNUSED,
 }
 
 static void
-gst_rv_csi_viz_finalize (GObject * object)
-{
-  GstRvCsiViz *self = GST_RV_CSI_VIZ (object);
-
-  clear_nodes (self);
-  g_clear_object (&self->pango);
-  g_mutex_clear (&self->lock);
-  g_mutex_clear (&self->render_lock);
-  g_cond_clear (&self->cond);
-  G_OBJECT_CLASS (parent_class)->finalize (object);
-}
-
-static void
 gst_rv_csi_viz_class_init (GstRvCsiVizClass * klass)
 {
   GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
   GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
-
-  gobject_class->finalize = gst_rv_csi_viz_finalize;
-  element_class->change_state = gst_rv_csi_viz_change_state;
 
   GST_RV_PROP_FIELD (gobject_class, PROP_HISTORY_TIME, GstRvCsiViz,
       history_time,
@@ -944,6 +930,9 @@ gst_rv_csi_viz_class_init (GstRvCsiVizClass * klass)
       "Draws each node's CSI amplitude waterfall, motion score, decision "
       "timeline, packet rate and loss as video (cairo/pango)",
       "gst-rvcsi");
+
+  gobject_class->finalize = gst_rv_csi_viz_finalize;
+  element_class->change_state = gst_rv_csi_viz_change_state;
 }
 
 static void
@@ -970,4 +959,17 @@ gst_rv_csi_viz_init (GstRvCsiViz * self)
   gst_pad_set_query_function (self->srcpad,
       GST_DEBUG_FUNCPTR (gst_rv_csi_viz_src_query));
   gst_element_add_pad (GST_ELEMENT (self), self->srcpad);
+}
+
+static void
+gst_rv_csi_viz_finalize (GObject * object)
+{
+  GstRvCsiViz *self = GST_RV_CSI_VIZ (object);
+
+  clear_nodes (self);
+  g_clear_object (&self->pango);
+  g_mutex_clear (&self->lock);
+  g_mutex_clear (&self->render_lock);
+  g_cond_clear (&self->cond);
+  G_OBJECT_CLASS (parent_class)->finalize (object);
 }

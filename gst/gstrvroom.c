@@ -70,6 +70,8 @@ struct _GstRvRoom
 GST_RV_ELEMENT_DEFINE (GstRvRoom, gst_rv_room,
     GST_TYPE_BASE_TRANSFORM, rvroom, "RuView room fusion and fall events");
 
+static void gst_rv_room_finalize (GObject * object);
+
 static void
 free_rooms (GstRvRoom * self)
 {
@@ -352,17 +354,6 @@ gst_rv_room_set_rooms (GObject * object, guint prop_id G_GNUC_UNUSED,
   set_rooms (GST_RV_ROOM (object), g_value_get_string (value));
 }
 
-static void
-gst_rv_room_finalize (GObject * object)
-{
-  GstRvRoom *self = GST_RV_ROOM (object);
-
-  free_rooms (self);
-  g_free (self->rooms_error);
-  gst_rv_props_finalize (object);
-  G_OBJECT_CLASS (gst_rv_room_parent_class)->finalize (object);
-}
-
 #define TIME_PROP(id, field, name, nick, blurb, max, def) \
   GST_RV_PROP_FIELD (gobject_class, id, GstRvRoom, cfg.field, \
       g_param_spec_uint64 (name, nick, blurb, 1, max, def, GST_RV_PARAM_READY))
@@ -373,8 +364,6 @@ gst_rv_room_class_init (GstRvRoomClass * klass)
   GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
   GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
   GstBaseTransformClass *trans_class = GST_BASE_TRANSFORM_CLASS (klass);
-
-  gobject_class->finalize = gst_rv_room_finalize;
 
   GST_RV_PROP_CUSTOM (gobject_class, PROP_ROOMS, GstRvRoom, rooms_text,
       g_param_spec_string ("rooms", "Rooms",
@@ -432,6 +421,7 @@ gst_rv_room_class_init (GstRvRoomClass * klass)
       "gets up; attaches GstRvRoomMeta",
       "gst-rvcsi developers");
 
+  gobject_class->finalize = gst_rv_room_finalize;
   trans_class->start = GST_DEBUG_FUNCPTR (gst_rv_room_start);
   trans_class->stop = GST_DEBUG_FUNCPTR (gst_rv_room_stop);
   trans_class->sink_event = GST_DEBUG_FUNCPTR (gst_rv_room_sink_event);
@@ -446,4 +436,15 @@ gst_rv_room_init (GstRvRoom * self)
 
   rv_room_config_default (&self->cfg, 1);
   gst_rv_room_spec_parse (NULL, &self->spec, &error);
+}
+
+static void
+gst_rv_room_finalize (GObject * object)
+{
+  GstRvRoom *self = GST_RV_ROOM (object);
+
+  free_rooms (self);
+  g_free (self->rooms_error);
+  gst_rv_props_finalize (object);
+  G_OBJECT_CLASS (gst_rv_room_parent_class)->finalize (object);
 }

@@ -310,10 +310,10 @@ gst_rv_csi_text_parse_class_init (GstRvCsiTextParseClass * klass)
       "Parses CSI_DATA lines of Espressif esp-csi and ESP32-CSI-Tool serial "
       "logs into raw CSI frame packets (0xC5110001) with GstRvCsiPacketMeta",
       "gst-rvcsi developers");
-  element_class->change_state =
-      GST_DEBUG_FUNCPTR (gst_rv_csi_text_parse_change_state);
 
   gobject_class->finalize = gst_rv_csi_text_parse_finalize;
+  element_class->change_state =
+      GST_DEBUG_FUNCPTR (gst_rv_csi_text_parse_change_state);
 }
 
 static void

@@ -1,7 +1,9 @@
 /* rvroom element tests: the rooms property (valid and malformed), room
  * states per room on the bus and as GstRvRoomMeta, the label following the
  * models (blips ignored, changes within 0.5 s), a confirmed fall as
- * one rvfall message, and a node going offline (rvcsi-node event). Time is
+ * one rvfall message (also through the descent's own motion, and
+ * cancelled by getting up at once), a candidate dropped by getting up, and
+ * a node going offline (rvcsi-node event). Time is
  * buffer stream time; buffers carry hand-made classification and motion
  * metas as rvclassify and rvtemporalhead attach them. */
 #include <gst/check/gstcheck.h>
@@ -249,6 +251,61 @@ GST_START_TEST (test_fall_event)
 
 GST_END_TEST;
 
+GST_START_TEST (test_fall_descent_then_cancel)
+{
+  /* the room reads walking for 1 s after the impact (the descent), then
+   * lying: one alarm; walking 0.5 s after it: cancelled, same onset */
+  GstBus *bus;
+  GstHarness *h = room_harness ("fall-confirm=3000000000", &bus);
+  const guint8 two[] = { 1, 2 };
+  GstStructure *s;
+  GstClockTime t;
+  guint n;
+  guint64 onset, cancel_onset;
+
+  t = push_span (h, two, 2, 0, 2 * GST_SECOND, STILL, FALSE);
+  t = push_span (h, two, 2, t, 700 * GST_MSECOND, FALL, TRUE);
+  t = push_span (h, two, 2, t, GST_SECOND, WALKING, TRUE);
+  t = push_span (h, two, 2, t, 3500 * GST_MSECOND, LYING, FALSE);
+  s = last_message (bus, "rvfall", "room", &n);
+  fail_unless_equals_int (n, 1);
+  fail_unless (gst_structure_get_uint64 (s, "stream-time", &onset));
+  gst_structure_free (s);
+  push_span (h, two, 2, t, GST_SECOND, WALKING, TRUE);
+  s = last_message (bus, "rvfall-cancel", "room", &n);
+  fail_unless_equals_int (n, 1);
+  fail_unless (gst_structure_get_uint64 (s, "stream-time", &cancel_onset));
+  fail_unless_equals_uint64 (cancel_onset, onset);
+  gst_structure_free (s);
+  gst_harness_teardown (h);
+  gst_object_unref (bus);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_fall_dropped_when_up)
+{
+  /* impact, low for 2 s, then up and walking: no alarm */
+  GstBus *bus;
+  GstHarness *h = room_harness (NULL, &bus);
+  const guint8 one[] = { 1 };
+  GstStructure *s;
+  GstClockTime t;
+  guint n;
+
+  t = push_span (h, one, 1, 0, 2 * GST_SECOND, STILL, FALSE);
+  t = push_span (h, one, 1, t, 700 * GST_MSECOND, FALL, TRUE);
+  t = push_span (h, one, 1, t, 2 * GST_SECOND, LYING, FALSE);
+  push_span (h, one, 1, t, 10 * GST_SECOND, WALKING, TRUE);
+  s = last_message (bus, "rvfall", NULL, &n);
+  fail_unless_equals_int (n, 0);
+  fail_unless (s == NULL);
+  gst_harness_teardown (h);
+  gst_object_unref (bus);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_node_offline)
 {
   GstBus *bus;
@@ -335,6 +392,8 @@ rvroom_suite (void)
   tcase_add_test (tc, test_two_rooms);
   tcase_add_test (tc, test_label_follows_models);
   tcase_add_test (tc, test_fall_event);
+  tcase_add_test (tc, test_fall_descent_then_cancel);
+  tcase_add_test (tc, test_fall_dropped_when_up);
   tcase_add_test (tc, test_node_offline);
   suite_add_tcase (s, tc);
   return s;

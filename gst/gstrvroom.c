@@ -32,6 +32,8 @@ GST_DEBUG_CATEGORY_STATIC (gst_rv_room_debug);
 #define DEFAULT_TOLERANCE      RV_ROOM_DEFAULT_TOLERANCE_NS
 #define DEFAULT_MIN_LINK_WEIGHT RV_ROOM_DEFAULT_MIN_WEIGHT
 #define DEFAULT_HOLD_TIME      RV_ROOM_DEFAULT_HOLD_NS
+#define DEFAULT_SWITCH_TIME    RV_ROOM_DEFAULT_SWITCH_NS
+#define DEFAULT_EVIDENCE_TIME  RV_ROOM_DEFAULT_EVIDENCE_NS
 #define DEFAULT_FALL_THRESHOLD RV_ROOM_DEFAULT_FALL_THRESHOLD
 #define DEFAULT_FALL_WINDOW    RV_ROOM_DEFAULT_FALL_WINDOW_NS
 #define DEFAULT_FALL_CONFIRM   RV_ROOM_DEFAULT_FALL_CONFIRM_NS
@@ -44,6 +46,8 @@ enum
   PROP_TOLERANCE,
   PROP_MIN_LINK_WEIGHT,
   PROP_HOLD_TIME,
+  PROP_SWITCH_TIME,
+  PROP_EVIDENCE_TIME,
   PROP_FALL_THRESHOLD,
   PROP_FALL_WINDOW,
   PROP_FALL_CONFIRM,
@@ -389,6 +393,14 @@ gst_rv_room_class_init (GstRvRoomClass * klass)
           "Stream time (ns) a new room label must lead before the room "
           "changes (0: as soon as the room's filtered belief changes)", 0,
           60 * GST_SECOND, DEFAULT_HOLD_TIME, GST_RV_PARAM_READY));
+  TIME_PROP (PROP_SWITCH_TIME, switch_ns, "switch-time", "Switch time",
+      "Stream time (ns) over which the room's belief forgets its label "
+      "(the activity may have changed); longer: steadier, slower to follow",
+      600 * GST_SECOND, DEFAULT_SWITCH_TIME);
+  TIME_PROP (PROP_EVIDENCE_TIME, evidence_ns, "evidence-time",
+      "Evidence time", "Stream time (ns) the links' newest frames must cover "
+      "to count as one full frame of evidence; longer: fewer label changes, "
+      "slower to follow", 60 * GST_SECOND, DEFAULT_EVIDENCE_TIME);
   GST_RV_PROP_FIELD (gobject_class, PROP_FALL_THRESHOLD, GstRvRoom,
       cfg.fall_threshold,
       g_param_spec_double ("fall-threshold", "Fall threshold",

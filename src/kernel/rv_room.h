@@ -24,9 +24,12 @@
  * time (sticky: the belief leaks toward uniform with time constant
  * `switch_ns` and takes the evidence at one full frame per `evidence_ns`)
  * turns it into the room's belief, whose strongest class is the label.
- * There is no room motion gate: the links' detectors disagree with the
- * activity on gestures and still frames (docs/rooms.md, "Designs
- * measured"). Status classes never win.
+ * The links' motion detectors gate the label only when they are decisive:
+ * once every kept link's calibrated detector has been clearly quiet
+ * (score under 1/e of its threshold) for 0.2 s, the label stays among the
+ * presence classes; a score near the threshold (gestures, a still person)
+ * leaves it to the models (docs/rooms.md, "Designs measured"). Status
+ * classes never win.
  *
  * Falls (rv_fall.h): the impact is the room's ungated fall probability
  * (the pool above) reaching `fall_threshold`; it is confirmed when, within

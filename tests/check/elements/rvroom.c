@@ -1,6 +1,6 @@
 /* rvroom element tests: the rooms property (valid and malformed), room
- * states per room on the bus and as GstRvRoomMeta, the label following the
- * models (blips ignored, changes within 0.5 s), a confirmed fall as
+ * states per room on the bus and as GstRvRoomMeta, the room's label (blips
+ * ignored, changes within 0.5 s; evidence-time), a confirmed fall as
  * one rvfall message (also through the descent's own motion, and
  * cancelled by getting up at once), a candidate dropped by getting up, and
  * a node going offline (rvcsi-node event). Time is
@@ -347,9 +347,8 @@ GST_START_TEST (test_node_offline)
 
 GST_END_TEST;
 
-/* The room follows the models' ungated levels (no room motion gate),
- * ignores a 30 ms blip and posts a lasting change within 0.5 s of stream
- * time. */
+/* The room ignores a 30 ms blip and posts a lasting change within 0.5 s
+ * of stream time. */
 GST_START_TEST (test_label_follows_models)
 {
   static const guint8 nodes[] = { 1, 2, 3 };
@@ -359,13 +358,13 @@ GST_START_TEST (test_label_follows_models)
   GstClockTime t, change = 0;
   guint n;
 
-  t = push_span (h, nodes, 3, 0, GST_SECOND, WALKING, FALSE);
+  t = push_span (h, nodes, 3, 0, GST_SECOND, WALKING, TRUE);
   s = last_message (bus, "rvroom", "room", &n);
   fail_unless (s != NULL);
   fail_unless_equals_string (gst_structure_get_string (s, "label"), "walking");
   gst_structure_free (s);
-  t = push_span (h, nodes, 3, t, 30 * GST_MSECOND, EMPTY, FALSE);
-  t = push_span (h, nodes, 3, t, GST_SECOND, WALKING, FALSE);
+  t = push_span (h, nodes, 3, t, 30 * GST_MSECOND, STILL, TRUE);
+  t = push_span (h, nodes, 3, t, GST_SECOND, WALKING, TRUE);
   s = last_message (bus, "rvroom", "room", &n);
   fail_unless_equals_int (n, 0);
   change = t;
@@ -382,6 +381,38 @@ GST_START_TEST (test_label_follows_models)
 
 GST_END_TEST;
 
+/* evidence-time reaches the room: a 1 s evidence time follows the same
+ * change later than the default. */
+GST_START_TEST (test_evidence_time)
+{
+  static const guint8 nodes[] = { 1, 2, 3 };
+  GstClockTime took[2];
+
+  for (guint i = 0; i < 2; i++) {
+    GstBus *bus;
+    GstHarness *h = room_harness (i ? "evidence-time=1000000000" : NULL, &bus);
+    GstStructure *s;
+    GstClockTime t, t_msg;
+    guint n;
+
+    t = push_span (h, nodes, 3, 0, GST_SECOND, WALKING, TRUE);
+    gst_structure_free (last_message (bus, "rvroom", "room", &n));
+    push_span (h, nodes, 3, t, 3 * GST_SECOND, STILL, FALSE);
+    s = last_message (bus, "rvroom", "room", &n);
+    fail_unless (s != NULL);
+    fail_unless_equals_string (gst_structure_get_string (s, "label"), "still");
+    fail_unless (gst_structure_get_uint64 (s, "stream-time", &t_msg));
+    took[i] = t_msg - t;
+    gst_structure_free (s);
+    gst_harness_teardown (h);
+    gst_object_unref (bus);
+  }
+  fail_unless (took[1] > took[0], "%" GST_TIME_FORMAT " !> %" GST_TIME_FORMAT,
+      GST_TIME_ARGS (took[1]), GST_TIME_ARGS (took[0]));
+}
+
+GST_END_TEST;
+
 static Suite *
 rvroom_suite (void)
 {
@@ -391,6 +422,7 @@ rvroom_suite (void)
   tcase_add_test (tc, test_rooms_property);
   tcase_add_test (tc, test_two_rooms);
   tcase_add_test (tc, test_label_follows_models);
+  tcase_add_test (tc, test_evidence_time);
   tcase_add_test (tc, test_fall_event);
   tcase_add_test (tc, test_fall_descent_then_cancel);
   tcase_add_test (tc, test_fall_dropped_when_up);

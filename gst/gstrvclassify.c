@@ -193,8 +193,7 @@ make_stats (GObject * object)
 {
   GstRvClassify *self = GST_RV_CLASSIFY (object);
   GstStructure *s = gst_structure_new ("rvclassify-stats",
-      "streams", G_TYPE_UINT, self->streams.map ?
-      g_hash_table_size (self->streams.map) : 0,
+      "streams", G_TYPE_UINT, gst_rv_streams_active (&self->streams),
       "streams-refused", G_TYPE_UINT64, self->streams.refused,
       "streams-expired", G_TYPE_UINT64, self->streams.expired, NULL);
 
@@ -318,9 +317,7 @@ gst_rv_classify_stop (GstBaseTransform * trans)
 {
   GstRvClassify *self = GST_RV_CLASSIFY (trans);
 
-  GST_OBJECT_LOCK (self);
-  gst_rv_streams_free (&self->streams);
-  GST_OBJECT_UNLOCK (self);
+  gst_rv_streams_stop (&self->streams, self);
   g_queue_clear_full (&self->pending, (GDestroyNotify) gst_buffer_unref);
   clear_heads (self);
   return TRUE;
@@ -356,7 +353,8 @@ decision_label (const GstRvClsStream * s)
 }
 
 /* The node went silent: each of its streams reads `offline` and loses its
- * state, so a node that comes back starts from a cold context. */
+ * state, so a node that comes back starts from a cold context. The stream
+ * table calls offline_message under the object lock. */
 typedef struct
 {
   GstRvClassify *self;
@@ -369,6 +367,7 @@ offline_message (GstRvStreamEntry * e, gpointer user_data)
 {
   GstRvOffline *o = user_data;
 
+  o->self->count[CLS_OFFLINE]++;
   g_queue_push_tail (&o->msgs, no_decision_message (o->self, e->key >> 8,
           e->key & 0xff, LABEL_OFFLINE, decision_label (e->data), "offline",
           o->when, o->when, NULL));
@@ -379,12 +378,9 @@ node_offline (GstRvClassify * self, guint node, GstClockTime stream_time)
 {
   GstRvOffline o = { self, G_QUEUE_INIT, stream_time };
 
-  GST_OBJECT_LOCK (self);
-  self->count[CLS_OFFLINE] += gst_rv_streams_remove_node (&self->streams,
-      node, offline_message, &o);
-  GST_OBJECT_UNLOCK (self);
-  while (!g_queue_is_empty (&o.msgs))
-    gst_element_post_message (GST_ELEMENT (self), g_queue_pop_head (&o.msgs));
+  gst_rv_streams_remove_node (&self->streams, self, node, offline_message,
+      &o);
+  gst_rv_post_queued_messages (GST_ELEMENT (self), &o.msgs);
 }
 
 static gboolean
@@ -392,12 +388,10 @@ gst_rv_classify_sink_event (GstBaseTransform * trans, GstEvent * event)
 {
   GstRvClassify *self = GST_RV_CLASSIFY (trans);
   guint node;
-  gboolean online;
   GstClockTime when;
 
-  if (gst_rv_node_event_parse (event, &node, &online, &when) && !online)
+  if (gst_rv_node_event_parse_offline (event, &node, &when))
     node_offline (self, node, when);
-
   if (gst_rv_streams_restart_on_event (&self->streams, self, event))
     g_queue_clear_full (&self->pending, (GDestroyNotify) gst_buffer_unref);
   return GST_BASE_TRANSFORM_CLASS (parent_class)->sink_event (trans, event);
@@ -620,8 +614,7 @@ gst_rv_classify_transform_ip (GstBaseTransform * trans, GstBuffer * buf)
   }
   GST_OBJECT_UNLOCK (self);
 
-  while (!g_queue_is_empty (&msgs))
-    gst_element_post_message (GST_ELEMENT (self), g_queue_pop_head (&msgs));
+  gst_rv_post_queued_messages (GST_ELEMENT (self), &msgs);
   if (self->mismatch_detail) {
     GST_ELEMENT_WARNING (self, STREAM, FORMAT,
         ("Embeddings do not match rvclassify's model"), ("%s",

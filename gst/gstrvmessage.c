@@ -32,3 +32,10 @@ gst_rv_stream_structure_add_times (GstStructure * s, GstClockTime stream_time,
       "arrival", G_TYPE_UINT64, (guint64) (pm ? pm->arrival :
           GST_CLOCK_TIME_NONE), NULL);
 }
+
+void
+gst_rv_post_queued_messages (GstElement * element, GQueue * msgs)
+{
+  while (!g_queue_is_empty (msgs))
+    gst_element_post_message (element, g_queue_pop_head (msgs));
+}

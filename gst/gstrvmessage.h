@@ -32,5 +32,9 @@ GstClockTime gst_rv_buffer_stream_time (const GstSegment * segment,
 void gst_rv_stream_structure_add_times (GstStructure * s,
     GstClockTime stream_time, const GstRvCsiPacketMeta * pm);
 
+/* Posts and empties msgs (GstMessage), oldest first: elements queue their
+ * messages while they hold their object lock and post them once unlocked. */
+void gst_rv_post_queued_messages (GstElement * element, GQueue * msgs);
+
 G_END_DECLS
 #endif /* GST_RV_MESSAGE_H */

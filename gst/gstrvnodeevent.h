@@ -61,6 +61,17 @@ gst_rv_node_event_parse (GstEvent * ev, guint * node, gboolean * online,
   return TRUE;
 }
 
+/* TRUE if ev says a node went offline (what an element that drops a silent
+ * node's state acts on); the out arguments may be NULL. */
+static inline gboolean
+gst_rv_node_event_parse_offline (GstEvent * ev, guint * node,
+    GstClockTime * stream_time)
+{
+  gboolean online = TRUE;
+
+  return gst_rv_node_event_parse (ev, node, &online, stream_time) && !online;
+}
+
 G_END_DECLS
 
 #endif /* GST_RV_NODE_EVENT_H */

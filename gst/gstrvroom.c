@@ -280,8 +280,7 @@ gst_rv_room_transform_ip (GstBaseTransform * trans, GstBuffer * buf)
       return GST_FLOW_ERROR;
     fuse_one (self, buf, cms[i], t, &msgs);
   }
-  while (!g_queue_is_empty (&msgs))
-    gst_element_post_message (GST_ELEMENT (self), g_queue_pop_head (&msgs));
+  gst_rv_post_queued_messages (GST_ELEMENT (self), &msgs);
   return GST_FLOW_OK;
 }
 

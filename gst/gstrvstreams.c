@@ -82,6 +82,20 @@ gst_rv_streams_free (GstRvStreams * t)
   t->map = NULL;
 }
 
+void
+gst_rv_streams_stop (GstRvStreams * t, gpointer owner)
+{
+  GST_OBJECT_LOCK (owner);
+  gst_rv_streams_free (t);
+  GST_OBJECT_UNLOCK (owner);
+}
+
+guint
+gst_rv_streams_active (const GstRvStreams * t)
+{
+  return t->map ? g_hash_table_size (t->map) : 0;
+}
+
 GstRvStreamEntry *
 gst_rv_streams_lookup (GstRvStreams * t, guint32 key, GstClockTime now)
 {
@@ -147,16 +161,15 @@ gst_rv_streams_insert (GstRvStreams * t, guint32 key, gpointer data, GstClockTim
 }
 
 guint
-gst_rv_streams_remove_node (GstRvStreams * t, guint node,
+gst_rv_streams_remove_node (GstRvStreams * t, gpointer owner, guint node,
     void (*before) (GstRvStreamEntry * e, gpointer user_data),
     gpointer user_data)
 {
   GList *l, *next;
   guint n = 0;
 
-  if (!t->map)
-    return 0;
-  for (l = t->lru.head; l; l = next) {
+  GST_OBJECT_LOCK (owner);
+  for (l = t->map ? t->lru.head : NULL; l; l = next) {
     GstRvStreamEntry *e = l->data;
 
     next = l->next;
@@ -167,6 +180,7 @@ gst_rv_streams_remove_node (GstRvStreams * t, guint node,
     gst_rv_streams_remove (t, e);
     n++;
   }
+  GST_OBJECT_UNLOCK (owner);
   return n;
 }
 

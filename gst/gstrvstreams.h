@@ -46,6 +46,11 @@ void gst_rv_streams_init (GstRvStreams * t, guint max, GstRvStreamsPolicy policy
     GDestroyNotify free_data);
 void gst_rv_streams_clear (GstRvStreams * t);  /* frees all entries, keeps counters */
 void gst_rv_streams_free (GstRvStreams * t);
+/* At an element's stop: gst_rv_streams_free() under owner's object lock,
+ * which guards the table (the stats property reads it meanwhile). */
+void gst_rv_streams_stop (GstRvStreams * t, gpointer owner);
+/* Streams in the table now (0 when it is not started). */
+guint gst_rv_streams_active (const GstRvStreams * t);
 
 #define GST_RV_STREAM_KEY(node, antenna) (((guint32) (node) << 8) | (guint32) (antenna))
 
@@ -60,10 +65,11 @@ gboolean gst_rv_streams_make_room (GstRvStreams * t, GstClockTime now,
 GstRvStreamEntry *gst_rv_streams_insert (GstRvStreams * t, guint32 key, gpointer data,
     GstClockTime now);
 void gst_rv_streams_remove (GstRvStreams * t, GstRvStreamEntry * e);
-/* Removes every stream of `node` (all antennas); `before` (may be NULL) sees
- * each entry first. Returns how many were removed. */
-guint gst_rv_streams_remove_node (GstRvStreams * t, guint node,
-    void (*before) (GstRvStreamEntry * e, gpointer user_data),
+/* The node went offline: removes every stream of `node` (all antennas)
+ * under owner's object lock, which guards t; `before` (may be NULL) sees
+ * each entry first, also under that lock. Returns how many were removed. */
+guint gst_rv_streams_remove_node (GstRvStreams * t, gpointer owner,
+    guint node, void (*before) (GstRvStreamEntry * e, gpointer user_data),
     gpointer user_data);
 
 /* TRUE for the events after which every stream starts from scratch (old

@@ -181,8 +181,7 @@ make_stats (GObject * object)
 {
   GstRvTemporalHead *self = GST_RV_TEMPORAL_HEAD (object);
   GstStructure *s = gst_structure_new ("rvtemporalhead-stats",
-      "streams", G_TYPE_UINT, self->streams.map ?
-      g_hash_table_size (self->streams.map) : 0,
+      "streams", G_TYPE_UINT, gst_rv_streams_active (&self->streams),
       "streams-created", G_TYPE_UINT64, self->streams.created,
       "streams-expired", G_TYPE_UINT64, self->streams.expired,
       "streams-evicted", G_TYPE_UINT64, self->streams.evicted,
@@ -318,9 +317,7 @@ gst_rv_temporal_head_stop (GstBaseTransform * trans)
 {
   GstRvTemporalHead *self = GST_RV_TEMPORAL_HEAD (trans);
 
-  GST_OBJECT_LOCK (self);
-  gst_rv_streams_free (&self->streams);
-  GST_OBJECT_UNLOCK (self);
+  gst_rv_streams_stop (&self->streams, self);
   g_clear_pointer (&self->ws, g_free);
   g_clear_pointer (&self->emb, g_free);
   g_clear_pointer (&self->csi_model, gst_rv_loaded_model_unref);
@@ -328,25 +325,16 @@ gst_rv_temporal_head_stop (GstBaseTransform * trans)
   return TRUE;
 }
 
-/* The node went silent (rvcsi-node event): its context is stale; when it
- * is back its streams start from scratch. */
-static void
-forget_node (GstRvTemporalHead * self, guint node)
-{
-  GST_OBJECT_LOCK (self);
-  gst_rv_streams_remove_node (&self->streams, node, NULL, NULL);
-  GST_OBJECT_UNLOCK (self);
-}
-
 static gboolean
 gst_rv_temporal_head_sink_event (GstBaseTransform * trans, GstEvent * event)
 {
   GstRvTemporalHead *self = GST_RV_TEMPORAL_HEAD (trans);
   guint node;
-  gboolean online;
 
-  if (gst_rv_node_event_parse (event, &node, &online, NULL) && !online)
-    forget_node (self, node);
+  /* A silent node's context is stale: when it is back its streams start
+   * from scratch. */
+  if (gst_rv_node_event_parse_offline (event, &node, NULL))
+    gst_rv_streams_remove_node (&self->streams, self, node, NULL, NULL);
 
   gst_rv_streams_restart_on_event (&self->streams, self, event);
   return GST_BASE_TRANSFORM_CLASS (parent_class)->sink_event (trans, event);
@@ -626,8 +614,7 @@ gst_rv_temporal_head_transform_ip (GstBaseTransform * trans, GstBuffer * buf)
             "245, 256, 384, and other counts up to %u taken as one frequency "
             "axis (docs/features.md); counted in stats skipped-subcarriers",
             RV_CSI_FEAT_MAX_SC));
-  while (!g_queue_is_empty (&msgs))
-    gst_element_post_message (GST_ELEMENT (self), g_queue_pop_head (&msgs));
+  gst_rv_post_queued_messages (GST_ELEMENT (self), &msgs);
   return GST_FLOW_OK;
 }
 

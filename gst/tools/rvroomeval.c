@@ -30,6 +30,8 @@
 
 static gchar *opt_rvsim, *opt_scenarios, *opt_preset;
 static gchar *opt_receiver = (gchar *) "fixed";
+static gchar *opt_placement = (gchar *) "perimeter";
+static gint opt_skew = 0, opt_jitter = 0;
 /* -1: from the preset */
 static gint opt_seed = -1, opt_seeds = -1, opt_nodes = -1, opt_duration = -1,
     opt_rate = -1;
@@ -61,6 +63,13 @@ static const GOptionEntry entries[] = {
   {"rate", 0, 0, G_OPTION_ARG_INT, &opt_rate,
       "CSI frames per second per node (default 100; real nodes send 20-150)",
       "HZ"},
+  {"placement", 0, 0, G_OPTION_ARG_STRING, &opt_placement,
+      "rvsim node placement: perimeter or random (default perimeter)", "MODE"},
+  {"node-skew", 0, 0, G_OPTION_ARG_INT, &opt_skew,
+      "rvsim: each node's packets arrive a fixed U(0, MS) ms late (default 0)",
+      "MS"},
+  {"node-jitter", 0, 0, G_OPTION_ARG_INT, &opt_jitter,
+      "rvsim: plus |N(0,1)| x MS ms per packet (default 0)", "MS"},
   {"receiver", 0, 0, G_OPTION_ARG_STRING, &opt_receiver,
       "rvsim receiver model: fixed or calibrated (default fixed)", "MODEL"},
   {"rvroom", 0, 0, G_OPTION_ARG_STRING, &opt_rvroom,
@@ -327,6 +336,13 @@ main (int argc, char **argv)
       opt_duration < 10 || opt_rate < 1 || opt_rate > 1000)
     return gst_rv_tool_usage_error (PROG, "--seeds >= 1, --nodes 1-%d, "
         "--duration >= 10 and --rate 1-1000 are required", MAX_NODES);
+  if (!g_str_equal (opt_placement, "perimeter") &&
+      !g_str_equal (opt_placement, "random"))
+    return gst_rv_tool_usage_error (PROG, "unknown --placement \"%s\": "
+        "perimeter or random", opt_placement);
+  if (opt_skew < 0 || opt_skew > 10000 || opt_jitter < 0 || opt_jitter > 10000)
+    return gst_rv_tool_usage_error (PROG, "--node-skew and --node-jitter "
+        "are 0-10000 ms");
   rvsim = find_rvsim (argv[0]);
   if (!rvsim)
     return gst_rv_tool_usage_error (PROG, "rvsim not found: pass --rvsim");
@@ -338,8 +354,9 @@ main (int argc, char **argv)
   gst_rv_fall_score_init (&fs);
   printf ("# rvroomeval: gst-rvcsi %s (rvsim of the same version), "
       "receiver %s, %d nodes at %d Hz, %d s per session, seeds %d..%d, "
-      "rvroom %s\n", RVCSI_VERSION, opt_receiver, opt_nodes, opt_rate,
-      opt_duration, opt_seed, opt_seed + opt_seeds - 1,
+      "placement %s, skew %d ms, jitter %d ms, rvroom %s\n", RVCSI_VERSION,
+      opt_receiver, opt_nodes, opt_rate, opt_duration, opt_seed,
+      opt_seed + opt_seeds - 1, opt_placement, opt_skew, opt_jitter,
       *opt_rvroom ? opt_rvroom : "(defaults)");
   printf ("%-10s %5s %8s %8s %8s %8s %6s %6s %4s\n", "scenario", "seed",
       "room%", "best1%", "best1m%", "occ%", "falls", "caught", "FA");
@@ -349,9 +366,10 @@ main (int argc, char **argv)
       gchar *pcap = g_build_filename (tmp, "s.pcap", NULL);
       gchar *lab = g_build_filename (tmp, "s.jsonl", NULL);
       gchar *cmd = g_strdup_printf ("\"%s\" --nodes %d --rate %d --duration "
-          "%d --seed %d --scenario %s --receiver %s --pcap \"%s\" --labels "
-          "\"%s\" --quiet", rvsim, opt_nodes, opt_rate, opt_duration, seed,
-          scen[si], opt_receiver, pcap, lab);
+          "%d --seed %d --scenario %s --receiver %s --placement %s "
+          "--node-skew %d --node-jitter %d --pcap \"%s\" --labels \"%s\" "
+          "--quiet", rvsim, opt_nodes, opt_rate, opt_duration, seed, scen[si],
+          opt_receiver, opt_placement, opt_skew, opt_jitter, pcap, lab);
       gint status = 1;
       rvsim_labels labels = { 0 };
       char err[256];

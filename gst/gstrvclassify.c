@@ -267,14 +267,12 @@ gst_rv_classify_start (GstBaseTransform * trans)
 {
   GstRvClassify *self = GST_RV_CLASSIFY (trans);
   gchar *path, *head;
-  guint max_streams;
   GError *err = NULL;
   gboolean ok = TRUE;
 
   GST_OBJECT_LOCK (self);
   path = g_strdup (self->model_path);
   head = g_strdup (self->head_spec);
-  max_streams = self->stream_props.max_streams;
   GST_OBJECT_UNLOCK (self);
 
   clear_heads (self);
@@ -305,8 +303,8 @@ gst_rv_classify_start (GstBaseTransform * trans)
     clear_heads (self);
     return FALSE;
   }
-  gst_rv_streams_init (&self->streams, max_streams, GST_RV_STREAMS_REFUSE,
-      cls_stream_free);
+  gst_rv_streams_start (&self->streams, self, &self->stream_props,
+      GST_RV_STREAMS_REFUSE, cls_stream_free);
   memset (self->count, 0, sizeof self->count);
   self->warned_mismatch = FALSE;
   return TRUE;

@@ -42,12 +42,23 @@ typedef struct {
   guint64 created, expired, evicted, refused;
 } GstRvStreams;
 
+/* The table's two properties (gst_rv_streams_install_properties below). */
+typedef struct {
+  guint max_streams;            /* applied at start (GST_PARAM_MUTABLE_READY) */
+  GstClockTime stream_timeout;  /* 0 = never; can change while playing */
+} GstRvStreamsProps;
+
 void gst_rv_streams_init (GstRvStreams * t, guint max, GstRvStreamsPolicy policy,
     GDestroyNotify free_data);
 void gst_rv_streams_clear (GstRvStreams * t);  /* frees all entries, keeps counters */
 void gst_rv_streams_free (GstRvStreams * t);
-/* At an element's stop: gst_rv_streams_free() under owner's object lock,
- * which guards the table (the stats property reads it meanwhile). */
+/* An element's table is guarded by its object lock (the stats property
+ * reads it from other threads). At start: gst_rv_streams_init() under
+ * owner's object lock, max from the element's max-streams property; at
+ * stop: gst_rv_streams_free() under it. */
+void gst_rv_streams_start (GstRvStreams * t, gpointer owner,
+    const GstRvStreamsProps * props, GstRvStreamsPolicy policy,
+    GDestroyNotify free_data);
 void gst_rv_streams_stop (GstRvStreams * t, gpointer owner);
 /* Streams in the table now (0 when it is not started). */
 guint gst_rv_streams_active (const GstRvStreams * t);
@@ -89,11 +100,6 @@ gboolean gst_rv_streams_restart_on_event (GstRvStreams * t, gpointer owner,
  * blurbs what a stream is to it. */
 #define GST_RV_STREAMS_DEFAULT_MAX      256
 #define GST_RV_STREAMS_DEFAULT_TIMEOUT  (30 * GST_SECOND)
-
-typedef struct {
-  guint max_streams;            /* applied at start (GST_PARAM_MUTABLE_READY) */
-  GstClockTime stream_timeout;  /* 0 = never; can change while playing */
-} GstRvStreamsProps;
 
 void gst_rv_streams_install_properties (GObjectClass * klass, guint first_id,
     gsize offset, const gchar * max_streams_blurb,

@@ -255,13 +255,13 @@ gst_rv_temporal_head_start (GstBaseTransform * trans)
 {
   GstRvTemporalHead *self = GST_RV_TEMPORAL_HEAD (trans);
   gchar *path, *state_path;
-  guint max_streams;
+  GstRvStreamsPolicy policy;
   gsize ws1, ws2, d;
 
   GST_OBJECT_LOCK (self);
   path = g_strdup (self->model_path);
   state_path = g_strdup (self->state_model_path);
-  max_streams = self->stream_props.max_streams;
+  policy = self->policy;
   self->opts.cache_frames = self->cache_frames;
   self->opts.precision = self->kv_precision;
   self->opts.ring = TRUE;
@@ -297,7 +297,7 @@ gst_rv_temporal_head_start (GstBaseTransform * trans)
   d = MAX (rv_model_d_model (self->csi_model->model),
       rv_model_d_model (self->state_model->model));
   self->emb = g_new0 (gfloat, d);
-  gst_rv_streams_init (&self->streams, max_streams, self->policy,
+  gst_rv_streams_start (&self->streams, self, &self->stream_props, policy,
       head_stream_free);
   memset (self->count, 0, sizeof self->count);
   GST_INFO_OBJECT (self, "models: %s (%u-dim embedding), %s; %" G_GSIZE_FORMAT

@@ -61,14 +61,19 @@ start(rv_fall *f, uint64_t t)
     f->low_valid = 0;
 }
 
-void
+rv_status
 rv_fall_push(rv_fall *f, const rv_fall_obs *o, rv_fall_event *ev)
 {
-    const rv_fall_config *c = &f->cfg;
-    uint64_t t = o->t_ns;
-    int impact = o->evidence >= c->threshold;
-    int up;
+    const rv_fall_config *c;
+    uint64_t t;
+    int impact, up;
 
+    if (!f || !o || !ev)
+        return RV_ERR_NULL;
+    c = &f->cfg;
+    t = o->t_ns > f->last_t ? o->t_ns : f->last_t;
+    f->last_t = t;
+    impact = o->evidence >= c->threshold;
     memset(ev, 0, sizeof *ev);
     ev->node = -1;
     if (!impact)
@@ -90,34 +95,33 @@ rv_fall_push(rv_fall *f, const rv_fall_obs *o, rv_fall_event *ev)
         if (up && t - f->alarm_t <= c->cancel_ns) {
             f->state = FALL_IDLE;
             emit(f, RV_FALL_CANCEL, ev);
-            return;
+            return RV_OK;
         }
-        if (t - f->alarm_t > c->cancel_ns)
-            f->state = FALL_IDLE;
-        else
-            return;
+        if (t - f->alarm_t <= c->cancel_ns)
+            return RV_OK;
+        f->state = FALL_IDLE;
     }
     /* A walk can read as an impact just before a fall: the later impact
      * restarts the candidate, so the fall is timed by its own onset. */
     if (impact && f->armed) {
         start(f, t);
-        return;
+        return RV_OK;
     }
     if (f->state != FALL_CANDIDATE)
-        return;
+        return RV_OK;
     if (o->evidence > f->peak) {
         f->peak = o->evidence;
         f->node = o->node;
     }
     if (t - f->onset > c->window_ns) {
         f->state = FALL_IDLE;
-        return;
+        return RV_OK;
     }
     /* Getting up drops the candidate, but not the motion of the descent
      * itself, which often reads as walking or standing up (the grace). */
     if (up && t - f->onset >= c->grace_ns && !impact) {
         f->state = FALL_IDLE;
-        return;
+        return RV_OK;
     }
     if (!o->low)
         f->low_valid = 0;
@@ -129,4 +133,5 @@ rv_fall_push(rv_fall *f, const rv_fall_obs *o, rv_fall_event *ev)
         f->alarm_t = t;
         emit(f, RV_FALL_ALARM, ev);
     }
+    return RV_OK;
 }

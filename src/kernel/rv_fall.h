@@ -22,7 +22,9 @@
  *   re-arm    a new impact needs the evidence under the threshold first.
  *
  * Memory: rv_fall is a plain struct (sizeof is the whole state), embedded
- * by the caller; no allocation, no GLib. Times are stream time in ns.
+ * by the caller; no allocation, no GLib. Times are stream time in ns; a
+ * frame older than the newest seen (links of a room arrive interleaved)
+ * counts at the newest time, so the rule's clocks never run backwards.
  */
 #ifndef RV_FALL_H
 #define RV_FALL_H
@@ -71,8 +73,10 @@ typedef struct {
     uint64_t delay_ns;      /* onset -> alarm */
 } rv_fall_event;
 
+/* Fields are private to rv_fall.c. */
 typedef struct {
     rv_fall_config cfg;
+    uint64_t last_t;        /* newest frame time seen */
     int      state;         /* idle, candidate, alarmed */
     int      armed;
     int      rise_valid, low_valid, up_valid;
@@ -87,8 +91,8 @@ void rv_fall_config_default(rv_fall_config *cfg);
 rv_status rv_fall_init(rv_fall *f, const rv_fall_config *cfg);
 void rv_fall_reset(rv_fall *f);
 /* Takes one frame; *ev is the alarm or cancel it raised (kind NONE
- * otherwise). */
-void rv_fall_push(rv_fall *f, const rv_fall_obs *obs, rv_fall_event *ev);
+ * otherwise). RV_ERR_NULL for a NULL argument. */
+rv_status rv_fall_push(rv_fall *f, const rv_fall_obs *obs, rv_fall_event *ev);
 
 #ifdef __cplusplus
 }

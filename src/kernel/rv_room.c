@@ -413,7 +413,7 @@ fall_push(rv_room *r, uint64_t t, const float *ungated, rv_room_fall *fall)
             o.node = l->node;
         }
     }
-    rv_fall_push(&r->fall, &o, fall);
+    (void)rv_fall_push(&r->fall, &o, fall);   /* no NULL here */
 }
 
 rv_status

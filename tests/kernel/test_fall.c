@@ -1,6 +1,7 @@
 /* test_fall.c — the fall rule (rv_fall.h): impact and onset, confirmation,
  * the descent's own motion (grace), getting up before and after the
- * alarm, a later impact restarting the candidate, one event per impact. */
+ * alarm, a later impact restarting the candidate, one event per impact, a
+ * late frame of another link. */
 #include <check.h>
 #include <string.h>
 #include "check_main.h"
@@ -31,7 +32,7 @@ static void feed(run *r, uint64_t dur, float ev, int low, int up, int node)
     for (uint64_t end = r->t + dur; r->t < end; r->t += STEP) {
         rv_fall_obs o = { r->t, ev, low, up, node };
         rv_fall_event e;
-        rv_fall_push(&r->f, &o, &e);
+        ck_assert_int_eq(rv_fall_push(&r->f, &o, &e), RV_OK);
         if (e.kind == RV_FALL_ALARM)
             r->alarms++;
         if (e.kind == RV_FALL_CANCEL)
@@ -167,6 +168,25 @@ START_TEST(one_event_per_impact)
 }
 END_TEST
 
+START_TEST(late_frame_of_another_link)
+{
+    /* a link 100 ms behind the others sends a frame older than the
+     * onset: it counts at the newest time, the candidate survives */
+    run r;
+    start(&r);
+    impact(&r, 1);
+    rv_fall_obs late = { r.t - 800 * MS, 0.05f, 1, 0, 2 };
+    rv_fall_event e;
+    ck_assert_int_eq(rv_fall_push(&r.f, &late, &e), RV_OK);
+    ck_assert_int_eq(e.kind, RV_FALL_NONE);
+    feed(&r, 8 * S, 0.05f, 1, 0, 1);
+    ck_assert_int_eq(r.alarms, 1);
+    ck_assert_uint_eq(r.last.onset_ns, 2 * S);
+    ck_assert_int_eq(rv_fall_push(NULL, &late, &e), RV_ERR_NULL);
+    ck_assert_int_eq(rv_fall_push(&r.f, NULL, &e), RV_ERR_NULL);
+}
+END_TEST
+
 START_TEST(bad_config)
 {
     rv_fall f;
@@ -197,6 +217,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, cancelled_when_up_at_once);
     tcase_add_test(tc, later_impact_restarts);
     tcase_add_test(tc, one_event_per_impact);
+    tcase_add_test(tc, late_frame_of_another_link);
     tcase_add_test(tc, bad_config);
     suite_add_tcase(s, tc);
     return s;

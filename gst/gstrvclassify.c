@@ -34,10 +34,8 @@
 #include "gstrvmessage.h"
 #include "gstrvmodel.h"
 #include "gstrvmotiongate.h"
-#include "gstrvnodeevent.h"
-#include "gstrvpads.h"
 #include "gstrvprops.h"
-#include "gstrvstreams.h"
+#include "gstrvstreamfilter.h"
 
 #include <string.h>
 
@@ -135,7 +133,7 @@ static const gchar *const cls_counter_names[CLS_N_COUNTERS] = {
 
 struct _GstRvClassify
 {
-  GstBaseTransform parent;
+  GstRvStreamFilter parent;     /* its stream table: GstRvClsStream */
 
   /* properties (object lock) */
   gchar *model_path;
@@ -144,13 +142,11 @@ struct _GstRvClassify
   gboolean motion_gate;
   GstRvEmitPackets emit;
   GstClockTime packet_interval;
-  GstRvStreamsProps stream_props;        /* max-streams, stream-timeout */
 
   /* running state */
   GstRvHead heads[2];
   guint n_heads;
   gboolean user_model;
-  GstRvStreams streams;
   gfloat logits[RV_RVNE_MAX_DIM > 4096 ? 4096 : RV_RVNE_MAX_DIM];
   GQueue pending;               /* classification packets to push */
   gboolean warned_mismatch;
@@ -177,7 +173,7 @@ gst_rv_emit_packets_get_type (void)
 
 #define gst_rv_classify_parent_class parent_class
 GST_RV_ELEMENT_DEFINE (GstRvClassify, gst_rv_classify,
-    GST_TYPE_BASE_TRANSFORM, rvclassify, "temporal-head classification");
+    GST_TYPE_RV_STREAM_FILTER, rvclassify, "temporal-head classification");
 
 static void
 cls_stream_free (gpointer p)
@@ -193,9 +189,9 @@ make_stats (GObject * object)
 {
   GstRvClassify *self = GST_RV_CLASSIFY (object);
   GstStructure *s = gst_structure_new ("rvclassify-stats",
-      "streams", G_TYPE_UINT, gst_rv_streams_active (&self->streams),
-      "streams-refused", G_TYPE_UINT64, self->streams.refused,
-      "streams-expired", G_TYPE_UINT64, self->streams.expired, NULL);
+      "streams", G_TYPE_UINT, gst_rv_streams_active (&self->parent.streams),
+      "streams-refused", G_TYPE_UINT64, self->parent.streams.refused,
+      "streams-expired", G_TYPE_UINT64, self->parent.streams.expired, NULL);
 
   gst_rv_structure_set_counters (s, cls_counter_names, self->count,
       CLS_N_COUNTERS);
@@ -263,9 +259,9 @@ add_head (GstRvClassify * self, GstRvLoadedModel * lm, const gchar * spec)
 }
 
 static gboolean
-gst_rv_classify_start (GstBaseTransform * trans)
+gst_rv_classify_start (GstRvStreamFilter * filter)
 {
-  GstRvClassify *self = GST_RV_CLASSIFY (trans);
+  GstRvClassify *self = GST_RV_CLASSIFY (filter);
   gchar *path, *head;
   GError *err = NULL;
   gboolean ok = TRUE;
@@ -303,22 +299,25 @@ gst_rv_classify_start (GstBaseTransform * trans)
     clear_heads (self);
     return FALSE;
   }
-  gst_rv_streams_start (&self->streams, self, &self->stream_props,
-      GST_RV_STREAMS_REFUSE, cls_stream_free);
   memset (self->count, 0, sizeof self->count);
   self->warned_mismatch = FALSE;
   return TRUE;
 }
 
-static gboolean
-gst_rv_classify_stop (GstBaseTransform * trans)
+/* Flush or new stream: packets made before it are not sent. */
+static void
+gst_rv_classify_restart (GstRvStreamFilter * filter)
 {
-  GstRvClassify *self = GST_RV_CLASSIFY (trans);
+  GstRvClassify *self = GST_RV_CLASSIFY (filter);
 
-  gst_rv_streams_stop (&self->streams, self);
   g_queue_clear_full (&self->pending, (GDestroyNotify) gst_buffer_unref);
-  clear_heads (self);
-  return TRUE;
+}
+
+static void
+gst_rv_classify_stop (GstRvStreamFilter * filter)
+{
+  gst_rv_classify_restart (filter);
+  clear_heads (GST_RV_CLASSIFY (filter));
 }
 
 /* A decision message for a stream that has no decision (any more): label
@@ -351,48 +350,18 @@ decision_label (const GstRvClsStream * s)
 }
 
 /* The node went silent: each of its streams reads `offline` and loses its
- * state, so a node that comes back starts from a cold context. The stream
- * table calls offline_message under the object lock. */
-typedef struct
-{
-  GstRvClassify *self;
-  GQueue msgs;
-  GstClockTime when;
-} GstRvOffline;
-
+ * state, so a node that comes back starts from a cold context (called under
+ * the object lock). */
 static void
-offline_message (GstRvStreamEntry * e, gpointer user_data)
+gst_rv_classify_stream_offline (GstRvStreamFilter * filter,
+    GstRvStreamEntry * e, GstClockTime when, GQueue * msgs)
 {
-  GstRvOffline *o = user_data;
+  GstRvClassify *self = GST_RV_CLASSIFY (filter);
 
-  o->self->count[CLS_OFFLINE]++;
-  g_queue_push_tail (&o->msgs, no_decision_message (o->self, e->key >> 8,
+  self->count[CLS_OFFLINE]++;
+  g_queue_push_tail (msgs, no_decision_message (self, e->key >> 8,
           e->key & 0xff, LABEL_OFFLINE, decision_label (e->data), "offline",
-          o->when, o->when, NULL));
-}
-
-static void
-node_offline (GstRvClassify * self, guint node, GstClockTime stream_time)
-{
-  GstRvOffline o = { self, G_QUEUE_INIT, stream_time };
-
-  gst_rv_streams_remove_node (&self->streams, self, node, offline_message,
-      &o);
-  gst_rv_post_queued_messages (GST_ELEMENT (self), &o.msgs);
-}
-
-static gboolean
-gst_rv_classify_sink_event (GstBaseTransform * trans, GstEvent * event)
-{
-  GstRvClassify *self = GST_RV_CLASSIFY (trans);
-  guint node;
-  GstClockTime when;
-
-  if (gst_rv_node_event_parse_offline (event, &node, &when))
-    node_offline (self, node, when);
-  if (gst_rv_streams_restart_on_event (&self->streams, self, event))
-    g_queue_clear_full (&self->pending, (GDestroyNotify) gst_buffer_unref);
-  return GST_BASE_TRANSFORM_CLASS (parent_class)->sink_event (trans, event);
+          when, when, NULL));
 }
 
 static const GstRvHead *
@@ -522,20 +491,20 @@ classify_one (GstRvClassify * self, GstBuffer * buf, GstRvEmbeddingMeta * em,
           self->logits) != RV_OK)
     return;
 
-  e = gst_rv_streams_lookup (&self->streams, key, running);
+  e = gst_rv_streams_lookup (&self->parent.streams, key, running);
   if (e && ((GstRvClsStream *) e->data)->head != h) {
-    gst_rv_streams_remove (&self->streams, e);
+    gst_rv_streams_remove (&self->parent.streams, e);
     e = NULL;
   }
   if (!e) {
-    if (!gst_rv_streams_make_room (&self->streams, running,
-        self->stream_props.stream_timeout))
+    if (!gst_rv_streams_make_room (&self->parent.streams, running,
+        self->parent.stream_props.stream_timeout))
       return;
     s = g_new0 (GstRvClsStream, 1);
     s->head = h;
     gst_rv_decision_init (&s->dec, h->n_classes);
     s->last_packet = GST_CLOCK_TIME_NONE;
-    e = gst_rv_streams_insert (&self->streams, key, s, running);
+    e = gst_rv_streams_insert (&self->parent.streams, key, s, running);
   }
   s = e->data;
   check_restart (self, s, em, pm, buf, running, msgs);
@@ -598,8 +567,8 @@ gst_rv_classify_transform_ip (GstBaseTransform * trans, GstBuffer * buf)
     running = gst_segment_to_running_time (&trans->segment, GST_FORMAT_TIME,
         GST_BUFFER_PTS (buf));
   GST_OBJECT_LOCK (self);
-  gst_rv_streams_expire (&self->streams, running,
-      self->stream_props.stream_timeout);
+  gst_rv_streams_expire (&self->parent.streams, running,
+      self->parent.stream_props.stream_timeout);
   /* Collect first: adding classification metas while iterating is unsafe. */
   {
     GstRvEmbeddingMeta *ems[8];
@@ -652,6 +621,7 @@ gst_rv_classify_class_init (GstRvClassifyClass * klass)
   GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
   GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
   GstBaseTransformClass *trans_class = GST_BASE_TRANSFORM_CLASS (klass);
+  GstRvStreamFilterClass *filter_class = GST_RV_STREAM_FILTER_CLASS (klass);
 
   GST_RV_PROP_FIELD (gobject_class, PROP_MODEL, GstRvClassify, model_path,
       g_param_spec_string ("model", "Model",
@@ -730,12 +700,11 @@ gst_rv_classify_class_init (GstRvClassifyClass * klass)
           "Nanoseconds of running time between classification packets of "
           "one stream when the decision does not change", 0, G_MAXUINT64,
           DEFAULT_PACKET_INTERVAL, GST_RV_PARAM_PLAYING));
-  gst_rv_streams_install_properties (gobject_class, PROP_MAX_STREAMS,
-      G_STRUCT_OFFSET (GstRvClassify, stream_props),
+  gst_rv_stream_filter_class_add_streams (filter_class, PROP_MAX_STREAMS,
       "Streams (node, antenna) tracked at once; further streams are not "
       "classified until one times out",
       "Nanoseconds of running time without an embedding after which a "
-      "stream's decision is forgotten; 0 never");
+      "stream's decision is forgotten; 0 never", cls_stream_free);
   GST_RV_PROP_FIELD (gobject_class, PROP_MIN_CONTEXT, GstRvClassify,
       decide.min_context,
       g_param_spec_uint64 ("min-context", "Minimum context",
@@ -753,10 +722,6 @@ gst_rv_classify_class_init (GstRvClassifyClass * klass)
       "their node went offline), motion-gated (embeddings decided among "
       "presence classes only)", make_stats);
 
-  gst_element_class_add_static_pad_template (element_class,
-      &gst_rv_csi_sink_template);
-  gst_element_class_add_static_pad_template (element_class,
-      &gst_rv_csi_src_template);
   gst_element_class_set_static_metadata (element_class,
       "RuView classifier", "Filter/Analyzer",
       "Classifies GstRvEmbeddingMeta per stream with smoothing and hysteresis, "
@@ -770,13 +735,14 @@ gst_rv_classify_class_init (GstRvClassifyClass * klass)
       "packets",
       "gst-rvcsi developers");
 
-  trans_class->start = GST_DEBUG_FUNCPTR (gst_rv_classify_start);
-  trans_class->stop = GST_DEBUG_FUNCPTR (gst_rv_classify_stop);
-  trans_class->sink_event = GST_DEBUG_FUNCPTR (gst_rv_classify_sink_event);
+  filter_class->start = GST_DEBUG_FUNCPTR (gst_rv_classify_start);
+  filter_class->stop = GST_DEBUG_FUNCPTR (gst_rv_classify_stop);
+  filter_class->restart = GST_DEBUG_FUNCPTR (gst_rv_classify_restart);
+  filter_class->stream_offline =
+      GST_DEBUG_FUNCPTR (gst_rv_classify_stream_offline);
   trans_class->transform_ip = GST_DEBUG_FUNCPTR (gst_rv_classify_transform_ip);
   trans_class->generate_output =
       GST_DEBUG_FUNCPTR (gst_rv_classify_generate_output);
-  trans_class->passthrough_on_same_caps = FALSE;
   gst_type_mark_as_plugin_api (GST_TYPE_RV_EMIT_PACKETS, 0);
 }
 

@@ -15,11 +15,9 @@
 #include "gstrvcsimeta.h"
 #include "gstrvmessage.h"
 #include "gstrvmotiongate.h"
-#include "gstrvnodeevent.h"
-#include "gstrvpads.h"
 #include "gstrvprops.h"
 #include "gstrvroomspec.h"
-#include "gstrvstreams.h"
+#include "gstrvstreamfilter.h"
 
 #include <string.h>
 
@@ -56,7 +54,7 @@ enum
 
 struct _GstRvRoom
 {
-  GstBaseTransform parent;
+  GstRvStreamFilter parent;     /* no stream table: links live in rv_room */
 
   /* properties (object lock) */
   gchar *rooms_text;
@@ -72,7 +70,7 @@ struct _GstRvRoom
 };
 
 GST_RV_ELEMENT_DEFINE (GstRvRoom, gst_rv_room,
-    GST_TYPE_BASE_TRANSFORM, rvroom, "RuView room fusion and fall events");
+    GST_TYPE_RV_STREAM_FILTER, rvroom, "RuView room fusion and fall events");
 
 static void gst_rv_room_finalize (GObject * object);
 
@@ -284,29 +282,30 @@ gst_rv_room_transform_ip (GstBaseTransform * trans, GstBuffer * buf)
   return GST_FLOW_OK;
 }
 
-static gboolean
-gst_rv_room_sink_event (GstBaseTransform * trans, GstEvent * event)
+static void
+gst_rv_room_node_presence (GstRvStreamFilter * filter, guint node,
+    gboolean online, GstClockTime stream_time G_GNUC_UNUSED)
 {
-  GstRvRoom *self = GST_RV_ROOM (trans);
-  guint node;
-  gboolean online;
+  GstRvRoom *self = GST_RV_ROOM (filter);
 
-  if (gst_rv_node_event_parse (event, &node, &online, NULL) && self->rooms &&
-      node < 256 && self->active.room_of[node] != GST_RV_ROOM_NONE) {
-    GST_DEBUG_OBJECT (self, "node %u %s", node, online ? "back" : "offline");
+  if (self->rooms && node < 256 &&
+      self->active.room_of[node] != GST_RV_ROOM_NONE)
     rv_room_set_node_online (self->rooms[self->active.room_of[node]],
         (uint8_t) node, online);
-  }
-  if (gst_rv_event_restarts_streams (event))
-    free_rooms (self);          /* remade on the next classified frame */
-  return GST_BASE_TRANSFORM_CLASS (gst_rv_room_parent_class)->sink_event
-      (trans, event);
+}
+
+/* Stop, flush or new stream: the rooms are remade on the next classified
+ * frame. */
+static void
+gst_rv_room_reset (GstRvStreamFilter * filter)
+{
+  free_rooms (GST_RV_ROOM (filter));
 }
 
 static gboolean
-gst_rv_room_start (GstBaseTransform * trans)
+gst_rv_room_start (GstRvStreamFilter * filter)
 {
-  GstRvRoom *self = GST_RV_ROOM (trans);
+  GstRvRoom *self = GST_RV_ROOM (filter);
   gchar *error;
 
   GST_OBJECT_LOCK (self);
@@ -319,13 +318,6 @@ gst_rv_room_start (GstBaseTransform * trans)
     g_free (error);
     return FALSE;
   }
-  return TRUE;
-}
-
-static gboolean
-gst_rv_room_stop (GstBaseTransform * trans)
-{
-  free_rooms (GST_RV_ROOM (trans));
   return TRUE;
 }
 
@@ -367,6 +359,7 @@ gst_rv_room_class_init (GstRvRoomClass * klass)
   GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
   GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
   GstBaseTransformClass *trans_class = GST_BASE_TRANSFORM_CLASS (klass);
+  GstRvStreamFilterClass *filter_class = GST_RV_STREAM_FILTER_CLASS (klass);
 
   GST_RV_PROP_CUSTOM (gobject_class, PROP_ROOMS, GstRvRoom, rooms_text,
       g_param_spec_string ("rooms", "Rooms",
@@ -418,10 +411,6 @@ gst_rv_room_class_init (GstRvRoomClass * klass)
       "Fall cancel window", "Stream time (ns) after an alarm during which getting up (stand_up or "
       "walking) posts rvfall-cancel", 600 * GST_SECOND, DEFAULT_FALL_CANCEL);
 
-  gst_element_class_add_static_pad_template (element_class,
-      &gst_rv_csi_sink_template);
-  gst_element_class_add_static_pad_template (element_class,
-      &gst_rv_csi_src_template);
   gst_element_class_set_static_metadata (element_class,
       "RuView room", "Filter/Analyzer",
       "Fuses the links (node, antenna) of each room, weighted by their "
@@ -433,11 +422,11 @@ gst_rv_room_class_init (GstRvRoomClass * klass)
       "gst-rvcsi developers");
 
   gobject_class->finalize = gst_rv_room_finalize;
-  trans_class->start = GST_DEBUG_FUNCPTR (gst_rv_room_start);
-  trans_class->stop = GST_DEBUG_FUNCPTR (gst_rv_room_stop);
-  trans_class->sink_event = GST_DEBUG_FUNCPTR (gst_rv_room_sink_event);
+  filter_class->start = GST_DEBUG_FUNCPTR (gst_rv_room_start);
+  filter_class->stop = GST_DEBUG_FUNCPTR (gst_rv_room_reset);
+  filter_class->restart = GST_DEBUG_FUNCPTR (gst_rv_room_reset);
+  filter_class->node_presence = GST_DEBUG_FUNCPTR (gst_rv_room_node_presence);
   trans_class->transform_ip = GST_DEBUG_FUNCPTR (gst_rv_room_transform_ip);
-  trans_class->passthrough_on_same_caps = FALSE;
 }
 
 static void

@@ -84,11 +84,10 @@ gst_rv_streams_free (GstRvStreams * t)
 
 void
 gst_rv_streams_start (GstRvStreams * t, gpointer owner,
-    const GstRvStreamsProps * props, GstRvStreamsPolicy policy,
-    GDestroyNotify free_data)
+    const GstRvStreamsProps * props, GDestroyNotify free_data)
 {
   GST_OBJECT_LOCK (owner);
-  gst_rv_streams_init (t, props->max_streams, policy, free_data);
+  gst_rv_streams_init (t, props->max_streams, props->policy, free_data);
   GST_OBJECT_UNLOCK (owner);
 }
 

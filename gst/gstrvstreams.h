@@ -42,10 +42,13 @@ typedef struct {
   guint64 created, expired, evicted, refused;
 } GstRvStreams;
 
-/* The table's two properties (gst_rv_streams_install_properties below). */
+/* The table's properties: the two of gst_rv_streams_install_properties
+ * below, and the policy of an element that exposes it (rvtemporalhead's
+ * full-policy; else GST_RV_STREAMS_REFUSE). */
 typedef struct {
   guint max_streams;            /* applied at start (GST_PARAM_MUTABLE_READY) */
   GstClockTime stream_timeout;  /* 0 = never; can change while playing */
+  GstRvStreamsPolicy policy;    /* applied at start */
 } GstRvStreamsProps;
 
 void gst_rv_streams_init (GstRvStreams * t, guint max, GstRvStreamsPolicy policy,
@@ -54,11 +57,10 @@ void gst_rv_streams_clear (GstRvStreams * t);  /* frees all entries, keeps count
 void gst_rv_streams_free (GstRvStreams * t);
 /* An element's table is guarded by its object lock (the stats property
  * reads it from other threads). At start: gst_rv_streams_init() under
- * owner's object lock, max from the element's max-streams property; at
- * stop: gst_rv_streams_free() under it. */
+ * owner's object lock, max and policy from props; at stop:
+ * gst_rv_streams_free() under it. */
 void gst_rv_streams_start (GstRvStreams * t, gpointer owner,
-    const GstRvStreamsProps * props, GstRvStreamsPolicy policy,
-    GDestroyNotify free_data);
+    const GstRvStreamsProps * props, GDestroyNotify free_data);
 void gst_rv_streams_stop (GstRvStreams * t, gpointer owner);
 /* Streams in the table now (0 when it is not started). */
 guint gst_rv_streams_active (const GstRvStreams * t);

@@ -26,10 +26,8 @@
 #include "gstrvdecision.h"
 #include "gstrvmessage.h"
 #include "gstrvmodel.h"
-#include "gstrvnodeevent.h"
-#include "gstrvpads.h"
 #include "gstrvprops.h"
-#include "gstrvstreams.h"
+#include "gstrvstreamfilter.h"
 
 #include <string.h>
 
@@ -118,22 +116,21 @@ static const gchar *const head_counter_names[HEAD_N_COUNTERS] = {
 
 struct _GstRvTemporalHead
 {
-  GstBaseTransform parent;
+  GstRvStreamFilter parent;     /* its stream table (max-streams,
+                                 * stream-timeout, full-policy):
+                                 * GstRvHeadStream */
 
   /* properties (object lock) */
   gchar *model_path, *state_model_path;
-  GstRvStreamsProps stream_props;        /* max-streams, stream-timeout */
   guint cache_frames;
   rv_kv_precision kv_precision;
   gboolean reset_on_reboot;
   guint reset_gap;
-  GstRvStreamsPolicy policy;
   gdouble motion_sensitivity;
   GstClockTime motion_calibration;
 
   /* running state (streaming thread; stats under the object lock) */
   GstRvLoadedModel *csi_model, *state_model;
-  GstRvStreams streams;
   rv_model_stream_opts opts;
   gpointer ws;
   gsize ws_size;
@@ -163,7 +160,7 @@ gst_rv_kv_precision_get_type (void)
 
 #define gst_rv_temporal_head_parent_class parent_class
 GST_RV_ELEMENT_DEFINE (GstRvTemporalHead, gst_rv_temporal_head,
-    GST_TYPE_BASE_TRANSFORM, rvtemporalhead,
+    GST_TYPE_RV_STREAM_FILTER, rvtemporalhead,
     "streaming temporal-head backbone");
 
 static void
@@ -181,11 +178,11 @@ make_stats (GObject * object)
 {
   GstRvTemporalHead *self = GST_RV_TEMPORAL_HEAD (object);
   GstStructure *s = gst_structure_new ("rvtemporalhead-stats",
-      "streams", G_TYPE_UINT, gst_rv_streams_active (&self->streams),
-      "streams-created", G_TYPE_UINT64, self->streams.created,
-      "streams-expired", G_TYPE_UINT64, self->streams.expired,
-      "streams-evicted", G_TYPE_UINT64, self->streams.evicted,
-      "streams-refused", G_TYPE_UINT64, self->streams.refused, NULL);
+      "streams", G_TYPE_UINT, gst_rv_streams_active (&self->parent.streams),
+      "streams-created", G_TYPE_UINT64, self->parent.streams.created,
+      "streams-expired", G_TYPE_UINT64, self->parent.streams.expired,
+      "streams-evicted", G_TYPE_UINT64, self->parent.streams.evicted,
+      "streams-refused", G_TYPE_UINT64, self->parent.streams.refused, NULL);
 
   gst_rv_structure_set_counters (s, head_counter_names, self->count,
       HEAD_N_COUNTERS);
@@ -251,17 +248,15 @@ load_model (GstRvTemporalHead * self, const gchar * path,
 }
 
 static gboolean
-gst_rv_temporal_head_start (GstBaseTransform * trans)
+gst_rv_temporal_head_start (GstRvStreamFilter * filter)
 {
-  GstRvTemporalHead *self = GST_RV_TEMPORAL_HEAD (trans);
+  GstRvTemporalHead *self = GST_RV_TEMPORAL_HEAD (filter);
   gchar *path, *state_path;
-  GstRvStreamsPolicy policy;
   gsize ws1, ws2, d;
 
   GST_OBJECT_LOCK (self);
   path = g_strdup (self->model_path);
   state_path = g_strdup (self->state_model_path);
-  policy = self->policy;
   self->opts.cache_frames = self->cache_frames;
   self->opts.precision = self->kv_precision;
   self->opts.ring = TRUE;
@@ -297,8 +292,6 @@ gst_rv_temporal_head_start (GstBaseTransform * trans)
   d = MAX (rv_model_d_model (self->csi_model->model),
       rv_model_d_model (self->state_model->model));
   self->emb = g_new0 (gfloat, d);
-  gst_rv_streams_start (&self->streams, self, &self->stream_props, policy,
-      head_stream_free);
   memset (self->count, 0, sizeof self->count);
   GST_INFO_OBJECT (self, "models: %s (%u-dim embedding), %s; %" G_GSIZE_FORMAT
       " bytes per CSI stream", self->csi_model->origin,
@@ -312,32 +305,15 @@ fail:
   return FALSE;
 }
 
-static gboolean
-gst_rv_temporal_head_stop (GstBaseTransform * trans)
+static void
+gst_rv_temporal_head_stop (GstRvStreamFilter * filter)
 {
-  GstRvTemporalHead *self = GST_RV_TEMPORAL_HEAD (trans);
+  GstRvTemporalHead *self = GST_RV_TEMPORAL_HEAD (filter);
 
-  gst_rv_streams_stop (&self->streams, self);
   g_clear_pointer (&self->ws, g_free);
   g_clear_pointer (&self->emb, g_free);
   g_clear_pointer (&self->csi_model, gst_rv_loaded_model_unref);
   g_clear_pointer (&self->state_model, gst_rv_loaded_model_unref);
-  return TRUE;
-}
-
-static gboolean
-gst_rv_temporal_head_sink_event (GstBaseTransform * trans, GstEvent * event)
-{
-  GstRvTemporalHead *self = GST_RV_TEMPORAL_HEAD (trans);
-  guint node;
-
-  /* A silent node's context is stale: when it is back its streams start
-   * from scratch. */
-  if (gst_rv_node_event_parse_offline (event, &node, NULL))
-    gst_rv_streams_remove_node (&self->streams, self, node, NULL, NULL);
-
-  gst_rv_streams_restart_on_event (&self->streams, self, event);
-  return GST_BASE_TRANSFORM_CLASS (parent_class)->sink_event (trans, event);
 }
 
 static GstRvHeadStream *
@@ -345,7 +321,7 @@ get_stream (GstRvTemporalHead * self, guint8 node, guint8 antenna,
     gboolean is_state, GstClockTime now)
 {
   guint32 key = GST_RV_STREAM_KEY (node, antenna);
-  GstRvStreamEntry *e = gst_rv_streams_lookup (&self->streams, key, now);
+  GstRvStreamEntry *e = gst_rv_streams_lookup (&self->parent.streams, key, now);
   GstRvLoadedModel *lm = is_state ? self->state_model : self->csi_model;
   GstRvHeadStream *s;
   gsize size;
@@ -353,8 +329,8 @@ get_stream (GstRvTemporalHead * self, guint8 node, guint8 antenna,
 
   if (e)
     return e->data;
-  if (!gst_rv_streams_make_room (&self->streams, now,
-      self->stream_props.stream_timeout))
+  if (!gst_rv_streams_make_room (&self->parent.streams, now,
+      self->parent.stream_props.stream_timeout))
     return NULL;
   size = rv_model_stream_mem_size (lm->model, &self->opts);
   s = g_new0 (GstRvHeadStream, 1);
@@ -377,7 +353,7 @@ get_stream (GstRvTemporalHead * self, guint8 node, guint8 antenna,
     head_stream_free (s);
     return NULL;
   }
-  gst_rv_streams_insert (&self->streams, key, s, now);
+  gst_rv_streams_insert (&self->parent.streams, key, s, now);
   return s;
 }
 
@@ -590,8 +566,8 @@ gst_rv_temporal_head_transform_ip (GstBaseTransform * trans, GstBuffer * buf)
   node = rv_pkt_node_id (&pkt);
 
   GST_OBJECT_LOCK (self);
-  gst_rv_streams_expire (&self->streams, now,
-      self->stream_props.stream_timeout);
+  gst_rv_streams_expire (&self->parent.streams, now,
+      self->parent.stream_props.stream_timeout);
   if (pkt.kind == RV_PKT_FEATURE_STATE) {
     step_stream (self, buf, &pkt, node, GST_RV_STATE_STREAM_ANTENNA, pm, now,
         &msgs);
@@ -624,6 +600,7 @@ gst_rv_temporal_head_class_init (GstRvTemporalHeadClass * klass)
   GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
   GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
   GstBaseTransformClass *trans_class = GST_BASE_TRANSFORM_CLASS (klass);
+  GstRvStreamFilterClass *filter_class = GST_RV_STREAM_FILTER_CLASS (klass);
 
   GST_RV_PROP_FIELD (gobject_class, PROP_MODEL, GstRvTemporalHead,
       model_path,
@@ -639,14 +616,14 @@ gst_rv_temporal_head_class_init (GstRvTemporalHeadClass * klass)
           "input_dim 9) of nodes that send only those; unset uses the "
           "built-in default", NULL,
           GST_RV_PARAM_READY));
-  gst_rv_streams_install_properties (gobject_class, PROP_MAX_STREAMS,
-      G_STRUCT_OFFSET (GstRvTemporalHead, stream_props),
+  gst_rv_stream_filter_class_add_streams (filter_class, PROP_MAX_STREAMS,
       "Streams (node, antenna) kept at once; memory is at most this "
       "times the per-stream size (see the stats property). What happens "
       "to new streams when full is set by full-policy",
       "Nanoseconds of buffer running time without a packet after which "
       "a stream is dropped (and restarts from scratch if it comes "
-      "back); 0 keeps streams until max-streams forces them out");
+      "back); 0 keeps streams until max-streams forces them out",
+      head_stream_free);
   GST_RV_PROP_FIELD (gobject_class, PROP_CACHE_FRAMES, GstRvTemporalHead,
       cache_frames,
       g_param_spec_uint ("cache-frames", "Cache frames",
@@ -673,7 +650,7 @@ gst_rv_temporal_head_class_init (GstRvTemporalHeadClass * klass)
           "missing at once (context is stale); 0 never restarts on gaps",
           0, G_MAXUINT32, DEFAULT_RESET_GAP, GST_RV_PARAM_PLAYING));
   GST_RV_PROP_FIELD (gobject_class, PROP_FULL_POLICY, GstRvTemporalHead,
-      policy,
+      parent.stream_props.policy,
       g_param_spec_enum ("full-policy", "Full policy",
           "What a new stream gets when max-streams streams are active and "
           "none has timed out", GST_TYPE_RV_STREAMS_POLICY, DEFAULT_POLICY,
@@ -710,10 +687,6 @@ gst_rv_temporal_head_class_init (GstRvTemporalHeadClass * klass)
       "motion detector rejected), csi-stream-bytes and state-stream-bytes (memory per stream)",
       make_stats);
 
-  gst_element_class_add_static_pad_template (element_class,
-      &gst_rv_csi_sink_template);
-  gst_element_class_add_static_pad_template (element_class,
-      &gst_rv_csi_src_template);
   gst_element_class_set_static_metadata (element_class,
       "RuView temporal head", "Filter/Analyzer",
       "Runs one streaming step of the temporal-head model per CSI frame or "
@@ -724,12 +697,10 @@ gst_rv_temporal_head_class_init (GstRvTemporalHeadClass * klass)
       "threshold, stream-time, arrival) when a stream's state changes",
       "gst-rvcsi developers");
 
-  trans_class->start = GST_DEBUG_FUNCPTR (gst_rv_temporal_head_start);
-  trans_class->stop = GST_DEBUG_FUNCPTR (gst_rv_temporal_head_stop);
-  trans_class->sink_event = GST_DEBUG_FUNCPTR (gst_rv_temporal_head_sink_event);
+  filter_class->start = GST_DEBUG_FUNCPTR (gst_rv_temporal_head_start);
+  filter_class->stop = GST_DEBUG_FUNCPTR (gst_rv_temporal_head_stop);
   trans_class->transform_ip =
       GST_DEBUG_FUNCPTR (gst_rv_temporal_head_transform_ip);
-  trans_class->passthrough_on_same_caps = FALSE;
   gst_type_mark_as_plugin_api (GST_TYPE_RV_KV_PRECISION, 0);
   gst_type_mark_as_plugin_api (GST_TYPE_RV_STREAMS_POLICY, 0);
 }

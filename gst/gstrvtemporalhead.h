@@ -3,13 +3,13 @@
 #define GST_RV_TEMPORAL_HEAD_H
 
 #include <gst/gst.h>
-#include <gst/base/gstbasetransform.h>
+#include "gstrvstreamfilter.h"
 
 G_BEGIN_DECLS
 
 #define GST_TYPE_RV_TEMPORAL_HEAD (gst_rv_temporal_head_get_type ())
 G_DECLARE_FINAL_TYPE (GstRvTemporalHead, gst_rv_temporal_head, GST,
-    RV_TEMPORAL_HEAD, GstBaseTransform)
+    RV_TEMPORAL_HEAD, GstRvStreamFilter)
 
 GST_ELEMENT_REGISTER_DECLARE (rvtemporalhead);
 

@@ -10,16 +10,13 @@
  * out for good and a change of activity is followed within about a
  * switch time. */
 #define BELIEF_FLOOR 1e-6f
-/* A calibrated detector whose score is under this fraction (1/e) of its
- * threshold is clearly quiet; when every kept link's is, the room's label
- * stays among the presence classes (docs/rooms.md). */
-#define CLEAR_QUIET 0.36788f
-/* ... once that has lasted this long (a detector's dip is not a quiet room). */
-#define QUIET_HOLD_NS 200000000ull
 /* Time constant of a link's agreement with the room. */
 #define AGREE_TAU_NS 10000000000.0
 /* Motion SNR |log(score/threshold)| counted up to this (x weight 1). */
 #define SNR_CAP 1.5f
+
+/* Which classes the room's label may take. */
+typedef enum { GATE_NONE, GATE_QUIET, GATE_MOTION } room_gate;
 
 typedef struct {
     uint8_t  node, antenna;
@@ -31,7 +28,6 @@ typedef struct {
     float    agree;
     float    snr;
     int      has_motion, motion, calibrated;
-    int      clear_quiet;    /* calibrated and under CLEAR_QUIET x threshold */
     int32_t  decision;
     float    weight;
     double   dt;          /* stream time since its previous frame */
@@ -45,8 +41,6 @@ struct rv_room {
     uint64_t newest;
     int32_t  label, pending;
     uint64_t pending_since;
-    int      quiet_valid;                   /* every kept detector clearly quiet */
-    uint64_t quiet_since;
     float    belief[RV_ROOM_MAX_CLASSES];   /* filtered room posterior */
     uint64_t belief_t;
     int      belief_valid;
@@ -182,8 +176,6 @@ link_update(const rv_room_config *c, room_link *l, const rv_room_obs *o)
     l->has_motion = o->has_motion;
     l->motion = o->motion;
     l->calibrated = o->calibrated;
-    l->clear_quiet = o->has_motion && o->calibrated && o->threshold > 0.0f
-        && o->score < CLEAR_QUIET * o->threshold;
     if (!o->has_motion)
         l->snr = 1.0f;
     else if (!o->calibrated || !(o->threshold > 0.0f) || !(o->score > 0.0f))
@@ -264,7 +256,7 @@ room_weigh(rv_room *r, uint32_t *aligned)
  * status classes, and with presence_only every class that is not a
  * presence class, are left at 0. */
 static void
-room_pool(const rv_room *r, float *p, int newest, int presence_only)
+room_pool(const rv_room *r, float *p, int newest, room_gate gate)
 {
     const rv_room_config *c = &r->cfg;
     float lg[RV_ROOM_MAX_CLASSES], wsum = 0.0f, mx = -INFINITY, z = 0.0f;
@@ -283,7 +275,8 @@ room_pool(const rv_room *r, float *p, int newest, int presence_only)
     for (uint32_t k = 0; k < c->n_classes; k++) {
         uint8_t ro = c->roles[k];
         lg[k] = wsum > 0.0f && !(ro & RV_ROOM_ROLE_STATUS)
-            && (!presence_only || (ro & RV_ROOM_ROLE_PRESENCE))
+            && (gate == GATE_NONE
+                || (gate == GATE_QUIET) == !!(ro & RV_ROOM_ROLE_PRESENCE))
             ? lg[k] / wsum : -INFINITY;
         if (lg[k] > mx)
             mx = lg[k];
@@ -296,29 +289,24 @@ room_pool(const rv_room *r, float *p, int newest, int presence_only)
         p[k] = z > 0.0f ? p[k] / z : 0.0f;
 }
 
-/* Every kept link with a calibrated detector (and there is one) has been
- * clearly quiet for QUIET_HOLD_NS. An ambiguous score (gestures, a still
- * person's sway) leaves the label to the models. */
-static int
-room_clearly_quiet(rv_room *r, uint64_t t)
+/* The room's motion state: the weighted vote of the kept links' motion
+ * detectors (their own hysteresis included), each read as rvclassify gates
+ * its link: moving once calibrated and over its threshold, quiet
+ * otherwise. None when no kept link has a detector (feature-state nodes). */
+static room_gate
+room_motion_gate(const rv_room *r)
 {
-    int n = 0, quiet = 1;
+    float w = 0.0f, moving = 0.0f;
     for (uint32_t i = 0; i < r->n_links; i++) {
         const room_link *l = &r->links[i];
-        if (l->weight <= 0.0f || !l->has_motion || !l->calibrated)
+        if (l->weight <= 0.0f || !l->has_motion)
             continue;
-        quiet &= l->clear_quiet;
-        n++;
+        w += l->weight;
+        moving += l->calibrated && l->motion ? l->weight : 0.0f;
     }
-    if (!n || !quiet) {
-        r->quiet_valid = 0;
-        return 0;
-    }
-    if (!r->quiet_valid) {
-        r->quiet_valid = 1;
-        r->quiet_since = t;
-    }
-    return t > r->quiet_since && t - r->quiet_since >= QUIET_HOLD_NS;
+    if (w <= 0.0f)
+        return GATE_NONE;
+    return moving >= 0.5f * w ? GATE_MOTION : GATE_QUIET;
 }
 
 /* One step of a forward filter (a hidden Markov model over the classes, in
@@ -447,8 +435,8 @@ rv_room_push(rv_room *r, const rv_room_obs *obs, rv_room_state *state,
         r->newest = obs->t_ns;
 
     used = room_weigh(r, &aligned);
-    room_pool(r, ungated, 0, 0);
-    room_pool(r, p, 1, room_clearly_quiet(r, obs->t_ns));
+    room_pool(r, ungated, 0, GATE_NONE);
+    room_pool(r, p, 1, room_motion_gate(r));
     if (used > 0)
         room_filter(r, obs->t_ns, p);
     cand = argmax(p, c->n_classes);

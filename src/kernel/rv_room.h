@@ -24,11 +24,10 @@
  * time (sticky: the belief leaks toward uniform with time constant
  * `switch_ns` and takes the evidence at one full frame per `evidence_ns`)
  * turns it into the room's belief, whose strongest class is the label.
- * The links' motion detectors gate the label only when they are decisive:
- * once every kept link's calibrated detector has been clearly quiet
- * (score under 1/e of its threshold) for 0.2 s, the label stays among the
- * presence classes; a score near the threshold (gestures, a still person)
- * leaves it to the models (docs/rooms.md, "Designs measured"). Status
+ * The links' motion detectors gate the label as rvclassify gates a link:
+ * when the weighted vote of the kept links' detectors (moving = calibrated
+ * and over its threshold) says quiet, the label is a presence class, else
+ * another class (docs/rooms.md: the real recordings decide this). Status
  * classes never win.
  *
  * Falls (rv_fall.h): the impact is the room's ungated fall probability

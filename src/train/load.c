@@ -2,6 +2,7 @@
 #include "load.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -97,7 +98,8 @@ static bool same_io(const rv_rvne_info *in, const rvt_load_expect *e,
 }
 
 bool rvt_net_load(rvt_net *net, const uint8_t *blob, size_t len,
-                  const rvt_load_expect *expect, char *err, size_t err_len)
+                  const rvt_load_expect *expect, rvt_load_info *got,
+                  char *err, size_t err_len)
 {
     rv_rvne_info in;
     rv_status st = rv_rvne_parse(blob, len, &in);
@@ -124,11 +126,16 @@ bool rvt_net_load(rvt_net *net, const uint8_t *blob, size_t len,
         c->feat_mean[d] = in.feat_norm ? lef32(in.feat_norm + 4u * d) : 0.0f;
         c->feat_inv_std[d] = in.feat_norm ? lef32(in.feat_norm + 4u * (D + d)) : 1.0f;
     }
+    if (got) {
+        got->crc = in.crc;
+        got->accuracy = in.has_prov ? in.prov_accuracy : NAN;
+    }
     return true;
 }
 
 bool rvt_net_load_file(rvt_net *net, const char *path,
-                       const rvt_load_expect *expect, char *err, size_t err_len)
+                       const rvt_load_expect *expect, rvt_load_info *got,
+                       char *err, size_t err_len)
 {
     FILE *f = fopen(path, "rb");
     if (!f)
@@ -146,7 +153,7 @@ bool rvt_net_load_file(rvt_net *net, const char *path,
         say(err, err_len, "cannot read %s", path);
     else {
         char why[200] = "";
-        ok = rvt_net_load(net, buf, (size_t)size, expect, why, sizeof why);
+        ok = rvt_net_load(net, buf, (size_t)size, expect, got, why, sizeof why);
         if (!ok)
             say(err, err_len, "%s: %s", path, why);
     }

@@ -21,15 +21,24 @@ typedef struct {
     uint32_t input_layout;
 } rvt_load_expect;
 
+/* What was loaded: the blob's CRC32 names the starting point in the new
+ * model's provenance whatever the file was called. */
+typedef struct {
+    uint32_t crc;
+    float accuracy;              /* its provenance's held-out accuracy, NaN = none */
+} rvt_load_info;
+
 /* net: initialised by rvt_net_init with the run's configuration. Checks
  * blob against it and expect, then overwrites net's weights and feature
  * normalisation. False with a reason in err (net unchanged) on any
- * parse error or mismatch. */
+ * parse error or mismatch. got (may be NULL) describes the blob. */
 bool rvt_net_load(rvt_net *net, const uint8_t *blob, size_t len,
-                  const rvt_load_expect *expect, char *err, size_t err_len);
+                  const rvt_load_expect *expect, rvt_load_info *got,
+                  char *err, size_t err_len);
 
-/* The same from a file (at most 64 MiB). */
+/* The same from a file (at most 64 MiB). got may be NULL. */
 bool rvt_net_load_file(rvt_net *net, const char *path,
-                       const rvt_load_expect *expect, char *err, size_t err_len);
+                       const rvt_load_expect *expect, rvt_load_info *got,
+                       char *err, size_t err_len);
 
 #endif /* RVT_LOAD_H */

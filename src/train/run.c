@@ -124,21 +124,23 @@ static bool calibrate(rvt_net *net, const rvt_dataset *va,
 /* --init: the model's weights and feature normalisation replace the fresh
  * ones; its accuracy before training is logged as the fine-tuning baseline. */
 static bool init_from(rvt_net *net, const rvt_run_opts *o, const rvt_classes *cls,
-                      const rvt_dataset *va, const rvt_dataset *te, FILE *log)
+                      const rvt_dataset *va, const rvt_dataset *te,
+                      rvt_load_info *got, FILE *log)
 {
     rvt_load_expect e = { cls->ptr, RV_RVNE_INPUT_NONE, 0 };
     char err[320] = "";
     if (!o->synthetic)
         rvt_input_declaration(o->input, &e.input_kind, &e.input_layout);
-    if (!rvt_net_load_file(net, o->init, &e, err, sizeof err)) {
+    if (!rvt_net_load_file(net, o->init, &e, got, err, sizeof err)) {
         fprintf(log, "rvtrain: --init %s\n", err);
         return false;
     }
     double vl = NAN, va_acc = va->n_seq ? rvt_evaluate(net, va, NULL, &vl) : NAN;
     double te_acc = te->n_seq ? rvt_evaluate(net, te, NULL, NULL) : NAN;
-    fprintf(log, "init: %s (weights and feature normalisation); before training: "
-            "val-loss %.4f (unweighted) val-acc %.4f, held-out accuracy %.4f\n",
-            o->init, vl, va_acc, te_acc);
+    fprintf(log, "init: %s (crc32 %08x, held-out accuracy %.4f in its provenance; "
+            "weights and feature normalisation); before training: val-loss %.4f "
+            "(unweighted) val-acc %.4f, held-out accuracy %.4f\n",
+            o->init, got->crc, got->accuracy, vl, va_acc, te_acc);
     return true;
 }
 
@@ -261,7 +263,8 @@ int rvt_run(const rvt_run_opts *o)
             "ffn %u, %u classes, %zu parameters\n", in_dim, nc.arch.d_model,
             nc.arch.n_layers, nc.arch.q_heads, nc.arch.kv_heads, nc.arch.head_dim,
             nc.arch.d_ff, cls.n, net.P.total);
-    if (o->init && !init_from(&net, o, &cls, &va, &te, log))
+    rvt_load_info init = { 0, NAN };
+    if (o->init && !init_from(&net, o, &cls, &va, &te, &init, log))
         goto out;
 
     rvt_train_cfg tc = o->train;
@@ -296,7 +299,8 @@ int rvt_run(const rvt_run_opts *o)
     size_t nl = (size_t)snprintf(notes, sizeof notes, "held-out frame accuracy %.4f over %llu frames; best epoch %u",
                                  acc, (unsigned long long)rvt_confusion_total(&cm), res.best_epoch);
     if (o->init && nl < sizeof notes)
-        nl += (size_t)snprintf(notes + nl, sizeof notes - nl, "; initialised from %s", o->init);
+        nl += (size_t)snprintf(notes + nl, sizeof notes - nl,
+                               "; initialised from the model with crc32 %08x", init.crc);
     for (uint32_t i = 0; i < cls.n_maps && nl < sizeof notes; i++)
         nl += (size_t)snprintf(notes + nl, sizeof notes - nl, "; map %s=%s", cls.from[i], cls.to[i]);
     rvt_export_info info = { "activity", cls.ptr, o->train.seed,

@@ -215,7 +215,7 @@ START_TEST(test_init)
     rv_rvne_info info;
     ck_assert_int_eq(rv_rvne_parse(blob, n, &info), RV_OK);
     ck_assert(info.prov_notes.len > 0);
-    ck_assert(memmem(info.prov_notes.s, info.prov_notes.len, "initialised from", 16) != NULL);
+    ck_assert(memmem(info.prov_notes.s, info.prov_notes.len, "initialised from the model with crc32", 37) != NULL);
 
     snprintf(args, sizeof args, "%s --epochs 1 --ffn 16 --init %s --out /dev/null", tiny, path);
     ck_assert_int_eq(run(args, buf, sizeof buf), 1);

@@ -75,7 +75,12 @@ static void round_trip(bool fp16)
         c2.feat_mean[d] = c2.feat_inv_std[d] = 2.0f;
     make_net(&b, &c2, 99);
     char err[200] = "";
-    ck_assert_msg(rvt_net_load(&b, ba, la, &expect, err, sizeof err), "%s", err);
+    rvt_load_info got = { 0, 0.0f };
+    ck_assert_msg(rvt_net_load(&b, ba, la, &expect, &got, err, sizeof err), "%s", err);
+    rv_rvne_info bi;
+    ck_assert_int_eq(rv_rvne_parse(ba, la, &bi), RV_OK);
+    ck_assert_uint_eq(got.crc, bi.crc);
+    ck_assert(got.accuracy == 0.5f);
     ck_assert(memcmp(b.cfg.feat_mean, c.feat_mean, 6 * sizeof(float)) == 0);
     ck_assert(memcmp(b.cfg.feat_inv_std, c.feat_inv_std, 6 * sizeof(float)) == 0);
     if (!fp16)
@@ -93,7 +98,7 @@ static void round_trip(bool fp16)
     close(fd);
     rvt_net d;
     make_net(&d, &c2, 5);
-    ck_assert_msg(rvt_net_load_file(&d, path, &expect, err, sizeof err), "%s", err);
+    ck_assert_msg(rvt_net_load_file(&d, path, &expect, NULL, err, sizeof err), "%s", err);
     unlink(path);
     ck_assert(memcmp(d.P.w, b.P.w, b.P.total * sizeof(double)) == 0);
 
@@ -130,7 +135,7 @@ static void refused(const rvt_net_cfg *from, const rvt_net_cfg *into,
     memcpy(w0, b.P.w, b.P.total * sizeof *w0);
     const rvt_net_cfg c0 = b.cfg;
     char err[200] = "";
-    ck_assert(!rvt_net_load(&b, blob, len, e, err, sizeof err));
+    ck_assert(!rvt_net_load(&b, blob, len, e, NULL, err, sizeof err));
     ck_assert_msg(strstr(err, want) != NULL, "message '%s' lacks '%s'", err, want);
     ck_assert(memcmp(w0, b.P.w, b.P.total * sizeof *w0) == 0);
     ck_assert(memcmp(&c0, &b.cfg, sizeof c0) == 0);
@@ -181,15 +186,15 @@ START_TEST(test_bad_blob_refused)
     uint8_t *blob = export(&a, false, &len);
     char err[300] = "";
     blob[40] ^= 0x01;                      /* CRC no longer matches */
-    ck_assert(!rvt_net_load(&a, blob, len, &expect, err, sizeof err));
+    ck_assert(!rvt_net_load(&a, blob, len, &expect, NULL, err, sizeof err));
     ck_assert_msg(strstr(err, "not a valid .rvne blob") != NULL, "%s", err);
     blob[40] ^= 0x01;
-    ck_assert(!rvt_net_load(&a, blob, len - 1, &expect, err, sizeof err));
-    ck_assert(!rvt_net_load(&a, blob, 0, &expect, err, sizeof err));
-    ck_assert(!rvt_net_load_file(&a, "/nonexistent/model.rvne", &expect, err, sizeof err));
+    ck_assert(!rvt_net_load(&a, blob, len - 1, &expect, NULL, err, sizeof err));
+    ck_assert(!rvt_net_load(&a, blob, 0, &expect, NULL, err, sizeof err));
+    ck_assert(!rvt_net_load_file(&a, "/nonexistent/model.rvne", &expect, NULL, err, sizeof err));
     ck_assert_msg(strstr(err, "cannot open /nonexistent/model.rvne") != NULL, "%s", err);
-    ck_assert(!rvt_net_load_file(&a, "/", &expect, err, sizeof err));
-    ck_assert(rvt_net_load(&a, blob, len, &expect, err, sizeof err));
+    ck_assert(!rvt_net_load_file(&a, "/", &expect, NULL, err, sizeof err));
+    ck_assert(rvt_net_load(&a, blob, len, &expect, NULL, err, sizeof err));
     free(blob);
     rvt_net_free(&a);
 }

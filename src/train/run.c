@@ -122,9 +122,10 @@ static bool calibrate(rvt_net *net, const rvt_dataset *va,
 }
 
 /* --init: the model's weights and feature normalisation replace the fresh
- * ones; its accuracy before training is logged as the fine-tuning baseline. */
+ * ones; its accuracy before training is logged as the fine-tuning baseline
+ * (rvt_train logs its validation loss as epoch 0). */
 static bool init_from(rvt_net *net, const rvt_run_opts *o, const rvt_classes *cls,
-                      const rvt_dataset *va, const rvt_dataset *te,
+                      const rvt_dataset *te,
                       rvt_load_info *got, FILE *log)
 {
     rvt_load_expect e = { cls->ptr, RV_RVNE_INPUT_NONE, 0 };
@@ -135,12 +136,10 @@ static bool init_from(rvt_net *net, const rvt_run_opts *o, const rvt_classes *cl
         fprintf(log, "rvtrain: --init %s\n", err);
         return false;
     }
-    double vl = NAN, va_acc = va->n_seq ? rvt_evaluate(net, va, NULL, &vl) : NAN;
     double te_acc = te->n_seq ? rvt_evaluate(net, te, NULL, NULL) : NAN;
     fprintf(log, "init: %s (crc32 %08x, held-out accuracy %.4f in its provenance; "
-            "weights and feature normalisation); before training: val-loss %.4f "
-            "(unweighted) val-acc %.4f, held-out accuracy %.4f\n",
-            o->init, got->crc, got->accuracy, vl, va_acc, te_acc);
+            "weights and feature normalisation); held-out accuracy on this run's "
+            "test set before training %.4f\n", o->init, got->crc, got->accuracy, te_acc);
     return true;
 }
 
@@ -264,11 +263,12 @@ int rvt_run(const rvt_run_opts *o)
             nc.arch.n_layers, nc.arch.q_heads, nc.arch.kv_heads, nc.arch.head_dim,
             nc.arch.d_ff, cls.n, net.P.total);
     rvt_load_info init = { 0, NAN };
-    if (o->init && !init_from(&net, o, &cls, &va, &te, &init, log))
+    if (o->init && !init_from(&net, o, &cls, &te, &init, log))
         goto out;
 
     rvt_train_cfg tc = o->train;
     tc.log = log;
+    tc.log_start = o->init != NULL;
     rvt_train_result res;
     if (!rvt_train(&net, &tr, &va, &tc, &res)) {
         fprintf(log, "rvtrain: training failed (out of memory?)\n");

@@ -193,6 +193,12 @@ bool rvt_train(rvt_net *net, const rvt_dataset *tr, const rvt_dataset *va,
     rvt_adam_cfg ac = cfg->adam;
     const rvt_dataset *es = va && va->n_seq ? va : tr;
 
+    if (cfg->log && cfg->log_start) {
+        double acc0;
+        const double loss0 = weighted_loss(net, &ws, es, cw, &acc0);
+        fprintf(cfg->log, "epoch   0  %-29s  val-loss %.4f  val-acc %.4f\n",
+                "(before training)", loss0, acc0);
+    }
     for (uint32_t ep = 0; ep < cfg->epochs; ep++) {
         const double te = now_s();
         rvt_rng_shuffle(&rng, order, n_order);

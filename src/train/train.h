@@ -31,6 +31,8 @@ typedef struct {
                                  normalisation), so absolute levels that differ
                                  between rooms/nodes are not learnt; 0 = off */
     uint64_t seed;
+    bool log_start;           /* log the validation loss before the first step
+                                 (fine-tuning: the starting point's figure) */
     FILE *log;                /* progress lines; NULL = quiet */
 } rvt_train_cfg;
 

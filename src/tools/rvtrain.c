@@ -104,6 +104,10 @@ static void usage(FILE *f)
 "  --augment X          add a random constant offset, N(0, X) feature standard\n"
 "                       deviations, to each input dim of each training window so\n"
 "                       room/node-specific levels are not learnt (default 0)\n"
+"  --ema D              keep a moving average of the weights, updated after\n"
+"                       every step as avg = D*avg + (1-D)*weights (0 <= D < 1,\n"
+"                       e.g. 0.998); validation, the best epoch, --min-recall\n"
+"                       and the exported model use the average (default 0 = off)\n"
 "\n"
 "Output:\n"
 "  --out FILE           .rvne to write (default model.rvne)\n"
@@ -247,6 +251,7 @@ static int parse_args(int argc, char **argv, rvt_run_opts *o, bool *quiet)
         { "oversample", RVTOOL_U32, &o->train.oversample_max, 1, 64 },
         { "min-recall", RVTOOL_CALL, NULL, 0, 0 },
         { "augment", RVTOOL_DOUBLE, &o->train.augment, 0.0, 10.0 },
+        { "ema", RVTOOL_DOUBLE, &o->train.ema_decay, 0.0, 0.999999 },
         { "out", RVTOOL_STRING, &o->out, 0, 0 },
         { "fp16", RVTOOL_FLAG, &o->fp16, 0, 0 },
         { "dump-windows", RVTOOL_STRING, &o->dump_windows, 0, 0 },

@@ -301,6 +301,9 @@ int rvt_run(const rvt_run_opts *o)
     if (o->init && nl < sizeof notes)
         nl += (size_t)snprintf(notes + nl, sizeof notes - nl,
                                "; initialised from the model with crc32 %08x", init.crc);
+    if (o->train.ema_decay > 0.0 && nl < sizeof notes)
+        nl += (size_t)snprintf(notes + nl, sizeof notes - nl,
+                               "; weights averaged (ema %g)", o->train.ema_decay);
     for (uint32_t i = 0; i < cls.n_maps && nl < sizeof notes; i++)
         nl += (size_t)snprintf(notes + nl, sizeof notes - nl, "; map %s=%s", cls.from[i], cls.to[i]);
     rvt_export_info info = { "activity", cls.ptr, o->train.seed,

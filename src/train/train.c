@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "ema.h"
 #include "loss.h"
 
 rvt_train_cfg rvt_train_defaults(void)
@@ -175,8 +176,12 @@ bool rvt_train(rvt_net *net, const rvt_dataset *tr, const rvt_dataset *va,
     double *dl = malloc((size_t)L * C * sizeof *dl);
     double *best = malloc(net->P.total * sizeof *best);
     float *xaug = malloc((size_t)L * tr->in_dim * sizeof *xaug);
-    bool ok = order && dl && best && xaug && rvt_net_ws_alloc(&ws, net, L);
+    rvt_ema ema = { 0 };
+    bool ok = order && dl && best && xaug &&
+              (cfg->ema_decay <= 0.0 || rvt_ema_init(&ema, &net->P, cfg->ema_decay)) &&
+              rvt_net_ws_alloc(&ws, net, L);
     if (!ok) {
+        rvt_ema_free(&ema);
         free(order);
         free(dl);
         free(best);
@@ -246,10 +251,14 @@ bool rvt_train(rvt_net *net, const rvt_dataset *tr, const rvt_dataset *va,
             }
             ac.lr = lr;
             gnorm = rvt_adam_step(&net->P, &ac, step);
+            if (ema.w)
+                rvt_ema_update(&ema, &net->P);
         }
         const double tr_loss = wsum_all > 0.0 ? lsum / wsum_all : NAN;
         const double tr_acc = tot_fr ? (double)ok_fr / (double)tot_fr : NAN;
         double va_acc;
+        if (ema.w)  /* judge and keep the average, train on the latest */
+            rvt_ema_swap(&ema, &net->P);
         const double va_loss = weighted_loss(net, &ws, es, cw, &va_acc);
         res->epochs_run = ep + 1;
         res->train_acc = tr_acc;
@@ -263,6 +272,8 @@ bool rvt_train(rvt_net *net, const rvt_dataset *tr, const rvt_dataset *va,
         } else {
             since_best++;
         }
+        if (ema.w)
+            rvt_ema_swap(&ema, &net->P);
         if (cfg->log) {
             fprintf(cfg->log,
                     "epoch %3u  loss %.4f  train-acc %.4f  val-loss %.4f  val-acc %.4f"
@@ -286,6 +297,7 @@ bool rvt_train(rvt_net *net, const rvt_dataset *tr, const rvt_dataset *va,
         fprintf(cfg->log, "best epoch %u (val-loss %.4f, val-acc %.4f), %.1fs\n",
                 res->best_epoch, res->best_val_loss, res->val_acc, res->seconds);
     rvt_net_ws_free(&ws);
+    rvt_ema_free(&ema);
     free(order);
     free(dl);
     free(best);

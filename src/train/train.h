@@ -1,8 +1,9 @@
 /*
  * train.h — the training loop: deterministic minibatches (shuffled by a
  * seeded PRNG, rare-event windows repeated), Adam with warm-up and cosine
- * decay, class-weighted cross-entropy, early stopping on validation loss
- * (the best weights are restored), per-epoch progress lines, evaluation.
+ * decay, class-weighted cross-entropy, optional weight averaging (ema.h),
+ * early stopping on validation loss (the best weights are restored),
+ * per-epoch progress lines, evaluation.
  */
 #ifndef RVT_TRAIN_H
 #define RVT_TRAIN_H
@@ -30,6 +31,9 @@ typedef struct {
                                  N(0, augment) in units of the dim's std (feature
                                  normalisation), so absolute levels that differ
                                  between rooms/nodes are not learnt; 0 = off */
+    double ema_decay;         /* 0 < d < 1: validate, select and keep an
+                                 exponential moving average of the weights
+                                 (ema.h) instead of the latest; 0 = off */
     uint64_t seed;
     bool log_start;           /* log the validation loss before the first step
                                  (fine-tuning: the starting point's figure) */

@@ -64,7 +64,7 @@ START_TEST(test_help)
         "--d-model", "--ffn", "--window", "--seq", "--epochs", "--batch", "--lr",
         "--seed", "--val-split", "--patience", "--out", "--map", "--test-sessions",
         "--dump-windows", "--min-recall", "--sim-calibrated-every",
-        "--val-fixed-receiver", "--init" };
+        "--val-fixed-receiver", "--init", "--ema" };
     for (size_t i = 0; i < sizeof opts / sizeof opts[0]; i++)
         ck_assert_msg(strstr(buf, opts[i]) != NULL, "--help lacks %s", opts[i]);
     ck_assert_int_eq(run("-h", buf, sizeof buf), 0);
@@ -86,6 +86,9 @@ START_TEST(test_bad_usage)
     ck_assert(strstr(buf, "--min-recall") != NULL);
     ck_assert_int_eq(run("--synthetic 10 --min-recall fall=1.5", buf, sizeof buf), 2);
     ck_assert_int_eq(run("--synthetic 10 --min-recall =0.9", buf, sizeof buf), 2);
+    ck_assert_int_eq(run("--synthetic 10 --ema 1", buf, sizeof buf), 2);
+    ck_assert(strstr(buf, "--ema") != NULL);
+    ck_assert_int_eq(run("--synthetic 10 --ema -0.5", buf, sizeof buf), 2);
     ck_assert_int_eq(run("--pcap /nonexistent.pcap --labels /nonexistent.jsonl --out /dev/null",
                          buf, sizeof buf), 1);
     /* a value missing at the end, a stray argument, a number out of range,

@@ -1,7 +1,8 @@
 /*
  * test_train_synth.c — end-to-end training on a tiny separable synthetic
  * task (must reach 100% on a held-out sample within seconds), determinism
- * (same seed, same weight bytes; another seed, other weights), metrics.
+ * (same seed, same weight bytes; another seed, other weights), weight
+ * averaging (--ema), metrics.
  */
 #include <check.h>
 #include <math.h>
@@ -29,7 +30,7 @@ static void tiny_cfg(rvt_net_cfg *c)
     rvt_net_default_periods(2, c->rope_periods);
 }
 
-static void train_once(uint64_t seed, rvt_net *net, rvt_train_result *res,
+static void train_once(uint64_t seed, double ema, rvt_net *net, rvt_train_result *res,
                        double *heldout_acc, rvt_confusion *cm)
 {
     rvt_dataset tr, va, ho;
@@ -50,6 +51,7 @@ static void train_once(uint64_t seed, rvt_net *net, rvt_train_result *res,
     tc.warmup_steps = 5;
     tc.patience = 0;
     tc.seed = seed;
+    tc.ema_decay = ema;
     ck_assert(rvt_train(net, &tr, &va, &tc, res));
     *heldout_acc = rvt_evaluate(net, &ho, cm, NULL);
     rvt_dataset_free(&tr);
@@ -63,7 +65,7 @@ START_TEST(test_synthetic_reaches_100)
     rvt_train_result res;
     rvt_confusion cm;
     double acc;
-    train_once(5, &net, &res, &acc, &cm);
+    train_once(5, 0.0, &net, &res, &acc, &cm);
     ck_assert_msg(acc == 1.0, "held-out accuracy %.4f after %u epochs", acc, res.epochs_run);
     ck_assert(res.seconds < 30.0);
     for (uint32_t c = 0; c < CLS; c++) {
@@ -80,9 +82,9 @@ START_TEST(test_deterministic)
     rvt_train_result ra, rb, rc;
     double acc;
     rvt_confusion cm;
-    train_once(9, &a, &ra, &acc, &cm);
-    train_once(9, &b, &rb, &acc, &cm);
-    train_once(10, &c, &rc, &acc, &cm);
+    train_once(9, 0.0, &a, &ra, &acc, &cm);
+    train_once(9, 0.0, &b, &rb, &acc, &cm);
+    train_once(10, 0.0, &c, &rc, &acc, &cm);
     ck_assert_uint_eq(a.P.total, b.P.total);
     ck_assert(memcmp(a.P.w, b.P.w, a.P.total * sizeof(double)) == 0);
     ck_assert(memcmp(a.P.w, c.P.w, a.P.total * sizeof(double)) != 0);
@@ -90,6 +92,26 @@ START_TEST(test_deterministic)
     rvt_net_free(&a);
     rvt_net_free(&b);
     rvt_net_free(&c);
+}
+END_TEST
+
+/* Weight averaging (--ema): deterministic, still learns the task, and keeps
+ * other weights than the same run without it. */
+START_TEST(test_ema_run)
+{
+    rvt_net plain, a, b;
+    rvt_train_result r;
+    double acc;
+    rvt_confusion cm;
+    train_once(5, 0.0, &plain, &r, &acc, &cm);
+    train_once(5, 0.9, &a, &r, &acc, &cm);
+    ck_assert_msg(acc == 1.0, "held-out accuracy with averaging %.4f", acc);
+    train_once(5, 0.9, &b, &r, &acc, &cm);
+    ck_assert(memcmp(a.P.w, b.P.w, a.P.total * sizeof(double)) == 0);
+    ck_assert(memcmp(a.P.w, plain.P.w, a.P.total * sizeof(double)) != 0);
+    rvt_net_free(&plain);
+    rvt_net_free(&a);
+    rvt_net_free(&b);
 }
 END_TEST
 
@@ -129,6 +151,7 @@ static Suite *suite(void)
     tcase_set_timeout(tc, 300);
     tcase_add_test(tc, test_synthetic_reaches_100);
     tcase_add_test(tc, test_deterministic);
+    tcase_add_test(tc, test_ema_run);
     tcase_add_test(tc, test_confusion_metrics);
     suite_add_tcase(s, tc);
     return s;

@@ -4,7 +4,7 @@
  * The room (rv_room) fuses its links and hands this detector one reading
  * per frame: the fused fall evidence, whether the room reads low and still
  * (the body stays down) and whether it reads getting up. The rule
- * (docs/rooms.md, "The fall rule"; ADR 0016):
+ * (docs/rooms.md, "The fall rule"; ADR 0017):
  *
  *   impact    evidence >= threshold. The onset is the first frame of that
  *             rise above half the threshold (the evidence is smoothed, so

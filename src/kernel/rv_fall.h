@@ -37,9 +37,9 @@ extern "C" {
 
 #define RV_FALL_DEFAULT_THRESHOLD   0.45f
 #define RV_FALL_DEFAULT_WINDOW_NS   8000000000ull  /* 8 s */
-#define RV_FALL_DEFAULT_CONFIRM_NS  4000000000ull  /* 4 s */
+#define RV_FALL_DEFAULT_CONFIRM_NS  3000000000ull  /* 3 s */
 #define RV_FALL_DEFAULT_GRACE_NS    2000000000ull  /* 2 s */
-#define RV_FALL_DEFAULT_CANCEL_NS   2000000000ull  /* 2 s */
+#define RV_FALL_DEFAULT_CANCEL_NS   1000000000ull  /* 1 s */
 #define RV_FALL_UP_HOLD_NS          300000000ull   /* 0.3 s */
 
 typedef struct {

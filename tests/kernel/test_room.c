@@ -13,7 +13,7 @@ enum { EMPTY, STILL, WALKING, FALL, LYING, NC };
 
 static _Alignas(8) unsigned char mem[65536];
 
-static rv_room *make(uint64_t tol)
+static rv_room *make_with(uint64_t tol, uint64_t cancel)
 {
     rv_room_config c;
     rv_room *r = NULL;
@@ -24,9 +24,15 @@ static rv_room *make(uint64_t tol)
     c.roles[FALL] = RV_ROOM_ROLE_FALL;
     c.roles[LYING] = RV_ROOM_ROLE_PRESENCE | RV_ROOM_ROLE_DOWN;
     c.tolerance_ns = tol;
+    c.fall_cancel_ns = cancel;
     ck_assert_uint_le(rv_room_mem_size(), sizeof mem);
     ck_assert_int_eq(rv_room_init(&r, mem, sizeof mem, &c), RV_OK);
     return r;
+}
+
+static rv_room *make(uint64_t tol)
+{
+    return make_with(tol, RV_ROOM_DEFAULT_FALL_CANCEL_NS);
 }
 
 /* Probabilities leaning p on class k, the rest shared. */
@@ -259,8 +265,9 @@ START_TEST(fall_got_up_at_once)
     tally t = {0};
     fall_session(r, &t, 1 * S);
     ck_assert_int_eq(t.alarms, 0);
-    /* up just after the alarm: cancelled with the same onset */
-    r = make(RV_ROOM_DEFAULT_TOLERANCE_NS);
+    /* up soon after the alarm (within a 2 s cancel window): cancelled
+     * with the same onset */
+    r = make_with(RV_ROOM_DEFAULT_TOLERANCE_NS, 2 * S);
     memset(&t, 0, sizeof t);
     fall_session(r, &t, 4 * S);
     ck_assert_int_eq(t.alarms, 1);

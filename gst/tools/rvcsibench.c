@@ -525,7 +525,7 @@ main (int argc, char **argv)
         "Short runs of every part (CI smoke run; timings not meaningful)", NULL},
     {"only", 0, 0, G_OPTION_ARG_STRING, &only,
         "Run one part: src, pipeline, latency or memory (default: all)", "PART"},
-    {NULL}
+    G_OPTION_ENTRY_NULL
   };
 
   if (!gst_rv_tool_parse_options ("rvcsibench", "Benchmarks of the rvcsi "

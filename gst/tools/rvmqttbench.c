@@ -366,7 +366,7 @@ parse_args (int *argc, char ***argv, Options * o)
     {"qos", 0, 0, G_OPTION_ARG_INT, &qos, "MQTT QoS 0..2 (default 1)", "Q"},
     {"quick", 0, 0, G_OPTION_ARG_NONE, &o->quick,
         "At most 20000 updates per row (CI smoke run)", NULL},
-    {NULL}
+    G_OPTION_ENTRY_NULL
   };
 
   if (!gst_rv_tool_parse_options ("rvmqttbench", "Distinct node states per "

@@ -88,7 +88,7 @@ static const GOptionEntry entries[] = {
       "exit 1 if occupancy accuracy is under this %", "PCT"},
   {"max-false-alarms", 0, 0, G_OPTION_ARG_DOUBLE, &opt_max_fa,
       "exit 1 if there are more false fall alarms than this in total", "N"},
-  {NULL}
+  G_OPTION_ENTRY_NULL
 };
 
 typedef struct {

@@ -478,7 +478,7 @@ main (int argc, char **argv)
     {"report", 0, 0, G_OPTION_ARG_DOUBLE, &report, "Stream seconds between "
           "rows (default 60)", "S"},
     {"seed", 0, 0, G_OPTION_ARG_INT64, &seed, "Random seed (default 1)", "N"},
-    {NULL}
+    G_OPTION_ENTRY_NULL
   };
   Soak clean, hostile;
   Result ref, res;

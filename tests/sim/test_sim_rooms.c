@@ -416,8 +416,9 @@ START_TEST(test_labels_reject)
         "{\"type\":\"room\",\"start\":0,\"end\":1,\"activity\":\"still\",\"people\":1}\n",
         "{\"type\":\"room\",\"start\":2,\"end\":1,\"activity\":\"still\",\"occupied\":true,\"people\":1}\n",
         "{\"type\":\"room\",\"start\":0,\"end\":1,\"activity\":\"still\",\"occupied\":maybe,\"people\":1}\n",
-        "{\"type\":\"room\",\"start\":5,\"end\":6,\"activity\":\"still\",\"occupied\":true,\"people\":1}\n"
-        "{\"type\":\"room\",\"start\":1,\"end\":5,\"activity\":\"still\",\"occupied\":true,\"people\":1}\n",
+        /* two lines out of order, one file */
+        ("{\"type\":\"room\",\"start\":5,\"end\":6,\"activity\":\"still\",\"occupied\":true,\"people\":1}\n"
+         "{\"type\":\"room\",\"start\":1,\"end\":5,\"activity\":\"still\",\"occupied\":true,\"people\":1}\n"),
         "{\"type\":\"fall\",\"onset\":3}\n",
         "{\"type\":\"fall\",\"onset\":3,\"impact\":2}\n",
         "{\"type\":\"node\",\"x\":1}\n",

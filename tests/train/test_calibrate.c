@@ -12,6 +12,7 @@
 #include "dataset.h"
 #include "metrics.h"
 #include "train.h"
+#include "check_main.h"
 
 #define IN 6
 #define CLS 4
@@ -114,7 +115,7 @@ START_TEST(test_refusals)
 }
 END_TEST
 
-int main(void)
+static Suite *make_suite(void)
 {
     Suite *s = suite_create("calibrate");
     TCase *tc = tcase_create("recall floor");
@@ -122,9 +123,7 @@ int main(void)
     tcase_add_test(tc, test_floor_already_met);
     tcase_add_test(tc, test_refusals);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return s;
 }
+
+RV_CHECK_MAIN(make_suite)

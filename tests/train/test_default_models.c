@@ -17,6 +17,7 @@
 #include "rv_model.h"
 #include "rvsim.h"
 #include "sources.h"
+#include "check_main.h"
 
 /* Label merges the default models were trained with
  * (scripts/train-default-models.sh). */
@@ -246,11 +247,4 @@ static Suite *suite(void)
     return s;
 }
 
-int main(void)
-{
-    SRunner *sr = srunner_create(suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int nf = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return nf ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+RV_CHECK_MAIN(suite)

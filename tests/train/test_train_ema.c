@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "ema.h"
+#include "check_main.h"
 
 static void two_tensors(rvt_params *p)
 {
@@ -82,7 +83,7 @@ START_TEST(test_swap_and_refusals)
 }
 END_TEST
 
-int main(void)
+static Suite *make_suite(void)
 {
     Suite *s = suite_create("train_ema");
     TCase *tc = tcase_create("ema");
@@ -90,9 +91,7 @@ int main(void)
     tcase_add_test(tc, test_averages);
     tcase_add_test(tc, test_swap_and_refusals);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return s;
 }
+
+RV_CHECK_MAIN(make_suite)

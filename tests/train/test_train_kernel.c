@@ -14,6 +14,7 @@
 #include "rng.h"
 #include "rv_attn.h"
 #include "rv_model.h"
+#include "check_main.h"
 
 static void attn_vs_kernel(const rv_attn_cfg *cfg, uint32_t n, uint32_t H,
                            uint32_t G, uint32_t D, uint64_t seed)
@@ -187,11 +188,4 @@ static Suite *suite(void)
     return s;
 }
 
-int main(void)
-{
-    SRunner *sr = srunner_create(suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int nf = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return nf ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+RV_CHECK_MAIN(suite)

@@ -13,6 +13,7 @@
 #include "layers.h"
 #include "loss.h"
 #include "rng.h"
+#include "check_main.h"
 
 static double *rnd(rvt_rng *r, size_t n, double scale)
 {
@@ -269,11 +270,4 @@ static Suite *suite(void)
     return s;
 }
 
-int main(void)
-{
-    SRunner *sr = srunner_create(suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int nf = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return nf ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+RV_CHECK_MAIN(suite)

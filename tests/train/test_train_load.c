@@ -15,6 +15,7 @@
 #include "load.h"
 #include "net.h"
 #include "rng.h"
+#include "check_main.h"
 
 static const char *const labels[] = { "empty", "still", "walking", "fall" };
 
@@ -200,7 +201,7 @@ START_TEST(test_bad_blob_refused)
 }
 END_TEST
 
-int main(void)
+static Suite *make_suite(void)
 {
     Suite *s = suite_create("train_load");
     TCase *tc = tcase_create("load");
@@ -209,9 +210,7 @@ int main(void)
     tcase_add_test(tc, test_mismatch_refused);
     tcase_add_test(tc, test_bad_blob_refused);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int nf = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return nf ? EXIT_FAILURE : EXIT_SUCCESS;
+    return s;
 }
+
+RV_CHECK_MAIN(make_suite)

@@ -11,6 +11,7 @@
 #include "gradcheck.h"
 #include "loss.h"
 #include "net.h"
+#include "check_main.h"
 
 typedef struct {
     rvt_net net;
@@ -150,11 +151,4 @@ static Suite *suite(void)
     return s;
 }
 
-int main(void)
-{
-    SRunner *sr = srunner_create(suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int nf = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return nf ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+RV_CHECK_MAIN(suite)

@@ -17,6 +17,7 @@
 #include "rvsim_labels.h"
 #include "rvsim_pcap.h"
 #include "sources.h"
+#include "check_main.h"
 
 START_TEST(test_classes_canonical_order)
 {
@@ -285,11 +286,4 @@ static Suite *suite(void)
     return s;
 }
 
-int main(void)
-{
-    SRunner *sr = srunner_create(suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int nf = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return nf ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+RV_CHECK_MAIN(suite)

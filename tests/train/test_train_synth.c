@@ -12,6 +12,7 @@
 #include "dataset.h"
 #include "metrics.h"
 #include "train.h"
+#include "check_main.h"
 
 #define IN 6
 #define CLS 4
@@ -157,11 +158,4 @@ static Suite *suite(void)
     return s;
 }
 
-int main(void)
-{
-    SRunner *sr = srunner_create(suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int nf = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return nf ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+RV_CHECK_MAIN(suite)

@@ -14,6 +14,7 @@
 #include "rvsim.h"
 #include "rvsim_labels.h"
 #include "rvsim_pcap.h"
+#include "check_main.h"
 
 static char *tmp_path(void)
 {
@@ -582,11 +583,4 @@ static Suite *suite(void)
     return s;
 }
 
-int main(void)
-{
-    SRunner *sr = srunner_create(suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
-}
+RV_CHECK_MAIN(suite)

@@ -12,6 +12,7 @@
 
 #include "rv_wire.h"
 #include "sim_analysis.h"
+#include "check_main.h"
 
 static void cfg_for(rvsim_config *c, const char *sc, uint64_t seed, uint32_t nodes, double dur)
 {
@@ -288,11 +289,4 @@ static Suite *suite(void)
     return s;
 }
 
-int main(void)
-{
-    SRunner *sr = srunner_create(suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
-}
+RV_CHECK_MAIN(suite)

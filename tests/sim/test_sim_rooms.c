@@ -13,6 +13,7 @@
 #include "rvsim.h"
 #include "rvsim_internal.h"   /* body kinematics of the hard negatives */
 #include "rvsim_labels.h"
+#include "check_main.h"
 
 #define MAX_PKTS 20000
 
@@ -482,11 +483,4 @@ static Suite *suite(void)
     return s;
 }
 
-int main(void)
-{
-    SRunner *sr = srunner_create(suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
-}
+RV_CHECK_MAIN(suite)

@@ -9,6 +9,7 @@
 
 #include "rv_wire.h"
 #include "rvsim.h"
+#include "check_main.h"
 
 static rvsim_config base_cfg(const char *sc, uint64_t seed)
 {
@@ -361,11 +362,4 @@ static Suite *suite(void)
     return s;
 }
 
-int main(void)
-{
-    SRunner *sr = srunner_create(suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
-}
+RV_CHECK_MAIN(suite)

@@ -5,7 +5,8 @@
  * For every (scenario, seed) it runs rvsim (pcap + labels into a temporary
  * directory), replays the pcap through
  *   filesrc ! pcapparse ! rvcsiparse ! rvtemporalhead ! rvclassify ! rvroom
- * and scores, per buffer, the room's label and occupancy against the
+ * (rvtemporalhead runs --model when given, else its built-in default) and
+ * scores, per buffer, the room's label and occupancy against the
  * simulator's truth, and each link's own decision the same way (the best
  * single link is the reference measured in the same run). Falls are scored
  * as events (rvfallscore.h). `--preset false-alarms` is the false-alarm
@@ -37,6 +38,7 @@ static gint opt_seed = -1, opt_seeds = -1, opt_nodes = -1, opt_duration = -1,
     opt_rate = -1;
 static gchar *opt_rvroom = (gchar *) "";
 static gchar *opt_dump;
+static gchar *opt_model;        /* rvtemporalhead's model, NULL: built-in */
 /* Checks for the e2e test: exit 1 when a figure is worse (-1 = none). */
 static gdouble opt_min_caught = -1, opt_min_room = -1, opt_min_occupancy = -1,
     opt_max_fa = -1, opt_min_gain = -1000;
@@ -72,6 +74,10 @@ static const GOptionEntry entries[] = {
       "rvsim: plus |N(0,1)| x MS ms per packet (default 0)", "MS"},
   {"receiver", 0, 0, G_OPTION_ARG_STRING, &opt_receiver,
       "rvsim receiver model: fixed or calibrated (default fixed)", "MODEL"},
+  {"model", 0, 0, G_OPTION_ARG_FILENAME, &opt_model,
+      "the .rvne CSI model rvtemporalhead runs (its model property; default: "
+      "the built-in default model); rvroom reads its classes, so a model "
+      "with a lying class confirms falls on lying", "FILE"},
   {"rvroom", 0, 0, G_OPTION_ARG_STRING, &opt_rvroom,
       "extra rvroom properties, e.g. \"fall-threshold=0.4\"", "PROPS"},
   {"dump", 0, 0, G_OPTION_ARG_FILENAME, &opt_dump,
@@ -204,7 +210,7 @@ static gboolean
 run_pipeline (const gchar * pcap, Run * r)
 {
   gchar *desc = g_strdup_printf ("filesrc location=\"%s\" ! pcapparse ! "
-      "rvcsiparse ! rvtemporalhead ! rvclassify ! rvroom name=room %s ! "
+      "rvcsiparse ! rvtemporalhead name=head ! rvclassify ! rvroom name=room %s ! "
       "fakesink sync=false", pcap, opt_rvroom);
   GError *err = NULL;
   GstElement *p = gst_parse_launch (desc, &err);
@@ -218,6 +224,12 @@ run_pipeline (const gchar * pcap, Run * r)
     g_printerr (PROG ": %s\n", err->message);
     g_error_free (err);
     return FALSE;
+  }
+  if (opt_model) {
+    /* Set, not written into the description: a path needs no quoting. */
+    GstElement *head = gst_bin_get_by_name (GST_BIN (p), "head");
+    g_object_set (head, "model", opt_model, NULL);
+    gst_object_unref (head);
   }
   room = gst_bin_get_by_name (GST_BIN (p), "room");
   src = gst_element_get_static_pad (room, "src");
@@ -343,6 +355,9 @@ main (int argc, char **argv)
   if (opt_skew < 0 || opt_skew > 10000 || opt_jitter < 0 || opt_jitter > 10000)
     return gst_rv_tool_usage_error (PROG, "--node-skew and --node-jitter "
         "are 0-10000 ms");
+  if (opt_model && !g_file_test (opt_model, G_FILE_TEST_IS_REGULAR))
+    return gst_rv_tool_usage_error (PROG, "--model: no such file \"%s\"",
+        opt_model);
   rvsim = find_rvsim (argv[0]);
   if (!rvsim)
     return gst_rv_tool_usage_error (PROG, "rvsim not found: pass --rvsim");
@@ -354,9 +369,10 @@ main (int argc, char **argv)
   gst_rv_fall_score_init (&fs);
   printf ("# rvroomeval: gst-rvcsi %s (rvsim of the same version), "
       "receiver %s, %d nodes at %d Hz, %d s per session, seeds %d..%d, "
-      "placement %s, skew %d ms, jitter %d ms, rvroom %s\n", RVCSI_VERSION,
-      opt_receiver, opt_nodes, opt_rate, opt_duration, opt_seed,
-      opt_seed + opt_seeds - 1, opt_placement, opt_skew, opt_jitter,
+      "placement %s, skew %d ms, jitter %d ms, model %s, rvroom %s\n",
+      RVCSI_VERSION, opt_receiver, opt_nodes, opt_rate, opt_duration,
+      opt_seed, opt_seed + opt_seeds - 1, opt_placement, opt_skew, opt_jitter,
+      opt_model ? opt_model : "(built-in default)",
       *opt_rvroom ? opt_rvroom : "(defaults)");
   printf ("%-10s %5s %8s %8s %8s %8s %6s %6s %4s\n", "scenario", "seed",
       "room%", "best1%", "best1m%", "occ%", "falls", "caught", "FA");

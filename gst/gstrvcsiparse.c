@@ -138,16 +138,14 @@ gst_rv_csi_parse_class_init (GstRvCsiParseClass * klass)
       "Same counters as rvcsisrc's stats (also posted as an "
       "\"rvcsiparse-stats\" element message at end of stream)");
 
-  gst_element_class_add_static_pad_template (element_class,
-      &gst_rv_any_sink_template);
-  gst_element_class_add_static_pad_template (element_class,
-      &gst_rv_csi_src_template);
   gst_element_class_set_static_metadata (element_class,
       "RuView CSI packet parser", "Codec/Parser/Network",
       "Validates one ESP32 CSI node packet per buffer (e.g. UDP payloads "
       "from pcapparse), drops and counts invalid ones, and attaches an "
       "GstRvCsiPacketMeta",
       "gst-rvcsi developers");
+  gst_rv_element_class_add_sink_src (element_class,
+      &gst_rv_any_sink_template, &gst_rv_csi_src_template);
 
   gobject_class->finalize = gst_rv_csi_parse_finalize;
   trans_class->start = GST_DEBUG_FUNCPTR (gst_rv_csi_parse_start);

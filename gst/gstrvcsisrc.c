@@ -186,13 +186,13 @@ gst_rv_csi_src_class_init (GstRvCsiSrcClass * klass)
       "stats-interval is 0), online, offline-count, interval, frequency, "
       "channel-changes)");
 
-  gst_element_class_add_static_pad_template (element_class,
-      &gst_rv_csi_src_template);
   gst_element_class_set_static_metadata (element_class,
       "RuView CSI UDP source", "Source/Network",
       "Receives ESP32 CSI node packets over UDP, validates them and pushes "
       "one buffer per packet with an GstRvCsiPacketMeta",
       "gst-rvcsi developers");
+  gst_element_class_add_static_pad_template (element_class,
+      &gst_rv_csi_src_template);
 
   gobject_class->finalize = gst_rv_csi_src_finalize;
   element_class->change_state = GST_DEBUG_FUNCPTR (gst_rv_csi_src_change_state);

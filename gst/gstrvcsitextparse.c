@@ -301,15 +301,13 @@ gst_rv_csi_text_parse_class_init (GstRvCsiTextParseClass * klass)
       "and dropped-text-array once they occur; posted as an "
       "\"rvcsitextparse-stats\" element message at end of stream");
 
-  gst_element_class_add_static_pad_template (element_class,
-      &gst_rv_any_sink_template);
-  gst_element_class_add_static_pad_template (element_class,
-      &gst_rv_csi_src_template);
   gst_element_class_set_static_metadata (element_class,
       "RuView CSI text log parser", "Codec/Parser",
       "Parses CSI_DATA lines of Espressif esp-csi and ESP32-CSI-Tool serial "
       "logs into raw CSI frame packets (0xC5110001) with GstRvCsiPacketMeta",
       "gst-rvcsi developers");
+  gst_rv_element_class_add_sink_src (element_class,
+      &gst_rv_any_sink_template, &gst_rv_csi_src_template);
 
   gobject_class->finalize = gst_rv_csi_text_parse_finalize;
   element_class->change_state =

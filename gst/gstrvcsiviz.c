@@ -922,14 +922,13 @@ gst_rv_csi_viz_class_init (GstRvCsiVizClass * klass)
           0, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS), NULL,
       gst_rv_csi_viz_get_frames);
 
-  gst_element_class_add_static_pad_template (element_class,
-      &gst_rv_csi_sink_template);
-  gst_element_class_add_static_pad_template (element_class, &src_template);
   gst_element_class_set_static_metadata (element_class,
       "rvcsi dashboard video", "Visualization",
       "Draws each node's CSI amplitude waterfall, motion score, decision "
       "timeline, packet rate and loss as video (cairo/pango)",
       "gst-rvcsi");
+  gst_rv_element_class_add_sink_src (element_class,
+      &gst_rv_csi_sink_template, &src_template);
 
   gobject_class->finalize = gst_rv_csi_viz_finalize;
   element_class->change_state = gst_rv_csi_viz_change_state;

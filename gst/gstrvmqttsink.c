@@ -529,12 +529,12 @@ gst_rv_mqtt_sink_class_init (GstRvMqttSinkClass * klass)
       "ignored (buffers without a classification), expired (nodes)",
       make_stats);
 
-  gst_element_class_add_static_pad_template (element_class,
-      &gst_rv_csi_sink_template);
   gst_element_class_set_static_metadata (element_class, "RV MQTT sink",
       "Sink/Network", "Publishes rvclassify states (label, confidence, "
       "motion) to an MQTT broker with Home Assistant discovery",
       "gst-rvcsi");
+  gst_element_class_add_static_pad_template (element_class,
+      &gst_rv_csi_sink_template);
 
   sink_class->start = GST_DEBUG_FUNCPTR (gst_rv_mqtt_sink_start);
   sink_class->stop = GST_DEBUG_FUNCPTR (gst_rv_mqtt_sink_stop);

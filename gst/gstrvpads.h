@@ -19,5 +19,9 @@ extern GstStaticPadTemplate gst_rv_csi_sink_template;   /* "sink", node packets 
 extern GstStaticPadTemplate gst_rv_csi_src_template;    /* "src", node packets */
 extern GstStaticPadTemplate gst_rv_any_sink_template;   /* "sink", any caps */
 
+/* Adds the pad templates of an element with one "sink" and one "src" pad. */
+void gst_rv_element_class_add_sink_src (GstElementClass * klass,
+    GstStaticPadTemplate * sink, GstStaticPadTemplate * src);
+
 G_END_DECLS
 #endif

@@ -108,10 +108,8 @@ gst_rv_stream_filter_class_init (GstRvStreamFilterClass * klass)
   GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
   GstBaseTransformClass *trans_class = GST_BASE_TRANSFORM_CLASS (klass);
 
-  gst_element_class_add_static_pad_template (element_class,
-      &gst_rv_csi_sink_template);
-  gst_element_class_add_static_pad_template (element_class,
-      &gst_rv_csi_src_template);
+  gst_rv_element_class_add_sink_src (element_class,
+      &gst_rv_csi_sink_template, &gst_rv_csi_src_template);
   trans_class->start = GST_DEBUG_FUNCPTR (gst_rv_stream_filter_start);
   trans_class->stop = GST_DEBUG_FUNCPTR (gst_rv_stream_filter_stop);
   trans_class->sink_event = GST_DEBUG_FUNCPTR (gst_rv_stream_filter_sink_event);

@@ -1,12 +1,86 @@
 /* gstrvprops.c — element properties described once (see gstrvprops.h). */
 #include "gstrvprops.h"
 
-/* Kept on the spec as qdata: where the value lives in the instance, and
- * what runs instead of copying it (NULL: the copy). */
+/* How a field holds a value of one type: one row per fundamental value
+ * type and C storage (a double spec may be kept in a gfloat), so that the
+ * size check and the two copies cannot disagree. */
+typedef struct
+{
+  GType type;
+  gsize size;
+  /* value into the field (the object lock held, or in instance_init) */
+  void (*store) (gpointer field, const GValue * value);
+  /* the field into value (the object lock held) */
+  void (*load) (gconstpointer field, GValue * value);
+} GstRvPropStorage;
+
+/* store_NAME and load_NAME of a ctype field, through g_value_get_VTYPE
+ * and g_value_set_VTYPE. */
+#define SCALAR_STORAGE(name, ctype, vtype)                              \
+  static void                                                           \
+  store_##name (gpointer field, const GValue * value)                   \
+  {                                                                     \
+    *(ctype *) field = (ctype) g_value_get_##vtype (value);             \
+  }                                                                     \
+                                                                        \
+  static void                                                           \
+  load_##name (gconstpointer field, GValue * value)                     \
+  {                                                                     \
+    g_value_set_##vtype (value, *(const ctype *) field);                \
+  }
+
+SCALAR_STORAGE (boolean, gboolean, boolean)
+SCALAR_STORAGE (int, gint, int)
+SCALAR_STORAGE (enum, gint, enum)
+SCALAR_STORAGE (uint, guint, uint)
+SCALAR_STORAGE (uint64, guint64, uint64)
+SCALAR_STORAGE (double, gdouble, double)
+SCALAR_STORAGE (float, gfloat, double)
+
+/* Strings are owned by the field. */
+static void
+store_string (gpointer field, const GValue * value)
+{
+  g_free (*(gchar **) field);
+  *(gchar **) field = g_value_dup_string (value);
+}
+
+static void
+load_string (gconstpointer field, GValue * value)
+{
+  g_value_set_string (value, *(gchar * const *) field);
+}
+
+static const GstRvPropStorage storages[] = {
+  {G_TYPE_BOOLEAN, sizeof (gboolean), store_boolean, load_boolean},
+  {G_TYPE_INT, sizeof (gint), store_int, load_int},
+  {G_TYPE_ENUM, sizeof (gint), store_enum, load_enum},
+  {G_TYPE_UINT, sizeof (guint), store_uint, load_uint},
+  {G_TYPE_UINT64, sizeof (guint64), store_uint64, load_uint64},
+  {G_TYPE_DOUBLE, sizeof (gdouble), store_double, load_double},
+  {G_TYPE_DOUBLE, sizeof (gfloat), store_float, load_float},
+  {G_TYPE_STRING, sizeof (gchar *), store_string, load_string},
+};
+
+/* How a field of size bytes holds pspec's values, or NULL if it cannot. */
+static const GstRvPropStorage *
+storage_for (GParamSpec * pspec, gsize size)
+{
+  GType type = G_TYPE_FUNDAMENTAL (G_PARAM_SPEC_VALUE_TYPE (pspec));
+
+  for (guint i = 0; i < G_N_ELEMENTS (storages); i++)
+    if (storages[i].type == type && storages[i].size == size)
+      return &storages[i];
+  return NULL;
+}
+
+/* Kept on the spec as qdata: where the value lives in the instance, how
+ * (NULL where the field does not hold the value), and what runs instead
+ * of copying it (NULL: the copy). */
 typedef struct
 {
   gsize offset;
-  gsize size;
+  const GstRvPropStorage *storage;
   GObjectSetPropertyFunc set;
   GObjectGetPropertyFunc get;
   GstRvPropsStatsFunc make;
@@ -26,37 +100,15 @@ field_quark (void)
   return g_quark_from_static_string ("gst-rv-props-field");
 }
 
-static gsize
-storage_size (GParamSpec * pspec, gsize field_size)
-{
-  switch (G_TYPE_FUNDAMENTAL (G_PARAM_SPEC_VALUE_TYPE (pspec))) {
-    case G_TYPE_BOOLEAN:
-      return sizeof (gboolean);
-    case G_TYPE_INT:
-    case G_TYPE_ENUM:
-      return sizeof (gint);
-    case G_TYPE_UINT:
-      return sizeof (guint);
-    case G_TYPE_UINT64:
-      return sizeof (guint64);
-    case G_TYPE_DOUBLE:
-      return field_size == sizeof (gfloat) ? sizeof (gfloat) : sizeof (gdouble);
-    case G_TYPE_STRING:
-      return sizeof (gchar *);
-    default:
-      return 0;
-  }
-}
-
 static void finalize_and_chain (GObject * object);
 
 static void
 install (GObjectClass * klass, guint prop_id, GParamSpec * pspec,
-    GstRvPropField f)
+    GstRvPropField f, gsize size)
 {
-  if (holds_value (&f) && f.size != storage_size (pspec, f.size)) {
+  if (holds_value (&f) && !(f.storage = storage_for (pspec, size))) {
     g_critical ("property %s: a field of %" G_GSIZE_FORMAT " bytes cannot "
-        "hold a %s", pspec->name, f.size,
+        "hold a %s", pspec->name, size,
         g_type_name (G_PARAM_SPEC_VALUE_TYPE (pspec)));
     g_param_spec_unref (g_param_spec_ref_sink (pspec));
     return;
@@ -85,19 +137,20 @@ gst_rv_props_install_custom (GObjectClass * klass, guint prop_id,
     gsize offset, gsize size, GParamSpec * pspec,
     GObjectSetPropertyFunc set, GObjectGetPropertyFunc get)
 {
-  GstRvPropField f = { offset, size, set, get, NULL };
+  GstRvPropField f = { offset, NULL, set, get, NULL };
 
-  install (klass, prop_id, pspec, f);
+  install (klass, prop_id, pspec, f, size);
 }
 
 void
 gst_rv_props_install_stats (GObjectClass * klass, guint prop_id,
     const gchar * blurb, GstRvPropsStatsFunc make)
 {
-  GstRvPropField f = { 0, 0, NULL, NULL, make };
+  GstRvPropField f = { 0, NULL, NULL, NULL, make };
 
   install (klass, prop_id, g_param_spec_boxed ("stats", "Statistics", blurb,
-          GST_TYPE_STRUCTURE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS), f);
+          GST_TYPE_STRUCTURE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS), f,
+      0);
 }
 
 static const GstRvPropField *
@@ -113,74 +166,6 @@ gst_rv_props_field (GObject * object, GParamSpec * pspec)
 
   g_return_val_if_fail (f != NULL, NULL);
   return G_STRUCT_MEMBER_P (object, f->offset);
-}
-
-/* Writes value into the field at p (the caller holds the object lock, or
- * is instance_init). */
-static void
-store (const GstRvPropField * f, gpointer p, const GValue * value)
-{
-  switch (G_TYPE_FUNDAMENTAL (G_VALUE_TYPE (value))) {
-    case G_TYPE_BOOLEAN:
-      *(gboolean *) p = g_value_get_boolean (value);
-      break;
-    case G_TYPE_INT:
-      *(gint *) p = g_value_get_int (value);
-      break;
-    case G_TYPE_ENUM:
-      *(gint *) p = g_value_get_enum (value);
-      break;
-    case G_TYPE_UINT:
-      *(guint *) p = g_value_get_uint (value);
-      break;
-    case G_TYPE_UINT64:
-      *(guint64 *) p = g_value_get_uint64 (value);
-      break;
-    case G_TYPE_DOUBLE:
-      if (f->size == sizeof (gfloat))
-        *(gfloat *) p = (gfloat) g_value_get_double (value);
-      else
-        *(gdouble *) p = g_value_get_double (value);
-      break;
-    case G_TYPE_STRING:
-      g_free (*(gchar **) p);
-      *(gchar **) p = g_value_dup_string (value);
-      break;
-    default:
-      g_assert_not_reached ();
-  }
-}
-
-/* Reads the field at p into value (the caller holds the object lock). */
-static void
-load (const GstRvPropField * f, gconstpointer p, GValue * value)
-{
-  switch (G_TYPE_FUNDAMENTAL (G_VALUE_TYPE (value))) {
-    case G_TYPE_BOOLEAN:
-      g_value_set_boolean (value, *(const gboolean *) p);
-      break;
-    case G_TYPE_INT:
-      g_value_set_int (value, *(const gint *) p);
-      break;
-    case G_TYPE_ENUM:
-      g_value_set_enum (value, *(const gint *) p);
-      break;
-    case G_TYPE_UINT:
-      g_value_set_uint (value, *(const guint *) p);
-      break;
-    case G_TYPE_UINT64:
-      g_value_set_uint64 (value, *(const guint64 *) p);
-      break;
-    case G_TYPE_DOUBLE:
-      g_value_set_double (value, f->size == sizeof (gfloat) ?
-          *(const gfloat *) p : *(const gdouble *) p);
-      break;
-    case G_TYPE_STRING:
-      g_value_set_string (value, *(gchar * const *) p);
-      break;
-    default:
-      g_assert_not_reached ();
-  }
 }
 
 /* The field behind pspec, or NULL (and GLib's warning) for a property
@@ -208,7 +193,7 @@ gst_rv_props_set_property (GObject * object, guint prop_id,
     return;
   }
   GST_OBJECT_LOCK (object);
-  store (f, G_STRUCT_MEMBER_P (object, f->offset), value);
+  f->storage->store (G_STRUCT_MEMBER_P (object, f->offset), value);
   GST_OBJECT_UNLOCK (object);
 }
 
@@ -228,7 +213,7 @@ gst_rv_props_get_property (GObject * object, guint prop_id, GValue * value,
   if (f->make)
     g_value_take_boxed (value, f->make (object));
   else
-    load (f, G_STRUCT_MEMBER_P (object, f->offset), value);
+    f->storage->load (G_STRUCT_MEMBER_P (object, f->offset), value);
   GST_OBJECT_UNLOCK (object);
 }
 
@@ -258,7 +243,7 @@ set_default (GParamSpec * pspec, const GstRvPropField * f, gpointer field)
 
   g_value_init (&v, G_PARAM_SPEC_VALUE_TYPE (pspec));
   g_param_value_set_default (pspec, &v);
-  store (f, field, &v);
+  f->storage->store (field, &v);
   g_value_unset (&v);
 }
 

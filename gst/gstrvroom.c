@@ -263,6 +263,7 @@ gst_rv_room_transform_ip (GstBaseTransform * trans, GstBuffer * buf)
   GstMeta *meta;
   guint n = 0;
   GQueue msgs = G_QUEUE_INIT;
+  GstFlowReturn ret = GST_FLOW_OK;
   GstClockTime t = gst_rv_buffer_stream_time (&trans->segment, buf);
 
   if (!GST_CLOCK_TIME_IS_VALID (t))
@@ -274,12 +275,15 @@ gst_rv_room_transform_ip (GstBaseTransform * trans, GstBuffer * buf)
   for (guint i = 0; i < n; i++) {
     if (!cms[i]->model_levels)
       continue;
-    if (!ensure_rooms (self, cms[i]))
-      return GST_FLOW_ERROR;
+    if (!ensure_rooms (self, cms[i])) {
+      ret = GST_FLOW_ERROR;
+      break;
+    }
     fuse_one (self, buf, cms[i], t, &msgs);
   }
+  /* States already fused from this buffer's earlier links still count. */
   gst_rv_post_queued_messages (GST_ELEMENT (self), &msgs);
-  return GST_FLOW_OK;
+  return ret;
 }
 
 static void

@@ -3,8 +3,8 @@
  * ignored, changes within 0.5 s; evidence-time), a confirmed fall as
  * one rvfall message (also through the descent's own motion, and
  * cancelled by getting up at once), a candidate dropped by getting up, and
- * a node going offline (rvcsi-node event). Time is
- * buffer stream time; buffers carry hand-made classification and motion
+ * a node going offline (rvcsi-node event), and states kept when a buffer
+ * fails. Time is buffer stream time; buffers carry hand-made classification and motion
  * metas as rvclassify and rvtemporalhead attach them. */
 #include <gst/check/gstcheck.h>
 #include <gst/check/gstharness.h>
@@ -381,6 +381,55 @@ GST_START_TEST (test_label_follows_models)
 
 GST_END_TEST;
 
+/* A frame rvroom cannot fuse (a model of more classes than it takes)
+ * fails the buffer with an error, but the states that the buffer's other
+ * links already changed are still posted. */
+GST_START_TEST (test_states_kept_on_error)
+{
+  static const guint8 nodes[] = { 1 };
+  GstBus *bus;
+  GstHarness *h = room_harness (NULL, &bus);
+  GstClockTime t;
+  GstMessage *m;
+  guint n, errors = 0;
+  gchar *label = NULL;
+
+  t = push_span (h, nodes, 1, 0, GST_SECOND, WALKING, TRUE);
+  gst_structure_free (last_message (bus, "rvroom", "room", &n));
+  for (GstClockTime end = t + GST_SECOND; t < end; t += TICK) {
+    GstBuffer *b = gst_buffer_new_allocate (NULL, 8, NULL);
+    /* Metas are iterated newest first: node 1's frame is fused first. */
+    GstRvClassificationMeta *bad = (GstRvClassificationMeta *)
+        gst_buffer_add_meta (b, gst_meta_get_info ("GstRvClassificationMeta"),
+        NULL);
+    bad->length = 40;           /* rvroom fuses at most 32 classes */
+    bad->class_quarks = g_new0 (GQuark, bad->length);
+    bad->model_levels = g_new0 (gfloat, bad->length);
+    bad->confidence_levels = g_new0 (gfloat, bad->length);
+    bad->node_id = 2;
+    add_frame (b, 1, STILL, 0.8f, FALSE);
+    GST_BUFFER_PTS (b) = t;
+    fail_unless_equals_int (gst_harness_push (h, b), GST_FLOW_ERROR);
+  }
+  while ((m = gst_bus_pop (bus))) {
+    const GstStructure *s = gst_message_get_structure (m);
+    if (GST_MESSAGE_TYPE (m) == GST_MESSAGE_ERROR)
+      errors++;
+    else if (s && gst_structure_has_name (s, "rvroom")) {
+      g_free (label);
+      label = g_strdup (gst_structure_get_string (s, "label"));
+    }
+    gst_message_unref (m);
+  }
+  fail_unless (errors > 0);
+  fail_unless_equals_string (label, "still");
+  g_free (label);
+  gst_harness_teardown (h);
+  gst_object_unref (bus);
+}
+
+GST_END_TEST;
+
 /* evidence-time reaches the room: a 1 s evidence time follows the same
  * change later than the default. */
 GST_START_TEST (test_evidence_time)
@@ -427,6 +476,7 @@ rvroom_suite (void)
   tcase_add_test (tc, test_fall_descent_then_cancel);
   tcase_add_test (tc, test_fall_dropped_when_up);
   tcase_add_test (tc, test_node_offline);
+  tcase_add_test (tc, test_states_kept_on_error);
   suite_add_tcase (s, tc);
   return s;
 }

@@ -397,8 +397,8 @@ GST_START_TEST (test_states_kept_on_error)
   t = push_span (h, nodes, 1, 0, GST_SECOND, WALKING, TRUE);
   gst_structure_free (last_message (bus, "rvroom", "room", &n));
   for (GstClockTime end = t + GST_SECOND; t < end; t += TICK) {
-    GstBuffer *b = gst_buffer_new_allocate (NULL, 8, NULL);
-    /* Metas are iterated newest first: node 1's frame is fused first. */
+    GstBuffer *b = frame (1, STILL, FALSE, t);
+    /* Added after node 1's frame, so rvroom meets it second. */
     GstRvClassificationMeta *bad = (GstRvClassificationMeta *)
         gst_buffer_add_meta (b, gst_meta_get_info ("GstRvClassificationMeta"),
         NULL);
@@ -407,8 +407,6 @@ GST_START_TEST (test_states_kept_on_error)
     bad->model_levels = g_new0 (gfloat, bad->length);
     bad->confidence_levels = g_new0 (gfloat, bad->length);
     bad->node_id = 2;
-    add_frame (b, 1, STILL, 0.8f, FALSE);
-    GST_BUFFER_PTS (b) = t;
     fail_unless_equals_int (gst_harness_push (h, b), GST_FLOW_ERROR);
   }
   while ((m = gst_bus_pop (bus))) {

@@ -5,7 +5,7 @@
  * For every (scenario, seed) it runs rvsim (pcap + labels into a temporary
  * directory), replays the pcap through
  *   filesrc ! pcapparse ! rvcsiparse ! rvtemporalhead ! rvclassify ! rvroom
- * (rvtemporalhead runs --model when given, else its built-in default) and
+ * (both run --model when given, else their built-in default) and
  * scores, per buffer, the room's label and occupancy against the
  * simulator's truth, and each link's own decision the same way (the best
  * single link is the reference measured in the same run). Falls are scored
@@ -38,7 +38,7 @@ static gint opt_seed = -1, opt_seeds = -1, opt_nodes = -1, opt_duration = -1,
     opt_rate = -1;
 static gchar *opt_rvroom = (gchar *) "";
 static gchar *opt_dump;
-static gchar *opt_model;        /* rvtemporalhead's model, NULL: built-in */
+static gchar *opt_model;        /* rvtemporalhead and rvclassify, NULL: built-in */
 /* Checks for the e2e test: exit 1 when a figure is worse (-1 = none). */
 static gdouble opt_min_caught = -1, opt_min_room = -1, opt_min_occupancy = -1,
     opt_max_fa = -1, opt_min_gain = -1000;
@@ -76,8 +76,9 @@ static const GOptionEntry entries[] = {
       "rvsim receiver model: fixed or calibrated (default fixed)", "MODEL"},
   {"model", 0, 0, G_OPTION_ARG_FILENAME, &opt_model,
       "the .rvne CSI model rvtemporalhead runs (its model property; default: "
-      "the built-in default model); rvroom reads its classes, so a model "
-      "with a lying class confirms falls on lying", "FILE"},
+      "the built-in default model) and whose head rvclassify applies; rvroom "
+      "reads its classes, so a model with a lying class confirms falls on "
+      "lying", "FILE"},
   {"rvroom", 0, 0, G_OPTION_ARG_STRING, &opt_rvroom,
       "extra rvroom properties, e.g. \"fall-threshold=0.4\"", "PROPS"},
   {"dump", 0, 0, G_OPTION_ARG_FILENAME, &opt_dump,
@@ -110,6 +111,7 @@ typedef struct {
   FILE *dump;                   /* --dump, or NULL */
   const gchar *scenario;
   gint seed;
+  guint warnings;               /* pipeline warnings posted */
 } Run;
 
 /* The model's class for the truth, or NULL when the model has none (the
@@ -210,7 +212,8 @@ static gboolean
 run_pipeline (const gchar * pcap, Run * r)
 {
   gchar *desc = g_strdup_printf ("filesrc location=\"%s\" ! pcapparse ! "
-      "rvcsiparse ! rvtemporalhead name=head ! rvclassify ! rvroom name=room %s ! "
+      "rvcsiparse ! rvtemporalhead name=head ! rvclassify name=cls ! "
+      "rvroom name=room %s ! "
       "fakesink sync=false", pcap, opt_rvroom);
   GError *err = NULL;
   GstElement *p = gst_parse_launch (desc, &err);
@@ -226,10 +229,13 @@ run_pipeline (const gchar * pcap, Run * r)
     return FALSE;
   }
   if (opt_model) {
-    /* Set, not written into the description: a path needs no quoting. */
-    GstElement *head = gst_bin_get_by_name (GST_BIN (p), "head");
-    g_object_set (head, "model", opt_model, NULL);
-    gst_object_unref (head);
+    /* Set, not written into the description: a path needs no quoting.
+     * rvclassify applies the same file's head to the embeddings. */
+    for (guint i = 0; i < 2; i++) {
+      GstElement *e = gst_bin_get_by_name (GST_BIN (p), i ? "cls" : "head");
+      g_object_set (e, "model", opt_model, NULL);
+      gst_object_unref (e);
+    }
   }
   room = gst_bin_get_by_name (GST_BIN (p), "room");
   src = gst_element_get_static_pad (room, "src");
@@ -252,6 +258,15 @@ run_pipeline (const gchar * pcap, Run * r)
         g_error_free (e);
         ok = FALSE;
         done = TRUE;
+        break;
+      }
+      case GST_MESSAGE_WARNING:{
+        /* e.g. embeddings no head matches: nothing would be scored */
+        GError *e = NULL;
+        gst_message_parse_warning (m, &e, NULL);
+        g_printerr (PROG ": pipeline warning: %s\n", e->message);
+        g_error_free (e);
+        r->warnings++;
         break;
       }
       case GST_MESSAGE_ELEMENT:{
@@ -409,6 +424,11 @@ main (int argc, char **argv)
       r.alarms = g_array_new (FALSE, FALSE, sizeof (GstRvFallAlarm));
       if (!run_pipeline (pcap, &r))
         return 1;
+      if (r.warnings) {
+        g_printerr (PROG ": %s seed %d: %u pipeline warnings; its figures "
+            "would not be the pipeline's\n", scen[si], seed, r.warnings);
+        return 1;
+      }
       gst_rv_fall_score_session (&fs, &labels, r.alarms, &run_falls,
           &run_caught, &run_fa);
       for (guint n = 1; n <= MAX_NODES; n++)

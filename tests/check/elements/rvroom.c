@@ -4,8 +4,9 @@
  * one rvfall message (also through the descent's own motion, and
  * cancelled by getting up at once), a candidate dropped by getting up, and
  * a node going offline (rvcsi-node event), and states kept when a buffer
- * fails. Time is buffer stream time; buffers carry hand-made classification and motion
- * metas as rvclassify and rvtemporalhead attach them. */
+ * fails. Time is buffer stream time; buffers carry hand-made
+ * classification and motion metas as rvclassify and rvtemporalhead attach
+ * them. */
 #include <gst/check/gstcheck.h>
 #include <gst/check/gstharness.h>
 

@@ -38,7 +38,7 @@ static gint opt_seed = -1, opt_seeds = -1, opt_nodes = -1, opt_duration = -1,
     opt_rate = -1;
 static gchar *opt_rvroom = (gchar *) "";
 static gchar *opt_dump;
-static gchar *opt_model;        /* rvtemporalhead and rvclassify, NULL: built-in */
+static gchar *opt_model;        /* both model properties; NULL: built-in */
 /* Checks for the e2e test: exit 1 when a figure is worse (-1 = none). */
 static gdouble opt_min_caught = -1, opt_min_room = -1, opt_min_occupancy = -1,
     opt_max_fa = -1, opt_min_gain = -1000;
